@@ -1,0 +1,49 @@
+//! Lists whose items two devices may add at once, stored as maps keyed by the items' ids.
+//!
+//! An Automerge list would keep both concurrent additions too, but reconciling a Rust `Vec`
+//! into a list matches items by position, so an insertion on one device and an edit on the
+//! other get mixed up. A map keyed by a stable id makes identity explicit: additions with
+//! different ids always both survive, edits to one item touch only its entry, and a deletion
+//! removes exactly that item. Order is not stored; it is derived from the items ([`Keyed`]).
+//! Entries this version cannot read (written by a newer one) are kept untouched.
+
+use autosurgeon::reconcile::MapReconciler;
+use autosurgeon::{Hydrate, HydrateError, Prop, ReadDoc, Reconcile, Reconciler};
+
+/// An item of a list stored as a map.
+pub trait Keyed {
+    /// The item's stable id, the key in the map.
+    fn key(&self) -> String;
+    /// Orders the hydrated list; ties are broken by key.
+    fn order(&self) -> i64;
+}
+
+/// Writes `items` into the map at `reconciler`, deleting entries whose item was removed.
+pub fn reconcile<T: Keyed + Reconcile, R: Reconciler>(items: &[T], mut reconciler: R) -> Result<(), R::Error> {
+    let mut map = reconciler.map()?;
+    let wanted: std::collections::HashSet<String> = items.iter().map(Keyed::key).collect();
+    let stale: Vec<String> = map
+        .entries()
+        .map(|(k, _)| k.to_string())
+        .filter(|k| !wanted.contains(k))
+        .collect();
+    for key in stale {
+        map.delete(key)?;
+    }
+    for item in items {
+        map.put(Keyed::key(item), item)?;
+    }
+    Ok(())
+}
+
+/// Reads the map at `prop` into a list ordered by [`Keyed::order`], then by key.
+pub fn hydrate<D: ReadDoc, T: Keyed + Hydrate>(
+    doc: &D,
+    obj: &automerge::ObjId,
+    prop: Prop<'_>,
+) -> Result<Vec<T>, HydrateError> {
+    let map: std::collections::BTreeMap<String, T> = autosurgeon::hydrate_prop(doc, obj, prop)?;
+    let mut items: Vec<T> = map.into_values().collect();
+    items.sort_by(|a, b| a.order().cmp(&b.order()).then_with(|| a.key().cmp(&b.key())));
+    Ok(items)
+}

@@ -1,0 +1,38 @@
+//! naper's domain model, shared by the tablet, the server and the web pages.
+//!
+//! - [`Template`]: a versioned form template, loaded from JSON and fully checked
+//!   ([`Template::from_json`] reports every problem with its JSON path).
+//! - [`InspectionCase`]: one case — answers, photos with their [`annotate`] drawings,
+//!   comments — and [`CaseDocument`], its Automerge document, which is the source of truth
+//!   and merges edits from several devices without conflicts.
+//! - [`validate()`]: a case checked against its template, field by field.
+//! - [`Status`] and [`Role`]: the workflow and who may move a case along it.
+//! - [`upgrade`]: how documents of older layouts are brought up to date.
+//!
+//! The crate does no IO: it reads and writes bytes and values, and the tablet app and the
+//! server decide where they are stored and how they travel.
+
+mod case;
+mod document;
+mod error;
+mod localized;
+pub mod template;
+pub mod upgrade;
+mod validate;
+mod value;
+mod workflow;
+
+pub use case::{
+    CURRENT_SCHEMA_VERSION, CaseId, Comment, CommentId, InspectionCase, Photo, PhotoId, Stamp,
+    TemplateRef,
+};
+pub use document::{CaseDocument, ChangeAuthor, check_template};
+pub use error::Error;
+pub use localized::{Language, LocalizedText};
+pub use template::{
+    ChoiceOption, Condition, ConditionValue, Field, FieldKind, PrefillSource, Section, Template,
+    TemplateError, TemplateProblem,
+};
+pub use validate::{FieldError, FieldProblem, Mode, ValidationReport, check_value, is_visible, validate};
+pub use value::{FieldValue, GpsPoint, PlateError, PostalAddress, Signature, VehiclePlate};
+pub use workflow::{Role, Status, TRANSITIONS, TransitionError};
