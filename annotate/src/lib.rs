@@ -8,10 +8,56 @@
 //!
 //! This crate is a leaf: it knows nothing of templates, cases, the tablet or the server.
 //! `schema` embeds [`Annotation`] in the case document.
+//!
+//! # Workflow
+//!
+//! 1. **Model** ([`Annotation`], [`Shape`], [`Style`]): what is stored and synced.
+//!    [`Annotation::normalized`] repairs what can be repaired (coordinates off the image,
+//!    widths out of range) and rejects the rest (NaN, zero size, empty text) — run it on
+//!    anything that arrives from another device.
+//! 2. **Edit** ([`Editor`], [`Edit`], [`History`]): the canvas turns gestures into edits —
+//!    add, move, resize, recolour, delete, bring to front — and gets back a [`Change`] to
+//!    mirror into the case document. Undo/redo history is serde data and survives a
+//!    restart. [`hit_test`] finds what a finger touched; [`simplify_stroke`] thins raw pen
+//!    input before a freehand stroke is added.
+//! 3. **Photo** ([`photo`]): [`photo::inspect`] reads size, EXIF orientation, capture time
+//!    and GPS without decoding; [`photo::decode`] gives the oriented full-resolution image;
+//!    [`photo::thumbnail`] and [`photo::preview`] downscale JPEGs while decoding;
+//!    [`ContentAddress`] names the original bytes. Oversized images are refused before any
+//!    pixel memory is allocated.
+//! 4. **Raster** ([`flatten`], [`render`]): redactions destroy their pixels first, then the
+//!    annotations are drawn with the exact mapping documented in [`geometry`], which the
+//!    canvas reuses, and the result is encoded as JPEG or PNG.
+//!
+//! Every failure is an [`AnnotateError`] whose message says what to do; nothing here
+//! panics on input from users, files or other devices.
 
+mod edit;
+mod error;
+pub mod geometry;
+mod hit;
+mod metadata;
 mod model;
+pub mod photo;
+mod raster;
+mod redact;
+mod simplify;
+mod text;
+mod validate;
 
+pub use edit::{Change, Edit, Editor, HISTORY_LIMIT, History};
+pub use error::{AnnotateError, AnnotationProblem, Result};
+pub use hit::hit_test;
+pub use metadata::{CaptureTime, GpsPosition};
 pub use model::{
-    Annotation, AnnotationId, NormPoint, NormRect, RedactionMethod, RedactionOutline, Rgba,
-    Shape, Style,
+    Annotation, AnnotationId, NormPoint, NormRect, RedactionMethod, RedactionOutline, Rgba, Shape,
+    Style, paint_order,
+};
+pub use photo::{ContentAddress, DecodeLimits, ExportFormat, PhotoFormat, PhotoInfo};
+pub use raster::{FlattenOptions, flatten, render};
+pub use simplify::{DEFAULT_TOLERANCE, simplify_stroke};
+pub use text::{embedded_font, text_bounds};
+pub use validate::{
+    MAX_FREEHAND_POINTS, MAX_STROKE_WIDTH, MAX_TEXT_CHARS, MAX_TEXT_SIZE, MIN_STROKE_WIDTH,
+    MIN_TEXT_SIZE,
 };

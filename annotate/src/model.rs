@@ -29,6 +29,56 @@ pub struct NormRect {
     pub max: NormPoint,
 }
 
+impl NormRect {
+    /// The rectangle spanned by two opposite corners, in any order (as dragged on the canvas).
+    pub fn from_corners(a: NormPoint, b: NormPoint) -> Self {
+        Self {
+            min: NormPoint::new(a.x.min(b.x), a.y.min(b.y)),
+            max: NormPoint::new(a.x.max(b.x), a.y.max(b.y)),
+        }
+    }
+
+    /// Horizontal extent.
+    pub fn width(&self) -> f32 {
+        self.max.x - self.min.x
+    }
+
+    /// Vertical extent.
+    pub fn height(&self) -> f32 {
+        self.max.y - self.min.y
+    }
+
+    /// The centre.
+    pub fn center(&self) -> NormPoint {
+        NormPoint::new(
+            (self.min.x + self.max.x) / 2.0,
+            (self.min.y + self.max.y) / 2.0,
+        )
+    }
+
+    /// Whether `p` lies inside or on the border.
+    pub fn contains(&self, p: NormPoint) -> bool {
+        p.x >= self.min.x && p.x <= self.max.x && p.y >= self.min.y && p.y <= self.max.y
+    }
+
+    /// The smallest rectangle containing all `points`; `None` for no points.
+    pub fn enclosing(points: impl IntoIterator<Item = NormPoint>) -> Option<Self> {
+        let mut points = points.into_iter();
+        let first = points.next()?;
+        let mut rect = Self {
+            min: first,
+            max: first,
+        };
+        for p in points {
+            rect.min.x = rect.min.x.min(p.x);
+            rect.min.y = rect.min.y.min(p.y);
+            rect.max.x = rect.max.x.max(p.x);
+            rect.max.y = rect.max.y.max(p.y);
+        }
+        Some(rect)
+    }
+}
+
 /// An sRGB colour with straight (not premultiplied) alpha.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Rgba {
@@ -149,6 +199,65 @@ pub enum Shape {
     },
 }
 
+impl Shape {
+    /// The points that define the shape (for text: its anchor), in a fixed order.
+    pub fn control_points(&self) -> Vec<NormPoint> {
+        match self {
+            Shape::Freehand { points, .. } => points.clone(),
+            Shape::Arrow { from, to } | Shape::Line { from, to } => vec![*from, *to],
+            Shape::Ellipse { bounds }
+            | Shape::Rectangle { bounds }
+            | Shape::Redaction { bounds, .. } => vec![bounds.min, bounds.max],
+            Shape::Text { anchor, .. } => vec![*anchor],
+        }
+    }
+
+    /// The shape with every defining point replaced by `f(point)`; text size and pressure are
+    /// kept. Rectangles are re-sorted so that `min` stays the top-left corner.
+    pub fn map_points(&self, mut f: impl FnMut(NormPoint) -> NormPoint) -> Shape {
+        let mut map_rect = |r: &NormRect| NormRect::from_corners(f(r.min), f(r.max));
+        match self {
+            Shape::Freehand { points, pressure } => Shape::Freehand {
+                points: points.iter().map(|p| f(*p)).collect(),
+                pressure: pressure.clone(),
+            },
+            Shape::Arrow { from, to } => Shape::Arrow {
+                from: f(*from),
+                to: f(*to),
+            },
+            Shape::Line { from, to } => Shape::Line {
+                from: f(*from),
+                to: f(*to),
+            },
+            Shape::Ellipse { bounds } => Shape::Ellipse {
+                bounds: map_rect(bounds),
+            },
+            Shape::Rectangle { bounds } => Shape::Rectangle {
+                bounds: map_rect(bounds),
+            },
+            Shape::Redaction {
+                bounds,
+                outline,
+                method,
+            } => Shape::Redaction {
+                bounds: map_rect(bounds),
+                outline: *outline,
+                method: *method,
+            },
+            Shape::Text { anchor, text, size } => Shape::Text {
+                anchor: f(*anchor),
+                text: text.clone(),
+                size: *size,
+            },
+        }
+    }
+
+    /// Whether this is a redaction, which is always painted below every other annotation.
+    pub fn is_redaction(&self) -> bool {
+        matches!(self, Shape::Redaction { .. })
+    }
+}
+
 /// The stable identity of an annotation; two devices adding annotations at once never clash.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -188,4 +297,35 @@ pub struct Annotation {
     pub created_at_ms: i64,
     /// Stacking order: higher values are drawn later, on top. Ties are broken by `id`.
     pub z: i64,
+}
+
+impl Annotation {
+    /// A new annotation by `author` with a fresh id, created now, at stacking order `z`.
+    pub fn new(shape: Shape, style: Style, author: impl Into<String>, z: i64) -> Self {
+        let created_at_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+        Self {
+            id: AnnotationId::new(),
+            shape,
+            style,
+            author: author.into(),
+            created_at_ms,
+            z,
+        }
+    }
+
+    /// The key that orders annotations for painting: redactions first (they destroy pixels
+    /// that nothing may be drawn under), then by `z`, ties broken by `id`.
+    pub fn paint_key(&self) -> (bool, i64, AnnotationId) {
+        (!self.shape.is_redaction(), self.z, self.id)
+    }
+}
+
+/// `annotations` sorted into painting order (bottom first), see [`Annotation::paint_key`].
+/// The canvas must paint in this order too, so that screen and export agree.
+pub fn paint_order(annotations: &[Annotation]) -> Vec<&Annotation> {
+    let mut sorted: Vec<&Annotation> = annotations.iter().collect();
+    sorted.sort_by_key(|a| a.paint_key());
+    sorted
 }
