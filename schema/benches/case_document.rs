@@ -1,1 +1,211 @@
-fn main() {}
+//! A typical case — 30 answered fields, 5 photos with 20 annotations each — written into its
+//! Automerge document and saved, compared in the same run with serializing the same case as
+//! JSON. Targets (issue 2): reconcile + save ≤ 1 ms; saved size ≤ 2 × the JSON.
+
+use std::hint::black_box;
+
+use annotate::{Annotation, AnnotationId, NormPoint, NormRect, Rgba, Shape, Style};
+use criterion::{Criterion, criterion_group, criterion_main};
+use schema::{
+    CaseDocument, ChangeAuthor, FieldValue, GpsPoint, InspectionCase, Photo, PhotoId,
+    PostalAddress, Stamp, Template,
+};
+
+fn template() -> Template {
+    let kinds = [
+        r#""type":"short_text","max_length":200"#,
+        r#""type":"long_text""#,
+        r#""type":"integer","min":0,"max":1000"#,
+        r#""type":"decimal","min":0,"max":100"#,
+        r#""type":"date""#,
+        r#""type":"yes_no""#,
+    ];
+    let mut fields: Vec<String> = (0..27)
+        .map(|i| {
+            format!(
+                r#"{{"key":"f{i}",{},"label":{{"de":"Feld {i}","en":"Field {i}"}}}}"#,
+                kinds[i % kinds.len()]
+            )
+        })
+        .collect();
+    fields.push(
+        r#"{"key":"address","type":"postal_address","label":{"de":"Anschrift","en":"Address"}}"#
+            .into(),
+    );
+    fields.push(
+        r#"{"key":"position","type":"gps_point","label":{"de":"Standort","en":"Position"}}"#.into(),
+    );
+    fields.push(
+        r#"{"key":"plate","type":"vehicle_plate","label":{"de":"Kennzeichen","en":"Plate"}}"#
+            .into(),
+    );
+    fields.push(
+        r#"{"key":"scene","type":"photos","label":{"de":"Fotos","en":"Photos"},"min_count":1}"#
+            .into(),
+    );
+    let json = format!(
+        r#"{{"id":"bench","version":1,"category":"bench","title":{{"de":"Bank","en":"Bench"}},
+        "sections":[{{"key":"s","title":{{"de":"S","en":"S"}},"fields":[{}]}}]}}"#,
+        fields.join(",")
+    );
+    match Template::from_json(&json) {
+        Ok(t) => t,
+        Err(e) => panic!("bench template: {e}"),
+    }
+}
+
+fn annotation(i: usize) -> Annotation {
+    let f = i as f32 / 20.0;
+    let shape = match i % 4 {
+        // A simplified freehand stroke: what survives stroke simplification of a scribble.
+        0 => Shape::Freehand {
+            points: (0..40)
+                .map(|k| {
+                    NormPoint::new(
+                        f * 0.5 + k as f32 * 0.01,
+                        0.3 + (k as f32 * 0.3).sin() * 0.05,
+                    )
+                })
+                .collect(),
+            pressure: Vec::new(),
+        },
+        1 => Shape::Arrow {
+            from: NormPoint::new(0.1, f),
+            to: NormPoint::new(0.4, f + 0.1),
+        },
+        2 => Shape::Ellipse {
+            bounds: NormRect {
+                min: NormPoint::new(f * 0.3, 0.2),
+                max: NormPoint::new(f * 0.3 + 0.2, 0.4),
+            },
+        },
+        _ => Shape::Text {
+            anchor: NormPoint::new(0.5, f),
+            text: "Reifenspuren, frisch".into(),
+            size: 0.04,
+        },
+    };
+    Annotation {
+        id: AnnotationId::new(),
+        shape,
+        style: Style {
+            color: Rgba::opaque(230, 30, 30),
+            width: 0.006,
+            fill: None,
+        },
+        author: "m.mueller".into(),
+        created_at_ms: 1_763_900_000_000 + i as i64,
+        z: i as i64,
+    }
+}
+
+fn typical_case(t: &Template) -> InspectionCase {
+    let mut case =
+        InspectionCase::new_draft(t, "stadt-musterstadt", "m.mueller", 1_763_900_000_000);
+    for (i, field) in t.fields().enumerate() {
+        let value = match field.kind.name() {
+            "short_text" => FieldValue::Text(format!("Angabe Nummer {i} zur Kontrolle")),
+            "long_text" => FieldValue::LongText(
+                "Am Straßenrand wurden mehrere Säcke Hausmüll und ein alter Kühlschrank abgestellt. Anwohner befragt.".into(),
+            ),
+            "integer" => FieldValue::Integer(i as i64 * 7),
+            "decimal" => FieldValue::Decimal(i as f64 * 1.25),
+            "date" => FieldValue::Date(chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default()),
+            "yes_no" => FieldValue::YesNo(i % 2 == 0),
+            "postal_address" => FieldValue::Address(PostalAddress {
+                street: "Hauptstraße".into(),
+                house_number: "12a".into(),
+                postal_code: "10115".into(),
+                city: "Berlin".into(),
+            }),
+            "gps_point" => FieldValue::Gps(GpsPoint { lat: 52.52, lon: 13.405, accuracy_m: Some(6.0) }),
+            "vehicle_plate" => FieldValue::Plate("B-AB 1234".into()),
+            _ => continue,
+        };
+        case.fields.insert(field.key.clone(), value);
+    }
+    case.photos = (0..5)
+        .map(|p| Photo {
+            id: PhotoId::new(),
+            field: "scene".into(),
+            sha256: format!("{p:02x}").repeat(32),
+            byte_size: 3_800_000,
+            width: 4000,
+            height: 3000,
+            mime_type: "image/jpeg".into(),
+            captured_at_ms: Some(1_763_900_000_000 + p),
+            gps: Some(GpsPoint {
+                lat: 52.52,
+                lon: 13.405,
+                accuracy_m: Some(6.0),
+            }),
+            caption: format!("Ansicht {p}"),
+            added: Stamp {
+                by: "m.mueller".into(),
+                at_ms: 1_763_900_000_000 + p,
+            },
+            annotations: (0..20).map(annotation).collect(),
+        })
+        .collect();
+    case
+}
+
+fn bench(c: &mut Criterion) {
+    let t = template();
+    let case = typical_case(&t);
+    let author = ChangeAuthor {
+        user: "m.mueller".into(),
+        device: Some("tablet-7".into()),
+    };
+    assert_eq!(case.fields.len(), 30, "the typical case answers 30 fields");
+
+    let json = serde_json::to_vec(&case).unwrap_or_default();
+    let saved = CaseDocument::create(&case, &author)
+        .map(|mut d| d.save())
+        .unwrap_or_default();
+    eprintln!(
+        "sizes: automerge {} bytes, json {} bytes, ratio {:.2}",
+        saved.len(),
+        json.len(),
+        saved.len() as f64 / json.len() as f64
+    );
+
+    let mut group = c.benchmark_group("typical case");
+    group.bench_function("reconcile + save (new document)", |b| {
+        b.iter(|| {
+            let mut doc = CaseDocument::create(black_box(&case), &author).ok();
+            black_box(doc.as_mut().map(CaseDocument::save))
+        })
+    });
+    group.bench_function("serde_json::to_vec", |b| {
+        b.iter(|| black_box(serde_json::to_vec(black_box(&case))))
+    });
+
+    // What every keystroke-debounced autosave costs on the tablet: one field changes.
+    let mut doc = CaseDocument::create(&case, &author).ok();
+    let mut edited = case.clone();
+    let mut n = 0i64;
+    group.bench_function("reconcile one changed field + save_incremental", |b| {
+        b.iter(|| {
+            n += 1;
+            edited.fields.insert("f2".into(), FieldValue::Integer(n));
+            if let Some(doc) = doc.as_mut() {
+                doc.update(&edited, &author, n).ok();
+                black_box(doc.save_incremental());
+            }
+        })
+    });
+    group.bench_function("load + hydrate", |b| {
+        b.iter(|| {
+            black_box(
+                CaseDocument::load(black_box(&saved))
+                    .and_then(|d| d.hydrate())
+                    .ok(),
+            )
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

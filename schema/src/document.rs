@@ -110,7 +110,12 @@ impl CaseDocument {
     ///
     /// # Errors
     /// [`Error::Write`] when the case cannot be written.
-    pub fn update(&mut self, case: &InspectionCase, author: &ChangeAuthor, now_ms: i64) -> Result<(), Error> {
+    pub fn update(
+        &mut self,
+        case: &InspectionCase,
+        author: &ChangeAuthor,
+        now_ms: i64,
+    ) -> Result<(), Error> {
         autosurgeon::reconcile(&mut self.doc, case)?;
         self.doc.commit_with(commit_options(author, now_ms));
         Ok(())
@@ -183,7 +188,9 @@ impl CaseDocument {
 
     /// A replica for another device, with its own actor id.
     pub fn fork(&mut self) -> CaseDocument {
-        CaseDocument { doc: self.doc.fork() }
+        CaseDocument {
+            doc: self.doc.fork(),
+        }
     }
 
     /// Sets the actor id this replica writes changes as.
@@ -206,7 +213,8 @@ impl CaseDocument {
 
     /// Whether this build wrote, or fully understands, the document's layout.
     pub fn is_current_layout(&self) -> bool {
-        self.schema_version().is_ok_and(|v| v <= CURRENT_SCHEMA_VERSION)
+        self.schema_version()
+            .is_ok_and(|v| v <= CURRENT_SCHEMA_VERSION)
     }
 
     /// The underlying Automerge document, for the sync protocol and history.

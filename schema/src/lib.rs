@@ -33,6 +33,8 @@ pub use template::{
     ChoiceOption, Condition, ConditionValue, Field, FieldKind, PrefillSource, Section, Template,
     TemplateError, TemplateProblem,
 };
-pub use validate::{FieldError, FieldProblem, Mode, ValidationReport, check_value, is_visible, validate};
+pub use validate::{
+    FieldError, FieldProblem, Mode, ValidationReport, check_value, is_visible, validate,
+};
 pub use value::{FieldValue, GpsPoint, PlateError, PostalAddress, Signature, VehiclePlate};
 pub use workflow::{Role, Status, TRANSITIONS, TransitionError};

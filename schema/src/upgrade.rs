@@ -41,7 +41,9 @@ pub fn stored_version(doc: &AutoCommit) -> Result<u64, Error> {
         Ok(Some((Value::Scalar(s), _))) => match s.as_ref() {
             ScalarValue::Uint(v) => Ok(*v),
             ScalarValue::Int(v) if *v >= 0 => Ok(*v as u64),
-            other => Err(Error::NotACaseDocument(format!("its schema_version is {other}, not a version number"))),
+            other => Err(Error::NotACaseDocument(format!(
+                "its schema_version is {other}, not a version number"
+            ))),
         },
         _ => Err(Error::NotACaseDocument("it has no schema_version".into())),
     }
@@ -56,19 +58,23 @@ pub fn stored_version(doc: &AutoCommit) -> Result<u64, Error> {
 pub fn upgrade(doc: &mut AutoCommit, migrations: &[Migration], target: u64) -> Result<u64, Error> {
     let mut version = stored_version(doc)?;
     while version < target {
-        let step = migrations.iter().find(|m| m.from == version).ok_or_else(|| Error::Upgrade {
-            from: version,
-            reason: format!("this build has no migration from version {version}; update naper"),
-        })?;
+        let step = migrations
+            .iter()
+            .find(|m| m.from == version)
+            .ok_or_else(|| Error::Upgrade {
+                from: version,
+                reason: format!("this build has no migration from version {version}; update naper"),
+            })?;
         (step.apply)(doc).map_err(|e| Error::Upgrade {
             from: version,
             reason: format!("{}: {e}", step.describe),
         })?;
         version += 1;
-        doc.put(ROOT, "schema_version", version).map_err(|e| Error::Upgrade {
-            from: version - 1,
-            reason: e.to_string(),
-        })?;
+        doc.put(ROOT, "schema_version", version)
+            .map_err(|e| Error::Upgrade {
+                from: version - 1,
+                reason: e.to_string(),
+            })?;
         doc.commit_with(CommitOptions::default().with_message(format!(
             "{{\"upgrade\":{},\"describe\":{}}}",
             version,
@@ -153,6 +159,9 @@ mod tests {
     fn a_document_without_a_version_is_not_a_case() {
         let mut doc = AutoCommit::new();
         doc.put(ROOT, "foo", 1).unwrap();
-        assert!(matches!(upgrade(&mut doc, &[], 1), Err(Error::NotACaseDocument(_))));
+        assert!(matches!(
+            upgrade(&mut doc, &[], 1),
+            Err(Error::NotACaseDocument(_))
+        ));
     }
 }

@@ -108,7 +108,9 @@ pub enum FieldProblem {
     #[error("latitude must be within ±90° and longitude within ±180°")]
     PositionOutOfRange,
     /// A position less accurate than the field asks.
-    #[error("position accuracy {actual} m is worse than the required {max} m; wait for a better fix or enter the position by hand")]
+    #[error(
+        "position accuracy {actual} m is worse than the required {max} m; wait for a better fix or enter the position by hand"
+    )]
     PositionTooInaccurate {
         /// Required accuracy radius.
         max: f64,
@@ -147,7 +149,10 @@ impl ValidationReport {
 
     /// The problems of one field, for highlighting it in a form.
     pub fn for_field<'a>(&'a self, key: &'a str) -> impl Iterator<Item = &'a FieldProblem> + 'a {
-        self.errors.iter().filter(move |e| e.field == key).map(|e| &e.problem)
+        self.errors
+            .iter()
+            .filter(move |e| e.field == key)
+            .map(|e| &e.problem)
     }
 }
 
@@ -195,7 +200,9 @@ pub fn is_visible(field: &Field, case: &InspectionCase, template: &Template) -> 
         };
         let holds = match case.fields.get(&condition.field) {
             Some(FieldValue::YesNo(b)) => condition.any_of.contains(&ConditionValue::Bool(*b)),
-            Some(FieldValue::Choice(c)) => condition.any_of.contains(&ConditionValue::Option(c.clone())),
+            Some(FieldValue::Choice(c)) => condition
+                .any_of
+                .contains(&ConditionValue::Option(c.clone())),
             Some(FieldValue::Choices(set)) => condition
                 .any_of
                 .iter()
@@ -218,7 +225,11 @@ fn check_field(field: &Field, case: &InspectionCase, mode: Mode) -> Vec<FieldPro
     {
         let actual = case.photos_of(&field.key).count();
         let mut problems = Vec::new();
-        let min = if field.required { (*min_count).max(1) } else { *min_count };
+        let min = if field.required {
+            (*min_count).max(1)
+        } else {
+            *min_count
+        };
         if mode == Mode::Submission && (actual as u64) < u64::from(min) {
             problems.push(FieldProblem::TooFewPhotos { min, actual });
         }
@@ -244,27 +255,36 @@ pub fn check_value(kind: &FieldKind, value: &FieldValue) -> Option<FieldProblem>
         return None;
     }
     if !value.fits(kind) {
-        return Some(FieldProblem::WrongKind { expected: kind.name() });
+        return Some(FieldProblem::WrongKind {
+            expected: kind.name(),
+        });
     }
     match (kind, value) {
-        (FieldKind::ShortText { max_length, pattern }, FieldValue::Text(s)) => {
+        (
+            FieldKind::ShortText {
+                max_length,
+                pattern,
+            },
+            FieldValue::Text(s),
+        ) => {
             check_length(*max_length, s).or_else(|| {
                 let pattern = pattern.as_ref()?;
                 // Patterns are checked when the template loads; a bad one matches nothing.
                 let matches = regex::Regex::new(&format!("^(?:{pattern})$"))
                     .map(|re| re.is_match(s))
                     .unwrap_or(false);
-                (!matches).then(|| FieldProblem::PatternMismatch { pattern: pattern.clone() })
+                (!matches).then(|| FieldProblem::PatternMismatch {
+                    pattern: pattern.clone(),
+                })
             })
         }
-        (FieldKind::LongText { max_length } | FieldKind::OfficerNotes { max_length }, FieldValue::LongText(s)) => {
-            check_length(*max_length, s)
+        (
+            FieldKind::LongText { max_length } | FieldKind::OfficerNotes { max_length },
+            FieldValue::LongText(s),
+        ) => check_length(*max_length, s),
+        (FieldKind::Integer { min, max, .. }, FieldValue::Integer(n)) => {
+            check_range(min.map(|m| m as f64), max.map(|m| m as f64), *n as f64)
         }
-        (FieldKind::Integer { min, max, .. }, FieldValue::Integer(n)) => check_range(
-            min.map(|m| m as f64),
-            max.map(|m| m as f64),
-            *n as f64,
-        ),
         (FieldKind::Decimal { min, max, .. }, FieldValue::Decimal(n)) => {
             if n.is_finite() {
                 check_range(*min, *max, *n)
@@ -275,25 +295,42 @@ pub fn check_value(kind: &FieldKind, value: &FieldValue) -> Option<FieldProblem>
         (FieldKind::SingleChoice { options }, FieldValue::Choice(c)) => {
             (!options.iter().any(|o| &o.value == c)).then(|| FieldProblem::NotAnOption(c.clone()))
         }
-        (FieldKind::MultipleChoice { options, min_selected, max_selected }, FieldValue::Choices(set)) => {
+        (
+            FieldKind::MultipleChoice {
+                options,
+                min_selected,
+                max_selected,
+            },
+            FieldValue::Choices(set),
+        ) => {
             if let Some(bad) = set.iter().find(|c| !options.iter().any(|o| &o.value == *c)) {
                 return Some(FieldProblem::NotAnOption(bad.clone()));
             }
             if let Some(min) = min_selected
                 && set.len() < *min as usize
             {
-                return Some(FieldProblem::TooFewSelected { min: *min, actual: set.len() });
+                return Some(FieldProblem::TooFewSelected {
+                    min: *min,
+                    actual: set.len(),
+                });
             }
             max_selected
                 .filter(|max| set.len() > *max as usize)
-                .map(|max| FieldProblem::TooManySelected { max, actual: set.len() })
+                .map(|max| FieldProblem::TooManySelected {
+                    max,
+                    actual: set.len(),
+                })
         }
         (FieldKind::GpsPoint { max_accuracy_m }, FieldValue::Gps(p)) => {
-            if !(p.lat.is_finite() && p.lon.is_finite() && p.lat.abs() <= 90.0 && p.lon.abs() <= 180.0) {
+            if !(p.lat.is_finite()
+                && p.lon.is_finite()
+                && p.lat.abs() <= 90.0
+                && p.lon.abs() <= 180.0)
+            {
                 return Some(FieldProblem::PositionOutOfRange);
             }
             match (max_accuracy_m, p.accuracy_m) {
-                (Some(max), Some(actual)) if !(actual <= *max) => {
+                (Some(max), Some(actual)) if actual.is_nan() || actual > *max => {
                     Some(FieldProblem::PositionTooInaccurate { max: *max, actual })
                 }
                 _ => None,
@@ -317,7 +354,9 @@ pub fn check_value(kind: &FieldKind, value: &FieldValue) -> Option<FieldProblem>
             (!(code.len() == 5 && code.chars().all(|c| c.is_ascii_digit())))
                 .then(|| FieldProblem::PostalCode(code.to_owned()))
         }
-        (FieldKind::VehiclePlate, FieldValue::Plate(p)) => VehiclePlate::parse(p).err().map(FieldProblem::Plate),
+        (FieldKind::VehiclePlate, FieldValue::Plate(p)) => {
+            VehiclePlate::parse(p).err().map(FieldProblem::Plate)
+        }
         _ => None,
     }
 }
@@ -334,5 +373,6 @@ fn check_range(min: Option<f64>, max: Option<f64>, actual: f64) -> Option<FieldP
     {
         return Some(FieldProblem::BelowMin { min, actual });
     }
-    max.filter(|max| actual > *max).map(|max| FieldProblem::AboveMax { max, actual })
+    max.filter(|max| actual > *max)
+        .map(|max| FieldProblem::AboveMax { max, actual })
 }

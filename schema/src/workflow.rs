@@ -119,7 +119,11 @@ fn list<T: std::fmt::Display>(items: &[T]) -> String {
     if items.is_empty() {
         return "nowhere".into();
     }
-    items.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+    items
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl Status {
@@ -128,11 +132,16 @@ impl Status {
     /// # Errors
     /// A [`TransitionError`] naming both states and the role.
     pub fn check_transition(self, to: Status, role: Role) -> Result<(), TransitionError> {
-        let Some((_, _, roles)) = TRANSITIONS.iter().find(|(f, t, _)| *f == self && *t == to) else {
+        let Some((_, _, roles)) = TRANSITIONS.iter().find(|(f, t, _)| *f == self && *t == to)
+        else {
             return Err(TransitionError::NoSuchTransition {
                 from: self,
                 to,
-                allowed: TRANSITIONS.iter().filter(|(f, _, _)| *f == self).map(|(_, t, _)| *t).collect(),
+                allowed: TRANSITIONS
+                    .iter()
+                    .filter(|(f, _, _)| *f == self)
+                    .map(|(_, t, _)| *t)
+                    .collect(),
             });
         };
         if roles.contains(&role) {
@@ -214,7 +223,11 @@ mod tests {
             (Approved, Closed, Admin),
         ];
         for (from, to, role) in steps {
-            assert_eq!(from.check_transition(to, role), Ok(()), "{from} → {to} as {role}");
+            assert_eq!(
+                from.check_transition(to, role),
+                Ok(()),
+                "{from} → {to} as {role}"
+            );
         }
     }
 
@@ -230,7 +243,11 @@ mod tests {
         let err = Draft.check_transition(Approved, Officer).unwrap_err();
         assert_eq!(
             err,
-            TransitionError::NoSuchTransition { from: Draft, to: Approved, allowed: vec![Submitted] }
+            TransitionError::NoSuchTransition {
+                from: Draft,
+                to: Approved,
+                allowed: vec![Submitted]
+            }
         );
         assert!(err.to_string().contains("`draft` to `approved`"), "{err}");
     }
@@ -238,7 +255,10 @@ mod tests {
     #[test]
     fn a_wrong_role_names_the_role() {
         let err = InReview.check_transition(Approved, Officer).unwrap_err();
-        assert!(matches!(err, TransitionError::RoleNotPermitted { role: Officer, .. }));
+        assert!(matches!(
+            err,
+            TransitionError::RoleNotPermitted { role: Officer, .. }
+        ));
         assert!(err.to_string().contains("`officer`"), "{err}");
         assert!(Submitted.check_transition(InReview, Role::Viewer).is_err());
         assert!(Draft.check_transition(Submitted, CaseWorker).is_err());

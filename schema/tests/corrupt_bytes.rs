@@ -1,4 +1,5 @@
 //! Bytes from disk or the network that are not a case document give an error, never a panic.
+#![allow(clippy::unwrap_used)] // a test crate: a panic here is a failed test
 
 mod common;
 

@@ -1,4 +1,5 @@
 //! A case survives being written, saved, loaded and read back unchanged.
+#![allow(clippy::unwrap_used)] // a test crate: a panic here is a failed test
 
 mod common;
 
@@ -44,7 +45,9 @@ fn reconciling_an_unchanged_case_adds_no_operations() {
 fn another_replicas_changes_apply_as_bytes_and_repeat_harmlessly() {
     let mut tablet = document(&common::complete_case());
     let mut server = CaseDocument::load(&tablet.save()).unwrap();
-    let edited = tablet.edit(&common::officer(), 20, |c| c.title = "Nachtrag".into()).unwrap();
+    let edited = tablet
+        .edit(&common::officer(), 20, |c| c.title = "Nachtrag".into())
+        .unwrap();
     let changes = tablet.save_incremental();
     server.apply_bytes(&changes).unwrap();
     server.apply_bytes(&changes).unwrap();

@@ -1,5 +1,6 @@
 //! A case written by a newer naper keeps what this build does not know when this build
 //! edits it.
+#![allow(clippy::unwrap_used)] // a test crate: a panic here is a failed test
 
 mod common;
 
@@ -15,7 +16,9 @@ fn newer_document() -> Vec<u8> {
     am.put(ROOT, "schema_version", 5_u64).unwrap();
     am.put(ROOT, "risk_score", 0.7).unwrap();
     let (_, fields) = am.get(ROOT, "fields").unwrap().unwrap();
-    let answer = am.put_object(&fields, "noise_recording", ObjType::Map).unwrap();
+    let answer = am
+        .put_object(&fields, "noise_recording", ObjType::Map)
+        .unwrap();
     am.put(&answer, "audio_clip", "sha256:abc").unwrap();
     let (_, photos) = am.get(ROOT, "photos").unwrap().unwrap();
     let (first_key, first_photo) = {
@@ -34,7 +37,12 @@ fn an_older_build_edits_a_newer_case_without_losing_its_data() {
     assert!(!doc.is_current_layout());
     let case = doc.hydrate().unwrap();
     assert_eq!(case.schema_version, 5);
-    assert_eq!(case.fields.get("noise_recording"), Some(&FieldValue::Unknown { kind: "audio_clip".into() }));
+    assert_eq!(
+        case.fields.get("noise_recording"),
+        Some(&FieldValue::Unknown {
+            kind: "audio_clip".into()
+        })
+    );
 
     doc.edit(&common::staff(), 99, |c| {
         c.title = "Geändert im Backoffice".into();
@@ -45,13 +53,25 @@ fn an_older_build_edits_a_newer_case_without_losing_its_data() {
 
     let reloaded = CaseDocument::load(&doc.save()).unwrap();
     let am = reloaded.automerge();
-    assert_eq!(reloaded.schema_version().unwrap(), 5, "the layout version must never be lowered");
-    assert!(matches!(am.get(ROOT, "risk_score").unwrap(), Some((Value::Scalar(_), _))));
+    assert_eq!(
+        reloaded.schema_version().unwrap(),
+        5,
+        "the layout version must never be lowered"
+    );
+    assert!(matches!(
+        am.get(ROOT, "risk_score").unwrap(),
+        Some((Value::Scalar(_), _))
+    ));
     let (_, fields) = am.get(ROOT, "fields").unwrap().unwrap();
-    let (_, answer) = am.get(&fields, "noise_recording").unwrap().expect("unknown answer kept");
+    let (_, answer) = am
+        .get(&fields, "noise_recording")
+        .unwrap()
+        .expect("unknown answer kept");
     assert!(am.get(&answer, "audio_clip").unwrap().is_some());
     let (_, photos) = am.get(ROOT, "photos").unwrap().unwrap();
-    let kept = am.map_range(&photos, ..).any(|item| am.get(item.id(), "blur_hash").unwrap().is_some());
+    let kept = am
+        .map_range(&photos, ..)
+        .any(|item| am.get(item.id(), "blur_hash").unwrap().is_some());
     assert!(kept, "the photo's unknown key must be kept");
 
     let case = reloaded.hydrate().unwrap();

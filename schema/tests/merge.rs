@@ -7,6 +7,7 @@
 //! broken by actor id). Long texts and officer notes merge character by character, so both
 //! edits survive. Multiple choices merge as sets. Photos, annotations and comments are keyed
 //! by id, so concurrent additions all survive.
+#![allow(clippy::unwrap_used)] // a test crate: a panic here is a failed test
 
 mod common;
 
@@ -41,12 +42,16 @@ fn edits_of_different_fields_both_survive() {
     })
     .unwrap();
     b.edit(&staff(), 11, |c| {
-        c.fields.insert("plate".into(), FieldValue::Plate("B-AB 1234".into()));
+        c.fields
+            .insert("plate".into(), FieldValue::Plate("B-AB 1234".into()));
     })
     .unwrap();
     let merged = converge(&mut a, &mut b);
     assert_eq!(merged.fields.get("count"), Some(&FieldValue::Integer(7)));
-    assert_eq!(merged.fields.get("plate"), Some(&FieldValue::Plate("B-AB 1234".into())));
+    assert_eq!(
+        merged.fields.get("plate"),
+        Some(&FieldValue::Plate("B-AB 1234".into()))
+    );
 }
 
 #[test]
@@ -54,11 +59,13 @@ fn the_same_short_text_resolves_to_one_of_the_two_values() {
     let mut a = document(&complete_case());
     let mut b = a.fork();
     a.edit(&officer(), 10, |c| {
-        c.fields.insert("ref".into(), FieldValue::Text("OA-0001".into()));
+        c.fields
+            .insert("ref".into(), FieldValue::Text("OA-0001".into()));
     })
     .unwrap();
     b.edit(&staff(), 11, |c| {
-        c.fields.insert("ref".into(), FieldValue::Text("OA-0002".into()));
+        c.fields
+            .insert("ref".into(), FieldValue::Text("OA-0002".into()));
     })
     .unwrap();
     let merged = converge(&mut a, &mut b);
@@ -71,7 +78,10 @@ fn the_same_long_text_merges_character_wise() {
     let mut a = document(&complete_case());
     let mut b = a.fork();
     a.edit(&officer(), 10, |c| {
-        c.fields.insert("description".into(), FieldValue::LongText("Großer Sperrmüll am Straßenrand, ca. 3 m³.".into()));
+        c.fields.insert(
+            "description".into(),
+            FieldValue::LongText("Großer Sperrmüll am Straßenrand, ca. 3 m³.".into()),
+        );
     })
     .unwrap();
     b.edit(&staff(), 11, |c| {
@@ -82,7 +92,10 @@ fn the_same_long_text_merges_character_wise() {
     })
     .unwrap();
     let merged = converge(&mut a, &mut b);
-    assert_eq!(text(&merged, "description"), "Großer Sperrmüll am Straßenrand, ca. 3 m³. Anwohner befragt.");
+    assert_eq!(
+        text(&merged, "description"),
+        "Großer Sperrmüll am Straßenrand, ca. 3 m³. Anwohner befragt."
+    );
 }
 
 #[test]
@@ -114,12 +127,20 @@ fn recolouring_and_moving_the_same_annotation_both_take_effect() {
     start.photos[0].annotations.push(circle("m.mueller", 0));
     let mut a = document(&start);
     let mut b = a.fork();
-    a.edit(&officer(), 10, |c| c.photos[0].annotations[0].style.color = annotate::Rgba::opaque(0, 0, 255))
-        .unwrap();
+    a.edit(&officer(), 10, |c| {
+        c.photos[0].annotations[0].style.color = annotate::Rgba::opaque(0, 0, 255)
+    })
+    .unwrap();
     let moved = annotate::Shape::Rectangle {
-        bounds: annotate::NormRect { min: annotate::NormPoint::new(0.1, 0.1), max: annotate::NormPoint::new(0.2, 0.2) },
+        bounds: annotate::NormRect {
+            min: annotate::NormPoint::new(0.1, 0.1),
+            max: annotate::NormPoint::new(0.2, 0.2),
+        },
     };
-    b.edit(&staff(), 11, |c| c.photos[0].annotations[0].shape = moved.clone()).unwrap();
+    b.edit(&staff(), 11, |c| {
+        c.photos[0].annotations[0].shape = moved.clone()
+    })
+    .unwrap();
     let merged = converge(&mut a, &mut b);
     let ann = &merged.photos[0].annotations[0];
     assert_eq!(ann.style.color, annotate::Rgba::opaque(0, 0, 255));
@@ -130,17 +151,22 @@ fn recolouring_and_moving_the_same_annotation_both_take_effect() {
 fn selecting_the_same_option_on_two_devices_selects_it_once() {
     let mut a = document(&complete_case());
     let mut b = a.fork();
-    let select = |values: &[&str]| FieldValue::Choices(values.iter().map(|s| s.to_string()).collect());
+    let select =
+        |values: &[&str]| FieldValue::Choices(values.iter().map(|s| s.to_string()).collect());
     a.edit(&officer(), 10, |c| {
         c.fields.insert("hazards".into(), select(&["leaking"]));
     })
     .unwrap();
     b.edit(&staff(), 11, |c| {
-        c.fields.insert("hazards".into(), select(&["leaking", "smell"]));
+        c.fields
+            .insert("hazards".into(), select(&["leaking", "smell"]));
     })
     .unwrap();
     let merged = converge(&mut a, &mut b);
-    assert_eq!(merged.fields.get("hazards"), Some(&select(&["leaking", "smell"])));
+    assert_eq!(
+        merged.fields.get("hazards"),
+        Some(&select(&["leaking", "smell"]))
+    );
 }
 
 #[test]
@@ -149,12 +175,17 @@ fn comments_written_concurrently_both_appear_in_time_order() {
     let mut b = a.fork();
     let comment = |at_ms, text: &str| schema::Comment {
         id: schema::CommentId::new(),
-        written: schema::Stamp { by: "x".into(), at_ms },
+        written: schema::Stamp {
+            by: "x".into(),
+            at_ms,
+        },
         text: text.into(),
         internal: false,
     };
-    a.edit(&officer(), 10, |c| c.comments.push(comment(20, "zweiter"))).unwrap();
-    b.edit(&staff(), 11, |c| c.comments.push(comment(10, "erster"))).unwrap();
+    a.edit(&officer(), 10, |c| c.comments.push(comment(20, "zweiter")))
+        .unwrap();
+    b.edit(&staff(), 11, |c| c.comments.push(comment(10, "erster")))
+        .unwrap();
     let merged = converge(&mut a, &mut b);
     let texts: Vec<&str> = merged.comments.iter().map(|c| c.text.as_str()).collect();
     assert_eq!(texts, ["erster", "zweiter"]);
@@ -198,7 +229,8 @@ fn apply(doc: &mut CaseDocument, edit: &Edit, n: i64) {
                 _ => String::new(),
             };
             s.push_str(v);
-            c.fields.insert("description".into(), FieldValue::LongText(s));
+            c.fields
+                .insert("description".into(), FieldValue::LongText(s));
         }
         Edit::AddPhoto => c.photos.push(photo("scene", (n % 200) as u8)),
         Edit::Annotate => {

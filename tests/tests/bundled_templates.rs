@@ -1,4 +1,5 @@
 //! Every form template naper ships loads, passes its checks, and yields a usable case.
+#![allow(clippy::unwrap_used)] // a test crate: a panic here is a failed test
 
 use naper_tests::assets_dir;
 use schema::{FieldKind, InspectionCase, Mode, Template, validate};
@@ -6,7 +7,8 @@ use schema::{FieldKind, InspectionCase, Mode, Template, validate};
 fn bundled() -> Vec<(String, Template)> {
     let dir = assets_dir().join("templates");
     let mut out = Vec::new();
-    let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()));
+    let entries =
+        std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()));
     for entry in entries {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "json") {
@@ -23,7 +25,11 @@ fn bundled() -> Vec<(String, Template)> {
 #[test]
 fn every_bundled_template_loads() {
     let templates = bundled();
-    assert!(templates.len() >= 7, "expected at least seven bundled templates, found {}", templates.len());
+    assert!(
+        templates.len() >= 7,
+        "expected at least seven bundled templates, found {}",
+        templates.len()
+    );
     let mut ids: Vec<&str> = templates.iter().map(|(_, t)| t.id.as_str()).collect();
     ids.sort_unstable();
     ids.dedup();
@@ -34,14 +40,21 @@ fn every_bundled_template_loads() {
 fn every_bundled_template_asks_for_photos_and_a_place() {
     for (path, t) in bundled() {
         assert!(
-            t.fields().any(|f| matches!(f.kind, FieldKind::Photos { min_count, .. } if min_count >= 1)),
+            t.fields()
+                .any(|f| matches!(f.kind, FieldKind::Photos { min_count, .. } if min_count >= 1)),
             "{path}: an inspection needs at least one photo field with a minimum count"
         );
         assert!(
-            t.fields().any(|f| matches!(f.kind, FieldKind::GpsPoint { .. } | FieldKind::PostalAddress)),
+            t.fields().any(|f| matches!(
+                f.kind,
+                FieldKind::GpsPoint { .. } | FieldKind::PostalAddress
+            )),
             "{path}: an inspection needs a place (GPS point or address)"
         );
-        assert!(t.fields().any(|f| f.visible_when.is_some()), "{path}: expected a conditional follow-up question");
+        assert!(
+            t.fields().any(|f| f.visible_when.is_some()),
+            "{path}: expected a conditional follow-up question"
+        );
     }
 }
 
@@ -52,6 +65,9 @@ fn a_new_draft_from_each_template_is_a_valid_draft_but_not_submittable() {
         let draft = validate(&case, &t, Mode::Draft);
         assert!(draft.is_valid(), "{path}: defaults must be valid: {draft}");
         let submission = validate(&case, &t, Mode::Submission);
-        assert!(!submission.is_valid(), "{path}: an empty case must not be submittable");
+        assert!(
+            !submission.is_valid(),
+            "{path}: an empty case must not be submittable"
+        );
     }
 }

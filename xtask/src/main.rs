@@ -1,1 +1,175 @@
-fn main() {}
+//! Developer commands, as plain Rust (matklad's cargo-xtask pattern), so that a newcomer runs
+//! exactly what CI runs:
+//!
+//! - `cargo xtask demo` runs naper on its embedded defaults.
+//! - `cargo xtask test` runs every check: formatting, clippy with warnings as errors, and
+//!   every test of the workspace.
+//!
+//! Each command first installs what it needs and does not find (toolchain components, and
+//! Debian packages once the system needs them).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+/// Debian packages `cargo xtask test` needs. None yet: the server's PostgreSQL and the browser
+/// tests' Chromium arrive with the issues that need them.
+const TEST_DEBIAN_PACKAGES: &[&str] = &[];
+
+/// Debian packages `cargo xtask demo` needs.
+const DEMO_DEBIAN_PACKAGES: &[&str] = &[];
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("demo") => demo(&args[1..]),
+        Some("test") => test(),
+        _ => {
+            eprintln!(
+                "usage: cargo xtask <command>\n\n  demo   run naper on its embedded defaults\n  test   run formatting, clippy and every test, as CI does"
+            );
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn demo(extra: &[String]) -> Result<(), String> {
+    ensure_debian_packages(DEMO_DEBIAN_PACKAGES)?;
+    let root = workspace_root();
+    let data_dir = root.join("naper-data");
+    // Until the sync server exists (issue 4), the runnable part of naper is its domain model:
+    // the tour loads the bundled templates and works through a case's life on two replicas.
+    let mut args: Vec<String> = vec![
+        "run".into(),
+        "--quiet".into(),
+        "--package".into(),
+        "naper-schema".into(),
+        "--example".into(),
+        "tour".into(),
+        "--".into(),
+        root.join("assets/templates").display().to_string(),
+        data_dir.display().to_string(),
+    ];
+    args.extend(extra.iter().cloned());
+    cargo(&root, &args)
+}
+
+fn test() -> Result<(), String> {
+    ensure_debian_packages(TEST_DEBIAN_PACKAGES)?;
+    ensure_rustup_components(&["rustfmt", "clippy"])?;
+    let root = workspace_root();
+    step("cargo fmt --check");
+    cargo(&root, &["fmt", "--all", "--", "--check"])?;
+    step("cargo clippy (warnings are errors)");
+    cargo(
+        &root,
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )?;
+    step("cargo test");
+    cargo(&root, &["test", "--workspace"])?;
+    Ok(())
+}
+
+fn step(name: &str) {
+    eprintln!("\n== {name}");
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+fn cargo<S: AsRef<std::ffi::OsStr>>(root: &Path, args: &[S]) -> Result<(), String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    run(Command::new(cargo).current_dir(root).args(args))
+}
+
+fn run(command: &mut Command) -> Result<(), String> {
+    let shown = format!("{command:?}");
+    let status = command
+        .status()
+        .map_err(|e| format!("could not start {shown}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{shown} failed ({status})"))
+    }
+}
+
+/// Installs the toolchain components that are missing, via rustup.
+fn ensure_rustup_components(components: &[&str]) -> Result<(), String> {
+    let installed = Command::new("rustup")
+        .args(["component", "list", "--installed"])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default();
+    let missing: Vec<&str> = components
+        .iter()
+        .copied()
+        .filter(|c| !installed.lines().any(|l| l.starts_with(c)))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    eprintln!("installing toolchain components: {}", missing.join(" "));
+    run(Command::new("rustup")
+        .args(["component", "add"])
+        .args(&missing))
+}
+
+/// Installs the Debian packages that are missing, with apt-get (as root, or through sudo).
+fn ensure_debian_packages(packages: &[&str]) -> Result<(), String> {
+    let missing: Vec<&str> = packages
+        .iter()
+        .copied()
+        .filter(|p| {
+            !Command::new("dpkg-query")
+                .args(["-W", "-f=${Status}", p])
+                .output()
+                .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("install ok installed"))
+        })
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    eprintln!("installing Debian packages: {}", missing.join(" "));
+    let is_root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
+    let apt = |args: &[&str]| {
+        let mut command = if is_root {
+            Command::new("apt-get")
+        } else {
+            let mut sudo = Command::new("sudo");
+            sudo.arg("apt-get");
+            sudo
+        };
+        command.env("DEBIAN_FRONTEND", "noninteractive").args(args);
+        run(&mut command)
+    };
+    apt(&["update", "-q"])?;
+    let mut install = vec!["install", "-y", "-q", "--no-install-recommends"];
+    install.extend(&missing);
+    apt(&install).map_err(|e| {
+        format!(
+            "{e}\ninstall them by hand: sudo apt-get install {}",
+            missing.join(" ")
+        )
+    })
+}

@@ -74,7 +74,8 @@ impl Hydrate for HydratedAnnotation {
             id: AnnotationId(hydrate_prop(doc, obj, "id")?),
             shape,
             style: Style {
-                color: color("color")?.ok_or_else(|| HydrateError::unexpected("a colour", "nothing".into()))?,
+                color: color("color")?
+                    .ok_or_else(|| HydrateError::unexpected("a colour", "nothing".into()))?,
                 width: width as f32,
                 fill: color("fill")?,
             },
@@ -89,7 +90,10 @@ impl Hydrate for HydratedAnnotation {
 pub(crate) mod annotation_list {
     use super::*;
 
-    pub(crate) fn reconcile<R: Reconciler>(items: &[Annotation], reconciler: R) -> Result<(), R::Error> {
+    pub(crate) fn reconcile<R: Reconciler>(
+        items: &[Annotation],
+        reconciler: R,
+    ) -> Result<(), R::Error> {
         let refs: Vec<AnnotationRef<'_>> = items.iter().map(AnnotationRef).collect();
         keyed::reconcile(&refs, reconciler)
     }

@@ -19,7 +19,10 @@ pub trait Keyed {
 }
 
 /// Writes `items` into the map at `reconciler`, deleting entries whose item was removed.
-pub fn reconcile<T: Keyed + Reconcile, R: Reconciler>(items: &[T], mut reconciler: R) -> Result<(), R::Error> {
+pub fn reconcile<T: Keyed + Reconcile, R: Reconciler>(
+    items: &[T],
+    mut reconciler: R,
+) -> Result<(), R::Error> {
     let mut map = reconciler.map()?;
     let wanted: std::collections::HashSet<String> = items.iter().map(Keyed::key).collect();
     let stale: Vec<String> = map
@@ -44,6 +47,10 @@ pub fn hydrate<D: ReadDoc, T: Keyed + Hydrate>(
 ) -> Result<Vec<T>, HydrateError> {
     let map: std::collections::BTreeMap<String, T> = autosurgeon::hydrate_prop(doc, obj, prop)?;
     let mut items: Vec<T> = map.into_values().collect();
-    items.sort_by(|a, b| a.order().cmp(&b.order()).then_with(|| a.key().cmp(&b.key())));
+    items.sort_by(|a, b| {
+        a.order()
+            .cmp(&b.order())
+            .then_with(|| a.key().cmp(&b.key()))
+    });
     Ok(items)
 }

@@ -72,7 +72,12 @@ pub(super) fn check(template: &Template) -> Vec<TemplateProblem> {
     p.0
 }
 
-fn check_field(p: &mut Problems, path: &str, field: &Field, earlier: &HashMap<&str, (String, &Field)>) {
+fn check_field(
+    p: &mut Problems,
+    path: &str,
+    field: &Field,
+    earlier: &HashMap<&str, (String, &Field)>,
+) {
     if !is_field_key(&field.key) {
         p.add(
             format!("{path}.key"),
@@ -117,7 +122,13 @@ fn check_field(p: &mut Problems, path: &str, field: &Field, earlier: &HashMap<&s
         );
     }
     if let Some(condition) = &field.visible_when {
-        check_condition(p, &format!("{path}.visible_when"), field, condition, earlier);
+        check_condition(
+            p,
+            &format!("{path}.visible_when"),
+            field,
+            condition,
+            earlier,
+        );
     }
 }
 
@@ -144,7 +155,10 @@ fn check_kind(p: &mut Problems, path: &str, kind: &FieldKind) {
             if let (Some(min), Some(max)) = (min, max)
                 && min > max
             {
-                p.add(format!("{path}.min"), format!("min ({min}) is greater than max ({max})"));
+                p.add(
+                    format!("{path}.min"),
+                    format!("min ({min}) is greater than max ({max})"),
+                );
             }
         }
         FieldKind::Decimal { min, max, .. } => {
@@ -158,7 +172,10 @@ fn check_kind(p: &mut Problems, path: &str, kind: &FieldKind) {
             if let (Some(min), Some(max)) = (min, max)
                 && min > max
             {
-                p.add(format!("{path}.min"), format!("min ({min}) is greater than max ({max})"));
+                p.add(
+                    format!("{path}.min"),
+                    format!("min ({min}) is greater than max ({max})"),
+                );
             }
         }
         FieldKind::SingleChoice { options } => check_options(p, path, options),
@@ -181,7 +198,10 @@ fn check_kind(p: &mut Problems, path: &str, kind: &FieldKind) {
             {
                 p.add(
                     format!("{path}.min_selected"),
-                    format!("min_selected ({min}) is more than the {} options", options.len()),
+                    format!(
+                        "min_selected ({min}) is more than the {} options",
+                        options.len()
+                    ),
                 );
             }
         }
@@ -189,7 +209,10 @@ fn check_kind(p: &mut Problems, path: &str, kind: &FieldKind) {
             if let Some(a) = max_accuracy_m
                 && !(a.is_finite() && *a > 0.0)
             {
-                p.add(format!("{path}.max_accuracy_m"), "must be a positive number of metres");
+                p.add(
+                    format!("{path}.max_accuracy_m"),
+                    "must be a positive number of metres",
+                );
             }
         }
         FieldKind::Photos {
@@ -204,7 +227,10 @@ fn check_kind(p: &mut Problems, path: &str, kind: &FieldKind) {
                     );
                 }
                 if *max == 0 {
-                    p.add(format!("{path}.max_count"), "max_count 0 allows no photo at all");
+                    p.add(
+                        format!("{path}.max_count"),
+                        "max_count 0 allows no photo at all",
+                    );
                 }
             }
         }
@@ -220,13 +246,19 @@ fn check_kind(p: &mut Problems, path: &str, kind: &FieldKind) {
 
 fn check_max_length(p: &mut Problems, path: &str, max_length: Option<u32>) {
     if max_length == Some(0) {
-        p.add(format!("{path}.max_length"), "max_length 0 allows no text at all");
+        p.add(
+            format!("{path}.max_length"),
+            "max_length 0 allows no text at all",
+        );
     }
 }
 
 fn check_options(p: &mut Problems, path: &str, options: &[super::ChoiceOption]) {
     if options.is_empty() {
-        p.add(format!("{path}.options"), "a choice field needs at least one option");
+        p.add(
+            format!("{path}.options"),
+            "a choice field needs at least one option",
+        );
     }
     let mut values = HashSet::new();
     for (i, option) in options.iter().enumerate() {
@@ -266,7 +298,10 @@ fn check_condition(
         return;
     };
     if condition.any_of.is_empty() {
-        p.add(format!("{path}.any_of"), "the condition lists no answers, so the field would never show");
+        p.add(
+            format!("{path}.any_of"),
+            "the condition lists no answers, so the field would never show",
+        );
     }
     for (i, value) in condition.any_of.iter().enumerate() {
         let vpath = format!("{path}.any_of[{i}]");
@@ -274,19 +309,28 @@ fn check_condition(
             (FieldKind::YesNo, ConditionValue::Bool(_)) => {}
             (FieldKind::YesNo, ConditionValue::Option(v)) => p.add(
                 vpath,
-                format!("`{}` is a yes/no field; use true or false, not \"{v}\"", condition.field),
+                format!(
+                    "`{}` is a yes/no field; use true or false, not \"{v}\"",
+                    condition.field
+                ),
             ),
-            (FieldKind::SingleChoice { options } | FieldKind::MultipleChoice { options, .. }, ConditionValue::Option(v)) => {
+            (
+                FieldKind::SingleChoice { options } | FieldKind::MultipleChoice { options, .. },
+                ConditionValue::Option(v),
+            ) => {
                 if !options.iter().any(|o| &o.value == v) {
-                    p.add(
-                        vpath,
-                        format!("`{}` has no option `{v}`", condition.field),
-                    );
+                    p.add(vpath, format!("`{}` has no option `{v}`", condition.field));
                 }
             }
-            (FieldKind::SingleChoice { .. } | FieldKind::MultipleChoice { .. }, ConditionValue::Bool(b)) => p.add(
+            (
+                FieldKind::SingleChoice { .. } | FieldKind::MultipleChoice { .. },
+                ConditionValue::Bool(b),
+            ) => p.add(
                 vpath,
-                format!("`{}` is a choice field; name an option value, not {b}", condition.field),
+                format!(
+                    "`{}` is a choice field; name an option value, not {b}",
+                    condition.field
+                ),
             ),
             (other, _) => {
                 p.add(
@@ -316,7 +360,8 @@ fn is_slug(s: &str) -> bool {
     !s.is_empty()
         && !s.starts_with('-')
         && !s.ends_with('-')
-        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
 fn is_field_key(s: &str) -> bool {

@@ -95,12 +95,10 @@ impl Template {
     /// Every problem found: JSON syntax, missing or unknown keys, wrong types, and the
     /// consistency rules (unique keys, conditions, ranges, defaults, prefill sources).
     pub fn from_json(json: &str) -> Result<Template, TemplateError> {
-        let root: Value = serde_json::from_str(json).map_err(|e| {
-            TemplateError::single("$", format!("not valid JSON ({e})"))
-        })?;
-        let raw: RawTemplate = serde_path_to_error::deserialize(&root).map_err(|e| {
-            TemplateError::single(json_path("$", e.path()), e.inner().to_string())
-        })?;
+        let root: Value = serde_json::from_str(json)
+            .map_err(|e| TemplateError::single("$", format!("not valid JSON ({e})")))?;
+        let raw: RawTemplate = serde_path_to_error::deserialize(&root)
+            .map_err(|e| TemplateError::single(json_path("$", e.path()), e.inner().to_string()))?;
 
         let mut problems = Vec::new();
         let mut sections = Vec::with_capacity(raw.sections.len());
@@ -155,9 +153,11 @@ fn read_field(value: &Value, path: &str) -> Result<Field, TemplateProblem> {
     {
         let allowed = kind_keys(kind);
         if let Some(allowed) = allowed
-            && let Some(unknown) = object
-                .keys()
-                .find(|k| k.as_str() != "type" && !COMMON_FIELD_KEYS.contains(&k.as_str()) && !allowed.contains(&k.as_str()))
+            && let Some(unknown) = object.keys().find(|k| {
+                k.as_str() != "type"
+                    && !COMMON_FIELD_KEYS.contains(&k.as_str())
+                    && !allowed.contains(&k.as_str())
+            })
         {
             return Err(TemplateProblem {
                 path: format!("{path}.{unknown}"),
@@ -176,7 +176,10 @@ fn read_field(value: &Value, path: &str) -> Result<Field, TemplateProblem> {
     serde_path_to_error::deserialize(value).map_err(|e| {
         // Serde buffers a flattened, tagged enum, which loses the path inside it; probing the
         // kind's keys one by one finds the offending one.
-        let kind = value.get("type").and_then(Value::as_str).unwrap_or_default();
+        let kind = value
+            .get("type")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
         value
             .as_object()
             .and_then(|object| {
@@ -195,14 +198,22 @@ fn read_field(value: &Value, path: &str) -> Result<Field, TemplateProblem> {
 }
 
 /// Deserializes one kind-specific key on its own; the path and reason if it is wrong.
-fn probe_kind_key(kind: &str, key: &str, value: &Value) -> Option<(serde_path_to_error::Path, String)> {
-    fn probe<T: serde::de::DeserializeOwned>(value: &Value) -> Option<(serde_path_to_error::Path, String)> {
+fn probe_kind_key(
+    kind: &str,
+    key: &str,
+    value: &Value,
+) -> Option<(serde_path_to_error::Path, String)> {
+    fn probe<T: serde::de::DeserializeOwned>(
+        value: &Value,
+    ) -> Option<(serde_path_to_error::Path, String)> {
         serde_path_to_error::deserialize::<_, T>(value)
             .err()
             .map(|e| (e.path().clone(), e.inner().to_string()))
     }
     match (kind, key) {
-        (_, "max_length" | "min_count" | "max_count" | "min_selected" | "max_selected") => probe::<u32>(value),
+        (_, "max_length" | "min_count" | "max_count" | "min_selected" | "max_selected") => {
+            probe::<u32>(value)
+        }
         ("integer", "min" | "max") => probe::<i64>(value),
         (_, "min" | "max" | "max_accuracy_m") => probe::<f64>(value),
         (_, "unit" | "pattern") => probe::<String>(value),

@@ -37,14 +37,18 @@ fn missing_and_unknown_keys_are_named_with_their_path() {
     assert_eq!(p[0].0, "$.title");
     assert!(p[0].1.contains("missing field `en`"), "{}", p[0].1);
 
-    let p = problems(&with_fields(r#"{"key":"a","type":"integer","label":{"de":"A","en":"A"},"requried":true}"#));
+    let p = problems(&with_fields(
+        r#"{"key":"a","type":"integer","label":{"de":"A","en":"A"},"requried":true}"#,
+    ));
     assert_eq!(p[0].0, "$.sections[0].fields[0].requried");
     assert!(p[0].1.contains("unknown key `requried`"), "{}", p[0].1);
 }
 
 #[test]
 fn an_unknown_field_type_is_named() {
-    let p = problems(&with_fields(r#"{"key":"a","type":"colour","label":{"de":"A","en":"A"}}"#));
+    let p = problems(&with_fields(
+        r#"{"key":"a","type":"colour","label":{"de":"A","en":"A"}}"#,
+    ));
     assert_eq!(p[0].0, "$.sections[0].fields[0]");
     assert!(p[0].1.contains("unknown variant `colour`"), "{}", p[0].1);
 }
@@ -76,22 +80,55 @@ fn consistency_rules_are_all_reported_with_paths() {
            {"key":"j","type":"yes_no","label":{"de":"J","en":"J"},"visible_when":{"field":"d","any_of":["x"]}}"#,
     ));
     let expect = [
-        ("$.sections[0].fields[0].min", "min (5) is greater than max (1)"),
-        ("$.sections[0].fields[1].label.de", "the German text is empty"),
+        (
+            "$.sections[0].fields[0].min",
+            "min (5) is greater than max (1)",
+        ),
+        (
+            "$.sections[0].fields[1].label.de",
+            "the German text is empty",
+        ),
         ("$.sections[0].fields[1].key", "duplicate field key `a`"),
-        ("$.sections[0].fields[2].visible_when.field", "`zzz`, which is not a field before this one"),
-        ("$.sections[0].fields[3].pattern", "not a valid regular expression"),
-        ("$.sections[0].fields[4].min_count", "min_count (3) is greater than max_count (2)"),
-        ("$.sections[0].fields[5].options[1].value", "duplicate option value `x`"),
-        ("$.sections[0].fields[6].prefill", "`device_position` cannot fill a field of type `date`"),
-        ("$.sections[0].fields[7].default", "4 is more than the maximum 3"),
-        ("$.sections[0].fields[8].visible_when.any_of[0]", "`f` has no option `y`"),
-        ("$.sections[0].fields[9].visible_when.field", "only depend on choice or yes/no fields"),
+        (
+            "$.sections[0].fields[2].visible_when.field",
+            "`zzz`, which is not a field before this one",
+        ),
+        (
+            "$.sections[0].fields[3].pattern",
+            "not a valid regular expression",
+        ),
+        (
+            "$.sections[0].fields[4].min_count",
+            "min_count (3) is greater than max_count (2)",
+        ),
+        (
+            "$.sections[0].fields[5].options[1].value",
+            "duplicate option value `x`",
+        ),
+        (
+            "$.sections[0].fields[6].prefill",
+            "`device_position` cannot fill a field of type `date`",
+        ),
+        (
+            "$.sections[0].fields[7].default",
+            "4 is more than the maximum 3",
+        ),
+        (
+            "$.sections[0].fields[8].visible_when.any_of[0]",
+            "`f` has no option `y`",
+        ),
+        (
+            "$.sections[0].fields[9].visible_when.field",
+            "only depend on choice or yes/no fields",
+        ),
     ];
     assert_eq!(p.len(), expect.len(), "{p:#?}");
     for ((path, reason), (want_path, want_reason)) in p.iter().zip(expect) {
         assert_eq!(path, want_path);
-        assert!(reason.contains(want_reason), "{path}: `{reason}` should say `{want_reason}`");
+        assert!(
+            reason.contains(want_reason),
+            "{path}: `{reason}` should say `{want_reason}`"
+        );
     }
 }
 
@@ -110,6 +147,12 @@ fn the_error_message_lists_every_problem() {
     ))
     .unwrap_err();
     let message = err.to_string();
-    assert!(message.starts_with("the template has 2 problems"), "{message}");
-    assert!(message.contains("$.sections[0].fields[1].max_count"), "{message}");
+    assert!(
+        message.starts_with("the template has 2 problems"),
+        "{message}"
+    );
+    assert!(
+        message.contains("$.sections[0].fields[1].max_count"),
+        "{message}"
+    );
 }

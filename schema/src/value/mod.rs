@@ -116,8 +116,17 @@ impl FieldValue {
     /// # Errors
     /// A plain reason when the JSON does not have the shape `kind` takes.
     pub fn from_json(kind: &FieldKind, json: &Value) -> Result<FieldValue, String> {
-        let expected = |what: &str| format!("expected {what} for a field of type `{}`, got {json}", kind.name());
-        let string = || json.as_str().map(str::to_owned).ok_or_else(|| expected("a string"));
+        let expected = |what: &str| {
+            format!(
+                "expected {what} for a field of type `{}`, got {json}",
+                kind.name()
+            )
+        };
+        let string = || {
+            json.as_str()
+                .map(str::to_owned)
+                .ok_or_else(|| expected("a string"))
+        };
         Ok(match kind {
             FieldKind::ShortText { .. } => FieldValue::Text(string()?),
             FieldKind::LongText { .. } | FieldKind::OfficerNotes { .. } => {
@@ -152,7 +161,9 @@ impl FieldValue {
             }
             FieldKind::SingleChoice { .. } => FieldValue::Choice(string()?),
             FieldKind::MultipleChoice { .. } => {
-                let items = json.as_array().ok_or_else(|| expected("an array of option values"))?;
+                let items = json
+                    .as_array()
+                    .ok_or_else(|| expected("an array of option values"))?;
                 let mut set = BTreeSet::new();
                 for item in items {
                     set.insert(
@@ -163,21 +174,26 @@ impl FieldValue {
                 }
                 FieldValue::Choices(set)
             }
-            FieldKind::YesNo => FieldValue::YesNo(json.as_bool().ok_or_else(|| expected("true or false"))?),
+            FieldKind::YesNo => {
+                FieldValue::YesNo(json.as_bool().ok_or_else(|| expected("true or false"))?)
+            }
             FieldKind::GpsPoint { .. } => FieldValue::Gps(
                 serde_json::from_value(json.clone())
                     .map_err(|e| format!("expected {{\"lat\", \"lon\", \"accuracy_m\"}}: {e}"))?,
             ),
-            FieldKind::PostalAddress => FieldValue::Address(
-                serde_json::from_value(json.clone()).map_err(|e| {
-                    format!("expected {{\"street\", \"house_number\", \"postal_code\", \"city\"}}: {e}")
-                })?,
-            ),
+            FieldKind::PostalAddress => {
+                FieldValue::Address(serde_json::from_value(json.clone()).map_err(|e| {
+                    format!(
+                        "expected {{\"street\", \"house_number\", \"postal_code\", \"city\"}}: {e}"
+                    )
+                })?)
+            }
             FieldKind::VehiclePlate => FieldValue::Plate(string()?),
-            FieldKind::Signature => FieldValue::Signature(
-                serde_json::from_value(json.clone())
-                    .map_err(|e| format!("expected {{\"strokes\", \"signer\", \"signed_at_ms\"}}: {e}"))?,
-            ),
+            FieldKind::Signature => {
+                FieldValue::Signature(serde_json::from_value(json.clone()).map_err(|e| {
+                    format!("expected {{\"strokes\", \"signer\", \"signed_at_ms\"}}: {e}")
+                })?)
+            }
             FieldKind::Photos { .. } => {
                 return Err("photo fields take no value; add photos to the case instead".into());
             }
@@ -187,9 +203,10 @@ impl FieldValue {
     /// Whether this answer counts as given (an empty text or selection does not).
     pub fn is_answered(&self) -> bool {
         match self {
-            FieldValue::Text(s) | FieldValue::LongText(s) | FieldValue::Plate(s) | FieldValue::Choice(s) => {
-                !s.trim().is_empty()
-            }
+            FieldValue::Text(s)
+            | FieldValue::LongText(s)
+            | FieldValue::Plate(s)
+            | FieldValue::Choice(s) => !s.trim().is_empty(),
             FieldValue::Choices(set) => !set.is_empty(),
             FieldValue::Signature(sig) => sig.strokes.iter().any(|s| !s.is_empty()),
             _ => true,
@@ -201,7 +218,10 @@ impl FieldValue {
         matches!(
             (self, kind),
             (FieldValue::Text(_), FieldKind::ShortText { .. })
-                | (FieldValue::LongText(_), FieldKind::LongText { .. } | FieldKind::OfficerNotes { .. })
+                | (
+                    FieldValue::LongText(_),
+                    FieldKind::LongText { .. } | FieldKind::OfficerNotes { .. }
+                )
                 | (FieldValue::Integer(_), FieldKind::Integer { .. })
                 | (FieldValue::Decimal(_), FieldKind::Decimal { .. })
                 | (FieldValue::Date(_), FieldKind::Date)

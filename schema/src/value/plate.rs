@@ -60,8 +60,14 @@ impl VehiclePlate {
         if !(1..=3).contains(&district.chars().count()) || !district.chars().all(is_plate_letter) {
             return Err(PlateError::District(district.to_owned()));
         }
-        let rest: String = rest.chars().filter(|c| !matches!(c, ' ' | '-' | ':')).collect();
-        let letters: String = rest.chars().take_while(|c| c.is_ascii_uppercase()).collect();
+        let rest: String = rest
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '-' | ':'))
+            .collect();
+        let letters: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_uppercase())
+            .collect();
         if !(1..=2).contains(&letters.len()) {
             return Err(PlateError::Letters(letters));
         }
@@ -129,10 +135,25 @@ mod tests {
     fn broken_plates_name_the_part() {
         assert_eq!(VehiclePlate::parse("  "), Err(PlateError::Empty));
         assert_eq!(VehiclePlate::parse("BAB1234"), Err(PlateError::NoSeparator));
-        assert!(matches!(VehiclePlate::parse("ABCD-X 1"), Err(PlateError::District(_))));
-        assert!(matches!(VehiclePlate::parse("B-ABC 1"), Err(PlateError::Letters(_))));
-        assert!(matches!(VehiclePlate::parse("B-AB 0123"), Err(PlateError::Number(_))));
-        assert!(matches!(VehiclePlate::parse("B-AB 12345"), Err(PlateError::Number(_))));
-        assert!(matches!(VehiclePlate::parse("ABC-DE 1234"), Err(PlateError::TooLong(_, 9))));
+        assert!(matches!(
+            VehiclePlate::parse("ABCD-X 1"),
+            Err(PlateError::District(_))
+        ));
+        assert!(matches!(
+            VehiclePlate::parse("B-ABC 1"),
+            Err(PlateError::Letters(_))
+        ));
+        assert!(matches!(
+            VehiclePlate::parse("B-AB 0123"),
+            Err(PlateError::Number(_))
+        ));
+        assert!(matches!(
+            VehiclePlate::parse("B-AB 12345"),
+            Err(PlateError::Number(_))
+        ));
+        assert!(matches!(
+            VehiclePlate::parse("ABC-DE 1234"),
+            Err(PlateError::TooLong(_, 9))
+        ));
     }
 }

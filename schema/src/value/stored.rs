@@ -107,7 +107,9 @@ impl Reconcile for FieldValue {
             }
         }
         match self {
-            FieldValue::Text(s) | FieldValue::Choice(s) | FieldValue::Plate(s) => map.put(kind, s)?,
+            FieldValue::Text(s) | FieldValue::Choice(s) | FieldValue::Plate(s) => {
+                map.put(kind, s)?
+            }
             FieldValue::LongText(s) => map.put(kind, CollaborativeText(s))?,
             FieldValue::Integer(n) => map.put(kind, *n)?,
             FieldValue::Decimal(n) => map.put(kind, *n)?,
@@ -137,37 +139,58 @@ impl Hydrate for FieldValue {
             return Ok(FieldValue::Unknown { kind: first });
         };
         let string = || hydrate_prop::<_, String, _, _>(doc, obj, kind);
-        let parse_err = |what: &str, s: &str| {
-            HydrateError::unexpected(what, format!("the text `{s}`"))
-        };
+        let parse_err =
+            |what: &str, s: &str| HydrateError::unexpected(what, format!("the text `{s}`"));
         Ok(match kind {
             TEXT => FieldValue::Text(string()?),
             CHOICE => FieldValue::Choice(string()?),
             PLATE => FieldValue::Plate(string()?),
-            LONG_TEXT => FieldValue::LongText(hydrate_prop::<_, autosurgeon::Text, _, _>(doc, obj, kind)?.as_str().to_owned()),
+            LONG_TEXT => FieldValue::LongText(
+                hydrate_prop::<_, autosurgeon::Text, _, _>(doc, obj, kind)?
+                    .as_str()
+                    .to_owned(),
+            ),
             INTEGER => FieldValue::Integer(hydrate_prop(doc, obj, kind)?),
             DECIMAL => FieldValue::Decimal(hydrate_prop(doc, obj, kind)?),
             DATE => {
                 let s = string()?;
-                FieldValue::Date(NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| parse_err("a date", &s))?)
+                FieldValue::Date(
+                    NaiveDate::parse_from_str(&s, "%Y-%m-%d")
+                        .map_err(|_| parse_err("a date", &s))?,
+                )
             }
             TIME => {
                 let s = string()?;
-                FieldValue::Time(NaiveTime::parse_from_str(&s, "%H:%M:%S%.f").map_err(|_| parse_err("a time", &s))?)
+                FieldValue::Time(
+                    NaiveTime::parse_from_str(&s, "%H:%M:%S%.f")
+                        .map_err(|_| parse_err("a time", &s))?,
+                )
             }
             DATE_TIME => {
                 let s = string()?;
-                FieldValue::DateTime(DateTime::parse_from_rfc3339(&s).map_err(|_| parse_err("an RFC 3339 date-time", &s))?)
+                FieldValue::DateTime(
+                    DateTime::parse_from_rfc3339(&s)
+                        .map_err(|_| parse_err("an RFC 3339 date-time", &s))?,
+                )
             }
             CHOICES => {
                 let set: std::collections::HashMap<String, bool> = hydrate_prop(doc, obj, kind)?;
-                FieldValue::Choices(set.into_iter().filter(|(_, on)| *on).map(|(k, _)| k).collect())
+                FieldValue::Choices(
+                    set.into_iter()
+                        .filter(|(_, on)| *on)
+                        .map(|(k, _)| k)
+                        .collect(),
+                )
             }
             YES_NO => FieldValue::YesNo(hydrate_prop(doc, obj, kind)?),
             GPS => FieldValue::Gps(hydrate_prop(doc, obj, kind)?),
             ADDRESS => FieldValue::Address(hydrate_prop(doc, obj, kind)?),
-            SIGNATURE => FieldValue::Signature(hydrate_prop::<_, HydratedSignature, _, _>(doc, obj, kind)?.0),
-            other => FieldValue::Unknown { kind: other.to_owned() },
+            SIGNATURE => {
+                FieldValue::Signature(hydrate_prop::<_, HydratedSignature, _, _>(doc, obj, kind)?.0)
+            }
+            other => FieldValue::Unknown {
+                kind: other.to_owned(),
+            },
         })
     }
 }
@@ -182,7 +205,10 @@ impl Reconcile for StoredSignature<'_> {
         let mut map = reconciler.map()?;
         map.put("signer", &self.0.signer)?;
         map.put("signed_at_ms", self.0.signed_at_ms)?;
-        map.put("strokes", serde_json::to_string(&self.0.strokes).unwrap_or_default())?;
+        map.put(
+            "strokes",
+            serde_json::to_string(&self.0.strokes).unwrap_or_default(),
+        )?;
         Ok(())
     }
 }
