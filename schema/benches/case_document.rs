@@ -54,16 +54,30 @@ fn template() -> Template {
     }
 }
 
-fn annotation(i: usize) -> Annotation {
-    let f = i as f32 / 20.0;
+/// A small deterministic generator, so every stroke differs like real input does (identical
+/// strokes would compress unrealistically well).
+struct Jitter(u64);
+
+impl Jitter {
+    fn next(&mut self) -> f32 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 40) as f32 / (1u64 << 24) as f32
+    }
+}
+
+fn annotation(i: usize, jitter: &mut Jitter) -> Annotation {
+    let f = jitter.next();
     let shape = match i % 4 {
         // A simplified freehand stroke: what survives stroke simplification of a scribble.
         0 => Shape::Freehand {
             points: (0..40)
                 .map(|k| {
                     NormPoint::new(
-                        f * 0.5 + k as f32 * 0.01,
-                        0.3 + (k as f32 * 0.3).sin() * 0.05,
+                        f * 0.5 + k as f32 * 0.01 + jitter.next() * 0.003,
+                        0.3 + jitter.next() * 0.1,
                     )
                 })
                 .collect(),
@@ -144,7 +158,10 @@ fn typical_case(t: &Template) -> InspectionCase {
                 by: "m.mueller".into(),
                 at_ms: 1_763_900_000_000 + p,
             },
-            annotations: (0..20).map(annotation).collect(),
+            annotations: {
+                let mut jitter = Jitter(p as u64 + 1);
+                (0..20).map(|i| annotation(i, &mut jitter)).collect()
+            },
         })
         .collect();
     case
@@ -176,6 +193,9 @@ fn bench(c: &mut Criterion) {
             let mut doc = CaseDocument::create(black_box(&case), &author).ok();
             black_box(doc.as_mut().map(CaseDocument::save))
         })
+    });
+    group.bench_function("reconcile only (new document)", |b| {
+        b.iter(|| black_box(CaseDocument::create(black_box(&case), &author).ok()))
     });
     group.bench_function("serde_json::to_vec", |b| {
         b.iter(|| black_box(serde_json::to_vec(black_box(&case))))

@@ -44,6 +44,10 @@ impl ChangeAuthor {
 #[derive(Debug, Clone)]
 pub struct CaseDocument {
     doc: AutoCommit,
+    /// The case as the document holds it at these heads, so edits need not hydrate the whole
+    /// document and can write only what changed (see `case::diff`). Valid only while the
+    /// document's heads equal the stored ones.
+    known: Option<(Vec<ChangeHash>, InspectionCase)>,
 }
 
 impl CaseDocument {
@@ -55,7 +59,11 @@ impl CaseDocument {
         let mut doc = AutoCommit::new();
         autosurgeon::reconcile(&mut doc, case)?;
         doc.commit_with(commit_options(author, case.created.at_ms));
-        Ok(Self { doc })
+        let heads = doc.get_heads();
+        Ok(Self {
+            doc,
+            known: Some((heads, case.clone())),
+        })
     }
 
     /// Loads a saved document (full or a concatenation of incremental saves) and upgrades it
@@ -71,7 +79,10 @@ impl CaseDocument {
         let loaded = catch_unwind(|| AutoCommit::load(bytes))
             .map_err(|_| Error::CorruptDocument("the decoder failed on these bytes".into()))?
             .map_err(|e| Error::CorruptDocument(e.to_string()))?;
-        let mut doc = Self { doc: loaded };
+        let mut doc = Self {
+            doc: loaded,
+            known: None,
+        };
         crate::upgrade::upgrade_to_current(&mut doc.doc)?;
         Ok(doc)
     }
@@ -94,6 +105,7 @@ impl CaseDocument {
             .map_err(|_| Error::CorruptDocument("the decoder failed on these bytes".into()))?
             .map_err(|e| Error::CorruptDocument(e.to_string()))?;
         self.doc = next;
+        self.known = None;
         Ok(())
     }
 
@@ -102,11 +114,27 @@ impl CaseDocument {
     /// # Errors
     /// [`Error::Layout`] when the document does not have the case layout.
     pub fn hydrate(&self) -> Result<InspectionCase, Error> {
-        Ok(autosurgeon::hydrate(&self.doc)?)
+        match &self.known {
+            Some((heads, case)) if *heads == autosurgeon::ReadDoc::get_heads(&self.doc) => {
+                Ok(case.clone())
+            }
+            _ => Ok(autosurgeon::hydrate(&self.doc)?),
+        }
+    }
+
+    /// The case at the current heads, hydrated at most once per state.
+    fn current(&mut self) -> Result<&InspectionCase, Error> {
+        let heads = self.doc.get_heads();
+        let case = match self.known.take() {
+            Some((known, case)) if known == heads => case,
+            _ => autosurgeon::hydrate(&self.doc)?,
+        };
+        Ok(&self.known.insert((heads, case)).1)
     }
 
     /// Writes `case` into the document as one change by `author` at `now_ms`. Only what
     /// differs from the document becomes operations; keys this build does not know are kept.
+    /// Returns the case as now stored (photos, comments and annotations in stored order).
     ///
     /// # Errors
     /// [`Error::Write`] when the case cannot be written.
@@ -115,10 +143,28 @@ impl CaseDocument {
         case: &InspectionCase,
         author: &ChangeAuthor,
         now_ms: i64,
-    ) -> Result<(), Error> {
-        autosurgeon::reconcile(&mut self.doc, case)?;
+    ) -> Result<InspectionCase, Error> {
+        let mut case = case.clone();
+        case.normalize_order();
+        let heads = self.doc.get_heads();
+        let result = match self.known.take() {
+            Some((known_heads, prev)) if known_heads == heads => autosurgeon::reconcile(
+                &mut self.doc,
+                crate::case::diff::CaseChange {
+                    prev: &prev,
+                    next: &case,
+                },
+            ),
+            _ => autosurgeon::reconcile(&mut self.doc, &case),
+        };
+        if let Err(e) = result {
+            // A half-written change must not become part of the document.
+            self.doc.rollback();
+            return Err(e.into());
+        }
         self.doc.commit_with(commit_options(author, now_ms));
-        Ok(())
+        self.known = Some((self.doc.get_heads(), case.clone()));
+        Ok(case)
     }
 
     /// Hydrates the case, lets `edit` change it, stamps it as updated by `author` at `now_ms`
@@ -132,14 +178,13 @@ impl CaseDocument {
         now_ms: i64,
         edit: impl FnOnce(&mut InspectionCase),
     ) -> Result<InspectionCase, Error> {
-        let mut case = self.hydrate()?;
+        let mut case = self.current()?.clone();
         edit(&mut case);
         case.updated = Stamp {
             by: author.user.clone(),
             at_ms: now_ms,
         };
-        self.update(&case, author, now_ms)?;
-        Ok(case)
+        self.update(&case, author, now_ms)
     }
 
     /// Moves the case to `to` as `role`. Submitting checks the case against `template` first.
@@ -155,11 +200,11 @@ impl CaseDocument {
         author: &ChangeAuthor,
         now_ms: i64,
     ) -> Result<InspectionCase, Error> {
-        let case = self.hydrate()?;
+        let case = self.current()?;
         case.status.check_transition(to, role)?;
         if to == Status::Submitted {
-            check_template(&case, template)?;
-            let report = validate(&case, template, Mode::Submission);
+            check_template(case, template)?;
+            let report = validate(case, template, Mode::Submission);
             if !report.is_valid() {
                 return Err(Error::NotValid(report));
             }
@@ -186,10 +231,17 @@ impl CaseDocument {
         Ok(())
     }
 
+    /// The case hydrated from the document itself, bypassing what this replica remembers;
+    /// for checks that the remembered case and the document agree.
+    pub fn hydrate_uncached(&self) -> Result<InspectionCase, Error> {
+        Ok(autosurgeon::hydrate(&self.doc)?)
+    }
+
     /// A replica for another device, with its own actor id.
     pub fn fork(&mut self) -> CaseDocument {
         CaseDocument {
             doc: self.doc.fork(),
+            known: None,
         }
     }
 
@@ -224,6 +276,8 @@ impl CaseDocument {
 
     /// The underlying Automerge document, mutably, for the sync protocol.
     pub fn automerge_mut(&mut self) -> &mut AutoCommit {
+        // The caller may open a transaction, which does not move the heads; forget the case.
+        self.known = None;
         &mut self.doc
     }
 }

@@ -216,36 +216,39 @@ fn edit() -> impl Strategy<Value = Edit> {
 }
 
 fn apply(doc: &mut CaseDocument, edit: &Edit, n: i64) {
-    doc.edit(&officer(), n, |c| match edit {
-        Edit::SetCount(v) => {
-            c.fields.insert("count".into(), FieldValue::Integer(*v));
-        }
-        Edit::SetRef(v) => {
-            c.fields.insert("ref".into(), FieldValue::Text(v.clone()));
-        }
-        Edit::AppendDescription(v) => {
-            let mut s = match c.fields.get("description") {
-                Some(FieldValue::LongText(s)) => s.clone(),
-                _ => String::new(),
-            };
-            s.push_str(v);
-            c.fields
-                .insert("description".into(), FieldValue::LongText(s));
-        }
-        Edit::AddPhoto => c.photos.push(photo("scene", (n % 200) as u8)),
-        Edit::Annotate => {
-            if let Some(p) = c.photos.first_mut() {
-                p.annotations.push(circle("x", n));
+    let edited = doc
+        .edit(&officer(), n, |c| match edit {
+            Edit::SetCount(v) => {
+                c.fields.insert("count".into(), FieldValue::Integer(*v));
             }
-        }
-        Edit::DeleteFirstPhoto => {
-            if !c.photos.is_empty() {
-                c.photos.remove(0);
+            Edit::SetRef(v) => {
+                c.fields.insert("ref".into(), FieldValue::Text(v.clone()));
             }
-        }
-        Edit::Title(t) => c.title = t.clone(),
-    })
-    .unwrap();
+            Edit::AppendDescription(v) => {
+                let mut s = match c.fields.get("description") {
+                    Some(FieldValue::LongText(s)) => s.clone(),
+                    _ => String::new(),
+                };
+                s.push_str(v);
+                c.fields
+                    .insert("description".into(), FieldValue::LongText(s));
+            }
+            Edit::AddPhoto => c.photos.push(photo("scene", (n % 200) as u8)),
+            Edit::Annotate => {
+                if let Some(p) = c.photos.first_mut() {
+                    p.annotations.push(circle("x", n));
+                }
+            }
+            Edit::DeleteFirstPhoto => {
+                if !c.photos.is_empty() {
+                    c.photos.remove(0);
+                }
+            }
+            Edit::Title(t) => c.title = t.clone(),
+        })
+        .unwrap();
+    // Edits write only what changed; the document must hold exactly the edited case.
+    assert_eq!(doc.hydrate_uncached().unwrap(), edited);
 }
 
 proptest! {

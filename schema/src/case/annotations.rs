@@ -107,3 +107,10 @@ pub(crate) mod annotation_list {
         Ok(stored.into_iter().map(|s| s.0).collect())
     }
 }
+
+/// Orders annotations as hydration returns them: by z, then id; the last of equal ids wins.
+pub(crate) fn normalize(items: &mut Vec<Annotation>) {
+    let mut wrapped: Vec<HydratedAnnotation> = items.drain(..).map(HydratedAnnotation).collect();
+    keyed::normalize(&mut wrapped);
+    *items = wrapped.into_iter().map(|w| w.0).collect();
+}

@@ -54,3 +54,20 @@ pub fn hydrate<D: ReadDoc, T: Keyed + Hydrate>(
     });
     Ok(items)
 }
+
+/// Orders `items` as [`hydrate`] returns them, keeping the last of items sharing a key (the
+/// one [`reconcile`] writes last).
+pub fn normalize<T: Keyed>(items: &mut Vec<T>) {
+    let mut seen = std::collections::HashSet::new();
+    let mut kept: Vec<T> = items
+        .drain(..)
+        .rev()
+        .filter(|item| seen.insert(item.key()))
+        .collect();
+    kept.sort_by(|a, b| {
+        a.order()
+            .cmp(&b.order())
+            .then_with(|| a.key().cmp(&b.key()))
+    });
+    *items = kept;
+}

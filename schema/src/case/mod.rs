@@ -1,6 +1,7 @@
 //! The inspection document: one case, as officers and staff edit it.
 
 mod annotations;
+pub(crate) mod diff;
 mod ids;
 mod keyed;
 
@@ -180,5 +181,18 @@ impl InspectionCase {
     /// The photos attached to photo field `field`.
     pub fn photos_of<'a>(&'a self, field: &'a str) -> impl Iterator<Item = &'a Photo> + 'a {
         self.photos.iter().filter(move |p| p.field == field)
+    }
+}
+
+impl InspectionCase {
+    /// Puts photos, comments and annotations in the order hydration returns them (by time or
+    /// z-order, then id) and keeps the last of any items sharing an id, as storing them does.
+    /// Then an edited case equals the case read back from its document.
+    pub(crate) fn normalize_order(&mut self) {
+        keyed::normalize(&mut self.photos);
+        keyed::normalize(&mut self.comments);
+        for photo in &mut self.photos {
+            annotations::normalize(&mut photo.annotations);
+        }
     }
 }
