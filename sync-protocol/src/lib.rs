@@ -32,6 +32,7 @@
 
 mod client;
 mod error;
+pub mod http;
 mod replica;
 mod server;
 mod wire;
