@@ -1,0 +1,263 @@
+//! Who may do what: the server's one authorization layer.
+//!
+//! Handlers never decide access themselves; they ask here. The rules:
+//!
+//! - **Tenant isolation**: a device sees and writes only cases of its user's tenant. A case
+//!   of another tenant is answered exactly like any other case the device may not see
+//!   ([`FORBIDDEN_DETAIL`]), never offered, and its photos are "not found".
+//! - **Officers** see and change only cases they created (`created.by`) or are assigned to
+//!   (`assigned_officer`), and after their changes the case must still be theirs.
+//! - **Staff** (admin, coordinator, case worker) see every case of their tenant; **viewers**
+//!   see them too but may not change anything (no document changes, no uploads).
+//! - A **new case** from a device must belong to the device's tenant and be created by the
+//!   device's user.
+//!
+//! The same rules reach the database as a [`Visibility`] filter, so the offers query and the
+//! photo check apply exactly what [`may_see`] decides for a single case.
+
+use std::collections::HashMap;
+
+use automerge::AutoCommit;
+use schema::{CaseId, InspectionCase, Role};
+use sync_protocol::Policy;
+
+use crate::store::CaseAccess;
+
+/// The rejection detail for every case a device may not see, existing or not, of its tenant or
+/// another: the same words as `sync_protocol::serve` uses, so nothing tells them apart.
+pub const FORBIDDEN_DETAIL: &str = "this case is not available to this device";
+
+/// An authenticated device and its user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    /// The user's tenant.
+    pub tenant: String,
+    /// The user name.
+    pub username: String,
+    /// The user's role.
+    pub role: Role,
+    /// The device id.
+    pub device_id: String,
+}
+
+/// Which cases a principal may see, as a filter the store turns into SQL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Visibility {
+    /// Every case of the tenant (staff and viewers).
+    Tenant {
+        /// Tenant id.
+        tenant: String,
+    },
+    /// Cases of the tenant the officer created or is assigned to.
+    Officer {
+        /// Tenant id.
+        tenant: String,
+        /// The officer's user name.
+        username: String,
+    },
+}
+
+/// The cases `principal` may see.
+pub fn visibility(principal: &Principal) -> Visibility {
+    match principal.role {
+        Role::Officer => Visibility::Officer {
+            tenant: principal.tenant.clone(),
+            username: principal.username.clone(),
+        },
+        Role::Admin | Role::Coordinator | Role::CaseWorker | Role::Viewer => Visibility::Tenant {
+            tenant: principal.tenant.clone(),
+        },
+    }
+}
+
+/// A role as written in the database and on the command line (`case_worker`, …).
+pub fn parse_role(text: &str) -> Option<Role> {
+    [
+        Role::Admin,
+        Role::Coordinator,
+        Role::CaseWorker,
+        Role::Viewer,
+        Role::Officer,
+    ]
+    .into_iter()
+    .find(|role| role.as_str() == text)
+}
+
+/// Whether `principal` may see (and sync) the stored case.
+pub fn may_see(principal: &Principal, case: &CaseAccess) -> bool {
+    match visibility(principal) {
+        Visibility::Tenant { tenant } => case.tenant == tenant,
+        Visibility::Officer { tenant, username } => {
+            case.tenant == tenant
+                && (case.created_by == username || case.assignee.as_deref() == Some(&username))
+        }
+    }
+}
+
+/// Whether `principal` may sync the stored case (read it, and send changes if allowed).
+pub fn may_sync(principal: &Principal, case: &CaseAccess) -> bool {
+    may_see(principal, case)
+}
+
+/// Whether `principal` may change anything at all (documents, photos).
+pub fn may_write(principal: &Principal) -> bool {
+    principal.role != Role::Viewer
+}
+
+/// Whether `principal` may upload photos.
+pub fn may_upload(principal: &Principal) -> bool {
+    may_write(principal)
+}
+
+/// Checks a case as it is after `principal`'s changes were applied. `before` is the stored
+/// case's access information, `None` for a new case.
+///
+/// # Errors
+/// Why the changes are refused, for the device.
+pub fn check_written(
+    principal: &Principal,
+    doc: CaseId,
+    before: Option<&CaseAccess>,
+    after: &InspectionCase,
+) -> Result<(), String> {
+    if !may_write(principal) {
+        return Err(format!(
+            "the role `{}` may not change cases; discard the local changes",
+            principal.role
+        ));
+    }
+    if after.id != doc {
+        return Err(format!(
+            "the document {doc} holds case {}; a case must keep its own id",
+            after.id
+        ));
+    }
+    if after.tenant != principal.tenant {
+        return Err(format!(
+            "the case belongs to tenant `{}`, but this device is enrolled for `{}`",
+            after.tenant, principal.tenant
+        ));
+    }
+    match before {
+        None if after.created.by != principal.username => {
+            return Err(format!(
+                "a new case must be created by this device's user `{}`, not `{}`",
+                principal.username, after.created.by
+            ));
+        }
+        Some(stored) if stored.created_by != after.created.by => {
+            return Err(format!(
+                "the creator of a case cannot change (from `{}` to `{}`)",
+                stored.created_by, after.created.by
+            ));
+        }
+        _ => {}
+    }
+    let now = CaseAccess {
+        tenant: after.tenant.clone(),
+        created_by: after.created.by.clone(),
+        assignee: after.assigned_officer.clone(),
+    };
+    if !may_see(principal, &now) {
+        return Err(
+            "after these changes the case would no longer be yours; an officer cannot hand a case \
+             over, ask a coordinator"
+                .into(),
+        );
+    }
+    Ok(())
+}
+
+/// The [`Policy`] of one sync round: `known` holds the access information of the request's
+/// documents that are stored.
+#[derive(Debug)]
+pub struct SyncPolicy<'a> {
+    principal: &'a Principal,
+    known: HashMap<CaseId, CaseAccess>,
+}
+
+impl<'a> SyncPolicy<'a> {
+    /// The policy for `principal`, with the stored cases among the request's documents.
+    pub fn new(principal: &'a Principal, known: HashMap<CaseId, CaseAccess>) -> Self {
+        Self { principal, known }
+    }
+}
+
+impl Policy for SyncPolicy<'_> {
+    fn admit(&self, doc: CaseId) -> Option<String> {
+        match self.known.get(&doc) {
+            Some(case) if !may_sync(self.principal, case) => Some(FORBIDDEN_DETAIL.into()),
+            // A stored case the device may sync, or an unknown id: a new case.
+            _ => None,
+        }
+    }
+
+    fn accept(&self, doc: CaseId, after: &AutoCommit) -> Option<String> {
+        let case: InspectionCase = match autosurgeon::hydrate(after) {
+            Ok(case) => case,
+            Err(e) => return Some(format!("the document is not a readable case: {e}")),
+        };
+        check_written(self.principal, doc, self.known.get(&doc), &case).err()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    fn principal(role: Role, user: &str) -> Principal {
+        Principal {
+            tenant: "t".into(),
+            username: user.into(),
+            role,
+            device_id: "d".into(),
+        }
+    }
+
+    fn case(tenant: &str, by: &str, assignee: Option<&str>) -> CaseAccess {
+        CaseAccess {
+            tenant: tenant.into(),
+            created_by: by.into(),
+            assignee: assignee.map(Into::into),
+        }
+    }
+
+    #[test]
+    fn officers_see_their_own_and_assigned_cases_only() {
+        let o = principal(Role::Officer, "o1");
+        assert!(may_see(&o, &case("t", "o1", None)));
+        assert!(may_see(&o, &case("t", "o2", Some("o1"))));
+        assert!(!may_see(&o, &case("t", "o2", None)));
+        assert!(!may_see(&o, &case("t", "o2", Some("o3"))));
+        assert!(!may_see(&o, &case("other", "o1", Some("o1"))));
+    }
+
+    #[test]
+    fn staff_see_their_tenant_and_viewers_write_nothing() {
+        let c = principal(Role::Coordinator, "c");
+        assert!(may_see(&c, &case("t", "o2", None)));
+        assert!(!may_see(&c, &case("other", "o2", None)));
+        assert!(may_write(&c));
+        let v = principal(Role::Viewer, "v");
+        assert!(may_see(&v, &case("t", "o2", None)));
+        assert!(!may_write(&v));
+        assert!(!may_upload(&v));
+    }
+
+    #[test]
+    fn another_tenants_case_is_answered_like_any_invisible_case() {
+        let o = principal(Role::Officer, "o1");
+        let id = CaseId::new();
+        let mut known = HashMap::new();
+        known.insert(id, case("other", "o1", None));
+        let policy = SyncPolicy::new(&o, known);
+        assert_eq!(policy.admit(id).as_deref(), Some(FORBIDDEN_DETAIL));
+        assert_eq!(
+            policy.admit(CaseId::new()),
+            None,
+            "an unknown id is a new case"
+        );
+    }
+}

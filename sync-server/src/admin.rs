@@ -1,0 +1,161 @@
+//! The administration commands of `sync-server admin …`, on a data directory. They open the
+//! same SQLite database as a running server (WAL mode and a busy timeout make that safe), so
+//! e.g. a revoked device is refused by the running server from its next request on.
+
+use std::path::Path;
+
+use crate::ServerError;
+use crate::access::parse_role;
+use crate::auth::hash_password;
+use crate::config::{PasswordCost, database_path};
+use crate::store::{CaseStore, NewUser, SqliteStore};
+
+/// Opens (creating if needed) the store of a data directory.
+///
+/// # Errors
+/// When the directory or database cannot be created or opened.
+pub fn open(data_dir: &Path) -> Result<SqliteStore, ServerError> {
+    std::fs::create_dir_all(data_dir).map_err(|e| {
+        ServerError::Io(format!(
+            "cannot create the data directory {}: {e}",
+            data_dir.display()
+        ))
+    })?;
+    Ok(SqliteStore::open(&database_path(data_dir))?)
+}
+
+/// Creates a tenant.
+///
+/// # Errors
+/// A taken id, store errors.
+pub fn create_tenant(store: &dyn CaseStore, id: &str, name: &str) -> Result<String, ServerError> {
+    let id = id.trim();
+    if id.is_empty()
+        || !id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Err(ServerError::Invalid(format!(
+            "`{id}` is not a tenant id; use letters, digits, `-` and `_`"
+        )));
+    }
+    store.create_tenant(id, name.trim())?;
+    Ok(format!("created tenant `{id}` ({})", name.trim()))
+}
+
+/// Creates a user with an argon2id hash of `password`.
+///
+/// # Errors
+/// An unknown role or tenant, a taken user name, store errors.
+pub fn create_user(
+    store: &dyn CaseStore,
+    tenant: &str,
+    username: &str,
+    display_name: &str,
+    role: &str,
+    password: &str,
+) -> Result<String, ServerError> {
+    let role = parse_role(role.trim()).ok_or_else(|| {
+        ServerError::Invalid(format!(
+            "`{role}` is not a role; use admin, coordinator, case_worker, viewer or officer"
+        ))
+    })?;
+    let username = username.trim();
+    if username.is_empty() || username.chars().any(char::is_whitespace) {
+        return Err(ServerError::Invalid(format!(
+            "`{username}` is not a user name; use one word without spaces"
+        )));
+    }
+    check_password(password)?;
+    store.create_user(&NewUser {
+        tenant: tenant.trim().into(),
+        username: username.into(),
+        display_name: display_name.trim().into(),
+        role,
+        password_hash: hash_password(password, PasswordCost::Default)?,
+    })?;
+    Ok(format!(
+        "created user `{username}` ({role}) in tenant `{}`",
+        tenant.trim()
+    ))
+}
+
+fn check_password(password: &str) -> Result<(), ServerError> {
+    if password.chars().count() < 8 {
+        return Err(ServerError::Invalid(
+            "the password is too short; use at least 8 characters".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Sets a new password.
+///
+/// # Errors
+/// An unknown user, store errors.
+pub fn reset_password(
+    store: &dyn CaseStore,
+    username: &str,
+    password: &str,
+) -> Result<String, ServerError> {
+    check_password(password)?;
+    store.set_password_hash(
+        username.trim(),
+        &hash_password(password, PasswordCost::Default)?,
+    )?;
+    Ok(format!("set a new password for `{}`", username.trim()))
+}
+
+/// Every device as a table.
+///
+/// # Errors
+/// Store errors.
+pub fn list_devices(store: &dyn CaseStore) -> Result<String, ServerError> {
+    let devices = store.list_devices()?;
+    let mut out = format!(
+        "{:<36}  {:<16}  {:<10}  {:<12}  {}\n",
+        "DEVICE", "USER", "TENANT", "STATE", "NAME"
+    );
+    for d in devices {
+        let state = if d.revoked_at.is_some() {
+            "revoked"
+        } else {
+            "active"
+        };
+        out.push_str(&format!(
+            "{:<36}  {:<16}  {:<10}  {:<12}  {}\n",
+            d.id, d.username, d.tenant, state, d.name
+        ));
+    }
+    Ok(out)
+}
+
+/// Revokes a device.
+///
+/// # Errors
+/// An unknown device, store errors.
+pub fn revoke_device(store: &dyn CaseStore, device_id: &str) -> Result<String, ServerError> {
+    store.revoke_device(device_id.trim())?;
+    Ok(format!(
+        "revoked device {}; its token is refused from now on",
+        device_id.trim()
+    ))
+}
+
+/// Recomputes the projection from the documents.
+///
+/// # Errors
+/// Store errors.
+pub fn rebuild_projection(store: &dyn CaseStore) -> Result<String, ServerError> {
+    let n = store.rebuild_projection()?;
+    Ok(format!("rebuilt the projection of {n} cases"))
+}
+
+/// Compacts every document with change rows.
+///
+/// # Errors
+/// Store errors.
+pub fn compact(store: &dyn CaseStore) -> Result<String, ServerError> {
+    let n = crate::compaction::compact_all(store, 0)?;
+    Ok(format!("compacted {n} documents"))
+}

@@ -1,0 +1,178 @@
+//! Authentication: argon2id password hashes for enrollment, random device tokens stored only
+//! as their SHA-256, and the [`Principal`] extractor that checks the bearer token against the
+//! database on every request (so a revocation by the admin CLI in another process takes
+//! effect at once).
+
+use std::sync::OnceLock;
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use axum::extract::FromRequestParts;
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use sha2::{Digest, Sha256};
+
+use crate::access::Principal;
+use crate::config::PasswordCost;
+use crate::http::{AppError, AppState, blocking};
+
+/// Something about passwords or randomness failed.
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    /// The system's random number generator failed.
+    #[error("the system's random number generator failed: {0}")]
+    Random(String),
+    /// Hashing failed (bad parameters).
+    #[error("hashing the password failed: {0}")]
+    Hash(String),
+}
+
+fn argon2(cost: PasswordCost) -> Result<Argon2<'static>, AuthError> {
+    let params = match cost {
+        PasswordCost::Default => Params::default(),
+        PasswordCost::InsecureFast => {
+            Params::new(256, 1, 1, None).map_err(|e| AuthError::Hash(e.to_string()))?
+        }
+    };
+    Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
+}
+
+fn random_bytes<const N: usize>() -> Result<[u8; N], AuthError> {
+    let mut bytes = [0u8; N];
+    getrandom::fill(&mut bytes).map_err(|e| AuthError::Random(e.to_string()))?;
+    Ok(bytes)
+}
+
+/// The argon2id PHC string of `password` with a random salt.
+///
+/// # Errors
+/// [`AuthError`] when randomness or hashing fails.
+pub fn hash_password(password: &str, cost: PasswordCost) -> Result<String, AuthError> {
+    let salt = SaltString::encode_b64(&random_bytes::<16>()?)
+        .map_err(|e| AuthError::Hash(e.to_string()))?;
+    argon2(cost)?
+        .hash_password(password.as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(|e| AuthError::Hash(e.to_string()))
+}
+
+/// Whether `password` matches the PHC string `hash` (with the parameters stored in it).
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|parsed| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
+}
+
+/// Spends the time of one verification for a user name that does not exist, so the answer
+/// time does not tell whether a user exists.
+pub fn verify_nobody(password: &str) {
+    static DUMMY: OnceLock<Option<String>> = OnceLock::new();
+    if let Some(hash) =
+        DUMMY.get_or_init(|| hash_password("naper-nobody", PasswordCost::Default).ok())
+    {
+        let _ = verify_password(password, hash);
+    }
+}
+
+/// A new device token: 256 random bits, hex.
+///
+/// # Errors
+/// [`AuthError::Random`].
+pub fn new_token() -> Result<String, AuthError> {
+    Ok(hex::encode(random_bytes::<32>()?))
+}
+
+/// The SHA-256 (hex) of a token: what the database stores.
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// A random password of 16 letters and digits (about 95 bits), for demo users.
+///
+/// # Errors
+/// [`AuthError::Random`].
+pub fn random_password() -> Result<String, AuthError> {
+    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+    let mut out = String::with_capacity(16);
+    while out.len() < 16 {
+        for byte in random_bytes::<32>()? {
+            // Rejection sampling keeps every character equally likely.
+            let limit = 256 - 256 % ALPHABET.len();
+            if usize::from(byte) < limit && out.len() < 16 {
+                out.push(char::from(ALPHABET[usize::from(byte) % ALPHABET.len()]));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The bearer token of a request, if it carries one.
+fn bearer(parts: &Parts) -> Option<&str> {
+    let value = parts.headers.get(AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.trim().split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim())
+        .filter(|t| !t.is_empty())
+}
+
+impl FromRequestParts<AppState> for Principal {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let Some(token) = bearer(parts) else {
+            return Err(AppError::Unauthorized(
+                "this call needs `Authorization: Bearer <device token>`; enroll the device first"
+                    .into(),
+            ));
+        };
+        let hash = token_hash(token);
+        let store = state.store.clone();
+        let device = blocking(move || store.device_by_token_hash(&hash)).await?;
+        match device {
+            None => Err(AppError::Unauthorized(
+                "the device token is not known; enroll the device again".into(),
+            )),
+            Some(device) if device.revoked_at.is_some() => Err(AppError::Unauthorized(
+                "this device was revoked; ask an administrator and enroll it again".into(),
+            )),
+            Some(device) => Ok(Principal {
+                tenant: device.tenant,
+                username: device.username,
+                role: device.role,
+                device_id: device.id,
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    #[test]
+    fn passwords_verify_only_with_the_right_password() {
+        let hash = hash_password("geheim123", PasswordCost::InsecureFast).unwrap();
+        assert!(hash.starts_with("$argon2id$"), "{hash}");
+        assert!(verify_password("geheim123", &hash));
+        assert!(!verify_password("geheim124", &hash));
+        assert!(!verify_password("geheim123", "not a hash"));
+    }
+
+    #[test]
+    fn tokens_are_long_random_and_stored_hashed() {
+        let a = new_token().unwrap();
+        let b = new_token().unwrap();
+        assert_eq!(a.len(), 64);
+        assert_ne!(a, b);
+        assert_eq!(token_hash(&a).len(), 64);
+        assert_ne!(token_hash(&a), a);
+        let password = random_password().unwrap();
+        assert_eq!(password.len(), 16);
+        assert!(password.chars().all(|c| c.is_ascii_alphanumeric()));
+    }
+}

@@ -1,0 +1,240 @@
+//! The on-disk blob store: photo originals addressed by their SHA-256 under
+//! `DATA_DIR/blobs/ab/cdef…` (first two hex digits as directory), uploads in progress under
+//! `DATA_DIR/uploads/<sha256>.part` (the file length is what was received), and cached
+//! thumbnails under `DATA_DIR/thumbs/ab/cdef….jpg`.
+//!
+//! Originals are never rewritten: a blob file appears once, by renaming a verified upload into
+//! place, and is only ever read afterwards.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use annotate::photo::{self, DecodeLimits, ExportFormat, PhotoFormat};
+use sha2::{Digest, Sha256};
+
+use crate::store::BlobRow;
+
+/// Quality of cached thumbnails.
+const THUMBNAIL_QUALITY: u8 = 80;
+
+/// Why a completed upload was not stored.
+#[derive(Debug, thiserror::Error)]
+pub enum FinishError {
+    /// The bytes do not have the announced SHA-256.
+    #[error("the uploaded bytes have SHA-256 {actual}, not {expected}; upload the file again")]
+    HashMismatch {
+        /// The address the upload was for.
+        expected: String,
+        /// The hash of what arrived.
+        actual: String,
+    },
+    /// The bytes are not a JPEG or PNG photo (or not a readable one).
+    #[error("the uploaded file is not a usable photo: {0}")]
+    NotAnImage(String),
+    /// File access failed.
+    #[error("file access under the data directory failed: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Whether `text` is a SHA-256 in lower-case hex (64 characters).
+pub fn is_sha256_hex(text: &str) -> bool {
+    text.len() == 64
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// The blob directories of one data directory.
+#[derive(Debug, Clone)]
+pub struct BlobStore {
+    root: PathBuf,
+}
+
+impl BlobStore {
+    /// The blob store under `data_dir`, creating its directories.
+    ///
+    /// # Errors
+    /// When the directories cannot be created.
+    pub fn open(data_dir: &Path) -> std::io::Result<Self> {
+        for dir in ["blobs", "uploads", "thumbs"] {
+            std::fs::create_dir_all(data_dir.join(dir))?;
+        }
+        Ok(Self {
+            root: data_dir.to_path_buf(),
+        })
+    }
+
+    fn sharded(&self, dir: &str, sha256: &str, suffix: &str) -> PathBuf {
+        let (prefix, rest) = sha256.split_at(2.min(sha256.len()));
+        self.root
+            .join(dir)
+            .join(prefix)
+            .join(format!("{rest}{suffix}"))
+    }
+
+    /// Where the original of `sha256` lives (callers pass a checked [`is_sha256_hex`]).
+    pub fn blob_path(&self, sha256: &str) -> PathBuf {
+        self.sharded("blobs", sha256, "")
+    }
+
+    /// Where an upload in progress collects its bytes.
+    pub fn upload_path(&self, sha256: &str) -> PathBuf {
+        self.root.join("uploads").join(format!("{sha256}.part"))
+    }
+
+    fn thumbnail_path(&self, sha256: &str) -> PathBuf {
+        self.sharded("thumbs", sha256, ".jpg")
+    }
+
+    /// Bytes received so far for an upload (0 when none is in progress).
+    ///
+    /// # Errors
+    /// File access errors other than "not found".
+    pub fn received(&self, sha256: &str) -> std::io::Result<u64> {
+        match std::fs::metadata(self.upload_path(sha256)) {
+            Ok(meta) => Ok(meta.len()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(0),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Deletes an upload in progress.
+    ///
+    /// # Errors
+    /// File access errors other than "not found".
+    pub fn discard_upload(&self, sha256: &str) -> std::io::Result<()> {
+        match std::fs::remove_file(self.upload_path(sha256)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        }
+    }
+
+    /// Checks a complete upload (SHA-256, then that it is a photo) and moves it into place.
+    /// A failed check discards the upload. Blocking: call it from `spawn_blocking`.
+    ///
+    /// # Errors
+    /// [`FinishError`]; nothing is stored then.
+    pub fn finish_upload(
+        &self,
+        sha256: &str,
+        limits: DecodeLimits,
+    ) -> Result<BlobRow, FinishError> {
+        let path = self.upload_path(sha256);
+        let bytes = std::fs::read(&path)?;
+        let actual = hex::encode(Sha256::digest(&bytes));
+        if actual != sha256 {
+            self.discard_upload(sha256)?;
+            return Err(FinishError::HashMismatch {
+                expected: sha256.to_string(),
+                actual,
+            });
+        }
+        let info = match photo::inspect(&bytes, limits) {
+            Ok(info) => info,
+            Err(e) => {
+                self.discard_upload(sha256)?;
+                return Err(FinishError::NotAnImage(e.to_string()));
+            }
+        };
+        let target = self.blob_path(sha256);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::rename(&path, &target)?;
+        Ok(BlobRow {
+            sha256: sha256.to_string(),
+            size: u64::try_from(bytes.len()).unwrap_or(u64::MAX),
+            mime: match info.format {
+                PhotoFormat::Jpeg => "image/jpeg",
+                PhotoFormat::Png => "image/png",
+            }
+            .to_string(),
+        })
+    }
+
+    /// The original bytes. Blocking.
+    ///
+    /// # Errors
+    /// File access errors.
+    pub fn read(&self, sha256: &str) -> std::io::Result<Vec<u8>> {
+        std::fs::read(self.blob_path(sha256))
+    }
+
+    /// Whether the original's file is present.
+    pub fn has_blob(&self, sha256: &str) -> bool {
+        self.blob_path(sha256).is_file()
+    }
+
+    /// A JPEG thumbnail (long side at most 320 px), made once and cached. Blocking.
+    ///
+    /// # Errors
+    /// File access errors, or a description of why the photo cannot be reduced.
+    pub fn thumbnail(&self, sha256: &str) -> Result<Vec<u8>, ThumbnailError> {
+        let cached = self.thumbnail_path(sha256);
+        if let Ok(bytes) = std::fs::read(&cached) {
+            return Ok(bytes);
+        }
+        let original = self.read(sha256)?;
+        let image = photo::thumbnail(&original, DecodeLimits::default())
+            .map_err(|e| ThumbnailError::Image(e.to_string()))?;
+        let jpeg = photo::encode(
+            &image,
+            ExportFormat::Jpeg {
+                quality: THUMBNAIL_QUALITY,
+            },
+        )
+        .map_err(|e| ThumbnailError::Image(e.to_string()))?;
+        if let Some(parent) = cached.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        // Write next to the target and rename, so a reader never sees half a thumbnail.
+        let temp = cached.with_extension("jpg.tmp");
+        std::fs::File::create(&temp)?.write_all(&jpeg)?;
+        std::fs::rename(&temp, &cached)?;
+        Ok(jpeg)
+    }
+}
+
+/// Why a thumbnail could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum ThumbnailError {
+    /// File access failed.
+    #[error("file access under the data directory failed: {0}")]
+    Io(#[from] std::io::Error),
+    /// The stored photo cannot be decoded or the thumbnail encoded.
+    #[error("the photo cannot be reduced to a thumbnail: {0}")]
+    Image(String),
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    #[test]
+    fn addresses_are_checked_and_sharded() {
+        let sha = "ab".repeat(32);
+        assert!(is_sha256_hex(&sha));
+        assert!(!is_sha256_hex(&sha.to_uppercase()));
+        assert!(!is_sha256_hex("../etc/passwd"));
+        let dir = tempfile::tempdir().unwrap();
+        let store = BlobStore::open(dir.path()).unwrap();
+        let path = store.blob_path(&sha);
+        assert!(path.ends_with(format!("blobs/ab/{}", &sha[2..])));
+    }
+
+    #[test]
+    fn a_mismatching_upload_is_discarded() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = BlobStore::open(dir.path()).unwrap();
+        let sha = "00".repeat(32);
+        std::fs::write(store.upload_path(&sha), b"hello").unwrap();
+        let err = store
+            .finish_upload(&sha, DecodeLimits::default())
+            .unwrap_err();
+        assert!(matches!(err, FinishError::HashMismatch { .. }));
+        assert_eq!(store.received(&sha).unwrap(), 0);
+        assert!(!store.has_blob(&sha));
+    }
+}

@@ -1,0 +1,50 @@
+//! Background compaction: a document's appended change rows are replaced by one full save
+//! once there are more than `min_rows` of them, so loading a document stays one read of a
+//! compact snapshot plus a few recent changes. The document's state (heads, content) is
+//! unchanged; the store checks that before replacing anything.
+
+use std::sync::Arc;
+
+use tokio::task::JoinHandle;
+
+use crate::config::Compaction;
+use crate::store::{CaseStore, StoreResult};
+
+/// Compacts every document with more than `min_rows` change rows; returns how many were
+/// compacted. A document that fails is logged and left as it is.
+///
+/// # Errors
+/// When the candidates cannot be listed.
+pub fn compact_all(store: &dyn CaseStore, min_rows: usize) -> StoreResult<usize> {
+    let mut done = 0;
+    for id in store.compaction_candidates(min_rows)? {
+        match store.compact(id) {
+            Ok(true) => done += 1,
+            Ok(false) => {}
+            Err(e) => tracing::error!(case = %id, "compaction failed, kept the change rows: {e}"),
+        }
+    }
+    Ok(done)
+}
+
+/// Starts the periodic compaction task, if an interval is configured.
+pub fn spawn(store: Arc<dyn CaseStore>, config: Compaction) -> Option<JoinHandle<()>> {
+    let period = config.interval?;
+    Some(tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(period);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        ticks.tick().await; // the first tick is immediate; start one period after start-up
+        loop {
+            ticks.tick().await;
+            let store = store.clone();
+            match tokio::task::spawn_blocking(move || compact_all(store.as_ref(), config.min_rows))
+                .await
+            {
+                Ok(Ok(0)) => {}
+                Ok(Ok(n)) => tracing::info!(documents = n, "compacted"),
+                Ok(Err(e)) => tracing::error!("compaction failed: {e}"),
+                Err(e) => tracing::error!("compaction task failed: {e}"),
+            }
+        }
+    }))
+}

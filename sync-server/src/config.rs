@@ -1,0 +1,110 @@
+//! How a server instance is configured; `main.rs` fills this from flags and environment.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use sync_protocol::Limits;
+
+/// The SQLite file inside the data directory.
+pub const DATABASE_FILE: &str = "naper.sqlite3";
+
+/// When to seed the demo tenant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DemoSeed {
+    /// Seed it unless it exists (`--demo`).
+    Always,
+    /// Seed it only on a data directory without any tenant (the default of the binary).
+    IfEmpty,
+    /// Never (tests).
+    Never,
+}
+
+/// How expensive password hashes are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasswordCost {
+    /// argon2id with the recommended parameters (19 MiB, 2 passes).
+    Default,
+    /// Minimal parameters, for tests only: still argon2id, much faster, not for production.
+    InsecureFast,
+}
+
+/// Background compaction of document change rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Compaction {
+    /// How often the compaction task runs; `None` disables it.
+    pub interval: Option<Duration>,
+    /// A document is compacted when it has more change rows than this.
+    pub min_rows: usize,
+}
+
+impl Default for Compaction {
+    fn default() -> Self {
+        Self {
+            interval: Some(Duration::from_secs(60)),
+            min_rows: 32,
+        }
+    }
+}
+
+/// Everything a server instance needs to start.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Address to listen on; port 0 picks a free port.
+    pub addr: SocketAddr,
+    /// Where the database, blobs and uploads live.
+    pub data_dir: PathBuf,
+    /// Sync size limits.
+    pub limits: Limits,
+    /// Largest photo in bytes (default 64 MiB).
+    pub max_blob_bytes: u64,
+    /// Background compaction.
+    pub compaction: Compaction,
+    /// A directory of template JSON files to load instead of the bundled ones.
+    pub templates_dir: Option<PathBuf>,
+    /// When to seed the demo tenant.
+    pub demo: DemoSeed,
+    /// Cost of password hashes created by this instance (demo users).
+    pub password_cost: PasswordCost,
+}
+
+impl Config {
+    /// The defaults for `data_dir`, listening on `127.0.0.1:8080`.
+    pub fn new(data_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir: data_dir.into(),
+            limits: Limits::default(),
+            max_blob_bytes: 64 * 1024 * 1024,
+            compaction: Compaction::default(),
+            templates_dir: None,
+            demo: DemoSeed::IfEmpty,
+            password_cost: PasswordCost::Default,
+        }
+    }
+
+    /// A configuration for tests: a random loopback port, no demo seeding, fast password
+    /// hashes, compaction only on demand.
+    pub fn for_tests(data_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            compaction: Compaction {
+                interval: None,
+                min_rows: 32,
+            },
+            demo: DemoSeed::Never,
+            password_cost: PasswordCost::InsecureFast,
+            ..Self::new(data_dir)
+        }
+    }
+
+    /// The database file.
+    pub fn database_path(&self) -> PathBuf {
+        database_path(&self.data_dir)
+    }
+}
+
+/// The database file inside `data_dir`.
+pub fn database_path(data_dir: &Path) -> PathBuf {
+    data_dir.join(DATABASE_FILE)
+}

@@ -1,0 +1,85 @@
+//! The demo tenant: seeded with `--demo`, and on the first start on an empty data directory,
+//! so a fresh server can be tried at once. Passwords are generated, stored as argon2id
+//! hashes and printed once.
+
+use schema::Role;
+
+use crate::ServerError;
+use crate::auth::{hash_password, random_password};
+use crate::config::PasswordCost;
+use crate::store::{CaseStore, NewUser};
+
+/// The demo tenant's id.
+pub const TENANT: &str = "demo";
+
+/// The demo users: user name, full name, role.
+pub const USERS: &[(&str, &str, Role)] = &[
+    ("admin", "Andrea Admin", Role::Admin),
+    ("coordinator", "Conrad Koordinator", Role::Coordinator),
+    ("caseworker", "Clara Sachbearbeiterin", Role::CaseWorker),
+    ("viewer", "Viktor Leser", Role::Viewer),
+    ("officer1", "Olga Außendienst", Role::Officer),
+    ("officer2", "Otto Außendienst", Role::Officer),
+];
+
+/// A seeded user with the password generated for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoUser {
+    /// User name.
+    pub username: String,
+    /// Full name.
+    pub display_name: String,
+    /// Role.
+    pub role: Role,
+    /// The generated password (not stored anywhere).
+    pub password: String,
+}
+
+/// Seeds the demo tenant and its users; `None` when the tenant exists already.
+///
+/// # Errors
+/// Store or randomness errors.
+pub fn seed(
+    store: &dyn CaseStore,
+    cost: PasswordCost,
+) -> Result<Option<Vec<DemoUser>>, ServerError> {
+    if store.tenant(TENANT)?.is_some() {
+        return Ok(None);
+    }
+    store.create_tenant(TENANT, "Demo-Ordnungsamt")?;
+    let mut users = Vec::new();
+    for (username, display_name, role) in USERS {
+        let password = random_password()?;
+        store.create_user(&NewUser {
+            tenant: TENANT.into(),
+            username: (*username).into(),
+            display_name: (*display_name).into(),
+            role: *role,
+            password_hash: hash_password(&password, cost)?,
+        })?;
+        users.push(DemoUser {
+            username: (*username).into(),
+            display_name: (*display_name).into(),
+            role: *role,
+            password,
+        });
+    }
+    Ok(Some(users))
+}
+
+/// The lines printed once after seeding: one per user, `username password (role, name)`.
+pub fn credential_lines(users: &[DemoUser]) -> Vec<String> {
+    let mut lines = vec![format!(
+        "demo tenant `{TENANT}` seeded; these passwords are shown only now:"
+    )];
+    for user in users {
+        lines.push(format!(
+            "  {:<12} {}  ({}, {})",
+            user.username,
+            user.password,
+            user.role.as_str(),
+            user.display_name
+        ));
+    }
+    lines
+}

@@ -1,0 +1,313 @@
+//! Photo blobs: resumable uploads, originals and thumbnails.
+//!
+//! Upload semantics (`PUT /api/v1/blobs/{sha256}/upload?offset=N&size=S`):
+//!
+//! - `S` is the size of the whole file, the same on every request for that blob; `N` must
+//!   equal what the server has received (`GET …/upload` tells); otherwise 409 with a body
+//!   that is both an `ErrorBody` and an `UploadStatus` (`received` is where to resume).
+//! - The body's bytes are appended as they arrive, so after a broken connection the bytes
+//!   that got through are kept and the tablet resumes from `received`.
+//! - When all `S` bytes are there, the server checks the SHA-256 (mismatch: the upload is
+//!   discarded, 422 `hash_mismatch`) and that it is a JPEG or PNG photo (422 `not_an_image`),
+//!   then stores it and answers `complete: true`.
+//! - A blob the server already has answers `complete: true` at once, without reading the
+//!   body. `S` over the configured maximum answers 413 before anything is read.
+
+use std::collections::HashSet;
+use std::future::poll_fn;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+
+use annotate::photo::DecodeLimits;
+use axum::Json;
+use axum::body::{Body, HttpBody};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use sync_protocol::http::UploadStatus;
+use tokio::io::AsyncWriteExt;
+
+use super::{AppError, AppState, blocking};
+use crate::access::{self, Principal};
+use crate::blobs::is_sha256_hex;
+use crate::store::PhotoAccess;
+
+/// Query of an upload request.
+#[derive(Debug, Deserialize)]
+pub struct UploadQuery {
+    /// Where the body's bytes start in the file.
+    offset: u64,
+    /// Size of the whole file.
+    size: u64,
+}
+
+fn checked(sha: &str) -> Result<(), AppError> {
+    if is_sha256_hex(sha) {
+        Ok(())
+    } else {
+        Err(AppError::BadRequest(format!(
+            "`{sha}` is not a SHA-256; blobs are addressed by 64 lower-case hex digits"
+        )))
+    }
+}
+
+/// Marks a blob as having an upload request in flight until dropped.
+struct InFlight {
+    set: Arc<Mutex<HashSet<String>>>,
+    sha: String,
+}
+
+impl InFlight {
+    fn acquire(set: &Arc<Mutex<HashSet<String>>>, sha: &str) -> Option<Self> {
+        let inserted = set
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(sha.to_string());
+        inserted.then(|| Self {
+            set: set.clone(),
+            sha: sha.to_string(),
+        })
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.set
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .remove(&self.sha);
+    }
+}
+
+async fn current_status(state: &AppState, sha: &str) -> Result<UploadStatus, AppError> {
+    let store = state.store.clone();
+    let blobs = state.blobs.clone();
+    let sha = sha.to_string();
+    blocking(move || -> Result<UploadStatus, AppError> {
+        if let Some(blob) = store.blob(&sha)? {
+            return Ok(UploadStatus {
+                received: blob.size,
+                complete: true,
+            });
+        }
+        Ok(UploadStatus {
+            received: blobs.received(&sha)?,
+            complete: false,
+        })
+    })
+    .await
+}
+
+/// `GET …/upload`: how much of the blob the server has.
+pub async fn status(
+    State(state): State<AppState>,
+    _principal: Principal,
+    Path(sha): Path<String>,
+) -> Result<Json<UploadStatus>, AppError> {
+    checked(&sha)?;
+    Ok(Json(current_status(&state, &sha).await?))
+}
+
+/// `PUT …/upload?offset=N&size=S`: appends the body at `N`; see the module documentation.
+pub async fn upload(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(sha): Path<String>,
+    query: Result<Query<UploadQuery>, QueryRejection>,
+    body: Body,
+) -> Result<Json<UploadStatus>, AppError> {
+    checked(&sha)?;
+    if !access::may_upload(&principal) {
+        return Err(AppError::Forbidden(format!(
+            "the role `{}` may not upload photos",
+            principal.role
+        )));
+    }
+    let Query(UploadQuery { offset, size }) = query.map_err(|e| {
+        AppError::BadRequest(format!(
+            "an upload needs `?offset=N&size=S` (bytes already sent, whole file size): {}",
+            e.body_text()
+        ))
+    })?;
+    let max = state.config.max_blob_bytes;
+    if size > max {
+        return Err(AppError::PayloadTooLarge(format!(
+            "the photo has {size} bytes, more than the {max} allowed; reduce its resolution"
+        )));
+    }
+    if size == 0 {
+        return Err(AppError::BadRequest("an empty file is not a photo".into()));
+    }
+    let status = current_status(&state, &sha).await?;
+    if status.complete {
+        return Ok(Json(status)); // deduplicated: the server has these bytes already
+    }
+    let Some(_in_flight) = InFlight::acquire(&state.uploading, &sha) else {
+        return Err(AppError::UploadConflict {
+            message: "another upload of this photo is in progress; ask for the status and retry"
+                .into(),
+            status,
+        });
+    };
+
+    // Register the upload; a different total size than before means the earlier bytes were
+    // for some other claim about this blob, so they are dropped and the upload starts over.
+    let received = {
+        let store = state.store.clone();
+        let blobs = state.blobs.clone();
+        let (sha, device) = (sha.clone(), principal.device_id.clone());
+        blocking(move || -> Result<u64, AppError> {
+            let declared = store.upload_size(&sha)?;
+            if declared.is_some_and(|d| d != size) {
+                blobs.discard_upload(&sha)?;
+            }
+            let received = blobs.received(&sha)?;
+            if declared != Some(size) || received == 0 {
+                store.put_upload(&sha, size, &device)?;
+            }
+            Ok(received)
+        })
+        .await?
+    };
+    if offset != received {
+        return Err(AppError::UploadConflict {
+            message: format!(
+                "the server has received {received} bytes of this photo, but the request starts \
+                 at {offset}; resume from {received}"
+            ),
+            status: UploadStatus {
+                received,
+                complete: false,
+            },
+        });
+    }
+
+    let total = append_body(&state, &sha, body, received, size).await?;
+    if total < size {
+        return Ok(Json(UploadStatus {
+            received: total,
+            complete: false,
+        }));
+    }
+
+    let store = state.store.clone();
+    let blobs = state.blobs.clone();
+    blocking(move || -> Result<(), AppError> {
+        let finished = blobs.finish_upload(&sha, DecodeLimits::default());
+        store.delete_upload(&sha)?;
+        let blob = finished?;
+        store.insert_blob(&blob)?;
+        tracing::info!(sha256 = %sha, size = blob.size, "photo stored");
+        Ok(())
+    })
+    .await?;
+    Ok(Json(UploadStatus {
+        received: size,
+        complete: true,
+    }))
+}
+
+/// Appends the body to the upload file as it arrives; returns the bytes now received. Bytes
+/// that arrived before a broken connection are kept.
+async fn append_body(
+    state: &AppState,
+    sha: &str,
+    mut body: Body,
+    received: u64,
+    size: u64,
+) -> Result<u64, AppError> {
+    let mut file = tokio::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(state.blobs.upload_path(sha))
+        .await?;
+    let mut total = received;
+    let outcome = loop {
+        let Some(frame) = poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await else {
+            break Ok(total);
+        };
+        let data = match frame {
+            Ok(frame) => match frame.into_data() {
+                Ok(data) => data,
+                Err(_) => continue, // trailers
+            },
+            Err(e) => {
+                break Err(AppError::BadRequest(format!(
+                    "the upload broke off after {total} bytes ({e}); resume from there"
+                )));
+            }
+        };
+        let len = u64::try_from(data.len()).unwrap_or(u64::MAX);
+        if total.saturating_add(len) > size {
+            break Err(AppError::BadRequest(format!(
+                "the body carries more bytes than the declared size {size}; the server keeps the \
+                 first {total}"
+            )));
+        }
+        if let Err(e) = file.write_all(&data).await {
+            break Err(e.into());
+        }
+        total += len;
+    };
+    file.flush().await?;
+    outcome
+}
+
+async fn photo_access(
+    state: &AppState,
+    principal: &Principal,
+    sha: &str,
+) -> Result<crate::store::BlobRow, AppError> {
+    checked(sha)?;
+    let store = state.store.clone();
+    let visibility = access::visibility(principal);
+    let key = sha.to_string();
+    match blocking(move || store.photo_access(&visibility, &key)).await? {
+        PhotoAccess::NotVisible => Err(AppError::NotFound(format!(
+            "there is no photo {sha} in a case this device may see"
+        ))),
+        PhotoAccess::Missing => Err(AppError::PhotoStillUploading(sha.to_string())),
+        PhotoAccess::Stored(blob) => Ok(blob),
+    }
+}
+
+/// `GET /api/v1/blobs/{sha256}`: the original bytes, for a device that may see a case
+/// referencing the photo.
+pub async fn original(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(sha): Path<String>,
+) -> Result<Response, AppError> {
+    let blob = photo_access(&state, &principal, &sha).await?;
+    let blobs = state.blobs.clone();
+    let bytes = blocking(move || blobs.read(&sha)).await?;
+    Ok((
+        [
+            (CONTENT_TYPE, blob.mime),
+            (CACHE_CONTROL, "private, max-age=31536000, immutable".into()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// `GET /api/v1/blobs/{sha256}/thumbnail`: a JPEG of at most 320 px, cached on disk.
+pub async fn thumbnail(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(sha): Path<String>,
+) -> Result<Response, AppError> {
+    photo_access(&state, &principal, &sha).await?;
+    let blobs = state.blobs.clone();
+    let bytes = blocking(move || blobs.thumbnail(&sha)).await?;
+    Ok((
+        [
+            (CONTENT_TYPE, "image/jpeg"),
+            (CACHE_CONTROL, "private, max-age=31536000, immutable"),
+        ],
+        bytes,
+    )
+        .into_response())
+}

@@ -1,0 +1,252 @@
+//! The HTTP adapter: the router, the state every handler shares, and [`AppError`], the one
+//! error type at the server boundary with its one mapping to a status and an
+//! [`ErrorBody`].
+//!
+//! Handlers are thin: they extract, ask `access` through the [`Principal`] they get, run the
+//! store and the sync core in `spawn_blocking` ([`blocking`]) and turn the outcome into a
+//! response.
+
+mod blobs;
+mod enroll;
+mod sync;
+mod templates;
+
+use std::any::Any;
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde::Serialize;
+use sync_protocol::WireError;
+use sync_protocol::http::{BLOBS, ENROLL, ErrorBody, SYNC, TEMPLATES, UploadStatus};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::trace::TraceLayer;
+
+#[cfg(doc)]
+use crate::access::Principal;
+use crate::auth::AuthError;
+use crate::blobs::{BlobStore, FinishError, ThumbnailError};
+use crate::config::Config;
+use crate::store::{CaseStore, StoreError};
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    /// The store.
+    pub store: Arc<dyn CaseStore>,
+    /// The blob files.
+    pub blobs: Arc<BlobStore>,
+    /// The configuration the server started with.
+    pub config: Arc<Config>,
+    /// Blobs with an upload request in flight; a second concurrent request for the same blob
+    /// is answered with a conflict instead of interleaving bytes.
+    pub uploading: Arc<Mutex<HashSet<String>>>,
+}
+
+/// Everything a request can fail with, mapped to HTTP in one place ([`IntoResponse`]).
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// No or an unknown or revoked token, or wrong credentials.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// Authenticated, but not allowed.
+    #[error("{0}")]
+    Forbidden(String),
+    /// Nothing there (or nothing this device may see).
+    #[error("{0}")]
+    NotFound(String),
+    /// A case references the photo, but its bytes have not been uploaded yet.
+    #[error(
+        "photo {0} is referenced by a case but its upload has not finished; try again after the \
+         tablet's next sync"
+    )]
+    PhotoStillUploading(String),
+    /// The request is malformed.
+    #[error("{0}")]
+    BadRequest(String),
+    /// A sync body that cannot be read.
+    #[error(transparent)]
+    Wire(#[from] WireError),
+    /// A body over the limit.
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    /// An upload chunk that does not continue what was received.
+    #[error("{message}")]
+    UploadConflict {
+        /// What went wrong.
+        message: String,
+        /// What the server has; resume from `received`.
+        status: UploadStatus,
+    },
+    /// The uploaded bytes do not have the announced SHA-256.
+    #[error("{0}")]
+    HashMismatch(String),
+    /// The uploaded bytes are not a photo.
+    #[error("{0}")]
+    NotAnImage(String),
+    /// A server-side failure; details are logged, not sent.
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound(m) => AppError::NotFound(m),
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<AuthError> for AppError {
+    fn from(e: AuthError) -> Self {
+        AppError::Internal(e.to_string())
+    }
+}
+
+impl From<FinishError> for AppError {
+    fn from(e: FinishError) -> Self {
+        match e {
+            FinishError::HashMismatch { .. } => AppError::HashMismatch(e.to_string()),
+            FinishError::NotAnImage(_) => AppError::NotAnImage(e.to_string()),
+            FinishError::Io(_) => AppError::Internal(e.to_string()),
+        }
+    }
+}
+
+impl From<ThumbnailError> for AppError {
+    fn from(e: ThumbnailError) -> Self {
+        AppError::Internal(e.to_string())
+    }
+}
+
+impl From<std::io::Error> for AppError {
+    fn from(e: std::io::Error) -> Self {
+        AppError::Internal(format!("file access failed: {e}"))
+    }
+}
+
+/// An [`ErrorBody`] that also carries an [`UploadStatus`], so a client can read a conflict
+/// either way.
+#[derive(Serialize)]
+struct ConflictBody<'a> {
+    error: &'a str,
+    message: String,
+    received: u64,
+    complete: bool,
+}
+
+impl AppError {
+    /// The status and the stable machine-readable code.
+    pub fn status_and_code(&self) -> (StatusCode, &'static str) {
+        match self {
+            AppError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            AppError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+            AppError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+            AppError::PhotoStillUploading(_) => (StatusCode::NOT_FOUND, "photo_still_uploading"),
+            AppError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
+            AppError::Wire(WireError::TooLarge { .. }) | AppError::PayloadTooLarge(_) => {
+                (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large")
+            }
+            AppError::Wire(WireError::Malformed(_)) => (StatusCode::BAD_REQUEST, "malformed_body"),
+            AppError::Wire(WireError::Version { .. }) => {
+                (StatusCode::BAD_REQUEST, "unsupported_protocol_version")
+            }
+            AppError::Wire(WireError::TooManyDocuments { .. }) => {
+                (StatusCode::PAYLOAD_TOO_LARGE, "too_many_documents")
+            }
+            AppError::Wire(WireError::DuplicateDocument(_)) => {
+                (StatusCode::BAD_REQUEST, "duplicate_document")
+            }
+            AppError::UploadConflict { .. } => (StatusCode::CONFLICT, "upload_offset_mismatch"),
+            AppError::HashMismatch(_) => (StatusCode::UNPROCESSABLE_ENTITY, "hash_mismatch"),
+            AppError::NotAnImage(_) => (StatusCode::UNPROCESSABLE_ENTITY, "not_an_image"),
+            AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, code) = self.status_and_code();
+        let message = match &self {
+            AppError::Internal(detail) => {
+                tracing::error!("internal error: {detail}");
+                "the server failed to handle the request; it was logged, try again later".into()
+            }
+            other => other.to_string(),
+        };
+        if let AppError::UploadConflict { status: upload, .. } = &self {
+            let body = ConflictBody {
+                error: code,
+                message,
+                received: upload.received,
+                complete: upload.complete,
+            };
+            return (status, axum::Json(body)).into_response();
+        }
+        let body = ErrorBody {
+            error: code.into(),
+            message,
+        };
+        (status, axum::Json(body)).into_response()
+    }
+}
+
+/// Runs blocking work (the store, the sync core, hashing, image decoding) off the async
+/// threads.
+///
+/// # Errors
+/// The work's error, or [`AppError::Internal`] when the task failed.
+pub async fn blocking<T, E>(
+    work: impl FnOnce() -> Result<T, E> + Send + 'static,
+) -> Result<T, AppError>
+where
+    T: Send + 'static,
+    E: Send + 'static,
+    AppError: From<E>,
+{
+    match tokio::task::spawn_blocking(work).await {
+        Ok(result) => result.map_err(AppError::from),
+        Err(e) => Err(AppError::Internal(format!("a background task failed: {e}"))),
+    }
+}
+
+fn panic_response(_: Box<dyn Any + Send + 'static>) -> Response {
+    AppError::Internal("a handler panicked".into()).into_response()
+}
+
+async fn not_found() -> AppError {
+    AppError::NotFound("there is no such API path; see sync_protocol::http for the API".into())
+}
+
+/// The router with every API path, for the given state.
+pub fn router(state: AppState) -> Router {
+    let sync_limit = state.config.limits.max_body_bytes;
+    Router::new()
+        .route(ENROLL, post(enroll::enroll))
+        .route(
+            SYNC,
+            post(sync::sync).layer(DefaultBodyLimit::max(sync_limit)),
+        )
+        .route(TEMPLATES, get(templates::list))
+        .route(
+            &format!("{TEMPLATES}/{{id}}/{{version}}"),
+            get(templates::get_one),
+        )
+        .route(&format!("{BLOBS}/{{sha}}"), get(blobs::original))
+        .route(&format!("{BLOBS}/{{sha}}/thumbnail"), get(blobs::thumbnail))
+        .route(
+            &format!("{BLOBS}/{{sha}}/upload"),
+            get(blobs::status).put(blobs::upload),
+        )
+        .route("/health", get(|| async { "ok" }))
+        .fallback(not_found)
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

@@ -1,0 +1,53 @@
+//! `GET /api/v1/templates` and `GET /api/v1/templates/{id}/{version}`: the form templates of
+//! the device's tenant and the bundled ones.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::header::CONTENT_TYPE;
+use axum::response::{IntoResponse, Response};
+use sync_protocol::http::TemplateSummary;
+
+use super::{AppError, AppState, blocking};
+use crate::access::Principal;
+
+/// The tenant's and the bundled templates (a tenant's own version hides a bundled one).
+pub async fn list(
+    State(state): State<AppState>,
+    principal: Principal,
+) -> Result<Json<Vec<TemplateSummary>>, AppError> {
+    let store = state.store.clone();
+    let rows = blocking(move || store.templates(&principal.tenant)).await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|t| TemplateSummary {
+                id: t.id,
+                version: t.version,
+                title_de: t.title_de,
+                title_en: t.title_en,
+                category: t.category,
+            })
+            .collect(),
+    ))
+}
+
+/// One template's JSON.
+pub async fn get_one(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((id, version)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let Ok(number) = version.parse::<u32>() else {
+        return Err(AppError::BadRequest(format!(
+            "`{version}` is not a template version; use a whole number such as 1"
+        )));
+    };
+    let store = state.store.clone();
+    let key = id.clone();
+    let row = blocking(move || store.template(&principal.tenant, &key, number)).await?;
+    match row {
+        Some(row) => Ok(([(CONTENT_TYPE, "application/json")], row.json).into_response()),
+        None => Err(AppError::NotFound(format!(
+            "there is no template `{id}` in version {number}; GET /api/v1/templates lists them"
+        ))),
+    }
+}

@@ -1,0 +1,174 @@
+//! `sync-server`: the command line. Everything it does lives in the library.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use sync_server::config::{Config, DemoSeed};
+use sync_server::{ServerError, admin};
+
+/// The naper sync server: tablets sync inspection cases and photos with it.
+#[derive(Debug, Parser)]
+#[command(name = "sync-server", version, args_conflicts_with_subcommands = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    serve: ServeArgs,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the API (the default).
+    Serve(ServeArgs),
+    /// Manage tenants, users and devices on a data directory.
+    Admin(AdminArgs),
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    /// Address to listen on; port 0 picks a free one.
+    #[arg(long, env = "NAPER_ADDR", default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    /// Directory of the database, photos and uploads (created if missing).
+    #[arg(long, env = "NAPER_DATA_DIR", default_value = "./naper-data")]
+    data_dir: PathBuf,
+    /// Log filter: error, warn, info, debug, trace, or a tracing directive.
+    #[arg(long, env = "NAPER_LOG", default_value = "info")]
+    log_level: String,
+    /// Seed the demo tenant with users and print their passwords (once).
+    #[arg(long)]
+    demo: bool,
+    /// Load the shared form templates from this directory instead of the bundled ones.
+    #[arg(long, value_name = "DIR")]
+    templates: Option<PathBuf>,
+    /// Largest photo upload in bytes.
+    #[arg(long, default_value_t = 64 * 1024 * 1024)]
+    max_blob_bytes: u64,
+}
+
+#[derive(Debug, Args)]
+struct AdminArgs {
+    /// Directory of the database (the same as the server's).
+    #[arg(
+        long,
+        env = "NAPER_DATA_DIR",
+        default_value = "./naper-data",
+        global = true
+    )]
+    data_dir: PathBuf,
+    #[command(subcommand)]
+    command: AdminCommand,
+}
+
+#[derive(Debug, Subcommand)]
+enum AdminCommand {
+    /// Create a tenant.
+    CreateTenant {
+        /// Tenant id (letters, digits, `-`, `_`).
+        id: String,
+        /// Display name.
+        name: String,
+    },
+    /// Create a user.
+    CreateUser {
+        /// Tenant id.
+        #[arg(long)]
+        tenant: String,
+        /// User name, unique across the server.
+        #[arg(long)]
+        username: String,
+        /// Full name.
+        #[arg(long)]
+        display_name: String,
+        /// admin, coordinator, case_worker, viewer or officer.
+        #[arg(long)]
+        role: String,
+        /// Initial password (at least 8 characters).
+        #[arg(long)]
+        password: String,
+    },
+    /// Set a new password.
+    ResetPassword {
+        /// User name.
+        #[arg(long)]
+        username: String,
+        /// New password (at least 8 characters).
+        #[arg(long)]
+        password: String,
+    },
+    /// List enrolled devices.
+    ListDevices,
+    /// Revoke a device; its token is refused at once.
+    RevokeDevice {
+        /// Device id (see list-devices).
+        device_id: String,
+    },
+    /// Recompute the case projection from the documents.
+    RebuildProjection,
+    /// Compact every document's change rows into one snapshot.
+    Compact,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Some(Command::Admin(args)) => run_admin(args),
+        Some(Command::Serve(args)) => run_serve(args),
+        None => run_serve(cli.serve),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("sync-server: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_serve(args: ServeArgs) -> Result<(), ServerError> {
+    let filter = tracing_subscriber::EnvFilter::try_new(&args.log_level)
+        .map_err(|e| ServerError::Invalid(format!("`{}` is no log level: {e}", args.log_level)))?;
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+    let mut config = Config::new(args.data_dir);
+    config.addr = args.addr;
+    config.templates_dir = args.templates;
+    config.max_blob_bytes = args.max_blob_bytes;
+    config.demo = if args.demo {
+        DemoSeed::Always
+    } else {
+        DemoSeed::IfEmpty
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| ServerError::Io(format!("cannot start the async runtime: {e}")))?;
+    runtime.block_on(sync_server::serve(config))
+}
+
+fn run_admin(args: AdminArgs) -> Result<(), ServerError> {
+    let store = admin::open(&args.data_dir)?;
+    let message = match args.command {
+        AdminCommand::CreateTenant { id, name } => admin::create_tenant(&store, &id, &name)?,
+        AdminCommand::CreateUser {
+            tenant,
+            username,
+            display_name,
+            role,
+            password,
+        } => admin::create_user(&store, &tenant, &username, &display_name, &role, &password)?,
+        AdminCommand::ResetPassword { username, password } => {
+            admin::reset_password(&store, &username, &password)?
+        }
+        AdminCommand::ListDevices => admin::list_devices(&store)?,
+        AdminCommand::RevokeDevice { device_id } => admin::revoke_device(&store, &device_id)?,
+        AdminCommand::RebuildProjection => admin::rebuild_projection(&store)?,
+        AdminCommand::Compact => admin::compact(&store)?,
+    };
+    println!("{}", message.trim_end());
+    Ok(())
+}

@@ -1,0 +1,477 @@
+//! The one store interface of the server, and the rows it reads and writes.
+//!
+//! [`CaseStore`] is everything the handlers, the background tasks and the admin CLI need from
+//! persistent storage. It is a plain synchronous trait, called from
+//! `tokio::task::spawn_blocking`, and object-safe: the server holds an
+//! `Arc<dyn CaseStore>`, so the backend (SQLite today, PostgreSQL later) is picked at start-up
+//! from the configuration without making every handler generic. Closures that run inside a
+//! store transaction (`edit_case`) are passed as `&mut dyn FnMut` for the same reason.
+//!
+//! Every write that touches a case document (a sync merge, a back-office edit, a compaction)
+//! updates the document's rows and its projection ([`crate::projection`]) in one
+//! transaction, so the projection never disagrees with the documents a reader can see.
+
+mod sqlite;
+
+use std::collections::HashMap;
+
+use schema::{CaseId, ChangeAuthor, InspectionCase, Role};
+
+pub use sqlite::SqliteStore;
+
+use crate::access::Visibility;
+
+/// What can go wrong in the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database failed.
+    #[error("the database failed: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// A stored or written document is not a readable case.
+    #[error("{0}")]
+    Document(#[from] schema::Error),
+    /// Reading or writing a file under the data directory failed.
+    #[error("file access under the data directory failed: {0}")]
+    Io(#[from] std::io::Error),
+    /// The thing asked for does not exist.
+    #[error("{0}")]
+    NotFound(String),
+    /// The thing to create exists already.
+    #[error("{0}")]
+    AlreadyExists(String),
+    /// A value that cannot be stored (e.g. an unknown role).
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// Result of store operations.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// A tenant (municipality, county, ministry).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TenantRow {
+    /// Id, e.g. `demo`.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+}
+
+/// A user to create.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewUser {
+    /// Tenant id.
+    pub tenant: String,
+    /// User name, unique across the server.
+    pub username: String,
+    /// Full name.
+    pub display_name: String,
+    /// Role.
+    pub role: Role,
+    /// argon2id PHC string (see [`crate::auth::hash_password`]).
+    pub password_hash: String,
+}
+
+/// A stored user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserRow {
+    /// Tenant id.
+    pub tenant: String,
+    /// User name.
+    pub username: String,
+    /// Full name.
+    pub display_name: String,
+    /// Role.
+    pub role: Role,
+    /// argon2id PHC string.
+    pub password_hash: String,
+}
+
+/// An enrolled device.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceRow {
+    /// Device id.
+    pub id: String,
+    /// Owner.
+    pub username: String,
+    /// Tenant of the owner.
+    pub tenant: String,
+    /// Role of the owner.
+    pub role: Role,
+    /// Name given at enrollment.
+    pub name: String,
+    /// Milliseconds since the epoch.
+    pub created_at: i64,
+    /// When it was revoked, if it was.
+    pub revoked_at: Option<i64>,
+}
+
+/// What access decisions need to know about a stored case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseAccess {
+    /// Tenant.
+    pub tenant: String,
+    /// The officer who created the case (`created.by`).
+    pub created_by: String,
+    /// The assigned officer.
+    pub assignee: Option<String>,
+}
+
+/// One row of the relational projection `cases`, derived from the document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseRow {
+    /// Case id.
+    pub id: CaseId,
+    /// Tenant.
+    pub tenant: String,
+    /// Template id.
+    pub template_id: String,
+    /// Template version.
+    pub template_version: u32,
+    /// Workflow status as written in the document (`draft`, `in_review`, …).
+    pub status: String,
+    /// User name of the creator.
+    pub created_by: String,
+    /// User name of the assigned officer.
+    pub assignee: Option<String>,
+    /// Latitude of the inspection place.
+    pub lat: Option<f64>,
+    /// Longitude of the inspection place.
+    pub lon: Option<f64>,
+    /// The address on one line.
+    pub address: Option<String>,
+    /// Title.
+    pub title: String,
+    /// Creation time, ms since the epoch (from the document).
+    pub created_at: i64,
+    /// Last change, ms since the epoch (from the document).
+    pub updated_at: i64,
+    /// The document's heads ([`sync_protocol::heads_key`]).
+    pub heads: String,
+    /// SHA-256 of every photo the case references.
+    pub photos: Vec<String>,
+}
+
+impl CaseRow {
+    /// The access-relevant part of the row.
+    pub fn access(&self) -> CaseAccess {
+        CaseAccess {
+            tenant: self.tenant.clone(),
+            created_by: self.created_by.clone(),
+            assignee: self.assignee.clone(),
+        }
+    }
+}
+
+/// A stored document with one device's sync state, for a sync round.
+#[derive(Debug, Clone, Default)]
+pub struct StoredReplica {
+    /// The document's bytes (snapshot and appended changes); `None` when it is not stored.
+    pub doc: Option<Vec<u8>>,
+    /// The device's encoded sync state; `None` when it never synced the document.
+    pub state: Option<Vec<u8>>,
+}
+
+/// Changes to append to a document after a merge.
+#[derive(Debug, Clone)]
+pub struct DocAppend {
+    /// The document.
+    pub id: CaseId,
+    /// Change chunks (`save_after` the heads it was loaded at).
+    pub changes: Vec<u8>,
+}
+
+/// A device's sync state for one document after a round.
+#[derive(Debug, Clone)]
+pub struct StateWrite {
+    /// The document.
+    pub id: CaseId,
+    /// `Replica::encode_state`.
+    pub state: Vec<u8>,
+    /// The heads the device reported in this round, as a heads key; `None` leaves the stored
+    /// heads unchanged (the device sent nothing for the document).
+    pub known_heads: Option<String>,
+}
+
+/// A template to store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateRow {
+    /// Owning tenant; `None` for templates bundled with naper.
+    pub tenant: Option<String>,
+    /// Template id.
+    pub id: String,
+    /// Version.
+    pub version: u32,
+    /// Category.
+    pub category: String,
+    /// German title.
+    pub title_de: String,
+    /// English title.
+    pub title_en: String,
+    /// The template JSON.
+    pub json: String,
+}
+
+/// A stored blob.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlobRow {
+    /// Lower-case hex SHA-256.
+    pub sha256: String,
+    /// Bytes.
+    pub size: u64,
+    /// `image/jpeg` or `image/png`.
+    pub mime: String,
+}
+
+/// Whether a photo may be served to a device.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PhotoAccess {
+    /// No case visible to the device references it.
+    NotVisible,
+    /// A visible case references it, but its bytes have not arrived.
+    Missing,
+    /// A visible case references it and it is stored.
+    Stored(BlobRow),
+}
+
+/// Persistent storage of the server. See the module documentation.
+pub trait CaseStore: Send + Sync {
+    // --- tenants, users, devices -------------------------------------------------------
+
+    /// Creates a tenant.
+    ///
+    /// # Errors
+    /// [`StoreError::AlreadyExists`] for a taken id.
+    fn create_tenant(&self, id: &str, name: &str) -> StoreResult<()>;
+
+    /// A tenant, if it exists.
+    ///
+    /// # Errors
+    /// Database errors.
+    fn tenant(&self, id: &str) -> StoreResult<Option<TenantRow>>;
+
+    /// Whether no tenant exists yet (a fresh data directory).
+    ///
+    /// # Errors
+    /// Database errors.
+    fn is_empty(&self) -> StoreResult<bool>;
+
+    /// Creates a user.
+    ///
+    /// # Errors
+    /// [`StoreError::AlreadyExists`] for a taken user name, [`StoreError::NotFound`] for an
+    /// unknown tenant.
+    fn create_user(&self, user: &NewUser) -> StoreResult<()>;
+
+    /// A user by name.
+    ///
+    /// # Errors
+    /// Database errors.
+    fn user(&self, username: &str) -> StoreResult<Option<UserRow>>;
+
+    /// Replaces a user's password hash.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`] for an unknown user.
+    fn set_password_hash(&self, username: &str, hash: &str) -> StoreResult<()>;
+
+    /// Registers a device of `username` with the SHA-256 (hex) of its token.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`] for an unknown user.
+    fn create_device(&self, username: &str, name: &str, token_hash: &str)
+    -> StoreResult<DeviceRow>;
+
+    /// The device holding the token with this hash (revoked or not).
+    ///
+    /// # Errors
+    /// Database errors.
+    fn device_by_token_hash(&self, token_hash: &str) -> StoreResult<Option<DeviceRow>>;
+
+    /// Every device, newest first.
+    ///
+    /// # Errors
+    /// Database errors.
+    fn list_devices(&self) -> StoreResult<Vec<DeviceRow>>;
+
+    /// Revokes a device; its token is refused from now on.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`] for an unknown device.
+    fn revoke_device(&self, device_id: &str) -> StoreResult<()>;
+
+    // --- cases and sync ----------------------------------------------------------------
+
+    /// Access information of the stored cases among `ids` (missing ids are not stored).
+    ///
+    /// # Errors
+    /// Database errors.
+    fn case_access(&self, ids: &[CaseId]) -> StoreResult<HashMap<CaseId, CaseAccess>>;
+
+    /// The projection row of a case.
+    ///
+    /// # Errors
+    /// Database errors.
+    fn case_row(&self, id: CaseId) -> StoreResult<Option<CaseRow>>;
+
+    /// The projection rows visible under `visibility`, newest change first.
+    ///
+    /// # Errors
+    /// Database errors.
+    fn list_cases(&self, visibility: &Visibility) -> StoreResult<Vec<CaseRow>>;
+
+    /// A document's bytes (snapshot and appended changes), if stored.
+    ///
+    /// # Errors
+    /// Database errors.
+    fn document(&self, id: CaseId) -> StoreResult<Option<Vec<u8>>>;
+
+    /// The documents among `ids` with `device_id`'s sync state for each.
+    ///
+    /// # Errors
+    /// Database errors.
+    fn load_replicas(
+        &self,
+        device_id: &str,
+        ids: &[CaseId],
+    ) -> StoreResult<HashMap<CaseId, StoredReplica>>;
+
+    /// Up to `limit` cases visible under `visibility` whose current heads differ from the
+    /// heads `device_id` is known to have: what the server offers the device.
+    ///
+    /// # Errors
+    /// Database errors.
+    fn offers(
+        &self,
+        device_id: &str,
+        visibility: &Visibility,
+        limit: usize,
+    ) -> StoreResult<Vec<CaseId>>;
+
+    /// Persists a sync round in one transaction: appends the changes of every merged
+    /// document and updates its projection, then stores every sync state.
+    ///
+    /// # Errors
+    /// Database errors or an appended document that is not a case; nothing is stored then.
+    fn commit_sync(
+        &self,
+        device_id: &str,
+        appends: &[DocAppend],
+        states: &[StateWrite],
+    ) -> StoreResult<()>;
+
+    /// Edits a stored case as `author` (the back office): hydrates it, runs `edit`, appends
+    /// the change and updates the projection in one transaction. Returns the edited case.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`] for an unknown case, document errors.
+    fn edit_case(
+        &self,
+        id: CaseId,
+        author: &ChangeAuthor,
+        edit: &mut dyn FnMut(&mut InspectionCase),
+    ) -> StoreResult<InspectionCase>;
+
+    /// Stores a new case document created on the server (e.g. a citizen request, or tests).
+    ///
+    /// # Errors
+    /// [`StoreError::AlreadyExists`] for a taken id, document errors.
+    fn insert_case(&self, document: &[u8]) -> StoreResult<CaseRow>;
+
+    /// Recomputes the whole projection from the documents; returns the number of cases.
+    ///
+    /// # Errors
+    /// Database errors or a stored document that is not a case.
+    fn rebuild_projection(&self) -> StoreResult<usize>;
+
+    /// Documents with more than `min_rows` appended change rows.
+    ///
+    /// # Errors
+    /// Database errors.
+    fn compaction_candidates(&self, min_rows: usize) -> StoreResult<Vec<CaseId>>;
+
+    /// Replaces a document's snapshot and change rows by one full save. Returns whether there
+    /// was anything to compact.
+    ///
+    /// # Errors
+    /// Database or document errors; the document is unchanged then.
+    fn compact(&self, id: CaseId) -> StoreResult<bool>;
+
+    // --- templates ----------------------------------------------------------------------
+
+    /// Stores a template, replacing one with the same tenant, id and version.
+    ///
+    /// # Errors
+    /// Database errors.
+    fn put_template(&self, template: &TemplateRow) -> StoreResult<()>;
+
+    /// The tenant's and the bundled templates.
+    ///
+    /// # Errors
+    /// Database errors.
+    fn templates(&self, tenant: &str) -> StoreResult<Vec<TemplateRow>>;
+
+    /// One template of the tenant or bundled (the tenant's wins).
+    ///
+    /// # Errors
+    /// Database errors.
+    fn template(&self, tenant: &str, id: &str, version: u32) -> StoreResult<Option<TemplateRow>>;
+
+    // --- blobs --------------------------------------------------------------------------
+
+    /// A stored blob.
+    ///
+    /// # Errors
+    /// Database errors.
+    fn blob(&self, sha256: &str) -> StoreResult<Option<BlobRow>>;
+
+    /// Records a stored blob (its bytes are already on disk).
+    ///
+    /// # Errors
+    /// Database errors.
+    fn insert_blob(&self, blob: &BlobRow) -> StoreResult<()>;
+
+    /// The declared size of an upload in progress.
+    ///
+    /// # Errors
+    /// Database errors.
+    fn upload_size(&self, sha256: &str) -> StoreResult<Option<u64>>;
+
+    /// Records (or touches) an upload in progress.
+    ///
+    /// # Errors
+    /// Database errors.
+    fn put_upload(&self, sha256: &str, size: u64, device_id: &str) -> StoreResult<()>;
+
+    /// Forgets an upload in progress.
+    ///
+    /// # Errors
+    /// Database errors.
+    fn delete_upload(&self, sha256: &str) -> StoreResult<()>;
+
+    /// Whether a case visible under `visibility` references the photo, and whether its bytes
+    /// are stored.
+    ///
+    /// # Errors
+    /// Database errors.
+    fn photo_access(&self, visibility: &Visibility, sha256: &str) -> StoreResult<PhotoAccess>;
+}
+
+/// Loads stored document bytes (a snapshot followed by change chunks) as they are, without
+/// upgrading: what the sync protocol works on. A decoder panic is reported as corruption.
+///
+/// # Errors
+/// [`StoreError::Document`] for bytes that are not an Automerge document.
+pub fn load_document(bytes: &[u8]) -> StoreResult<automerge::AutoCommit> {
+    let corrupt = |reason: String| StoreError::Document(schema::Error::CorruptDocument(reason));
+    std::panic::catch_unwind(|| automerge::AutoCommit::load(bytes))
+        .map_err(|_| corrupt("the decoder failed on the stored bytes".into()))?
+        .map_err(|e| corrupt(e.to_string()))
+}
+
+/// Milliseconds since the Unix epoch, for row timestamps.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}

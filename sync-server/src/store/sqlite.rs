@@ -1,0 +1,992 @@
+//! [`CaseStore`] on SQLite (bundled): one file `naper.sqlite3` in WAL mode, so readers never
+//! wait for the writer; writers take the write lock up front (`BEGIN IMMEDIATE`) and wait up
+//! to the busy timeout for each other, also across processes (the admin CLI).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+use schema::{CaseDocument, CaseId, ChangeAuthor, InspectionCase};
+
+use super::{
+    BlobRow, CaseAccess, CaseRow, CaseStore, DeviceRow, DocAppend, NewUser, PhotoAccess,
+    StateWrite, StoreError, StoreResult, StoredReplica, TemplateRow, TenantRow, UserRow,
+    load_document, now_ms,
+};
+use crate::access::{Visibility, parse_role};
+use crate::projection;
+
+/// The schema, applied to a new database.
+const SCHEMA_V1: &str = include_str!("schema.sql");
+/// The schema version this build writes (`PRAGMA user_version`).
+const SCHEMA_VERSION: i64 = 1;
+/// Idle connections kept for reuse.
+const MAX_IDLE: usize = 8;
+
+/// The SQLite implementation of [`CaseStore`], with a small pool of connections.
+#[derive(Debug)]
+pub struct SqliteStore {
+    path: PathBuf,
+    idle: Mutex<Vec<Connection>>,
+}
+
+impl SqliteStore {
+    /// Opens (creating and migrating if needed) the database at `path`.
+    ///
+    /// # Errors
+    /// [`StoreError::Sqlite`] when the file cannot be opened or migrated, or was written by a
+    /// newer build.
+    pub fn open(path: &Path) -> StoreResult<Self> {
+        let mut conn = open_connection(path)?;
+        migrate(&mut conn)?;
+        Ok(Self {
+            path: path.to_path_buf(),
+            idle: Mutex::new(vec![conn]),
+        })
+    }
+
+    fn with_conn<T>(&self, f: impl FnOnce(&mut Connection) -> StoreResult<T>) -> StoreResult<T> {
+        let taken = self
+            .idle
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .pop();
+        let mut conn = match taken {
+            Some(conn) => conn,
+            None => open_connection(&self.path)?,
+        };
+        let out = f(&mut conn);
+        let mut idle = self
+            .idle
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if idle.len() < MAX_IDLE {
+            idle.push(conn);
+        }
+        out
+    }
+
+    fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> StoreResult<T>) -> StoreResult<T> {
+        self.with_conn(|conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let out = f(&tx)?;
+            tx.commit()?;
+            Ok(out)
+        })
+    }
+}
+
+fn open_connection(path: &Path) -> StoreResult<Connection> {
+    let conn = Connection::open(path)?;
+    conn.busy_timeout(Duration::from_secs(10))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(conn)
+}
+
+fn migrate(conn: &mut Connection) -> StoreResult<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version > SCHEMA_VERSION {
+        return Err(StoreError::Invalid(format!(
+            "the database has schema version {version}, newer than this build's \
+             {SCHEMA_VERSION}; run a newer sync-server"
+        )));
+    }
+    if version < 1 {
+        tx.execute_batch(SCHEMA_V1)?;
+        tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+fn parse_id(text: &str) -> StoreResult<CaseId> {
+    text.parse()
+        .map_err(|e| StoreError::Invalid(format!("stored case id `{text}` is not a UUID: {e}")))
+}
+
+fn to_i64(n: u64) -> StoreResult<i64> {
+    i64::try_from(n).map_err(|_| StoreError::Invalid(format!("{n} is too large to store")))
+}
+
+fn to_u64(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}
+
+fn role_of(text: &str) -> StoreResult<schema::Role> {
+    parse_role(text).ok_or_else(|| StoreError::Invalid(format!("stored role `{text}` is unknown")))
+}
+
+/// The document's bytes: its snapshot followed by its appended change chunks.
+fn document_bytes(conn: &Connection, id: CaseId) -> StoreResult<Option<Vec<u8>>> {
+    let id = id.to_string();
+    let Some(mut bytes) = conn
+        .query_row("SELECT snapshot FROM documents WHERE id = ?1", [&id], |r| {
+            r.get::<_, Vec<u8>>(0)
+        })
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let mut stmt =
+        conn.prepare_cached("SELECT bytes FROM doc_changes WHERE doc_id = ?1 ORDER BY seq")?;
+    let mut rows = stmt.query([&id])?;
+    while let Some(row) = rows.next()? {
+        let chunk: Vec<u8> = row.get(0)?;
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(Some(bytes))
+}
+
+fn append_change(tx: &Transaction<'_>, id: CaseId, changes: &[u8]) -> StoreResult<()> {
+    let now = now_ms();
+    tx.execute(
+        "INSERT OR IGNORE INTO documents (id, snapshot, created_at) VALUES (?1, x'', ?2)",
+        params![id.to_string(), now],
+    )?;
+    if !changes.is_empty() {
+        tx.execute(
+            "INSERT INTO doc_changes (doc_id, bytes, created_at) VALUES (?1, ?2, ?3)",
+            params![id.to_string(), changes, now],
+        )?;
+    }
+    Ok(())
+}
+
+fn upsert_projection(tx: &Transaction<'_>, row: &CaseRow) -> StoreResult<()> {
+    tx.execute(
+        "INSERT INTO cases (id, tenant, template_id, template_version, status, created_by,
+             assignee, lat, lon, address, title, created_at, updated_at, heads)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+         ON CONFLICT(id) DO UPDATE SET tenant = excluded.tenant,
+             template_id = excluded.template_id, template_version = excluded.template_version,
+             status = excluded.status, created_by = excluded.created_by,
+             assignee = excluded.assignee, lat = excluded.lat, lon = excluded.lon,
+             address = excluded.address, title = excluded.title,
+             created_at = excluded.created_at, updated_at = excluded.updated_at,
+             heads = excluded.heads",
+        params![
+            row.id.to_string(),
+            row.tenant,
+            row.template_id,
+            row.template_version,
+            row.status,
+            row.created_by,
+            row.assignee,
+            row.lat,
+            row.lon,
+            row.address,
+            row.title,
+            row.created_at,
+            row.updated_at,
+            row.heads,
+        ],
+    )?;
+    tx.execute(
+        "DELETE FROM case_photos WHERE case_id = ?1",
+        [row.id.to_string()],
+    )?;
+    let mut insert =
+        tx.prepare_cached("INSERT OR IGNORE INTO case_photos (case_id, sha256) VALUES (?1, ?2)")?;
+    for sha in &row.photos {
+        insert.execute(params![row.id.to_string(), sha])?;
+    }
+    Ok(())
+}
+
+/// Reprojects a document from what the transaction sees (including concurrent merges that
+/// committed before it), so the projection always matches the stored document.
+fn reproject(tx: &Transaction<'_>, id: CaseId) -> StoreResult<CaseRow> {
+    let bytes = document_bytes(tx, id)?
+        .ok_or_else(|| StoreError::NotFound(format!("case {id} is not stored")))?;
+    let row = projection::project_bytes(&bytes)?;
+    if row.id != id {
+        return Err(StoreError::Invalid(format!(
+            "document {id} holds case {}; refusing to project it",
+            row.id
+        )));
+    }
+    upsert_projection(tx, &row)?;
+    Ok(row)
+}
+
+const CASE_COLUMNS: &str = "id, tenant, template_id, template_version, status, created_by, \
+     assignee, lat, lon, address, title, created_at, updated_at, heads";
+
+fn case_row_from(conn: &Connection, r: &rusqlite::Row<'_>) -> StoreResult<CaseRow> {
+    let id: String = r.get(0)?;
+    let mut stmt =
+        conn.prepare_cached("SELECT sha256 FROM case_photos WHERE case_id = ?1 ORDER BY sha256")?;
+    let photos = stmt
+        .query_map([&id], |p| p.get::<_, String>(0))?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(CaseRow {
+        id: parse_id(&id)?,
+        tenant: r.get(1)?,
+        template_id: r.get(2)?,
+        template_version: r.get(3)?,
+        status: r.get(4)?,
+        created_by: r.get(5)?,
+        assignee: r.get(6)?,
+        lat: r.get(7)?,
+        lon: r.get(8)?,
+        address: r.get(9)?,
+        title: r.get(10)?,
+        created_at: r.get(11)?,
+        updated_at: r.get(12)?,
+        heads: r.get(13)?,
+        photos,
+    })
+}
+
+/// `(tenant, officer)` parameters of the visibility filter
+/// `c.tenant = ?1 AND (?2 IS NULL OR c.created_by = ?2 OR c.assignee = ?2)`.
+fn visibility_params(visibility: &Visibility) -> (&str, Option<&str>) {
+    match visibility {
+        Visibility::Tenant { tenant } => (tenant, None),
+        Visibility::Officer { tenant, username } => (tenant, Some(username)),
+    }
+}
+
+const VISIBLE: &str = "c.tenant = ?1 AND (?2 IS NULL OR c.created_by = ?2 OR c.assignee = ?2)";
+
+fn device_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<(DeviceRow, String)> {
+    let role: String = r.get(3)?;
+    Ok((
+        DeviceRow {
+            id: r.get(0)?,
+            username: r.get(1)?,
+            tenant: r.get(2)?,
+            role: schema::Role::Viewer, // replaced by the caller after parsing `role`
+            name: r.get(4)?,
+            created_at: r.get(5)?,
+            revoked_at: r.get(6)?,
+        },
+        role,
+    ))
+}
+
+const DEVICE_SELECT: &str = "SELECT d.id, d.username, u.tenant, u.role, d.name, d.created_at, \
+     d.revoked_at FROM devices d JOIN users u ON u.username = d.username";
+
+fn finish_device((mut device, role): (DeviceRow, String)) -> StoreResult<DeviceRow> {
+    device.role = role_of(&role)?;
+    Ok(device)
+}
+
+fn template_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<TemplateRow> {
+    Ok(TemplateRow {
+        tenant: r.get(0)?,
+        id: r.get(1)?,
+        version: r.get(2)?,
+        category: r.get(3)?,
+        title_de: r.get(4)?,
+        title_en: r.get(5)?,
+        json: r.get(6)?,
+    })
+}
+
+impl CaseStore for SqliteStore {
+    fn create_tenant(&self, id: &str, name: &str) -> StoreResult<()> {
+        self.write(|tx| {
+            let exists: bool = tx.query_row(
+                "SELECT EXISTS(SELECT 1 FROM tenants WHERE id = ?1)",
+                [id],
+                |r| r.get(0),
+            )?;
+            if exists {
+                return Err(StoreError::AlreadyExists(format!(
+                    "the tenant `{id}` exists already"
+                )));
+            }
+            tx.execute(
+                "INSERT INTO tenants (id, name, created_at) VALUES (?1, ?2, ?3)",
+                params![id, name, now_ms()],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn tenant(&self, id: &str) -> StoreResult<Option<TenantRow>> {
+        self.with_conn(|conn| {
+            Ok(conn
+                .query_row("SELECT id, name FROM tenants WHERE id = ?1", [id], |r| {
+                    Ok(TenantRow {
+                        id: r.get(0)?,
+                        name: r.get(1)?,
+                    })
+                })
+                .optional()?)
+        })
+    }
+
+    fn is_empty(&self) -> StoreResult<bool> {
+        self.with_conn(|conn| {
+            Ok(conn.query_row("SELECT NOT EXISTS(SELECT 1 FROM tenants)", [], |r| r.get(0))?)
+        })
+    }
+
+    fn create_user(&self, user: &NewUser) -> StoreResult<()> {
+        self.write(|tx| {
+            let tenant: bool = tx.query_row(
+                "SELECT EXISTS(SELECT 1 FROM tenants WHERE id = ?1)",
+                [&user.tenant],
+                |r| r.get(0),
+            )?;
+            if !tenant {
+                return Err(StoreError::NotFound(format!(
+                    "there is no tenant `{}`; create it first",
+                    user.tenant
+                )));
+            }
+            let taken: bool = tx.query_row(
+                "SELECT EXISTS(SELECT 1 FROM users WHERE username = ?1)",
+                [&user.username],
+                |r| r.get(0),
+            )?;
+            if taken {
+                return Err(StoreError::AlreadyExists(format!(
+                    "the user name `{}` is taken (user names are unique across all tenants)",
+                    user.username
+                )));
+            }
+            tx.execute(
+                "INSERT INTO users (username, tenant, display_name, role, password_hash, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    user.username,
+                    user.tenant,
+                    user.display_name,
+                    user.role.as_str(),
+                    user.password_hash,
+                    now_ms()
+                ],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn user(&self, username: &str) -> StoreResult<Option<UserRow>> {
+        self.with_conn(|conn| {
+            let row = conn
+                .query_row(
+                    "SELECT tenant, username, display_name, role, password_hash FROM users
+                     WHERE username = ?1",
+                    [username],
+                    |r| {
+                        Ok((
+                            r.get::<_, String>(0)?,
+                            r.get::<_, String>(1)?,
+                            r.get::<_, String>(2)?,
+                            r.get::<_, String>(3)?,
+                            r.get::<_, String>(4)?,
+                        ))
+                    },
+                )
+                .optional()?;
+            row.map(|(tenant, username, display_name, role, password_hash)| {
+                Ok(UserRow {
+                    tenant,
+                    username,
+                    display_name,
+                    role: role_of(&role)?,
+                    password_hash,
+                })
+            })
+            .transpose()
+        })
+    }
+
+    fn set_password_hash(&self, username: &str, hash: &str) -> StoreResult<()> {
+        self.write(|tx| {
+            let n = tx.execute(
+                "UPDATE users SET password_hash = ?2 WHERE username = ?1",
+                params![username, hash],
+            )?;
+            if n == 0 {
+                return Err(StoreError::NotFound(format!(
+                    "there is no user `{username}`"
+                )));
+            }
+            Ok(())
+        })
+    }
+
+    fn create_device(
+        &self,
+        username: &str,
+        name: &str,
+        token_hash: &str,
+    ) -> StoreResult<DeviceRow> {
+        let id = uuid::Uuid::now_v7().to_string();
+        self.write(|tx| {
+            let n = tx.execute(
+                "INSERT INTO devices (id, username, name, token_hash, created_at)
+                 SELECT ?1, username, ?3, ?4, ?5 FROM users WHERE username = ?2",
+                params![id, username, name, token_hash, now_ms()],
+            )?;
+            if n == 0 {
+                return Err(StoreError::NotFound(format!(
+                    "there is no user `{username}`"
+                )));
+            }
+            let row = tx.query_row(&format!("{DEVICE_SELECT} WHERE d.id = ?1"), [&id], |r| {
+                device_from(r)
+            })?;
+            finish_device(row)
+        })
+    }
+
+    fn device_by_token_hash(&self, token_hash: &str) -> StoreResult<Option<DeviceRow>> {
+        self.with_conn(|conn| {
+            conn.query_row(
+                &format!("{DEVICE_SELECT} WHERE d.token_hash = ?1"),
+                [token_hash],
+                device_from,
+            )
+            .optional()?
+            .map(finish_device)
+            .transpose()
+        })
+    }
+
+    fn list_devices(&self) -> StoreResult<Vec<DeviceRow>> {
+        self.with_conn(|conn| {
+            let mut stmt = conn.prepare(&format!(
+                "{DEVICE_SELECT} ORDER BY d.created_at DESC, d.id DESC"
+            ))?;
+            let rows = stmt
+                .query_map([], device_from)?
+                .collect::<Result<Vec<_>, _>>()?;
+            rows.into_iter().map(finish_device).collect()
+        })
+    }
+
+    fn revoke_device(&self, device_id: &str) -> StoreResult<()> {
+        self.write(|tx| {
+            let n = tx.execute(
+                "UPDATE devices SET revoked_at = coalesce(revoked_at, ?2) WHERE id = ?1",
+                params![device_id, now_ms()],
+            )?;
+            if n == 0 {
+                return Err(StoreError::NotFound(format!(
+                    "there is no device `{device_id}`; `list-devices` shows the ids"
+                )));
+            }
+            Ok(())
+        })
+    }
+
+    fn case_access(&self, ids: &[CaseId]) -> StoreResult<HashMap<CaseId, CaseAccess>> {
+        self.with_conn(|conn| {
+            let mut stmt = conn
+                .prepare_cached("SELECT tenant, created_by, assignee FROM cases WHERE id = ?1")?;
+            let mut out = HashMap::new();
+            for id in ids {
+                if let Some(access) = stmt
+                    .query_row([id.to_string()], |r| {
+                        Ok(CaseAccess {
+                            tenant: r.get(0)?,
+                            created_by: r.get(1)?,
+                            assignee: r.get(2)?,
+                        })
+                    })
+                    .optional()?
+                {
+                    out.insert(*id, access);
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    fn case_row(&self, id: CaseId) -> StoreResult<Option<CaseRow>> {
+        self.with_conn(|conn| {
+            let mut stmt =
+                conn.prepare_cached(&format!("SELECT {CASE_COLUMNS} FROM cases WHERE id = ?1"))?;
+            let mut rows = stmt.query([id.to_string()])?;
+            match rows.next()? {
+                Some(r) => Ok(Some(case_row_from(conn, r)?)),
+                None => Ok(None),
+            }
+        })
+    }
+
+    fn list_cases(&self, visibility: &Visibility) -> StoreResult<Vec<CaseRow>> {
+        let (tenant, officer) = visibility_params(visibility);
+        self.with_conn(|conn| {
+            let columns = CASE_COLUMNS.replace(", ", ", c.");
+            let mut stmt = conn.prepare(&format!(
+                "SELECT c.{columns} FROM cases c WHERE {VISIBLE} ORDER BY c.updated_at DESC, c.id"
+            ))?;
+            let mut rows = stmt.query(params![tenant, officer])?;
+            let mut out = Vec::new();
+            while let Some(r) = rows.next()? {
+                out.push(case_row_from(conn, r)?);
+            }
+            Ok(out)
+        })
+    }
+
+    fn document(&self, id: CaseId) -> StoreResult<Option<Vec<u8>>> {
+        self.with_conn(|conn| document_bytes(conn, id))
+    }
+
+    fn load_replicas(
+        &self,
+        device_id: &str,
+        ids: &[CaseId],
+    ) -> StoreResult<HashMap<CaseId, StoredReplica>> {
+        self.with_conn(|conn| {
+            // One read transaction, so every document is read at the same point in time.
+            let tx = conn.transaction()?;
+            let mut out = HashMap::new();
+            for id in ids {
+                let doc = document_bytes(&tx, *id)?;
+                let state = tx
+                    .query_row(
+                        "SELECT state FROM sync_states WHERE device_id = ?1 AND doc_id = ?2",
+                        params![device_id, id.to_string()],
+                        |r| r.get::<_, Vec<u8>>(0),
+                    )
+                    .optional()?;
+                out.insert(*id, StoredReplica { doc, state });
+            }
+            tx.commit()?;
+            Ok(out)
+        })
+    }
+
+    fn offers(
+        &self,
+        device_id: &str,
+        visibility: &Visibility,
+        limit: usize,
+    ) -> StoreResult<Vec<CaseId>> {
+        let (tenant, officer) = visibility_params(visibility);
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        self.with_conn(|conn| {
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT c.id FROM cases c
+                 LEFT JOIN sync_states s ON s.doc_id = c.id AND s.device_id = ?3
+                 WHERE {VISIBLE} AND (s.known_heads IS NULL OR s.known_heads <> c.heads)
+                 ORDER BY c.updated_at DESC, c.id LIMIT ?4"
+            ))?;
+            let ids = stmt
+                .query_map(params![tenant, officer, device_id, limit], |r| {
+                    r.get::<_, String>(0)
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            ids.iter().map(|id| parse_id(id)).collect()
+        })
+    }
+
+    fn commit_sync(
+        &self,
+        device_id: &str,
+        appends: &[DocAppend],
+        states: &[StateWrite],
+    ) -> StoreResult<()> {
+        self.write(|tx| {
+            for append in appends {
+                append_change(tx, append.id, &append.changes)?;
+                reproject(tx, append.id)?;
+            }
+            let now = now_ms();
+            let mut upsert = tx.prepare_cached(
+                "INSERT INTO sync_states (device_id, doc_id, state, known_heads, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT(device_id, doc_id) DO UPDATE SET state = excluded.state,
+                     known_heads = coalesce(excluded.known_heads, sync_states.known_heads),
+                     updated_at = excluded.updated_at",
+            )?;
+            for state in states {
+                upsert.execute(params![
+                    device_id,
+                    state.id.to_string(),
+                    state.state,
+                    state.known_heads,
+                    now
+                ])?;
+            }
+            Ok(())
+        })
+    }
+
+    fn edit_case(
+        &self,
+        id: CaseId,
+        author: &ChangeAuthor,
+        edit: &mut dyn FnMut(&mut InspectionCase),
+    ) -> StoreResult<InspectionCase> {
+        self.write(|tx| {
+            let bytes = document_bytes(tx, id)?
+                .ok_or_else(|| StoreError::NotFound(format!("there is no case {id}")))?;
+            let mut doc = CaseDocument::load(&bytes)?;
+            let before = doc.heads();
+            let case = doc.edit(author, now_ms(), |case| edit(case))?;
+            let changes = doc.automerge_mut().save_after(&before);
+            append_change(tx, id, &changes)?;
+            reproject(tx, id)?;
+            Ok(case)
+        })
+    }
+
+    fn insert_case(&self, document: &[u8]) -> StoreResult<CaseRow> {
+        let row = projection::project_bytes(document)?;
+        self.write(|tx| {
+            let exists: bool = tx.query_row(
+                "SELECT EXISTS(SELECT 1 FROM documents WHERE id = ?1)",
+                [row.id.to_string()],
+                |r| r.get(0),
+            )?;
+            if exists {
+                return Err(StoreError::AlreadyExists(format!(
+                    "case {} exists already",
+                    row.id
+                )));
+            }
+            tx.execute(
+                "INSERT INTO documents (id, snapshot, created_at) VALUES (?1, ?2, ?3)",
+                params![row.id.to_string(), document, now_ms()],
+            )?;
+            upsert_projection(tx, &row)?;
+            Ok(row)
+        })
+    }
+
+    fn rebuild_projection(&self) -> StoreResult<usize> {
+        self.write(|tx| {
+            let ids = {
+                let mut stmt = tx.prepare("SELECT id FROM documents ORDER BY id")?;
+                stmt.query_map([], |r| r.get::<_, String>(0))?
+                    .collect::<Result<Vec<_>, _>>()?
+            };
+            tx.execute("DELETE FROM cases", [])?;
+            for id in &ids {
+                reproject(tx, parse_id(id)?)?;
+            }
+            Ok(ids.len())
+        })
+    }
+
+    fn compaction_candidates(&self, min_rows: usize) -> StoreResult<Vec<CaseId>> {
+        let min_rows = i64::try_from(min_rows).unwrap_or(i64::MAX);
+        self.with_conn(|conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT doc_id FROM doc_changes GROUP BY doc_id HAVING count(*) > ?1",
+            )?;
+            let ids = stmt
+                .query_map([min_rows], |r| r.get::<_, String>(0))?
+                .collect::<Result<Vec<_>, _>>()?;
+            ids.iter().map(|id| parse_id(id)).collect()
+        })
+    }
+
+    fn compact(&self, id: CaseId) -> StoreResult<bool> {
+        self.write(|tx| {
+            let rows: i64 = tx.query_row(
+                "SELECT count(*) FROM doc_changes WHERE doc_id = ?1",
+                [id.to_string()],
+                |r| r.get(0),
+            )?;
+            if rows == 0 {
+                return Ok(false);
+            }
+            let Some(bytes) = document_bytes(tx, id)? else {
+                return Ok(false);
+            };
+            let mut doc = load_document(&bytes)?;
+            let heads = doc.get_heads();
+            let snapshot = doc.save();
+            // Never replace what we have by something that does not load to the same state.
+            let mut check = load_document(&snapshot)?;
+            if check.get_heads() != heads {
+                return Err(StoreError::Invalid(format!(
+                    "compacting case {id} changed its heads; kept the change rows"
+                )));
+            }
+            tx.execute(
+                "UPDATE documents SET snapshot = ?2 WHERE id = ?1",
+                params![id.to_string(), snapshot],
+            )?;
+            tx.execute(
+                "DELETE FROM doc_changes WHERE doc_id = ?1",
+                [id.to_string()],
+            )?;
+            Ok(true)
+        })
+    }
+
+    fn put_template(&self, template: &TemplateRow) -> StoreResult<()> {
+        self.write(|tx| {
+            tx.execute(
+                "DELETE FROM templates WHERE ifnull(tenant, '') = ifnull(?1, '') AND id = ?2
+                 AND version = ?3",
+                params![template.tenant, template.id, template.version],
+            )?;
+            tx.execute(
+                "INSERT INTO templates (tenant, id, version, category, title_de, title_en, json,
+                     created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    template.tenant,
+                    template.id,
+                    template.version,
+                    template.category,
+                    template.title_de,
+                    template.title_en,
+                    template.json,
+                    now_ms()
+                ],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn templates(&self, tenant: &str) -> StoreResult<Vec<TemplateRow>> {
+        self.with_conn(|conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT tenant, id, version, category, title_de, title_en, json FROM templates
+                 WHERE tenant = ?1 OR tenant IS NULL ORDER BY id, version, tenant IS NULL",
+            )?;
+            let rows = stmt
+                .query_map([tenant], template_from)?
+                .collect::<Result<Vec<_>, _>>()?;
+            // The tenant's own version of a template comes first and hides the bundled one.
+            let mut out: Vec<TemplateRow> = Vec::with_capacity(rows.len());
+            for row in rows {
+                if !out
+                    .last()
+                    .is_some_and(|last| last.id == row.id && last.version == row.version)
+                {
+                    out.push(row);
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    fn template(&self, tenant: &str, id: &str, version: u32) -> StoreResult<Option<TemplateRow>> {
+        self.with_conn(|conn| {
+            Ok(conn
+                .query_row(
+                    "SELECT tenant, id, version, category, title_de, title_en, json FROM templates
+                     WHERE (tenant = ?1 OR tenant IS NULL) AND id = ?2 AND version = ?3
+                     ORDER BY tenant IS NULL LIMIT 1",
+                    params![tenant, id, version],
+                    template_from,
+                )
+                .optional()?)
+        })
+    }
+
+    fn blob(&self, sha256: &str) -> StoreResult<Option<BlobRow>> {
+        self.with_conn(|conn| {
+            Ok(conn
+                .query_row(
+                    "SELECT sha256, size, mime FROM blobs WHERE sha256 = ?1",
+                    [sha256],
+                    |r| {
+                        Ok(BlobRow {
+                            sha256: r.get(0)?,
+                            size: to_u64(r.get(1)?),
+                            mime: r.get(2)?,
+                        })
+                    },
+                )
+                .optional()?)
+        })
+    }
+
+    fn insert_blob(&self, blob: &BlobRow) -> StoreResult<()> {
+        let size = to_i64(blob.size)?;
+        self.write(|tx| {
+            tx.execute(
+                "INSERT OR IGNORE INTO blobs (sha256, size, mime, created_at)
+                 VALUES (?1, ?2, ?3, ?4)",
+                params![blob.sha256, size, blob.mime, now_ms()],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn upload_size(&self, sha256: &str) -> StoreResult<Option<u64>> {
+        self.with_conn(|conn| {
+            Ok(conn
+                .query_row(
+                    "SELECT size FROM uploads WHERE sha256 = ?1",
+                    [sha256],
+                    |r| r.get::<_, i64>(0),
+                )
+                .optional()?
+                .map(to_u64))
+        })
+    }
+
+    fn put_upload(&self, sha256: &str, size: u64, device_id: &str) -> StoreResult<()> {
+        let size = to_i64(size)?;
+        self.write(|tx| {
+            let now = now_ms();
+            tx.execute(
+                "INSERT INTO uploads (sha256, size, device_id, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?4)
+                 ON CONFLICT(sha256) DO UPDATE SET size = excluded.size,
+                     device_id = excluded.device_id, updated_at = excluded.updated_at",
+                params![sha256, size, device_id, now],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn delete_upload(&self, sha256: &str) -> StoreResult<()> {
+        self.write(|tx| {
+            tx.execute("DELETE FROM uploads WHERE sha256 = ?1", [sha256])?;
+            Ok(())
+        })
+    }
+
+    fn photo_access(&self, visibility: &Visibility, sha256: &str) -> StoreResult<PhotoAccess> {
+        let (tenant, officer) = visibility_params(visibility);
+        let referenced: bool = self.with_conn(|conn| {
+            Ok(conn.query_row(
+                &format!(
+                    "SELECT EXISTS(SELECT 1 FROM case_photos p JOIN cases c ON c.id = p.case_id
+                     WHERE p.sha256 = ?3 AND {VISIBLE})"
+                ),
+                params![tenant, officer, sha256],
+                |r| r.get(0),
+            )?)
+        })?;
+        if !referenced {
+            return Ok(PhotoAccess::NotVisible);
+        }
+        Ok(match self.blob(sha256)? {
+            Some(blob) => PhotoAccess::Stored(blob),
+            None => PhotoAccess::Missing,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use schema::{Role, Template};
+
+    use super::*;
+
+    fn store() -> (tempfile::TempDir, SqliteStore) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("db.sqlite3")).unwrap();
+        (dir, store)
+    }
+
+    fn user(tenant: &str, username: &str) -> NewUser {
+        NewUser {
+            tenant: tenant.into(),
+            username: username.into(),
+            display_name: "X".into(),
+            role: Role::Officer,
+            password_hash: "h".into(),
+        }
+    }
+
+    #[test]
+    fn tenants_users_and_devices_are_unique_and_revocable() {
+        let (_dir, store) = store();
+        assert!(store.is_empty().unwrap());
+        store.create_tenant("a", "A").unwrap();
+        assert!(matches!(
+            store.create_tenant("a", "A"),
+            Err(StoreError::AlreadyExists(_))
+        ));
+        assert!(matches!(
+            store.create_user(&user("nope", "u")),
+            Err(StoreError::NotFound(_))
+        ));
+        store.create_user(&user("a", "u")).unwrap();
+        assert!(matches!(
+            store.create_user(&user("a", "u")),
+            Err(StoreError::AlreadyExists(_))
+        ));
+        let device = store.create_device("u", "Tablet", "hash").unwrap();
+        assert_eq!(device.tenant, "a");
+        assert_eq!(device.role, Role::Officer);
+        assert_eq!(
+            store.device_by_token_hash("hash").unwrap().unwrap().id,
+            device.id
+        );
+        store.revoke_device(&device.id).unwrap();
+        assert!(
+            store
+                .device_by_token_hash("hash")
+                .unwrap()
+                .unwrap()
+                .revoked_at
+                .is_some()
+        );
+        assert!(matches!(
+            store.revoke_device("nope"),
+            Err(StoreError::NotFound(_))
+        ));
+        assert!(store.create_device("nobody", "x", "h2").is_err());
+    }
+
+    #[test]
+    fn edits_append_changes_and_the_projection_follows_and_rebuilds() {
+        let (_dir, store) = store();
+        store.create_tenant("a", "A").unwrap();
+        let template = Template::from_json(
+            r#"{"id":"t","version":1,"category":"c","title":{"de":"T","en":"T"},
+            "sections":[{"key":"s","title":{"de":"S","en":"S"},"fields":[
+            {"key":"n","type":"integer","label":{"de":"N","en":"N"}}]}]}"#,
+        )
+        .unwrap();
+        let case = InspectionCase::new_draft(&template, "a", "u", 0);
+        let author = ChangeAuthor {
+            user: "u".into(),
+            device: None,
+        };
+        let mut doc = CaseDocument::create(&case, &author).unwrap();
+        store.insert_case(&doc.save()).unwrap();
+        assert!(matches!(
+            store.insert_case(&doc.save()),
+            Err(StoreError::AlreadyExists(_))
+        ));
+        for i in 0..3 {
+            store
+                .edit_case(case.id, &author, &mut |c| c.title = format!("Titel {i}"))
+                .unwrap();
+        }
+        assert_eq!(store.case_row(case.id).unwrap().unwrap().title, "Titel 2");
+        assert_eq!(store.compaction_candidates(2).unwrap(), vec![case.id]);
+        assert!(store.compact(case.id).unwrap());
+        assert!(!store.compact(case.id).unwrap(), "nothing left to compact");
+        let visible = Visibility::Officer {
+            tenant: "a".into(),
+            username: "u".into(),
+        };
+        assert_eq!(store.list_cases(&visible).unwrap().len(), 1);
+        let stranger = Visibility::Officer {
+            tenant: "a".into(),
+            username: "v".into(),
+        };
+        assert!(store.list_cases(&stranger).unwrap().is_empty());
+        assert_eq!(
+            store.offers("nodevice", &visible, 10).unwrap(),
+            vec![case.id]
+        );
+
+        let row = store.case_row(case.id).unwrap().unwrap();
+        assert_eq!(store.rebuild_projection().unwrap(), 1);
+        assert_eq!(store.case_row(case.id).unwrap().unwrap(), row);
+        assert!(matches!(
+            store.edit_case(CaseId::new(), &author, &mut |_| {}),
+            Err(StoreError::NotFound(_))
+        ));
+    }
+}

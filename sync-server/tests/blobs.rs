@@ -1,0 +1,267 @@
+//! Photo uploads (resumable, verified, deduplicated) and downloads over real HTTP.
+#![allow(clippy::unwrap_used)] // a test crate: a panic here is a failed test
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{Tablet, TestServer, error_body};
+use reqwest::StatusCode;
+use schema::{Photo, PhotoId, Stamp};
+use sha2::{Digest, Sha256};
+use sync_protocol::http::UploadStatus;
+use tokio::io::AsyncWriteExt;
+
+const JPEG: &[u8] = include_bytes!("../../assets/photos/orientation-6.jpg");
+
+fn sha(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+fn upload_path(sha: &str, offset: usize, size: usize) -> String {
+    format!("/api/v1/blobs/{sha}/upload?offset={offset}&size={size}")
+}
+
+async fn status(tablet: &Tablet, sha: &str) -> UploadStatus {
+    let response = tablet.get(&format!("/api/v1/blobs/{sha}/upload")).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    response.json().await.unwrap()
+}
+
+/// Sends the head of an upload and `part` of its body, then drops the connection.
+async fn broken_upload(server: &TestServer, tablet: &Tablet, sha: &str, part: &[u8], size: usize) {
+    let mut socket = tokio::net::TcpStream::connect(server.server.addr())
+        .await
+        .unwrap();
+    let head = format!(
+        "PUT {} HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer {}\r\nContent-Length: {size}\r\n\r\n",
+        upload_path(sha, 0, size),
+        tablet.token()
+    );
+    socket.write_all(head.as_bytes()).await.unwrap();
+    socket.write_all(part).await.unwrap();
+    socket.flush().await.unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    drop(socket); // the connection breaks
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_interrupted_upload_resumes_and_is_stored_once() {
+    let server = TestServer::start().await;
+    let tablet = server.tablet("officer1").await;
+    let sha = sha(JPEG);
+    let half = JPEG.len() / 2;
+
+    assert_eq!(
+        status(&tablet, &sha).await,
+        UploadStatus {
+            received: 0,
+            complete: false
+        }
+    );
+
+    // The connection breaks after the first half; what arrived is kept.
+    broken_upload(&server, &tablet, &sha, &JPEG[..half], JPEG.len()).await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let received = loop {
+        let now = status(&tablet, &sha).await;
+        if now.received == half as u64 || Instant::now() > deadline {
+            break now.received;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(received, half as u64);
+
+    // Sending from the wrong offset is a conflict that says where to resume.
+    let response = tablet
+        .put(&upload_path(&sha, 0, JPEG.len()), JPEG.to_vec())
+        .await;
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["error"], "upload_offset_mismatch");
+    assert_eq!(body["received"], half as u64);
+    assert_eq!(body["complete"], false);
+
+    // Resume from `received`.
+    let response = tablet
+        .put(&upload_path(&sha, half, JPEG.len()), JPEG[half..].to_vec())
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let done: UploadStatus = response.json().await.unwrap();
+    assert_eq!(
+        done,
+        UploadStatus {
+            received: JPEG.len() as u64,
+            complete: true
+        }
+    );
+    let blob = server.store().blob(&sha).unwrap().unwrap();
+    assert_eq!(blob.mime, "image/jpeg");
+    assert_eq!(blob.size, JPEG.len() as u64);
+
+    // Deduplicated: another device uploading the same photo is done at once.
+    let other = server.tablet("officer2").await;
+    let response = other
+        .put(&upload_path(&sha, 0, JPEG.len()), JPEG.to_vec())
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(response.json::<UploadStatus>().await.unwrap().complete);
+    assert!(status(&other, &sha).await.complete);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_chunked_upload_in_two_requests_completes() {
+    let server = TestServer::start().await;
+    let tablet = server.tablet("officer1").await;
+    let sha = sha(JPEG);
+    let cut = 300;
+    let first: UploadStatus = tablet
+        .put(&upload_path(&sha, 0, JPEG.len()), JPEG[..cut].to_vec())
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        first,
+        UploadStatus {
+            received: cut as u64,
+            complete: false
+        }
+    );
+    let second: UploadStatus = tablet
+        .put(&upload_path(&sha, cut, JPEG.len()), JPEG[cut..].to_vec())
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(second.complete);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_bytes_are_refused_and_nothing_is_stored() {
+    let server = TestServer::start_with(|c| c.max_blob_bytes = 4096).await;
+    let tablet = server.tablet("officer1").await;
+
+    // The bytes do not match the address.
+    let claimed = sha(b"something else");
+    let response = tablet
+        .put(&upload_path(&claimed, 0, JPEG.len()), JPEG.to_vec())
+        .await;
+    let (status_code, body) = error_body(response).await;
+    assert_eq!(status_code, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body.error, "hash_mismatch");
+    assert!(server.store().blob(&claimed).unwrap().is_none());
+    assert_eq!(status(&tablet, &claimed).await.received, 0, "discarded");
+
+    // Not an image.
+    let text = b"this is not a photo at all".to_vec();
+    let address = sha(&text);
+    let response = tablet
+        .put(&upload_path(&address, 0, text.len()), text.clone())
+        .await;
+    let (status_code, body) = error_body(response).await;
+    assert_eq!(status_code, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body.error, "not_an_image");
+    assert!(server.store().blob(&address).unwrap().is_none());
+    assert_eq!(status(&tablet, &address).await.received, 0);
+
+    // Too large for the configured cap: refused before anything is read.
+    let response = tablet
+        .put(&upload_path(&sha(JPEG), 0, 5000), JPEG.to_vec())
+        .await;
+    let (status_code, body) = error_body(response).await;
+    assert_eq!(status_code, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(body.error, "payload_too_large");
+
+    // More bytes than declared.
+    let response = tablet
+        .put(&upload_path(&sha(JPEG), 0, 10), JPEG.to_vec())
+        .await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+
+    // Not an address; viewers may not upload.
+    let response = tablet
+        .put(&upload_path("not-a-sha256", 0, 1), vec![0])
+        .await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let viewer = server.tablet("viewer").await;
+    let response = viewer
+        .put(&upload_path(&sha(JPEG), 0, JPEG.len()), JPEG.to_vec())
+        .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn photos_are_served_to_devices_that_see_the_case() {
+    let server = TestServer::start().await;
+    let mut tablet = server.tablet("officer1").await;
+    let sha = sha(JPEG);
+    let photo_sha = sha.clone();
+    let id = tablet.create_with(move |c| {
+        c.photos.push(Photo {
+            id: PhotoId::new(),
+            field: "photos".into(),
+            sha256: photo_sha,
+            byte_size: JPEG.len() as u64,
+            width: 32,
+            height: 48,
+            mime_type: "image/jpeg".into(),
+            captured_at_ms: None,
+            gps: None,
+            caption: "Ablagerung".into(),
+            added: Stamp {
+                by: "officer1".into(),
+                at_ms: 1_700_000_000_500,
+            },
+            annotations: vec![],
+        });
+    });
+    assert!(tablet.sync().await.is_empty());
+    assert_eq!(
+        server.store().case_row(id).unwrap().unwrap().photos,
+        vec![sha.clone()]
+    );
+
+    // The case arrived before the photo.
+    let (code, body) = error_body(tablet.get(&format!("/api/v1/blobs/{sha}")).await).await;
+    assert_eq!(code, StatusCode::NOT_FOUND);
+    assert_eq!(body.error, "photo_still_uploading");
+    let (_, body) = error_body(tablet.get(&format!("/api/v1/blobs/{sha}/thumbnail")).await).await;
+    assert_eq!(body.error, "photo_still_uploading");
+
+    let response = tablet
+        .put(&upload_path(&sha, 0, JPEG.len()), JPEG.to_vec())
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+
+    let response = tablet.get(&format!("/api/v1/blobs/{sha}")).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "image/jpeg");
+    assert_eq!(response.bytes().await.unwrap().as_ref(), JPEG);
+
+    for _ in 0..2 {
+        // The second time from the cache.
+        let response = tablet.get(&format!("/api/v1/blobs/{sha}/thumbnail")).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let thumb = response.bytes().await.unwrap();
+        let info = annotate::photo::inspect(&thumb, annotate::DecodeLimits::default()).unwrap();
+        assert_eq!(info.format, annotate::PhotoFormat::Jpeg);
+        assert!(info.stored_size.width <= 320 && info.stored_size.height <= 320);
+    }
+
+    // Devices that may not see the case get a plain "not found", like for any unknown photo.
+    for user in ["officer2", "b.coordinator"] {
+        let other = server.tablet(user).await;
+        let (code, body) = error_body(other.get(&format!("/api/v1/blobs/{sha}")).await).await;
+        assert_eq!(code, StatusCode::NOT_FOUND, "{user}");
+        assert_eq!(body.error, "not_found", "{user}");
+    }
+    let coordinator = server.tablet("coordinator").await;
+    assert_eq!(
+        coordinator
+            .get(&format!("/api/v1/blobs/{sha}"))
+            .await
+            .status(),
+        StatusCode::OK
+    );
+}

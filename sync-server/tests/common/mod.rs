@@ -1,0 +1,338 @@
+//! What the integration tests share: a server in this process on a random loopback port with
+//! two tenants and their users, a minimal HTTP client, and a tablet that keeps its documents
+//! and sync states in memory and syncs over real HTTP exactly like
+//! `sync-protocol/tests/in_memory.rs` does.
+#![allow(clippy::unwrap_used, dead_code)] // a test crate: a panic here is a failed test
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use automerge::AutoCommit;
+use reqwest::StatusCode;
+use schema::{CaseDocument, CaseId, ChangeAuthor, InspectionCase, Role, Template};
+use sync_protocol::http::{EnrollRequest, EnrollResponse, ErrorBody};
+use sync_protocol::{DocRejection, Limits, Replica, SyncResponse, SyncSession, heads_key};
+use sync_server::auth::hash_password;
+use sync_server::config::{Config, PasswordCost};
+use sync_server::store::NewUser;
+use sync_server::{CaseStore, RunningServer};
+
+/// Every test user's password.
+pub const PASSWORD: &str = "richtig-geheim";
+
+pub const TEMPLATE: &str = r#"{"id":"t","version":1,"category":"c","title":{"de":"Kontrolle","en":"Check"},
+  "sections":[{"key":"s","title":{"de":"S","en":"S"},"fields":[
+    {"key":"note","type":"long_text","label":{"de":"N","en":"N"}},
+    {"key":"count","type":"integer","label":{"de":"C","en":"C"}}]}]}"#;
+
+/// A server with tenants `a` (users officer1, officer2, coordinator, viewer) and `b`
+/// (users b.officer, b.coordinator), and its data directory.
+pub struct TestServer {
+    pub server: RunningServer,
+    pub dir: Arc<tempfile::TempDir>,
+    pub http: reqwest::Client,
+}
+
+pub fn users() -> Vec<(&'static str, &'static str, Role)> {
+    vec![
+        ("a", "officer1", Role::Officer),
+        ("a", "officer2", Role::Officer),
+        ("a", "coordinator", Role::Coordinator),
+        ("a", "viewer", Role::Viewer),
+        ("b", "b.officer", Role::Officer),
+        ("b", "b.coordinator", Role::Coordinator),
+    ]
+}
+
+pub fn seed(store: &dyn CaseStore) {
+    store.create_tenant("a", "Stadt A").unwrap();
+    store.create_tenant("b", "Stadt B").unwrap();
+    for (tenant, username, role) in users() {
+        store
+            .create_user(&NewUser {
+                tenant: tenant.into(),
+                username: username.into(),
+                display_name: format!("Name of {username}"),
+                role,
+                password_hash: hash_password(PASSWORD, PasswordCost::InsecureFast).unwrap(),
+            })
+            .unwrap();
+    }
+}
+
+impl TestServer {
+    pub async fn start() -> Self {
+        Self::start_with(|_| {}).await
+    }
+
+    pub async fn start_with(configure: impl FnOnce(&mut Config)) -> Self {
+        let dir = Arc::new(tempfile::tempdir().unwrap());
+        let mut config = Config::for_tests(dir.path());
+        configure(&mut config);
+        let server = sync_server::start(config).await.unwrap();
+        let store = server.store();
+        tokio::task::spawn_blocking(move || seed(store.as_ref()))
+            .await
+            .unwrap();
+        Self {
+            server,
+            dir,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    /// A server on an existing data directory (a restart).
+    pub async fn restart(dir: Arc<tempfile::TempDir>) -> Self {
+        let server = sync_server::start(Config::for_tests(dir.path()))
+            .await
+            .unwrap();
+        Self {
+            server,
+            dir,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.server.url())
+    }
+
+    pub fn store(&self) -> Arc<dyn CaseStore> {
+        self.server.store()
+    }
+
+    /// Enrolls a device of `username` and returns its credentials.
+    pub async fn enroll(&self, username: &str) -> EnrollResponse {
+        let response = self
+            .http
+            .post(self.url(sync_protocol::http::ENROLL))
+            .json(&EnrollRequest {
+                username: username.into(),
+                password: PASSWORD.into(),
+                device_name: format!("tablet of {username}"),
+            })
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        response.json().await.unwrap()
+    }
+
+    /// A tablet enrolled for `username`.
+    pub async fn tablet(&self, username: &str) -> Tablet {
+        let enrolled = self.enroll(username).await;
+        Tablet::new(self, enrolled)
+    }
+
+    /// A case from the store, hydrated.
+    pub async fn case(&self, id: CaseId) -> Option<InspectionCase> {
+        let store = self.store();
+        let bytes = tokio::task::spawn_blocking(move || store.document(id).unwrap())
+            .await
+            .unwrap()?;
+        Some(CaseDocument::load(&bytes).unwrap().hydrate().unwrap())
+    }
+
+    /// The back office edits a case, as `user`.
+    pub async fn edit(
+        &self,
+        id: CaseId,
+        user: &str,
+        f: impl FnMut(&mut InspectionCase) + Send + 'static,
+    ) {
+        let store = self.store();
+        let author = ChangeAuthor {
+            user: user.into(),
+            device: None,
+        };
+        let mut f = f;
+        tokio::task::spawn_blocking(move || store.edit_case(id, &author, &mut f).unwrap())
+            .await
+            .unwrap();
+    }
+}
+
+/// Reads an error response's JSON body.
+pub async fn error_body(response: reqwest::Response) -> (StatusCode, ErrorBody) {
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    let body = serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("not an ErrorBody ({e}): {status} {text}"));
+    (status, body)
+}
+
+/// A tablet: documents, sync states and the heads at the last successful sync, in memory.
+pub struct Tablet {
+    pub base: String,
+    pub http: reqwest::Client,
+    pub enrolled: EnrollResponse,
+    pub docs: BTreeMap<CaseId, Vec<u8>>,
+    pub states: BTreeMap<CaseId, Vec<u8>>,
+    pub synced: BTreeMap<CaseId, String>,
+    /// Messages sent per round of the last run.
+    pub sent: Vec<usize>,
+}
+
+impl Tablet {
+    pub fn new(server: &TestServer, enrolled: EnrollResponse) -> Self {
+        Self::connect(server.server.url(), server.http.clone(), enrolled)
+    }
+
+    /// A tablet talking to the server at `base`.
+    pub fn connect(base: String, http: reqwest::Client, enrolled: EnrollResponse) -> Self {
+        Self {
+            base,
+            http,
+            enrolled,
+            docs: BTreeMap::new(),
+            states: BTreeMap::new(),
+            synced: BTreeMap::new(),
+            sent: Vec::new(),
+        }
+    }
+
+    pub fn token(&self) -> &str {
+        &self.enrolled.token
+    }
+
+    pub fn author(&self) -> ChangeAuthor {
+        ChangeAuthor {
+            user: self.enrolled.username.clone(),
+            device: Some(self.enrolled.device_id.clone()),
+        }
+    }
+
+    /// Stores a new case made by `make` from a fresh draft of the tablet's user.
+    pub fn create_with(&mut self, make: impl FnOnce(&mut InspectionCase)) -> CaseId {
+        let template = Template::from_json(TEMPLATE).unwrap();
+        let mut case = InspectionCase::new_draft(
+            &template,
+            self.enrolled.tenant.clone(),
+            self.enrolled.username.clone(),
+            1_700_000_000_000,
+        );
+        make(&mut case);
+        let mut doc = CaseDocument::create(&case, &self.author()).unwrap();
+        self.docs.insert(case.id, doc.save());
+        case.id
+    }
+
+    pub fn create(&mut self, title: &str) -> CaseId {
+        self.create_with(|c| c.title = title.into())
+    }
+
+    pub fn edit(&mut self, id: CaseId, f: impl FnOnce(&mut InspectionCase)) {
+        let mut doc = CaseDocument::load(&self.docs[&id]).unwrap();
+        doc.edit(&self.author(), 1_700_000_001_000, f).unwrap();
+        self.docs.insert(id, doc.save());
+    }
+
+    pub fn case(&self, id: CaseId) -> InspectionCase {
+        CaseDocument::load(&self.docs[&id])
+            .unwrap()
+            .hydrate()
+            .unwrap()
+    }
+
+    pub fn dirty(&self) -> Vec<CaseId> {
+        self.docs
+            .iter()
+            .filter(|(id, bytes)| {
+                let mut doc = AutoCommit::load(bytes).unwrap();
+                self.synced.get(id) != Some(&heads_key(&doc.get_heads()))
+            })
+            .map(|(id, _)| *id)
+            .collect()
+    }
+
+    fn replica(&self, id: CaseId) -> Replica {
+        let doc = self
+            .docs
+            .get(&id)
+            .map(|b| AutoCommit::load(b).unwrap())
+            .unwrap_or_default();
+        Replica::from_parts(doc, self.states.get(&id).map(Vec::as_slice))
+    }
+
+    /// POSTs a raw sync body.
+    pub async fn post_sync(&self, body: Vec<u8>) -> reqwest::Response {
+        self.http
+            .post(format!("{}{}", self.base, sync_protocol::http::SYNC))
+            .bearer_auth(self.token())
+            .header("content-type", sync_protocol::http::CBOR)
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// One sync run until settled; returns the rejections.
+    pub async fn sync(&mut self) -> Vec<DocRejection> {
+        let limits = Limits::default();
+        let mut session = SyncSession::new(self.dirty(), limits);
+        self.sent.clear();
+        loop {
+            for id in session.to_load() {
+                session.load(id, self.replica(id));
+            }
+            let request = session.next_request().unwrap();
+            self.sent.push(request.docs.len());
+            let response = self.post_sync(request.encode()).await;
+            assert_eq!(response.status(), StatusCode::OK, "sync failed");
+            let body = response.bytes().await.unwrap();
+            let response = SyncResponse::decode(&body, &limits).unwrap();
+            if std::env::var_os("SYNC_DEBUG").is_some() {
+                eprintln!(
+                    "round: sent {:?} got {:?} rejected {:?} more {}",
+                    self.sent.last(),
+                    response.docs.iter().map(|d| d.doc).collect::<Vec<_>>(),
+                    response
+                        .rejected
+                        .iter()
+                        .map(|r| (r.doc, r.reason.clone()))
+                        .collect::<Vec<_>>(),
+                    response.more
+                );
+            }
+            let settled = session.handle_response(response);
+            for id in session.to_load() {
+                session.load(id, self.replica(id));
+            }
+            for (id, replica) in session.replicas() {
+                if replica.failed.is_some() {
+                    continue;
+                }
+                if replica.changed || !self.docs.contains_key(id) {
+                    self.docs.insert(*id, replica.doc.save());
+                }
+                if replica.in_sync() {
+                    self.synced.insert(*id, heads_key(&replica.heads()));
+                }
+                self.states.insert(*id, replica.encode_state());
+            }
+            if settled {
+                break;
+            }
+        }
+        session.rejected().to_vec()
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.http
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(self.token())
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn put(&self, path: &str, body: Vec<u8>) -> reqwest::Response {
+        self.http
+            .put(format!("{}{path}", self.base))
+            .bearer_auth(self.token())
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+    }
+}

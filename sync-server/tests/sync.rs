@@ -1,0 +1,426 @@
+//! Enrollment, authentication and sync over real HTTP against a server in this process.
+#![allow(clippy::unwrap_used)] // a test crate: a panic here is a failed test
+
+mod common;
+
+use common::{PASSWORD, TestServer, error_body};
+use reqwest::StatusCode;
+use schema::{CaseId, FieldValue};
+use sync_protocol::http::{ENROLL, EnrollRequest};
+use sync_protocol::{
+    DocMessage, Limits, PROTOCOL_VERSION, RejectReason, SyncRequest, SyncResponse, SyncSession,
+};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_case_is_synced_and_projected() {
+    let server = TestServer::start().await;
+    let mut tablet = server.tablet("officer1").await;
+    assert_eq!(tablet.enrolled.tenant, "a");
+    assert_eq!(tablet.enrolled.role, "officer");
+    assert_eq!(tablet.token().len(), 64);
+
+    let id = tablet.create("Müll Hauptstraße 12");
+    let rejected = tablet.sync().await;
+    assert!(rejected.is_empty(), "{rejected:?}");
+    assert!(tablet.dirty().is_empty(), "a synced case is not dirty");
+    assert_eq!(server.case(id).await.unwrap(), tablet.case(id));
+
+    let row = server.store().case_row(id).unwrap().unwrap();
+    assert_eq!(row.status, "draft");
+    assert_eq!(row.title, "Müll Hauptstraße 12");
+    assert_eq!(row.tenant, "a");
+    assert_eq!(row.created_by, "officer1");
+    assert_eq!(row.template_id, "t");
+
+    // An edit syncs as one message, and the projection follows it.
+    tablet.edit(id, |c| {
+        c.title = "Sperrmüll Hauptstraße 12".into();
+        c.fields.insert("count".into(), FieldValue::Integer(4));
+    });
+    tablet.sync().await;
+    assert_eq!(
+        tablet.sent[0], 1,
+        "the first round carries only the changed case"
+    );
+    let row = server.store().case_row(id).unwrap().unwrap();
+    assert_eq!(row.title, "Sperrmüll Hauptstraße 12");
+    assert_eq!(server.case(id).await.unwrap(), tablet.case(id));
+
+    // Nothing changed: one empty round, nothing offered.
+    tablet.sync().await;
+    assert_eq!(tablet.sent, vec![0]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_incremental_sync_costs_what_changed() {
+    let server = TestServer::start().await;
+    let mut tablet = server.tablet("officer1").await;
+    let ids: Vec<CaseId> = (0..30)
+        .map(|i| tablet.create(&format!("Fall {i}")))
+        .collect();
+    tablet.sync().await;
+    for id in &ids {
+        assert!(server.store().case_row(*id).unwrap().is_some());
+    }
+    tablet.edit(ids[7], |c| c.title = "geändert".into());
+    tablet.sync().await;
+    let total: usize = tablet.sent.iter().sum();
+    assert!(
+        total <= 3,
+        "one changed case costs a few messages: {:?}",
+        tablet.sent
+    );
+    assert_eq!(
+        server.store().case_row(ids[7]).unwrap().unwrap().title,
+        "geändert"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_credentials_do_not_tell_whether_the_user_exists() {
+    let server = TestServer::start().await;
+    let attempt = |username: &str, password: &str| {
+        server
+            .http
+            .post(server.url(ENROLL))
+            .json(&EnrollRequest {
+                username: username.into(),
+                password: password.into(),
+                device_name: "x".into(),
+            })
+            .send()
+    };
+    let (status, wrong_password) = error_body(attempt("officer1", "falsch").await.unwrap()).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(wrong_password.error, "unauthorized");
+    let (status, no_user) = error_body(attempt("niemand", PASSWORD).await.unwrap()).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(no_user, wrong_password, "the same answer either way");
+
+    let (status, body) = error_body(
+        server
+            .http
+            .post(server.url(ENROLL))
+            .body("{not json")
+            .header("content-type", "application/json")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body:?}");
+
+    // No token, a made-up token.
+    let (status, _) = error_body(
+        server
+            .http
+            .get(server.url("/api/v1/templates"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _) = error_body(
+        server
+            .http
+            .get(server.url("/api/v1/templates"))
+            .bearer_auth("00".repeat(32))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revoked_device_is_refused_at_once() {
+    let server = TestServer::start().await;
+    let mut tablet = server.tablet("officer1").await;
+    let other = server.tablet("officer1").await;
+    tablet.create("Fall");
+    tablet.sync().await;
+
+    server
+        .store()
+        .revoke_device(&tablet.enrolled.device_id)
+        .unwrap();
+    let empty = SyncRequest {
+        protocol: PROTOCOL_VERSION,
+        docs: vec![],
+    };
+    let (status, body) = error_body(tablet.post_sync(empty.encode()).await).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(body.message.contains("revoked"), "{body:?}");
+    // The user's other device is unaffected.
+    assert_eq!(
+        other.post_sync(empty.encode()).await.status(),
+        StatusCode::OK
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_tenants_case_is_forbidden_and_never_offered() {
+    let server = TestServer::start().await;
+    let mut b = server.tablet("b.officer").await;
+    let theirs = b.create("Fall in B");
+    b.sync().await;
+    assert!(server.store().case_row(theirs).unwrap().is_some());
+
+    // Devices of tenant a, officer and coordinator, never get it offered.
+    for user in ["officer1", "coordinator"] {
+        let mut a = server.tablet(user).await;
+        a.sync().await;
+        assert!(
+            !a.docs.contains_key(&theirs),
+            "{user} got another tenant's case"
+        );
+    }
+
+    // Asking for it by id (as if the device had it) is refused like any invisible case.
+    let mut a = server.tablet("coordinator").await;
+    let mut session = SyncSession::new([theirs], Limits::default());
+    session.load(theirs, sync_protocol::Replica::new());
+    let request = session.next_request().unwrap();
+    assert_eq!(request.docs.len(), 1);
+    let response = a.post_sync(request.encode()).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let response =
+        SyncResponse::decode(&response.bytes().await.unwrap(), &Limits::default()).unwrap();
+    assert_eq!(response.rejected.len(), 1);
+    assert_eq!(response.rejected[0].reason, RejectReason::Forbidden);
+    assert_eq!(
+        response.rejected[0].detail,
+        sync_server::access::FORBIDDEN_DETAIL
+    );
+    assert!(response.docs.is_empty());
+
+    // A case of tenant a with the same id sent by a's device is refused too; B's case stays.
+    let before = server.case(theirs).await.unwrap();
+    a.docs.clear();
+    let forged = a.create_with(|c| c.id = theirs);
+    assert_eq!(forged, theirs);
+    let rejected = a.sync().await;
+    assert_eq!(rejected.len(), 1);
+    assert_eq!(rejected[0].reason, RejectReason::Forbidden);
+    assert_eq!(server.case(theirs).await.unwrap(), before);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_officer_gets_another_officers_case_only_once_assigned() {
+    let server = TestServer::start().await;
+    let mut o2 = server.tablet("officer2").await;
+    let case = o2.create_with(|c| {
+        c.title = "Lärm".into();
+        c.assigned_officer = None;
+    });
+    o2.sync().await;
+
+    let mut o1 = server.tablet("officer1").await;
+    o1.sync().await;
+    assert!(
+        !o1.docs.contains_key(&case),
+        "an unassigned case of officer2"
+    );
+    // The coordinator sees every case of the tenant.
+    let mut coordinator = server.tablet("coordinator").await;
+    coordinator.sync().await;
+    assert_eq!(coordinator.case(case).title, "Lärm");
+
+    // The back office assigns it to officer1; the next sync brings it.
+    server
+        .edit(case, "coordinator", |c| {
+            c.assigned_officer = Some("officer1".into());
+        })
+        .await;
+    assert_eq!(
+        server
+            .store()
+            .case_row(case)
+            .unwrap()
+            .unwrap()
+            .assignee
+            .as_deref(),
+        Some("officer1")
+    );
+    o1.sync().await;
+    assert_eq!(o1.case(case), server.case(case).await.unwrap());
+    assert_eq!(o1.case(case).assigned_officer.as_deref(), Some("officer1"));
+
+    // officer1 works on it; the change reaches officer2 (the creator) and the server.
+    o1.edit(case, |c| {
+        c.fields
+            .insert("note".into(), FieldValue::LongText("Vor Ort".into()));
+    });
+    assert!(o1.sync().await.is_empty());
+    o2.sync().await;
+    assert_eq!(o2.case(case), server.case(case).await.unwrap());
+
+    // Handing the case over to someone else is not the officer's decision.
+    o1.edit(case, |c| c.assigned_officer = Some("officer2".into()));
+    let rejected = o1.sync().await;
+    assert_eq!(rejected.len(), 1, "{rejected:?}");
+    assert_eq!(rejected[0].reason, RejectReason::Refused);
+    assert_eq!(
+        server.case(case).await.unwrap().assigned_officer.as_deref(),
+        Some("officer1")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn foreign_or_forged_new_cases_and_viewer_changes_are_refused() {
+    let server = TestServer::start().await;
+    let mut o1 = server.tablet("officer1").await;
+    let other_tenant = o1.create_with(|c| c.tenant = "b".into());
+    let other_author = o1.create_with(|c| {
+        c.created.by = "officer2".into();
+        c.assigned_officer = Some("officer1".into());
+    });
+    let good = o1.create("gut");
+    let rejected = o1.sync().await;
+    let mut refused: Vec<CaseId> = rejected
+        .iter()
+        .inspect(|r| assert_eq!(r.reason, RejectReason::Refused))
+        .map(|r| r.doc)
+        .collect();
+    refused.sort();
+    let mut expected = vec![other_tenant, other_author];
+    expected.sort();
+    assert_eq!(refused, expected);
+    assert!(server.store().case_row(other_tenant).unwrap().is_none());
+    assert!(server.store().case_row(other_author).unwrap().is_none());
+    assert!(server.store().case_row(good).unwrap().is_some());
+
+    // A viewer reads every case but cannot change one.
+    let mut viewer = server.tablet("viewer").await;
+    viewer.sync().await;
+    assert_eq!(viewer.case(good).title, "gut");
+    viewer.edit(good, |c| c.title = "vom Leser".into());
+    let rejected = viewer.sync().await;
+    assert_eq!(rejected.len(), 1);
+    assert_eq!(rejected[0].reason, RejectReason::Refused);
+    assert_eq!(server.case(good).await.unwrap().title, "gut");
+    assert!(
+        viewer.sent.len() <= 4,
+        "a refused document is not offered again and again: {:?}",
+        viewer.sent
+    );
+    // The next run tries once more (the tablet still holds the change) and settles.
+    assert_eq!(viewer.sync().await.len(), 1);
+    assert!(viewer.sent.len() <= 4, "{:?}", viewer.sent);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_bodies_are_refused_and_the_server_keeps_serving() {
+    let server = TestServer::start_with(|c| {
+        c.limits = Limits {
+            max_body_bytes: 64 * 1024,
+            ..Limits::default()
+        };
+    })
+    .await;
+    let mut tablet = server.tablet("officer1").await;
+
+    let (status, body) = error_body(tablet.post_sync(b"\xff\x00 not cbor".to_vec()).await).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body.error, "malformed_body");
+
+    let (status, body) = error_body(tablet.post_sync(vec![0u8; 200 * 1024]).await).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(body.error, "payload_too_large");
+
+    let future = SyncRequest {
+        protocol: PROTOCOL_VERSION + 1,
+        docs: vec![],
+    };
+    let (status, body) = error_body(tablet.post_sync(future.encode()).await).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body.error, "unsupported_protocol_version");
+    assert!(body.message.contains("update the app"), "{body:?}");
+
+    let doc = DocMessage {
+        doc: CaseId::new(),
+        message: vec![1],
+    };
+    let twice = SyncRequest {
+        protocol: PROTOCOL_VERSION,
+        docs: vec![doc.clone(), doc],
+    };
+    let (status, body) = error_body(tablet.post_sync(twice.encode()).await).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body.error, "duplicate_document");
+
+    // Still serving.
+    let id = tablet.create("danach");
+    assert!(tablet.sync().await.is_empty());
+    assert!(server.store().case_row(id).unwrap().is_some());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hostile_document_message_rejects_only_that_document() {
+    let server = TestServer::start().await;
+    let mut tablet = server.tablet("officer1").await;
+    let good = tablet.create("gut");
+    // Two rounds so the good case's changes travel (the first message only says hello).
+    tablet.sync().await;
+    tablet.edit(good, |c| c.title = "besser".into());
+
+    let mut session = SyncSession::new([good], Limits::default());
+    for id in session.to_load() {
+        let doc = automerge::AutoCommit::load(&tablet.docs[&id]).unwrap();
+        session.load(
+            id,
+            sync_protocol::Replica::from_parts(doc, tablet.states.get(&id).map(Vec::as_slice)),
+        );
+    }
+    let mut request = session.next_request().unwrap();
+    let bad = CaseId::new();
+    request.docs.push(DocMessage {
+        doc: bad,
+        message: b"not automerge at all".to_vec(),
+    });
+    let response = tablet.post_sync(request.encode()).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let response =
+        SyncResponse::decode(&response.bytes().await.unwrap(), &Limits::default()).unwrap();
+    assert_eq!(response.rejected.len(), 1);
+    assert_eq!(response.rejected[0].doc, bad);
+    assert_eq!(response.rejected[0].reason, RejectReason::Malformed);
+    assert!(
+        response.docs.iter().any(|m| m.doc == good),
+        "the good case is answered"
+    );
+    assert!(server.store().case_row(bad).unwrap().is_none());
+    assert!(server.store().document(bad).unwrap().is_none());
+
+    // The good case still syncs to the end.
+    assert!(tablet.sync().await.is_empty());
+    assert_eq!(
+        server.store().case_row(good).unwrap().unwrap().title,
+        "besser"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn templates_are_listed_and_served() {
+    let server = TestServer::start().await;
+    let tablet = server.tablet("officer1").await;
+    let response = tablet.get("/api/v1/templates").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let list: Vec<sync_protocol::http::TemplateSummary> = response.json().await.unwrap();
+    assert_eq!(list.len(), 7, "{list:?}");
+    let first = &list[0];
+    let response = tablet
+        .get(&format!("/api/v1/templates/{}/{}", first.id, first.version))
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let template = schema::Template::from_json(&response.text().await.unwrap()).unwrap();
+    assert_eq!(template.id, first.id);
+
+    let (status, body) = error_body(tablet.get("/api/v1/templates/nope/1").await).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(body.error, "not_found");
+    let (status, _) = error_body(tablet.get("/api/v1/templates/nope/x").await).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
