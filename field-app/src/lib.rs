@@ -1,6 +1,30 @@
-//! The officer's tablet app (egui/eframe) and its local SQLite store.
+//! The tablet side of naper: what an enforcement officer's rugged tablet runs.
 //!
-//! Not built yet. It will hold the local store and headless sync client (issue 4: documents,
-//! blobs, upload outbox, per-server sync state, cached templates) and the touch-first GUI
-//! (issue 5: case list, forms rendered from `schema` templates, camera, the `annotate`
-//! editor). Nothing here pretends to work before then.
+//! Officers fill inspection cases offline; nothing typed or photographed may ever be lost.
+//! This library is the tablet without its screen:
+//!
+//! - [`store`]: the local store, one SQLite file (WAL, `synchronous = FULL`) under the app's
+//!   data directory, holding the enrollment, case documents (Automerge: a snapshot plus
+//!   append-only incremental saves, one transaction per edit), per-server sync states, cached
+//!   templates, photo blobs (content-addressed files) and the upload outbox.
+//! - [`actions`]: what an officer does to a case — create it from a template with prefilled
+//!   answers, answer a field, add a photo, draw on it, submit — each one store transaction.
+//! - [`sync_client`]: the thin reqwest/tokio adapter around `sync_protocol`'s sans-IO
+//!   [`sync_protocol::SyncSession`]: enrollment, sync runs over the HTTP contract of
+//!   [`sync_protocol::http`], resumable chunked photo uploads and lazy downloads.
+//! - [`cli`]: the headless `field-app` command on top of the above, stable and scriptable for
+//!   end-to-end tests.
+//!
+//! The touch GUI (egui, issue 5) will come on top of this library and use the same store,
+//! actions and sync client; nothing here depends on a screen. The tablet talks to the server
+//! only over HTTP and never depends on `sync-server`.
+
+pub mod actions;
+pub mod cli;
+pub mod clock;
+mod error;
+pub mod store;
+pub mod sync_client;
+
+pub use error::{FieldAppError, Result};
+pub use store::LocalStore;

@@ -1,0 +1,82 @@
+//! A new case from a template, with the answers the tablet can prefill.
+
+use schema::{CaseDocument, CaseId, FieldValue, InspectionCase, PrefillSource, Template};
+
+use crate::clock;
+use crate::error::Result;
+use crate::store::LocalStore;
+use crate::store::enrollment::Enrollment;
+
+/// The answer `source` gives on this tablet now, if it has one. Sources the headless tablet
+/// cannot know (device position, citizen data, service number) give none.
+pub fn prefill(source: PrefillSource, enrollment: &Enrollment) -> Option<FieldValue> {
+    match source {
+        PrefillSource::OfficerName => Some(FieldValue::Text(enrollment.display_name.clone())),
+        PrefillSource::CurrentDate => Some(FieldValue::Date(clock::today())),
+        PrefillSource::CurrentTime => Some(FieldValue::Time(clock::time_of_day())),
+        PrefillSource::CurrentDateTime => Some(FieldValue::DateTime(clock::now_local())),
+        PrefillSource::OfficerServiceNumber
+        | PrefillSource::DevicePosition
+        | PrefillSource::CitizenName
+        | PrefillSource::CitizenEmail
+        | PrefillSource::CitizenPhone
+        | PrefillSource::ReportedAddress => None,
+    }
+}
+
+/// Creates a draft case for `template` by the enrolled officer, with the template's defaults
+/// and the prefills this tablet can give, and stores it. Returns its id.
+///
+/// # Errors
+/// [`crate::FieldAppError::Schema`], [`crate::FieldAppError::Store`].
+pub fn new_case(
+    store: &mut LocalStore,
+    template: &Template,
+    enrollment: &Enrollment,
+) -> Result<CaseId> {
+    let now = clock::now_ms();
+    let mut case =
+        InspectionCase::new_draft(template, &enrollment.tenant, &enrollment.username, now);
+    for field in template.fields() {
+        if case.fields.contains_key(&field.key) {
+            continue;
+        }
+        let Some(source) = field.prefill else {
+            continue;
+        };
+        if !source.fits(&field.kind) {
+            continue;
+        }
+        if let Some(value) = prefill(source, enrollment) {
+            case.fields.insert(field.key.clone(), value);
+        }
+    }
+    let mut doc = CaseDocument::create(&case, &enrollment.author())?;
+    store.insert_case(&mut doc)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::actions::tests::enrolled_store;
+
+    #[test]
+    fn a_new_case_is_prefilled_from_the_enrollment_and_the_clock() {
+        let (_dir, mut store, e) = enrolled_store();
+        let template = store.template("check", None).unwrap();
+        let id = new_case(&mut store, &template, &e).unwrap();
+        let case = store.load_case(id).unwrap().hydrate().unwrap();
+        assert_eq!(
+            case.fields.get("officer"),
+            Some(&FieldValue::Text("Anna Abel".into()))
+        );
+        assert!(matches!(case.fields.get("day"), Some(FieldValue::Date(_))));
+        assert!(matches!(
+            case.fields.get("at"),
+            Some(FieldValue::DateTime(_))
+        ));
+        assert_eq!(case.tenant, "stadt");
+        assert_eq!(case.assigned_officer.as_deref(), Some("a.abel"));
+    }
+}

@@ -1,0 +1,193 @@
+//! The headless `field-app` command: the library's operations for scripts and end-to-end
+//! tests, with stable, parseable output (results on stdout, messages on stderr; exit code 0
+//! for success and 1 for an error).
+
+mod cases;
+mod server;
+mod stress;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::error::Result;
+use crate::store::LocalStore;
+
+/// naper's tablet app without its screen.
+#[derive(Debug, Parser)]
+#[command(name = "field-app", version, about)]
+pub struct Cli {
+    /// The tablet's data directory (database and photos).
+    #[arg(
+        long,
+        global = true,
+        env = "NAPER_TABLET_DIR",
+        default_value = "./naper-tablet"
+    )]
+    pub data_dir: PathBuf,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Enroll this tablet with a server (prints `enrolled: device=… user=… tenant=… role=…`).
+    Enroll {
+        /// The server's base URL (scheme, host and optional port).
+        #[arg(long)]
+        server: String,
+        /// The officer's user name.
+        #[arg(long)]
+        username: String,
+        /// The officer's password.
+        #[arg(long)]
+        password: String,
+        /// A name for this device, shown to admins.
+        #[arg(long)]
+        device_name: Option<String>,
+    },
+    /// Fetch the server's templates and list the cached ones (`id<TAB>version<TAB>category<TAB>title`).
+    Templates,
+    /// Create a case from a cached template; prints the new case id.
+    NewCase {
+        /// Template id.
+        #[arg(long)]
+        template: String,
+        /// Template version (default: the highest cached).
+        #[arg(long)]
+        version: Option<u32>,
+    },
+    /// Answer a field: JSON value, or plain text; `null` removes the answer. Draft problems
+    /// are printed on stderr; the answer is saved anyway.
+    Set {
+        /// The case id.
+        case_id: String,
+        /// The field key.
+        field_key: String,
+        /// The answer as JSON (`3`, `true`, `"text"`, `{"lat":…}`) or plain text.
+        json_value: String,
+    },
+    /// Add a photo file to a photo field; prints `<photo-id> <sha256>`.
+    AddPhoto {
+        /// The case id.
+        case_id: String,
+        /// The photo field's key.
+        field_key: String,
+        /// A JPEG or PNG file.
+        file: PathBuf,
+    },
+    /// Draw on a photo: an annotation as JSON (`shape` and `style` at least); prints its id.
+    Annotate {
+        /// The case id.
+        case_id: String,
+        /// The photo id.
+        photo_id: String,
+        /// The annotation JSON.
+        annotation_json: String,
+    },
+    /// Submit a case; prints `submitted`, or the validation report on stderr (exit 1).
+    Submit {
+        /// The case id.
+        case_id: String,
+    },
+    /// List the cases (`id<TAB>status<TAB>title<TAB>synced|dirty|rejected<TAB>pending uploads`).
+    List,
+    /// Print a case as JSON.
+    Show {
+        /// The case id.
+        case_id: String,
+    },
+    /// Sync with the server and upload photos; ends with
+    /// `synced: sent=N received=M rejected=K uploaded_bytes=B`.
+    Sync {
+        /// Upload chunk size in bytes.
+        #[arg(long, default_value_t = crate::sync_client::DEFAULT_CHUNK_BYTES)]
+        chunk_bytes: usize,
+    },
+    /// Get a photo (downloaded when the tablet does not have it) and write it to a file.
+    Photo {
+        /// The photo's SHA-256.
+        sha256: String,
+        /// The thumbnail instead of the original.
+        #[arg(long)]
+        thumbnail: bool,
+        /// Where to write it.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Test helper: adds `count` comments `edit N` (N from `start`) to a case, one
+    /// transaction each, printing `committed N` after each commit.
+    #[command(hide = true)]
+    EditLoop {
+        /// The case id.
+        case_id: String,
+        /// How many edits.
+        #[arg(long, default_value_t = 1000)]
+        count: u32,
+        /// The number of the first edit.
+        #[arg(long, default_value_t = 1)]
+        start: u32,
+        /// Compact after this many changes.
+        #[arg(long)]
+        compact_after: Option<u32>,
+    },
+}
+
+/// Runs a command against the store in `cli.data_dir`.
+///
+/// # Errors
+/// Whatever the command failed with; the message says what to do.
+pub async fn run(cli: Cli) -> Result<()> {
+    let mut store = LocalStore::open(&cli.data_dir)?;
+    match cli.command {
+        Command::Enroll {
+            server,
+            username,
+            password,
+            device_name,
+        } => server::enroll(&mut store, &server, &username, &password, device_name).await,
+        Command::Templates => server::templates(&mut store).await,
+        Command::NewCase { template, version } => {
+            cases::new_case(&mut store, &template, version).await
+        }
+        Command::Set {
+            case_id,
+            field_key,
+            json_value,
+        } => cases::set(&mut store, &case_id, &field_key, &json_value),
+        Command::AddPhoto {
+            case_id,
+            field_key,
+            file,
+        } => cases::add_photo(&mut store, &case_id, &field_key, &file),
+        Command::Annotate {
+            case_id,
+            photo_id,
+            annotation_json,
+        } => cases::annotate(&mut store, &case_id, &photo_id, &annotation_json),
+        Command::Submit { case_id } => cases::submit(&mut store, &case_id),
+        Command::List => cases::list(&store),
+        Command::Show { case_id } => cases::show(&store, &case_id),
+        Command::Sync { chunk_bytes } => server::sync(&mut store, chunk_bytes).await,
+        Command::Photo {
+            sha256,
+            thumbnail,
+            out,
+        } => server::photo(&mut store, &sha256, thumbnail, &out).await,
+        Command::EditLoop {
+            case_id,
+            count,
+            start,
+            compact_after,
+        } => stress::edit_loop(&mut store, &case_id, start, count, compact_after),
+    }
+}
+
+/// Parses an id given on the command line.
+fn parse_id<T: std::str::FromStr>(raw: &str, what: &str) -> Result<T> {
+    raw.trim()
+        .parse()
+        .map_err(|_| crate::FieldAppError::Invalid(format!("`{raw}` is not a {what} id (a UUID)")))
+}

@@ -1,0 +1,81 @@
+//! Commands that talk to the server: enroll, templates, sync, photo.
+
+use std::path::Path;
+
+use crate::error::{FieldAppError, Result};
+use crate::store::LocalStore;
+use crate::sync_client::{PhotoVariant, SyncClient, UploadProgress};
+
+pub(super) async fn enroll(
+    store: &mut LocalStore,
+    server: &str,
+    username: &str,
+    password: &str,
+    device_name: Option<String>,
+) -> Result<()> {
+    let device_name = device_name.unwrap_or_else(|| format!("Tablet of {username}"));
+    let client = SyncClient::new(server)?;
+    let e = client
+        .enroll(store, username, password, &device_name)
+        .await?;
+    println!(
+        "enrolled: device={} user={} tenant={} role={}",
+        e.device_id, e.username, e.tenant, e.role
+    );
+    Ok(())
+}
+
+pub(super) async fn templates(store: &mut LocalStore) -> Result<()> {
+    let enrollment = store.require_enrollment()?;
+    let fetched = SyncClient::for_enrollment(&enrollment)?
+        .refresh_templates(store)
+        .await;
+    // The cached list is printed either way: offline, it is what the tablet can use.
+    for t in store.templates()? {
+        println!("{}\t{}\t{}\t{}", t.id, t.version, t.category, t.title_de);
+    }
+    fetched.map(|_| ())
+}
+
+pub(super) async fn sync(store: &mut LocalStore, chunk_bytes: usize) -> Result<()> {
+    let enrollment = store.require_enrollment()?;
+    let client = SyncClient::for_enrollment(&enrollment)?.with_chunk_bytes(chunk_bytes);
+    let mut progress = |p: &UploadProgress| {
+        eprintln!("upload {} {}/{}", p.sha256, p.received, p.size);
+    };
+    let report = client.sync(store, &mut progress).await?;
+    for refusal in report.documents.refusals() {
+        eprintln!("rejected: {refusal}");
+    }
+    for (sha, why) in &report.uploads.failed {
+        eprintln!("upload failed: {sha}: {why} — it stays queued");
+    }
+    println!("{}", report.summary());
+    Ok(())
+}
+
+pub(super) async fn photo(
+    store: &mut LocalStore,
+    sha256: &str,
+    thumbnail: bool,
+    out: &Path,
+) -> Result<()> {
+    let variant = if thumbnail {
+        PhotoVariant::Thumbnail
+    } else {
+        PhotoVariant::Original
+    };
+    let bytes = match store.enrollment()? {
+        Some(e) => {
+            SyncClient::for_enrollment(&e)?
+                .photo(store, sha256, variant)
+                .await?
+        }
+        // Not enrolled: only what the tablet has.
+        None if !thumbnail => store.read_blob(sha256)?,
+        None => return Err(FieldAppError::NotEnrolled),
+    };
+    std::fs::write(out, &bytes).map_err(|e| FieldAppError::io(out, e))?;
+    eprintln!("wrote {} bytes to {}", bytes.len(), out.display());
+    Ok(())
+}

@@ -1,0 +1,81 @@
+//! Lazy downloads of photos: the thumbnail when a case is shown, the original only on request.
+
+use annotate::{ContentAddress, DecodeLimits, ExportFormat, photo};
+use sync_protocol::http::BLOBS;
+
+use super::SyncClient;
+use crate::error::{FieldAppError, Result};
+use crate::store::LocalStore;
+use crate::store::blobs::is_sha256;
+
+/// Which form of a photo to get.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PhotoVariant {
+    /// The original bytes (checked against their SHA-256).
+    Original,
+    /// A JPEG of at most 320 px.
+    Thumbnail,
+}
+
+impl SyncClient {
+    /// The photo `sha256` in the asked form: from the tablet when it has it, otherwise
+    /// downloaded once and kept. A thumbnail of a photo the tablet has is made locally.
+    ///
+    /// # Errors
+    /// [`FieldAppError::Invalid`] for a malformed address, [`FieldAppError::Offline`],
+    /// [`FieldAppError::Server`] (e.g. 404), [`FieldAppError::Protocol`] when the original
+    /// does not match its address, [`FieldAppError::Store`], [`FieldAppError::Io`].
+    pub async fn photo(
+        &self,
+        store: &mut LocalStore,
+        sha256: &str,
+        variant: PhotoVariant,
+    ) -> Result<Vec<u8>> {
+        if !is_sha256(sha256) {
+            return Err(FieldAppError::Invalid(format!(
+                "`{sha256}` is not a photo address (64 lower-case hex digits)"
+            )));
+        }
+        match variant {
+            PhotoVariant::Original => {
+                if store.has_blob(sha256)? {
+                    return store.read_blob(sha256);
+                }
+                let bytes = self.download(&format!("{BLOBS}/{sha256}")).await?;
+                if ContentAddress::of(&bytes).to_string() != sha256 {
+                    return Err(FieldAppError::Protocol(format!(
+                        "the server sent bytes for photo {sha256} that do not match its SHA-256"
+                    )));
+                }
+                let mime = match photo::sniff_format(&bytes) {
+                    Ok(annotate::PhotoFormat::Png) => "image/png",
+                    _ => "image/jpeg",
+                };
+                store.put_blob(&bytes, mime)?;
+                Ok(bytes)
+            }
+            PhotoVariant::Thumbnail => {
+                if let Some(bytes) = store.thumbnail(sha256)? {
+                    return Ok(bytes);
+                }
+                let bytes = if store.has_blob(sha256)? {
+                    let original = store.read_blob(sha256)?;
+                    let image = photo::thumbnail(&original, DecodeLimits::default())?;
+                    photo::encode(&image, ExportFormat::Jpeg { quality: 85 })?
+                } else {
+                    self.download(&format!("{BLOBS}/{sha256}/thumbnail"))
+                        .await?
+                };
+                store.put_thumbnail(sha256, &bytes)?;
+                Ok(bytes)
+            }
+        }
+    }
+
+    async fn download(&self, path: &str) -> Result<Vec<u8>> {
+        let response = self
+            .send(self.authorized(self.http.get(self.url(path)))?)
+            .await?;
+        self.body(response).await
+    }
+}

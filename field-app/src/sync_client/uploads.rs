@@ -1,0 +1,163 @@
+//! Photo uploads from the outbox: chunked and resumable.
+//!
+//! For each queued photo the client first asks the server how much it has
+//! (`GET …/upload`) and sends only the rest, chunk by chunk (`PUT …/upload?offset=N&size=S`).
+//! After a dropped connection it asks again and continues from what the server confirms; a
+//! 409 (the server's offset differs from ours) is answered the same way. Every confirmed chunk
+//! is recorded in the outbox and reported to a progress callback, which the GUI shows.
+
+use sync_protocol::http::{BLOBS, UploadStatus};
+
+use super::SyncClient;
+use crate::error::{FieldAppError, Result};
+use crate::store::LocalStore;
+use crate::store::outbox::PendingUpload;
+
+/// How often one photo's upload is resumed after a dropped connection within one run.
+const MAX_RESUMES: u32 = 3;
+
+/// Progress of one photo's upload, after each confirmed chunk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UploadProgress {
+    /// The photo's address.
+    pub sha256: String,
+    /// Bytes the server has.
+    pub received: u64,
+    /// All bytes.
+    pub size: u64,
+}
+
+/// What the upload part of a sync did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UploadReport {
+    /// Photos now complete on the server.
+    pub completed: Vec<String>,
+    /// Bytes the server confirmed in this run.
+    pub bytes_uploaded: u64,
+    /// Photos that failed for a reason other than the network, with the reason; they stay
+    /// queued.
+    pub failed: Vec<(String, String)>,
+}
+
+impl SyncClient {
+    /// Uploads every queued photo. Stops at the first network or authorization failure (the
+    /// rest waits for the next sync); other failures are reported per photo and the others
+    /// go on.
+    ///
+    /// # Errors
+    /// [`FieldAppError::Offline`], [`FieldAppError::DeviceRevoked`], [`FieldAppError::Store`].
+    pub async fn upload_pending(
+        &self,
+        store: &mut LocalStore,
+        progress: &mut (dyn FnMut(&UploadProgress) + Send),
+    ) -> Result<UploadReport> {
+        let mut report = UploadReport::default();
+        for item in store.pending_uploads()? {
+            match self.upload_one(store, &item, progress, &mut report).await {
+                Ok(()) => {
+                    store.complete_upload(&item.sha256)?;
+                    report.completed.push(item.sha256.clone());
+                }
+                Err(e @ (FieldAppError::Offline { .. } | FieldAppError::DeviceRevoked { .. })) => {
+                    store.record_upload_error(&item.sha256, &e.to_string())?;
+                    return Err(e);
+                }
+                Err(e @ FieldAppError::Store(_)) => return Err(e),
+                Err(e) => {
+                    tracing::warn!(sha256 = %item.sha256, error = %e, "a photo upload failed; it stays queued");
+                    store.record_upload_error(&item.sha256, &e.to_string())?;
+                    report.failed.push((item.sha256.clone(), e.to_string()));
+                }
+            }
+        }
+        Ok(report)
+    }
+
+    async fn upload_one(
+        &self,
+        store: &mut LocalStore,
+        item: &PendingUpload,
+        progress: &mut (dyn FnMut(&UploadProgress) + Send),
+        report: &mut UploadReport,
+    ) -> Result<()> {
+        let bytes = store.read_blob(&item.sha256)?;
+        let size = bytes.len() as u64;
+        let mut status = self.upload_status(&item.sha256).await?;
+        let mut resumes = 0;
+        let mut conflicts = 0;
+        loop {
+            if status.complete {
+                progress(&UploadProgress {
+                    sha256: item.sha256.clone(),
+                    received: size,
+                    size,
+                });
+                return Ok(());
+            }
+            let offset = status.received;
+            if offset >= size {
+                return Err(FieldAppError::Protocol(format!(
+                    "the server has all {size} bytes of photo {} but does not call it complete",
+                    item.sha256
+                )));
+            }
+            let start = usize::try_from(offset).unwrap_or(usize::MAX);
+            let end = start.saturating_add(self.chunk_bytes).min(bytes.len());
+            let chunk = bytes.get(start..end).unwrap_or_default().to_vec();
+            match self.put_chunk(&item.sha256, offset, size, chunk).await {
+                Ok(next) => {
+                    report.bytes_uploaded += next.received.saturating_sub(offset);
+                    store.record_upload_progress(&item.sha256, next.received)?;
+                    progress(&UploadProgress {
+                        sha256: item.sha256.clone(),
+                        received: next.received,
+                        size,
+                    });
+                    status = next;
+                }
+                Err(FieldAppError::Server { status: 409, .. }) if conflicts < MAX_RESUMES => {
+                    conflicts += 1;
+                    status = self.upload_status(&item.sha256).await?;
+                }
+                Err(FieldAppError::Offline { .. }) if resumes < MAX_RESUMES => {
+                    // The connection dropped mid-chunk: ask what arrived, send only the rest.
+                    resumes += 1;
+                    let before = offset;
+                    status = self.upload_status(&item.sha256).await?;
+                    report.bytes_uploaded += status.received.saturating_sub(before);
+                    store.record_upload_progress(&item.sha256, status.received)?;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// How much of a blob the server has.
+    ///
+    /// # Errors
+    /// [`FieldAppError::Offline`], [`FieldAppError::DeviceRevoked`], [`FieldAppError::Server`],
+    /// [`FieldAppError::Protocol`].
+    pub async fn upload_status(&self, sha256: &str) -> Result<UploadStatus> {
+        let url = self.url(&format!("{BLOBS}/{sha256}/upload"));
+        let response = self.send(self.authorized(self.http.get(url))?).await?;
+        self.json(response, "upload status").await
+    }
+
+    async fn put_chunk(
+        &self,
+        sha256: &str,
+        offset: u64,
+        size: u64,
+        chunk: Vec<u8>,
+    ) -> Result<UploadStatus> {
+        let url = self.url(&format!(
+            "{BLOBS}/{sha256}/upload?offset={offset}&size={size}"
+        ));
+        let request = self
+            .authorized(self.http.put(url))?
+            .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
+            .body(chunk);
+        let response = self.send(request).await?;
+        self.json(response, "upload status").await
+    }
+}
