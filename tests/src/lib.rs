@@ -1,11 +1,201 @@
 //! End-to-end tests of naper across crate boundaries: the bundled assets as the system ships
-//! them, and (as the server and tablet store arrive) real processes talking real HTTP.
+//! them, and real processes talking real HTTP — a `sync-server` on a random loopback port,
+//! `field-app` tablets with their own SQLite stores, and the admin CLI on the server's data
+//! directory.
 //!
-//! The tests live in `tests/tests/`; this library holds what they share.
+//! The tests live in `tests/tests/`; this library holds what they share: locating (and if
+//! needed building) the binaries, and handles on running processes.
 
-use std::path::PathBuf;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 /// The repository's `assets/` directory, where bundled form templates, photos and fonts live.
 pub fn assets_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../assets")
+    workspace_dir().join("assets")
+}
+
+fn workspace_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// The path of a workspace binary (`sync-server` or `field-app`).
+///
+/// `cargo xtask test` builds all binaries before running the tests (a `cargo build` from
+/// inside a running `cargo test` would wait forever for cargo's lock on the build directory).
+pub fn binary(name: &str) -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_dir().join("target"));
+    let path = target.join("debug").join(name);
+    assert!(
+        path.exists(),
+        "{} does not exist: run `cargo build --workspace --bins` first (cargo xtask test does)",
+        path.display()
+    );
+    path
+}
+
+/// A running `sync-server` process on a random loopback port. Killed when dropped.
+pub struct ServerProcess {
+    child: Child,
+    /// `http://127.0.0.1:PORT`.
+    pub url: String,
+    /// The server's data directory.
+    pub data_dir: PathBuf,
+    /// Everything the server printed before it was ready (e.g. the demo credentials).
+    pub startup_output: Vec<String>,
+}
+
+impl ServerProcess {
+    /// Starts a server on `data_dir` (with `extra` arguments such as `--demo`) and waits
+    /// until it listens.
+    pub fn start(data_dir: &Path, extra: &[&str]) -> Self {
+        Self::start_on("127.0.0.1:0", data_dir, extra)
+    }
+
+    /// Starts a server on a fixed address (e.g. to restart it where tablets expect it).
+    pub fn start_on(addr: &str, data_dir: &Path, extra: &[&str]) -> Self {
+        let mut child = Command::new(binary("sync-server"))
+            .args(["serve", "--addr", addr, "--data-dir"])
+            .arg(data_dir)
+            .args(extra)
+            .env("NAPER_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start sync-server: {e}"));
+        let stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
+        let mut lines = BufReader::new(stdout).lines();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let mut startup_output = Vec::new();
+        let url = loop {
+            assert!(
+                Instant::now() < deadline,
+                "sync-server did not start: {startup_output:?}"
+            );
+            match lines.next() {
+                Some(Ok(line)) => {
+                    if let Some(rest) = line.strip_prefix("listening on ") {
+                        break rest.trim().to_string();
+                    }
+                    startup_output.push(line);
+                }
+                _ => panic!("sync-server exited before listening: {startup_output:?}"),
+            }
+        };
+        // Keep draining stdout so the server never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        Self {
+            child,
+            url,
+            data_dir: data_dir.to_path_buf(),
+            startup_output,
+        }
+    }
+
+    /// Kills the process with SIGKILL, as a power cut or OOM kill would.
+    pub fn kill9(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// The password the demo seeding printed for `username`.
+    pub fn demo_password(&self, username: &str) -> String {
+        self.startup_output
+            .iter()
+            .find_map(|line| {
+                let mut words = line.split_whitespace();
+                while let Some(w) = words.next() {
+                    if w.trim_matches(|c: char| !c.is_alphanumeric() && c != '_' && c != '.')
+                        == username
+                    {
+                        return words
+                            .find(|w| w.len() >= 8)
+                            .map(|w| w.trim_matches(|c: char| c == ',' || c == ')').to_string());
+                    }
+                }
+                None
+            })
+            .unwrap_or_else(|| {
+                panic!(
+                    "no demo password for {username} in {:?}",
+                    self.startup_output
+                )
+            })
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        self.kill9();
+    }
+}
+
+/// A loopback address with a port that was free a moment ago, for a server that must come
+/// back on the same address after a restart.
+pub fn free_loopback_addr() -> String {
+    let listener =
+        std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("no free port: {e}"));
+    let addr = listener
+        .local_addr()
+        .unwrap_or_else(|e| panic!("no local address: {e}"));
+    addr.to_string()
+}
+
+/// Runs `sync-server admin …` on a data directory.
+pub fn admin(data_dir: &Path, args: &[&str]) -> Output {
+    Command::new(binary("sync-server"))
+        .arg("admin")
+        .args(args)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run sync-server admin: {e}"))
+}
+
+/// A tablet: a `field-app` data directory, driven through the headless command.
+pub struct Tablet {
+    /// The tablet's data directory.
+    pub dir: PathBuf,
+}
+
+impl Tablet {
+    /// A tablet with its store in `dir`.
+    pub fn new(dir: &Path) -> Self {
+        Self {
+            dir: dir.to_path_buf(),
+        }
+    }
+
+    /// Runs `field-app --data-dir DIR args…`.
+    pub fn run(&self, args: &[&str]) -> Output {
+        Command::new(binary("field-app"))
+            .arg("--data-dir")
+            .arg(&self.dir)
+            .args(args)
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run field-app: {e}"))
+    }
+
+    /// Runs a command that must succeed; returns its trimmed stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "field-app {args:?} failed ({}):\nstdout: {}\nstderr: {}",
+            out.status,
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
+    /// The hydrated case as JSON (`field-app show`).
+    pub fn case(&self, id: &str) -> serde_json::Value {
+        let json = self.ok(&["show", id]);
+        serde_json::from_str(&json)
+            .unwrap_or_else(|e| panic!("`show` did not print JSON ({e}): {json}"))
+    }
 }

@@ -1,7 +1,7 @@
 //! Developer commands, as plain Rust (matklad's cargo-xtask pattern), so that a newcomer runs
 //! exactly what CI runs:
 //!
-//! - `cargo xtask demo` runs naper on its embedded defaults.
+//! - `cargo xtask demo` runs the sync server on its embedded defaults with a demo tenant.
 //! - `cargo xtask test` runs every check: formatting, clippy with warnings as errors, and
 //!   every test of the workspace.
 //!
@@ -42,20 +42,24 @@ fn main() -> ExitCode {
 fn demo(extra: &[String]) -> Result<(), String> {
     ensure_debian_packages(DEMO_DEBIAN_PACKAGES)?;
     let root = workspace_root();
-    let data_dir = root.join("naper-data");
-    // Until the sync server exists (issue 4), the runnable part of naper is its domain model:
-    // the tour loads the bundled templates and works through a case's life on two replicas.
-    let mut args: Vec<String> = vec![
-        "run".into(),
-        "--quiet".into(),
-        "--package".into(),
-        "naper-schema".into(),
-        "--example".into(),
-        "tour".into(),
-        "--".into(),
-        root.join("assets/templates").display().to_string(),
-        data_dir.display().to_string(),
-    ];
+    // The sync server on its embedded defaults: SQLite and blobs under ./naper-data, the
+    // bundled templates, and a demo tenant whose users' passwords are printed at first start.
+    let mut args: Vec<String> = [
+        "run",
+        "--quiet",
+        "--package",
+        "naper-sync-server",
+        "--bin",
+        "sync-server",
+        "--",
+        "serve",
+        "--demo",
+        "--data-dir",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect();
+    args.push(root.join("naper-data").display().to_string());
     args.extend(extra.iter().cloned());
     cargo(&root, &args)
 }
@@ -78,6 +82,8 @@ fn test() -> Result<(), String> {
             "warnings",
         ],
     )?;
+    step("cargo build --bins (the end-to-end tests run the real binaries)");
+    cargo(&root, &["build", "--workspace", "--bins"])?;
     step("cargo test");
     cargo(&root, &["test", "--workspace"])?;
     Ok(())

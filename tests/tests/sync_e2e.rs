@@ -1,0 +1,466 @@
+//! The sync as officers meet it: real `sync-server` processes on loopback ports, real
+//! `field-app` tablets with their own SQLite stores, the admin CLI, and raw HTTP for what a
+//! hostile client might send.
+#![allow(clippy::unwrap_used)] // a test crate: a panic here is a failed test
+
+use std::path::Path;
+
+use naper_tests::{ServerProcess, Tablet, admin, assets_dir, free_loopback_addr};
+use serde_json::Value;
+
+const TEMPLATE: &str = "illegal-waste-dumping";
+
+/// A server with tenant `stadt-a` (officers `o1`, `o2`, case worker `cw`) and tenant `stadt-b`
+/// (officer `b1`), all with password `geheim-123-Passwort`.
+fn server_with_users(dir: &Path, addr: Option<&str>) -> ServerProcess {
+    let server = match addr {
+        Some(addr) => ServerProcess::start_on(addr, dir, &[]),
+        None => ServerProcess::start(dir, &[]),
+    };
+    for (tenant, name) in [("stadt-a", "Stadt A"), ("stadt-b", "Stadt B")] {
+        let out = admin(dir, &["create-tenant", tenant, name]);
+        assert!(
+            out.status.success(),
+            "create-tenant: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    for (tenant, user, role) in [
+        ("stadt-a", "o1", "officer"),
+        ("stadt-a", "o2", "officer"),
+        ("stadt-a", "cw", "case_worker"),
+        ("stadt-b", "b1", "officer"),
+    ] {
+        let out = admin(
+            dir,
+            &[
+                "create-user",
+                "--tenant",
+                tenant,
+                "--username",
+                user,
+                "--display-name",
+                user,
+                "--role",
+                role,
+                "--password",
+                PASSWORD,
+            ],
+        );
+        assert!(
+            out.status.success(),
+            "create-user {user}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    server
+}
+
+const PASSWORD: &str = "geheim-123-Passwort";
+
+fn enrolled(dir: &Path, server: &ServerProcess, user: &str) -> Tablet {
+    let tablet = Tablet::new(dir);
+    tablet.ok(&[
+        "enroll",
+        "--server",
+        &server.url,
+        "--username",
+        user,
+        "--password",
+        PASSWORD,
+        "--device-name",
+        dir.to_str().unwrap(),
+    ]);
+    tablet.ok(&["templates"]);
+    tablet
+}
+
+fn field<'a>(case: &'a Value, key: &str) -> &'a Value {
+    &case["fields"][key]
+}
+
+fn photo_hashes(case: &Value) -> Vec<String> {
+    let mut hashes: Vec<String> = case["photos"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["sha256"].as_str().unwrap().to_string())
+        .collect();
+    hashes.sort();
+    hashes
+}
+
+fn sha256_hex(path: &Path) -> String {
+    use std::fmt::Write;
+    let bytes = std::fs::read(path).unwrap();
+    let digest = <sha2::Sha256 as sha2::Digest>::digest(&bytes);
+    digest.iter().fold(String::new(), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+#[test]
+fn two_tablets_editing_one_case_offline_converge_with_the_server_in_either_order() {
+    for order in [["a", "b"], ["b", "a"]] {
+        let tmp = tempfile::tempdir().unwrap();
+        let server = server_with_users(&tmp.path().join("server"), None);
+        let a = enrolled(&tmp.path().join("a"), &server, "o1");
+        let b = enrolled(&tmp.path().join("b"), &server, "o1");
+
+        let id = a.ok(&["new-case", "--template", TEMPLATE]);
+        a.ok(&[
+            "set",
+            &id,
+            "location_description",
+            "\"Waldweg hinter dem Sportplatz\"",
+        ]);
+        a.ok(&[
+            "add-photo",
+            &id,
+            "photos",
+            assets_dir()
+                .join("photos/orientation-1.jpg")
+                .to_str()
+                .unwrap(),
+        ]);
+        a.ok(&["sync"]);
+        b.ok(&["sync"]);
+        assert_eq!(
+            b.case(&id),
+            a.case(&id),
+            "the second tablet of the same officer receives the case"
+        );
+
+        // Offline on both: different fields, the same field, and a photo each.
+        a.ok(&["set", &id, "volume_m3", "2.5"]);
+        b.ok(&["set", &id, "officer_notes", "\"Anwohner befragt.\""]);
+        a.ok(&["set", &id, "location_description", "\"Waldweg, Höhe Bank\""]);
+        b.ok(&[
+            "set",
+            &id,
+            "location_description",
+            "\"Waldweg, Höhe Schranke\"",
+        ]);
+        a.ok(&[
+            "add-photo",
+            &id,
+            "photos",
+            assets_dir()
+                .join("photos/orientation-3.jpg")
+                .to_str()
+                .unwrap(),
+        ]);
+        b.ok(&[
+            "add-photo",
+            &id,
+            "photos",
+            assets_dir()
+                .join("photos/orientation-6.jpg")
+                .to_str()
+                .unwrap(),
+        ]);
+
+        let (first, second) = if order[0] == "a" { (&a, &b) } else { (&b, &a) };
+        first.ok(&["sync"]);
+        second.ok(&["sync"]);
+        first.ok(&["sync"]);
+
+        let (ca, cb) = (a.case(&id), b.case(&id));
+        assert_eq!(ca, cb, "both tablets hold the same case (order {order:?})");
+        assert_eq!(
+            field(&ca, "volume_m3"),
+            &serde_json::json!({"decimal": 2.5})
+        );
+        assert!(
+            field(&ca, "officer_notes")
+                .to_string()
+                .contains("Anwohner befragt.")
+        );
+        let place = field(&ca, "location_description").to_string();
+        assert!(
+            place.contains("Bank") || place.contains("Schranke"),
+            "one of the two values wins: {place}"
+        );
+        assert_eq!(photo_hashes(&ca).len(), 3, "all three photos survive");
+
+        // A third device of the same officer sees exactly the server's state, photos included.
+        let c = enrolled(&tmp.path().join("c"), &server, "o1");
+        c.ok(&["sync"]);
+        assert_eq!(c.case(&id), ca, "the server holds the converged case");
+        for sha in photo_hashes(&ca) {
+            let out = tmp.path().join(format!("{sha}.jpg"));
+            c.ok(&["photo", &sha, "--out", out.to_str().unwrap()]);
+            assert_eq!(
+                sha256_hex(&out),
+                sha,
+                "the server keeps the photo's original bytes"
+            );
+        }
+    }
+}
+
+#[test]
+fn staff_edits_merge_with_the_officers_offline_edits() {
+    let tmp = tempfile::tempdir().unwrap();
+    let server = server_with_users(&tmp.path().join("server"), None);
+    let officer = enrolled(&tmp.path().join("officer"), &server, "o1");
+    let staff = enrolled(&tmp.path().join("staff"), &server, "cw");
+
+    let id = officer.ok(&["new-case", "--template", TEMPLATE]);
+    officer.ok(&["sync"]);
+    staff.ok(&["sync"]);
+    staff.ok(&[
+        "set",
+        &id,
+        "officer_notes",
+        "\"Bitte Fotos der Zufahrt ergänzen.\"",
+    ]);
+    officer.ok(&["set", &id, "volume_m3", "4"]);
+    staff.ok(&["sync"]);
+    officer.ok(&["sync"]);
+    let case = officer.case(&id);
+    assert!(
+        field(&case, "officer_notes")
+            .to_string()
+            .contains("Zufahrt"),
+        "the staff edit reached the tablet"
+    );
+    assert_eq!(
+        field(&case, "volume_m3"),
+        &serde_json::json!({"decimal": 4.0})
+    );
+    staff.ok(&["sync"]);
+    assert_eq!(staff.case(&id), case);
+}
+
+#[test]
+fn isolation_revocation_and_hostile_requests() {
+    let tmp = tempfile::tempdir().unwrap();
+    let server = server_with_users(&tmp.path().join("server"), None);
+    let o1 = enrolled(&tmp.path().join("o1"), &server, "o1");
+    let o2 = enrolled(&tmp.path().join("o2"), &server, "o2");
+    let id = o1.ok(&["new-case", "--template", TEMPLATE]);
+    o1.ok(&["sync"]);
+
+    // Another officer's unassigned case stays invisible.
+    o2.ok(&["sync"]);
+    assert!(!o2.ok(&["list"]).contains(&id), "o2 must not see o1's case");
+
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let http = reqwest::Client::new();
+        // Another tenant's device naming the case id is refused and learns nothing.
+        let token = enroll_over_http(&server.url, "b1").await;
+        let case_id: schema::CaseId = id.parse().unwrap();
+        let mut session =
+            sync_protocol::SyncSession::new([case_id], sync_protocol::Limits::default());
+        let mut doc = automerge::AutoCommit::new();
+        automerge::transaction::Transactable::put(&mut doc, automerge::ROOT, "title", "übernommen")
+            .unwrap();
+        session.load(case_id, sync_protocol::Replica::from_parts(doc, None));
+        let request = session.next_request().unwrap();
+        let body = http
+            .post(format!("{}/api/v1/sync", server.url))
+            .bearer_auth(&token)
+            .header("content-type", "application/cbor")
+            .body(request.encode())
+            .send()
+            .await
+            .unwrap();
+        assert!(body.status().is_success());
+        let response = sync_protocol::SyncResponse::decode(
+            &body.bytes().await.unwrap(),
+            &sync_protocol::Limits::default(),
+        )
+        .unwrap();
+        assert_eq!(response.rejected.len(), 1);
+        assert_eq!(
+            response.rejected[0].reason,
+            sync_protocol::RejectReason::Forbidden
+        );
+        assert!(
+            response.docs.iter().all(|m| m.doc != case_id),
+            "nothing of the case is sent back"
+        );
+
+        // Malformed and oversized bodies get a 4xx JSON error, and the server keeps serving.
+        let garbage = http
+            .post(format!("{}/api/v1/sync", server.url))
+            .bearer_auth(&token)
+            .header("content-type", "application/cbor")
+            .body(b"\xff\xfe not cbor".to_vec())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(garbage.status().as_u16() / 100, 4);
+        let error: Value = garbage.json().await.unwrap();
+        assert!(error["message"].as_str().unwrap().len() > 10, "{error}");
+        let huge = http
+            .post(format!("{}/api/v1/sync", server.url))
+            .bearer_auth(&token)
+            .header("content-type", "application/cbor")
+            .body(vec![0u8; 40 * 1024 * 1024])
+            .send()
+            .await;
+        if let Ok(huge) = huge {
+            assert_eq!(huge.status().as_u16(), 413);
+        }
+        let unauthenticated = http
+            .post(format!("{}/api/v1/sync", server.url))
+            .body(request.encode())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(unauthenticated.status().as_u16(), 401);
+    });
+    o1.ok(&["set", &id, "volume_m3", "1"]);
+    o1.ok(&["sync"]);
+
+    // A revoked device is refused at once and told what to do.
+    let devices =
+        String::from_utf8_lossy(&admin(&server.data_dir, &["list-devices"]).stdout).to_string();
+    let device_id = devices
+        .lines()
+        .find(|l| l.contains("o2"))
+        .and_then(|l| l.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no device of o2 in {devices}"))
+        .to_string();
+    let out = admin(&server.data_dir, &["revoke-device", &device_id]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let refused = o2.run(&["sync"]);
+    assert!(!refused.status.success());
+    let message = String::from_utf8_lossy(&refused.stderr).to_lowercase();
+    assert!(
+        message.contains("enroll"),
+        "the officer is told to enroll again: {message}"
+    );
+}
+
+#[test]
+fn killing_the_server_mid_sync_loses_and_duplicates_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let addr = free_loopback_addr();
+    let data = tmp.path().join("server");
+    let mut server = server_with_users(&data, Some(&addr));
+    let tablet = enrolled(&tmp.path().join("t"), &server, "o1");
+    let ids: Vec<String> = (0..40)
+        .map(|i| {
+            let id = tablet.ok(&["new-case", "--template", TEMPLATE]);
+            tablet.ok(&["set", &id, "volume_m3", &format!("{i}")]);
+            id
+        })
+        .collect();
+    let big = tmp.path().join("big.png");
+    write_noise_png(&big, 2400, 1800);
+    tablet.ok(&["add-photo", &ids[0], "photos", big.to_str().unwrap()]);
+
+    let sha = sha256_hex(&big);
+    let size = std::fs::metadata(&big).unwrap().len();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let probe = rt.block_on(enroll_over_http(&server.url, "o1"));
+
+    // Kill the server while the tablet syncs, later each time, until an upload has been cut
+    // in the middle (seen as a partial upload on the server after the restart).
+    let mut interrupted = 0;
+    let mut saw_partial_upload = false;
+    for attempt in 0..40u64 {
+        let child = std::process::Command::new(naper_tests::binary("field-app"))
+            .arg("--data-dir")
+            .arg(&tablet.dir)
+            .args(["sync", "--chunk-bytes", "65536"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(10 + attempt * 40));
+        server.kill9();
+        if !child.wait_with_output().unwrap().status.success() {
+            interrupted += 1;
+        }
+        server = ServerProcess::start_on(&addr, &data, &[]);
+        let status: Value = rt.block_on(async {
+            reqwest::Client::new()
+                .get(format!("{}/api/v1/blobs/{sha}/upload", server.url))
+                .bearer_auth(&probe)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap()
+        });
+        let received = status["received"].as_u64().unwrap();
+        if received > 0 && received < size {
+            saw_partial_upload = true;
+        }
+        if status["complete"] == Value::Bool(true) || (saw_partial_upload && interrupted >= 2) {
+            break;
+        }
+    }
+    assert!(
+        interrupted >= 2,
+        "the server must have been killed in the middle of syncs ({interrupted} interrupted)"
+    );
+    assert!(
+        saw_partial_upload,
+        "the server must have been killed in the middle of the photo upload"
+    );
+    tablet.ok(&["sync"]);
+
+    let fresh = enrolled(&tmp.path().join("fresh"), &server, "o1");
+    fresh.ok(&["sync"]);
+    let listed = fresh.ok(&["list"]);
+    for (i, id) in ids.iter().enumerate() {
+        assert_eq!(
+            listed.matches(id.as_str()).count(),
+            1,
+            "case {i} arrived exactly once"
+        );
+        assert_eq!(
+            fresh.case(id),
+            tablet.case(id),
+            "case {i} is complete on the server"
+        );
+    }
+    let out = tmp.path().join("back.png");
+    fresh.ok(&["photo", &sha, "--out", out.to_str().unwrap()]);
+    assert_eq!(
+        sha256_hex(&out),
+        sha,
+        "the photo upload completed with verified bytes"
+    );
+}
+
+/// Enrolls a device over plain HTTP and returns its token.
+async fn enroll_over_http(url: &str, user: &str) -> String {
+    let enroll: Value = reqwest::Client::new()
+        .post(format!("{url}/api/v1/enroll"))
+        .json(&serde_json::json!({"username": user, "password": PASSWORD, "device_name": "probe"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    enroll["token"].as_str().unwrap().to_string()
+}
+
+/// A PNG of random pixels (incompressible, so the upload takes many chunks).
+fn write_noise_png(path: &Path, width: u32, height: u32) {
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let pixels: Vec<u8> = (0..width * height * 3)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state as u8
+        })
+        .collect();
+    let image = image::RgbImage::from_raw(width, height, pixels).unwrap();
+    image.save(path).unwrap();
+}
