@@ -153,7 +153,7 @@ async fn a_back_office_edit_flows_back_and_merges() {
     a.sync().await.unwrap();
     {
         let mut s = server.state();
-        let mut staff = schema::CaseDocument::load(&s.docs[&id]).unwrap();
+        let mut staff = schema::CaseDocument::load(&s.memory.docs[&id]).unwrap();
         let author = schema::ChangeAuthor {
             user: "s.schmidt".into(),
             device: None,
@@ -161,7 +161,7 @@ async fn a_back_office_edit_flows_back_and_merges() {
         staff
             .edit(&author, 5, |c| c.assigned_officer = Some("b.becker".into()))
             .unwrap();
-        s.docs.insert(id, staff.save());
+        s.memory.docs.insert(id, staff.save());
     }
     a.set(id, "note", "Vor Ort");
     let report = a.sync().await.unwrap();
@@ -182,20 +182,20 @@ async fn a_refused_case_is_kept_and_reported() {
     let mut a = Tablet::enroll(&server, "a.abel").await;
     let ok = a.create();
     let refused = a.create();
-    server.state().forbidden.insert(refused);
+    server.state().memory.forbidden.insert(refused);
     let report = a.sync().await.unwrap();
     assert_eq!(report.documents.rejected.len(), 1);
     assert_eq!(report.documents.rejected[0].doc, refused);
     assert!(
         report.documents.rejected[0]
             .detail
-            .contains("another tenant")
+            .contains("not available")
     );
-    assert!(server.state().docs.contains_key(&ok));
-    assert!(!server.state().docs.contains_key(&refused));
+    assert!(server.state().memory.docs.contains_key(&ok));
+    assert!(!server.state().memory.docs.contains_key(&refused));
     let listed = a.store.list_cases().unwrap();
     let row = listed.iter().find(|c| c.id == refused).unwrap();
-    assert!(matches!(&row.sync, SyncMark::Rejected(why) if why.contains("another tenant")));
+    assert!(matches!(&row.sync, SyncMark::Rejected(why) if why.contains("not available")));
     // Kept locally, still editable, and offered again at the next sync.
     a.set(refused, "count", "1");
     assert!(

@@ -35,6 +35,8 @@ mod error;
 pub mod http;
 mod replica;
 mod server;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod wire;
 
 pub use client::SyncSession;

@@ -4,11 +4,10 @@
 //! cases, and drop an upload's connection once after a number of bytes.
 #![allow(clippy::unwrap_used, clippy::result_large_err, dead_code)] // test support: a panic here is a failed test
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 
 use annotate::{ContentAddress, DecodeLimits, ExportFormat, photo};
-use automerge::AutoCommit;
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, Query, State};
@@ -18,11 +17,12 @@ use axum::routing::{get, post};
 use field_app::LocalStore;
 use field_app::store::enrollment::Enrollment;
 use field_app::sync_client::SyncClient;
-use schema::{CaseDocument, CaseId, InspectionCase, Template};
+use schema::{CaseId, InspectionCase, Template};
 use sync_protocol::http::{
     CBOR, EnrollRequest, EnrollResponse, ErrorBody, TemplateSummary, UploadStatus,
 };
-use sync_protocol::{Limits, Policy, Replica, Replicas, SyncRequest, heads_key, serve};
+use sync_protocol::testing::MemoryServer;
+use sync_protocol::{Limits, SyncRequest};
 
 /// A template with a photo field, used by the tests.
 pub const TEMPLATE: &str = r#"{"id":"check","version":1,"category":"waste",
@@ -36,16 +36,12 @@ pub const TEMPLATE: &str = r#"{"id":"check","version":1,"category":"waste",
 /// What the fake server holds, open for the tests to look at and change.
 #[derive(Default)]
 pub struct ServerState {
-    /// Saved documents.
-    pub docs: BTreeMap<CaseId, Vec<u8>>,
-    /// Per device and document: encoded sync state and the heads the device is known to have.
-    pub states: HashMap<(String, CaseId), (Vec<u8>, String)>,
+    /// Documents, sync states and refusals: the protocol's in-memory server model.
+    pub memory: MemoryServer,
     /// Token → device id.
     pub tokens: HashMap<String, String>,
     /// Every device is refused with 401.
     pub revoked: bool,
-    /// Cases the devices may not sync.
-    pub forbidden: BTreeSet<CaseId>,
     /// Template JSON.
     pub templates: Vec<String>,
     /// Blob bytes received so far, complete or not.
@@ -69,23 +65,7 @@ pub struct ServerState {
 impl ServerState {
     /// The hydrated case as the server holds it.
     pub fn case(&self, id: CaseId) -> InspectionCase {
-        CaseDocument::load(&self.docs[&id])
-            .unwrap()
-            .hydrate()
-            .unwrap()
-    }
-
-    fn load(&self, device: &str, id: CaseId) -> Replica {
-        let doc = self
-            .docs
-            .get(&id)
-            .map(|b| AutoCommit::load(b).unwrap())
-            .unwrap_or_default();
-        let state = self
-            .states
-            .get(&(device.to_string(), id))
-            .map(|(s, _)| s.as_slice());
-        Replica::from_parts(doc, state)
+        self.memory.case(id)
     }
 }
 
@@ -209,23 +189,6 @@ async fn enroll(
     .into_response()
 }
 
-struct Admit<'a>(&'a BTreeSet<CaseId>);
-
-impl Policy for Admit<'_> {
-    fn admit(&self, doc: CaseId) -> Option<String> {
-        self.0
-            .contains(&doc)
-            .then(|| "this case belongs to another tenant".into())
-    }
-    fn accept(&self, _doc: CaseId, after: &AutoCommit) -> Option<String> {
-        let bytes = after.clone().save();
-        match CaseDocument::load(&bytes).and_then(|d| d.hydrate()) {
-            Ok(_) => None,
-            Err(e) => Some(format!("not a case: {e}")),
-        }
-    }
-}
-
 async fn sync(State(state): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
     let mut s = state.lock().unwrap();
     let device = match device(&s, &headers) {
@@ -243,52 +206,7 @@ async fn sync(State(state): State<Shared>, headers: HeaderMap, body: Bytes) -> R
         // The request is lost with the connection: nothing of it is applied.
         return broken_response();
     }
-    let mut replicas = Replicas::new();
-    for m in &request.docs {
-        if !s.forbidden.contains(&m.doc) {
-            replicas.insert(m.doc, s.load(&device, m.doc));
-        }
-    }
-    let offers: Vec<CaseId> = s
-        .docs
-        .keys()
-        .copied()
-        .filter(|id| !s.forbidden.contains(id))
-        .filter(|id| {
-            let mut doc = AutoCommit::load(&s.docs[id]).unwrap();
-            let current = heads_key(&doc.get_heads());
-            s.states.get(&(device.clone(), *id)).map(|(_, k)| k) != Some(&current)
-        })
-        .collect();
-    for id in &offers {
-        if !replicas.contains_key(id) {
-            let r = s.load(&device, *id);
-            replicas.insert(*id, r);
-        }
-    }
-    let response = serve(
-        &request,
-        &mut replicas,
-        &offers,
-        &Admit(&s.forbidden),
-        &limits,
-    );
-    for (id, mut replica) in replicas {
-        if replica.failed.is_some() {
-            continue;
-        }
-        if replica.changed {
-            s.docs.insert(id, replica.doc.save());
-        }
-        let key = (device.clone(), id);
-        let previous = s
-            .states
-            .get(&key)
-            .map(|(_, k)| k.clone())
-            .unwrap_or_default();
-        let known = replica.their_heads().map(heads_key).unwrap_or(previous);
-        s.states.insert(key, (replica.encode_state(), known));
-    }
+    let response = s.memory.handle(&device, &request);
     ([(header::CONTENT_TYPE, CBOR)], response.encode()).into_response()
 }
 
