@@ -37,4 +37,4 @@ pub use validate::{
     FieldError, FieldProblem, Mode, ValidationReport, check_value, is_visible, validate,
 };
 pub use value::{FieldValue, GpsPoint, PlateError, PostalAddress, Signature, VehiclePlate};
-pub use workflow::{Role, Status, TRANSITIONS, TransitionError};
+pub use workflow::{Role, Status, TRANSITIONS, TransitionError, UnknownStatus};

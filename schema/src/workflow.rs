@@ -127,6 +127,40 @@ fn list<T: std::fmt::Display>(items: &[T]) -> String {
 }
 
 impl Status {
+    /// Every status, in workflow order.
+    pub const ALL: [Status; 10] = [
+        Received,
+        Triaged,
+        Assigned,
+        Draft,
+        Submitted,
+        InReview,
+        NeedsChanges,
+        Approved,
+        Rejected,
+        Closed,
+    ];
+
+    /// Whether `role` can bring a case from `self` to `to` in one or more allowed steps — what a
+    /// device may have done offline between two syncs (e.g. assigned → draft → submitted).
+    /// A status is always reachable from itself.
+    pub fn can_reach(self, to: Status, role: Role) -> bool {
+        let mut seen = vec![self];
+        let mut frontier = vec![self];
+        while let Some(from) = frontier.pop() {
+            if from == to {
+                return true;
+            }
+            for next in from.next_for(role) {
+                if !seen.contains(&next) {
+                    seen.push(next);
+                    frontier.push(next);
+                }
+            }
+        }
+        false
+    }
+
     /// Checks that `role` may move a case from `self` to `to`.
     ///
     /// # Errors
@@ -179,6 +213,25 @@ impl Status {
             Rejected => "rejected",
             Closed => "closed",
         }
+    }
+}
+
+/// A text that names no status.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "`{0}` is not a case status; use one of: received, triaged, assigned, draft, submitted, in_review, needs_changes, approved, rejected, closed"
+)]
+pub struct UnknownStatus(pub String);
+
+impl std::str::FromStr for Status {
+    type Err = UnknownStatus;
+
+    /// Reads the stored name (`in_review`).
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Status::ALL
+            .into_iter()
+            .find(|s| s.as_str() == text)
+            .ok_or_else(|| UnknownStatus(text.to_owned()))
     }
 }
 
@@ -262,6 +315,28 @@ mod tests {
         assert!(err.to_string().contains("`officer`"), "{err}");
         assert!(Submitted.check_transition(InReview, Role::Viewer).is_err());
         assert!(Draft.check_transition(Submitted, CaseWorker).is_err());
+    }
+
+    #[test]
+    fn several_offline_steps_are_reachable_but_skipping_a_role_is_not() {
+        assert!(Assigned.can_reach(Submitted, Officer));
+        assert!(NeedsChanges.can_reach(Submitted, Officer));
+        assert!(Draft.can_reach(Draft, Officer));
+        assert!(
+            !Draft.can_reach(Approved, Officer),
+            "an officer cannot approve"
+        );
+        assert!(!Submitted.can_reach(Draft, Officer));
+        assert!(Submitted.can_reach(Closed, CaseWorker));
+    }
+
+    #[test]
+    fn statuses_read_back_from_their_names() {
+        for status in Status::ALL {
+            assert_eq!(status.as_str().parse::<Status>(), Ok(status));
+        }
+        let err = "done".parse::<Status>().unwrap_err();
+        assert!(err.to_string().contains("in_review"), "{err}");
     }
 
     #[test]
