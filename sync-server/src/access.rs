@@ -14,14 +14,25 @@
 //!
 //! The same rules reach the database as a [`Visibility`] filter, so the offers query and the
 //! photo check apply exactly what [`may_see`] decides for a single case.
+//!
+//! # The back office
+//!
+//! - Only **staff** roles (admin, coordinator, case worker, viewer) sign in to the back office
+//!   ([`may_use_backoffice`]); officers work on their tablets.
+//! - A [`Staff`] member sees every case of their tenant and nothing else: another tenant's case
+//!   is [`StaffDenied::NotFound`], exactly like a case that does not exist.
+//! - **Viewers** see everything but change nothing ([`StaffDenied::Forbidden`] for every
+//!   action); the pages hide the forms using [`permissions`], which asks the same rules.
+//! - Status changes follow `schema::TRANSITIONS` for the user's role; assigning a case is for
+//!   admins and coordinators, and only to an officer of the same tenant.
 
 use std::collections::HashMap;
 
 use automerge::AutoCommit;
-use schema::{CaseId, InspectionCase, Role};
+use schema::{CaseId, InspectionCase, Role, Status};
 use sync_protocol::Policy;
 
-use crate::store::CaseAccess;
+use crate::store::{CaseAccess, UserRow};
 
 /// The rejection detail for every case a device may not see, existing or not, of its tenant or
 /// another: the same words as `sync_protocol::serve` uses, so nothing tells them apart.
@@ -153,10 +164,26 @@ pub fn check_written(
         }
         _ => {}
     }
+    // Status changes follow the workflow table, in as many allowed steps as the device may
+    // have taken offline; a new case starts as a draft.
+    let from = match before {
+        None => Some(Status::Draft),
+        Some(stored) => stored.status,
+    };
+    if let Some(from) = from
+        && !from.can_reach(after.status, principal.role)
+    {
+        return Err(format!(
+            "the role `{}` may not move a case from `{from}` to `{}`; the status change was not \
+             accepted",
+            principal.role, after.status
+        ));
+    }
     let now = CaseAccess {
         tenant: after.tenant.clone(),
         created_by: after.created.by.clone(),
         assignee: after.assigned_officer.clone(),
+        status: Some(after.status),
     };
     if !may_see(principal, &now) {
         return Err(
@@ -166,6 +193,147 @@ pub fn check_written(
         );
     }
     Ok(())
+}
+
+/// A user signed in to the back office (from a session checked against the database).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Staff {
+    /// The user's tenant.
+    pub tenant: String,
+    /// The user name.
+    pub username: String,
+    /// The user's full name.
+    pub display_name: String,
+    /// The user's role (never [`Role::Officer`]: see [`may_use_backoffice`]).
+    pub role: Role,
+}
+
+/// What a staff member does with a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StaffAction {
+    /// Look at the case, its photos and its history.
+    View,
+    /// Move it to another status.
+    ChangeStatus,
+    /// Change an answer.
+    EditField,
+    /// Add a comment.
+    Comment,
+    /// Assign it to an officer.
+    Assign,
+}
+
+/// Why a staff member may not do something with a case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StaffDenied {
+    /// The case does not exist or belongs to another tenant; the two look the same.
+    NotFound,
+    /// The case is visible, but the role may not do this.
+    Forbidden(String),
+}
+
+/// Whether a user of `role` may sign in to the back office.
+pub fn may_use_backoffice(role: Role) -> bool {
+    match role {
+        Role::Admin | Role::Coordinator | Role::CaseWorker | Role::Viewer => true,
+        Role::Officer => false,
+    }
+}
+
+/// The cases a staff member may see: every case of the tenant.
+pub fn staff_visibility(staff: &Staff) -> Visibility {
+    Visibility::Tenant {
+        tenant: staff.tenant.clone(),
+    }
+}
+
+/// Whether the role of `staff` allows `action` at all (on a visible case).
+pub fn staff_may(staff: &Staff, action: StaffAction) -> bool {
+    match action {
+        StaffAction::View => may_use_backoffice(staff.role),
+        StaffAction::ChangeStatus | StaffAction::EditField | StaffAction::Comment => matches!(
+            staff.role,
+            Role::Admin | Role::Coordinator | Role::CaseWorker
+        ),
+        StaffAction::Assign => matches!(staff.role, Role::Admin | Role::Coordinator),
+    }
+}
+
+/// Checks that `staff` may do `action` with the stored case `case` (`None`: not stored).
+///
+/// # Errors
+/// [`StaffDenied::NotFound`] for a missing case or one of another tenant (checked first, so a
+/// viewer's action on another tenant's case is "not found" too), else
+/// [`StaffDenied::Forbidden`] when the role may not do it.
+pub fn check_staff(
+    staff: &Staff,
+    case: Option<&CaseAccess>,
+    action: StaffAction,
+) -> Result<(), StaffDenied> {
+    match case {
+        Some(case) if case.tenant == staff.tenant => {}
+        _ => return Err(StaffDenied::NotFound),
+    }
+    if staff_may(staff, action) {
+        Ok(())
+    } else {
+        Err(StaffDenied::Forbidden(format!(
+            "the role `{}` may not do this",
+            staff.role
+        )))
+    }
+}
+
+/// Checks a status change by `staff` against the workflow table.
+///
+/// # Errors
+/// The workflow's reason.
+pub fn check_status_change(staff: &Staff, from: Status, to: Status) -> Result<(), String> {
+    if !staff_may(staff, StaffAction::ChangeStatus) {
+        return Err(format!("the role `{}` may not change a status", staff.role));
+    }
+    from.check_transition(to, staff.role)
+        .map_err(|e| e.to_string())
+}
+
+/// Checks that a case may be assigned to `user` (looked up by the name the form sent).
+///
+/// # Errors
+/// The same reason for an unknown user and one of another tenant.
+pub fn check_assignee(staff: &Staff, user: Option<&UserRow>) -> Result<(), String> {
+    match user {
+        Some(user) if user.tenant == staff.tenant && user.role == Role::Officer => Ok(()),
+        _ => Err("a case can only be assigned to an officer of this office".into()),
+    }
+}
+
+/// What the case page offers `staff` for a visible case in `status`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Permissions {
+    /// Change answers.
+    pub edit_fields: bool,
+    /// Add comments.
+    pub comment: bool,
+    /// Assign the case.
+    pub assign: bool,
+    /// The statuses the case may be moved to.
+    pub transitions: Vec<Status>,
+}
+
+/// The actions to offer `staff` on a visible case in `status`; the same rules as
+/// [`check_staff`] and [`check_status_change`], which the actions enforce.
+pub fn permissions(staff: &Staff, status: Status) -> Permissions {
+    let change = staff_may(staff, StaffAction::ChangeStatus);
+    Permissions {
+        edit_fields: staff_may(staff, StaffAction::EditField),
+        comment: staff_may(staff, StaffAction::Comment),
+        assign: staff_may(staff, StaffAction::Assign),
+        transitions: if change {
+            status.next_for(staff.role)
+        } else {
+            Vec::new()
+        },
+    }
 }
 
 /// The [`Policy`] of one sync round: `known` holds the access information of the request's
@@ -218,6 +386,7 @@ mod tests {
 
     fn case(tenant: &str, by: &str, assignee: Option<&str>) -> CaseAccess {
         CaseAccess {
+            status: Some(Status::Draft),
             tenant: tenant.into(),
             created_by: by.into(),
             assignee: assignee.map(Into::into),
@@ -244,6 +413,79 @@ mod tests {
         assert!(may_see(&v, &case("t", "o2", None)));
         assert!(!may_write(&v));
         assert!(!may_upload(&v));
+    }
+
+    fn staff(role: Role) -> Staff {
+        Staff {
+            tenant: "t".into(),
+            username: "s".into(),
+            display_name: "S".into(),
+            role,
+        }
+    }
+
+    #[test]
+    fn staff_see_their_tenant_only_and_viewers_act_on_nothing() {
+        let own = case("t", "o1", None);
+        let other = case("other", "o1", None);
+        for role in [
+            Role::Admin,
+            Role::Coordinator,
+            Role::CaseWorker,
+            Role::Viewer,
+        ] {
+            let s = staff(role);
+            assert_eq!(check_staff(&s, Some(&own), StaffAction::View), Ok(()));
+            for action in [StaffAction::View, StaffAction::Comment, StaffAction::Assign] {
+                assert_eq!(
+                    check_staff(&s, Some(&other), action),
+                    Err(StaffDenied::NotFound)
+                );
+                assert_eq!(check_staff(&s, None, action), Err(StaffDenied::NotFound));
+            }
+        }
+        let viewer = staff(Role::Viewer);
+        for action in [
+            StaffAction::ChangeStatus,
+            StaffAction::EditField,
+            StaffAction::Comment,
+            StaffAction::Assign,
+        ] {
+            assert!(matches!(
+                check_staff(&viewer, Some(&own), action),
+                Err(StaffDenied::Forbidden(_))
+            ));
+        }
+        assert_eq!(
+            permissions(&viewer, Status::InReview),
+            Permissions {
+                edit_fields: false,
+                comment: false,
+                assign: false,
+                transitions: vec![]
+            }
+        );
+        assert!(!may_use_backoffice(Role::Officer));
+    }
+
+    #[test]
+    fn case_workers_decide_and_coordinators_assign() {
+        let worker = staff(Role::CaseWorker);
+        assert!(check_status_change(&worker, Status::InReview, Status::Approved).is_ok());
+        assert!(check_status_change(&worker, Status::Draft, Status::Submitted).is_err());
+        assert!(!permissions(&worker, Status::InReview).assign);
+        let coordinator = staff(Role::Coordinator);
+        let officer = |tenant: &str, role| UserRow {
+            tenant: tenant.into(),
+            username: "o".into(),
+            display_name: "O".into(),
+            role,
+            password_hash: String::new(),
+        };
+        assert!(check_assignee(&coordinator, Some(&officer("t", Role::Officer))).is_ok());
+        assert!(check_assignee(&coordinator, Some(&officer("x", Role::Officer))).is_err());
+        assert!(check_assignee(&coordinator, Some(&officer("t", Role::Viewer))).is_err());
+        assert!(check_assignee(&coordinator, None).is_err());
     }
 
     #[test]

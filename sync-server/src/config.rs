@@ -47,6 +47,28 @@ impl Default for Compaction {
     }
 }
 
+/// The back office's sessions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Backoffice {
+    /// Whether session cookies always carry `Secure` (the browser sends them only over
+    /// https). Cookies also get `Secure` whenever the request arrived over https
+    /// (`X-Forwarded-Proto: https` from the reverse proxy that terminates TLS), whatever this
+    /// says. On by default; off only for plain-http tests and local trials
+    /// (`--insecure-cookies`).
+    pub secure_cookies: bool,
+    /// How long a session lasts after login; then the user signs in again.
+    pub session_ttl: Duration,
+}
+
+impl Default for Backoffice {
+    fn default() -> Self {
+        Self {
+            secure_cookies: true,
+            session_ttl: Duration::from_secs(8 * 60 * 60),
+        }
+    }
+}
+
 /// Everything a server instance needs to start.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -66,6 +88,8 @@ pub struct Config {
     pub demo: DemoSeed,
     /// Cost of password hashes created by this instance (demo users).
     pub password_cost: PasswordCost,
+    /// Back-office sessions.
+    pub backoffice: Backoffice,
 }
 
 impl Config {
@@ -80,11 +104,12 @@ impl Config {
             templates_dir: None,
             demo: DemoSeed::IfEmpty,
             password_cost: PasswordCost::Default,
+            backoffice: Backoffice::default(),
         }
     }
 
     /// A configuration for tests: a random loopback port, no demo seeding, fast password
-    /// hashes, compaction only on demand.
+    /// hashes, compaction only on demand, session cookies without `Secure` (plain http).
     pub fn for_tests(data_dir: impl Into<PathBuf>) -> Self {
         Self {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
@@ -94,6 +119,10 @@ impl Config {
             },
             demo: DemoSeed::Never,
             password_cost: PasswordCost::InsecureFast,
+            backoffice: Backoffice {
+                secure_cookies: false,
+                ..Backoffice::default()
+            },
             ..Self::new(data_dir)
         }
     }

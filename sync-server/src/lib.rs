@@ -3,7 +3,8 @@
 //! Tablets enroll once with a user name and password and get a device token; from then on
 //! they sync their inspection cases (Automerge documents) over `POST /api/v1/sync`, upload
 //! photos as content-addressed blobs and fetch form templates. The HTTP contract is
-//! `sync_protocol::http`.
+//! `sync_protocol::http`. Staff review, correct, decide and assign in the [`backoffice`]'s
+//! server-rendered pages under `/backoffice`.
 //!
 //! # A sync request, step by step
 //!
@@ -40,6 +41,7 @@
 pub mod access;
 pub mod admin;
 pub mod auth;
+pub mod backoffice;
 pub mod blobs;
 pub mod compaction;
 pub mod config;

@@ -46,6 +46,10 @@ struct ServeArgs {
     /// Largest photo upload in bytes.
     #[arg(long, default_value_t = 64 * 1024 * 1024)]
     max_blob_bytes: u64,
+    /// Send back-office session cookies without `Secure`, for a trial over plain http on a
+    /// machine without a TLS proxy. Never in production.
+    #[arg(long)]
+    insecure_cookies: bool,
 }
 
 #[derive(Debug, Args)]
@@ -138,6 +142,7 @@ fn run_serve(args: ServeArgs) -> Result<(), ServerError> {
     config.addr = args.addr;
     config.templates_dir = args.templates;
     config.max_blob_bytes = args.max_blob_bytes;
+    config.backoffice.secure_cookies = !args.insecure_cookies;
     config.demo = if args.demo {
         DemoSeed::Always
     } else {

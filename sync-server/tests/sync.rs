@@ -5,7 +5,7 @@ mod common;
 
 use common::{PASSWORD, TestServer, error_body};
 use reqwest::StatusCode;
-use schema::{CaseId, FieldValue};
+use schema::{CaseId, FieldValue, Status};
 use sync_protocol::http::{ENROLL, EnrollRequest};
 use sync_protocol::{
     DocMessage, Limits, PROTOCOL_VERSION, RejectReason, SyncRequest, SyncResponse, SyncSession,
@@ -423,4 +423,39 @@ async fn templates_are_listed_and_served() {
     assert_eq!(body.error, "not_found");
     let (status, _) = error_body(tablet.get("/api/v1/templates/nope/x").await).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn status_changes_from_a_tablet_follow_the_workflow() {
+    let server = TestServer::start().await;
+    let mut o1 = server.tablet("officer1").await;
+    let submitted = o1.create("wird eingereicht");
+    let self_approved = o1.create("selbst genehmigt");
+    o1.sync().await;
+
+    o1.edit(submitted, |c| c.status = Status::Submitted);
+    o1.edit(self_approved, |c| c.status = Status::Approved);
+    let rejected = o1.sync().await;
+    assert_eq!(rejected.len(), 1, "{rejected:?}");
+    assert_eq!(rejected[0].doc, self_approved);
+    assert_eq!(rejected[0].reason, RejectReason::Refused);
+    assert!(
+        rejected[0].detail.contains("from `draft` to `approved`"),
+        "{}",
+        rejected[0].detail
+    );
+    assert_eq!(
+        server.case(submitted).await.unwrap().status,
+        Status::Submitted
+    );
+    assert_eq!(
+        server.case(self_approved).await.unwrap().status,
+        Status::Draft
+    );
+
+    // A new case cannot arrive already approved either.
+    let forged = o1.create_with(|c| c.status = Status::Approved);
+    let rejected = o1.sync().await;
+    assert!(rejected.iter().any(|r| r.doc == forged), "{rejected:?}");
+    assert!(server.store().case_row(forged).unwrap().is_none());
 }

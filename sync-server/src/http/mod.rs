@@ -1,6 +1,7 @@
 //! The HTTP adapter: the router, the state every handler shares, and [`AppError`], the one
 //! error type at the server boundary with its one mapping to a status and an
-//! [`ErrorBody`].
+//! [`ErrorBody`] (JSON, for the API) or an HTML page ([`AppError::Page`], for the back office's
+//! browsers).
 //!
 //! Handlers are thin: they extract, ask `access` through the [`Principal`] they get, run the
 //! store and the sync core in `spawn_blocking` ([`blocking`]) and turn the outcome into a
@@ -20,6 +21,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use schema::Language;
 use serde::Serialize;
 use sync_protocol::WireError;
 use sync_protocol::http::{BLOBS, ENROLL, ErrorBody, SYNC, TEMPLATES, UploadStatus};
@@ -88,15 +90,37 @@ pub enum AppError {
     /// The uploaded bytes are not a photo.
     #[error("{0}")]
     NotAnImage(String),
+    /// The request conflicts with the current state (e.g. the case moved on meanwhile).
+    #[error("{0}")]
+    Conflict(String),
     /// A server-side failure; details are logged, not sent.
     #[error("{0}")]
     Internal(String),
+    /// An error for a person in a browser: the same status, shown as an HTML page in
+    /// `lang` instead of a JSON body.
+    #[error("{error}")]
+    Page {
+        /// The error.
+        error: Box<AppError>,
+        /// The page's language.
+        lang: Language,
+    },
+    /// The back office needs a signed-in staff member: a redirect to the login page for a
+    /// page (`redirect` is the path to come back to), else a 401 page.
+    #[error("sign in to the back office first")]
+    LoginRequired {
+        /// Where to go after login; `None` answers 401 instead of redirecting.
+        redirect: Option<String>,
+        /// The page's language.
+        lang: Language,
+    },
 }
 
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound(m) => AppError::NotFound(m),
+            StoreError::Refused(m) => AppError::Conflict(m),
             other => AppError::Internal(other.to_string()),
         }
     }
@@ -165,7 +189,33 @@ impl AppError {
             AppError::UploadConflict { .. } => (StatusCode::CONFLICT, "upload_offset_mismatch"),
             AppError::HashMismatch(_) => (StatusCode::UNPROCESSABLE_ENTITY, "hash_mismatch"),
             AppError::NotAnImage(_) => (StatusCode::UNPROCESSABLE_ENTITY, "not_an_image"),
+            AppError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+            AppError::Page { error, .. } => error.status_and_code(),
+            AppError::LoginRequired { .. } => (StatusCode::UNAUTHORIZED, "login_required"),
+        }
+    }
+
+    /// The message a client may see: internal details are logged, not sent.
+    pub fn public_message(&self) -> String {
+        match self {
+            AppError::Internal(detail) => {
+                tracing::error!("internal error: {detail}");
+                "the server failed to handle the request; it was logged, try again later".into()
+            }
+            AppError::Page { error, .. } => error.public_message(),
+            other => other.to_string(),
+        }
+    }
+
+    /// The same error shown as an HTML page in `lang` (for back-office handlers).
+    pub fn in_page(self, lang: Language) -> AppError {
+        match self {
+            AppError::Page { .. } | AppError::LoginRequired { .. } => self,
+            error => AppError::Page {
+                error: Box::new(error),
+                lang,
+            },
         }
     }
 }
@@ -173,13 +223,16 @@ impl AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let (status, code) = self.status_and_code();
-        let message = match &self {
-            AppError::Internal(detail) => {
-                tracing::error!("internal error: {detail}");
-                "the server failed to handle the request; it was logged, try again later".into()
+        match &self {
+            AppError::Page { lang, .. } => {
+                return crate::backoffice::error_page(status, &self.public_message(), *lang);
             }
-            other => other.to_string(),
-        };
+            AppError::LoginRequired { redirect, lang } => {
+                return crate::backoffice::login_required(redirect.as_deref(), *lang);
+            }
+            _ => {}
+        }
+        let message = self.public_message();
         if let AppError::UploadConflict { status: upload, .. } = &self {
             let body = ConflictBody {
                 error: code,
@@ -245,6 +298,7 @@ pub fn router(state: AppState) -> Router {
             get(blobs::status).put(blobs::upload),
         )
         .route("/health", get(|| async { "ok" }))
+        .nest(crate::backoffice::BASE, crate::backoffice::router())
         .fallback(not_found)
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(TraceLayer::new_for_http())

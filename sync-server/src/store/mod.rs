@@ -11,12 +11,14 @@
 //! updates the document's rows and its projection ([`crate::projection`]) in one
 //! transaction, so the projection never disagrees with the documents a reader can see.
 
+mod backoffice;
 mod sqlite;
 
 use std::collections::HashMap;
 
 use schema::{CaseId, ChangeAuthor, InspectionCase, Role};
 
+pub use backoffice::{AuditEntry, CasePage, CaseQuery, CaseSort, NewSession, SessionRow};
 pub use sqlite::SqliteStore;
 
 use crate::access::Visibility;
@@ -42,6 +44,10 @@ pub enum StoreError {
     /// A value that cannot be stored (e.g. an unknown role).
     #[error("{0}")]
     Invalid(String),
+    /// A checked edit ([`CaseStore::try_edit_case`]) refused the case as it is now stored;
+    /// nothing was written.
+    #[error("{0}")]
+    Refused(String),
 }
 
 /// Result of store operations.
@@ -114,6 +120,8 @@ pub struct CaseAccess {
     pub created_by: String,
     /// The assigned officer.
     pub assignee: Option<String>,
+    /// The status as last stored; `None` when the stored text names no status.
+    pub status: Option<schema::Status>,
 }
 
 /// One row of the relational projection `cases`, derived from the document.
@@ -158,6 +166,7 @@ impl CaseRow {
             tenant: self.tenant.clone(),
             created_by: self.created_by.clone(),
             assignee: self.assignee.clone(),
+            status: self.status.parse().ok(),
         }
     }
 }
@@ -371,6 +380,21 @@ pub trait CaseStore: Send + Sync {
         edit: &mut dyn FnMut(&mut InspectionCase),
     ) -> StoreResult<InspectionCase>;
 
+    /// Like [`CaseStore::edit_case`], but `edit` may refuse the case as it finds it (e.g. a
+    /// status change that is no longer allowed because someone else moved the case): then
+    /// the transaction is rolled back and no change is written. The check runs inside the
+    /// write transaction, so it sees the case exactly as the edit would change it.
+    ///
+    /// # Errors
+    /// [`StoreError::Refused`] with `edit`'s reason, [`StoreError::NotFound`] for an unknown
+    /// case, document errors.
+    fn try_edit_case(
+        &self,
+        id: CaseId,
+        author: &ChangeAuthor,
+        edit: &mut dyn FnMut(&mut InspectionCase) -> Result<(), String>,
+    ) -> StoreResult<InspectionCase>;
+
     /// Stores a new case document created on the server (e.g. a citizen request, or tests).
     ///
     /// # Errors
@@ -454,6 +478,57 @@ pub trait CaseStore: Send + Sync {
     /// # Errors
     /// Database errors.
     fn photo_access(&self, visibility: &Visibility, sha256: &str) -> StoreResult<PhotoAccess>;
+
+    // --- back office --------------------------------------------------------------------
+
+    /// A filtered, sorted page of the projection with its counts (the review queue).
+    ///
+    /// # Errors
+    /// Database errors.
+    fn query_cases(&self, query: &CaseQuery) -> StoreResult<CasePage>;
+
+    /// The users of a tenant, by user name.
+    ///
+    /// # Errors
+    /// Database errors.
+    fn tenant_users(&self, tenant: &str) -> StoreResult<Vec<UserRow>>;
+
+    /// Stores a new back-office session, and forgets every expired one.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`] for an unknown user.
+    fn create_session(&self, session: &NewSession) -> StoreResult<()>;
+
+    /// The session with this id hash and its user, if it exists and has not expired at
+    /// `now_ms`.
+    ///
+    /// # Errors
+    /// Database errors.
+    fn session(&self, id_hash: &str, now_ms: i64) -> StoreResult<Option<SessionRow>>;
+
+    /// Ends a session (logout); unknown ids are ignored.
+    ///
+    /// # Errors
+    /// Database errors.
+    fn delete_session(&self, id_hash: &str) -> StoreResult<()>;
+
+    /// Appends an entry to the audit log. There is deliberately no way to change or remove
+    /// one.
+    ///
+    /// # Errors
+    /// Database errors.
+    fn append_audit(&self, entry: &AuditEntry) -> StoreResult<()>;
+
+    /// The newest `limit` audit entries of a tenant, of one case if given, newest first.
+    ///
+    /// # Errors
+    /// Database errors.
+    fn audit_entries(
+        &self,
+        tenant: &str,
+        case: Option<CaseId>,
+        limit: usize,
+    ) -> StoreResult<Vec<AuditEntry>>;
 }
 
 /// Loads stored document bytes (a snapshot followed by change chunks) as they are, without

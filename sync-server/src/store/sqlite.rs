@@ -10,18 +10,22 @@ use std::time::Duration;
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use schema::{CaseDocument, CaseId, ChangeAuthor, InspectionCase};
 
+mod backoffice;
+
 use super::{
-    BlobRow, CaseAccess, CaseRow, CaseStore, DeviceRow, DocAppend, NewUser, PhotoAccess,
-    StateWrite, StoreError, StoreResult, StoredReplica, TemplateRow, TenantRow, UserRow,
-    load_document, now_ms,
+    AuditEntry, BlobRow, CaseAccess, CasePage, CaseQuery, CaseRow, CaseStore, DeviceRow, DocAppend,
+    NewSession, NewUser, PhotoAccess, SessionRow, StateWrite, StoreError, StoreResult,
+    StoredReplica, TemplateRow, TenantRow, UserRow, load_document, now_ms,
 };
 use crate::access::{Visibility, parse_role};
 use crate::projection;
 
 /// The schema, applied to a new database.
 const SCHEMA_V1: &str = include_str!("schema.sql");
+/// Version 2: back-office sessions and the audit log.
+const SCHEMA_V2: &str = include_str!("schema_v2.sql");
 /// The schema version this build writes (`PRAGMA user_version`).
-const SCHEMA_VERSION: i64 = 1;
+const SCHEMA_VERSION: i64 = 2;
 /// Idle connections kept for reuse.
 const MAX_IDLE: usize = 8;
 
@@ -98,6 +102,11 @@ fn migrate(conn: &mut Connection) -> StoreResult<()> {
     }
     if version < 1 {
         tx.execute_batch(SCHEMA_V1)?;
+    }
+    if version < 2 {
+        tx.execute_batch(SCHEMA_V2)?;
+    }
+    if version < SCHEMA_VERSION {
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     }
     tx.commit()?;
@@ -483,8 +492,9 @@ impl CaseStore for SqliteStore {
 
     fn case_access(&self, ids: &[CaseId]) -> StoreResult<HashMap<CaseId, CaseAccess>> {
         self.with_conn(|conn| {
-            let mut stmt = conn
-                .prepare_cached("SELECT tenant, created_by, assignee FROM cases WHERE id = ?1")?;
+            let mut stmt = conn.prepare_cached(
+                "SELECT tenant, created_by, assignee, status FROM cases WHERE id = ?1",
+            )?;
             let mut out = HashMap::new();
             for id in ids {
                 if let Some(access) = stmt
@@ -493,6 +503,7 @@ impl CaseStore for SqliteStore {
                             tenant: r.get(0)?,
                             created_by: r.get(1)?,
                             assignee: r.get(2)?,
+                            status: r.get::<_, String>(3)?.parse().ok(),
                         })
                     })
                     .optional()?
@@ -623,12 +634,29 @@ impl CaseStore for SqliteStore {
         author: &ChangeAuthor,
         edit: &mut dyn FnMut(&mut InspectionCase),
     ) -> StoreResult<InspectionCase> {
+        self.try_edit_case(id, author, &mut |case| {
+            edit(case);
+            Ok(())
+        })
+    }
+
+    fn try_edit_case(
+        &self,
+        id: CaseId,
+        author: &ChangeAuthor,
+        edit: &mut dyn FnMut(&mut InspectionCase) -> Result<(), String>,
+    ) -> StoreResult<InspectionCase> {
         self.write(|tx| {
             let bytes = document_bytes(tx, id)?
                 .ok_or_else(|| StoreError::NotFound(format!("there is no case {id}")))?;
             let mut doc = CaseDocument::load(&bytes)?;
             let before = doc.heads();
-            let case = doc.edit(author, now_ms(), |case| edit(case))?;
+            let mut refused = None;
+            let case = doc.edit(author, now_ms(), |case| refused = edit(case).err())?;
+            if let Some(reason) = refused {
+                // Returning an error drops the transaction uncommitted: nothing is written.
+                return Err(StoreError::Refused(reason));
+            }
             let changes = doc.automerge_mut().save_after(&before);
             append_change(tx, id, &changes)?;
             reproject(tx, id)?;
@@ -868,6 +896,42 @@ impl CaseStore for SqliteStore {
             Some(blob) => PhotoAccess::Stored(blob),
             None => PhotoAccess::Missing,
         })
+    }
+
+    fn query_cases(&self, query: &CaseQuery) -> StoreResult<CasePage> {
+        self.with_conn(|conn| backoffice::query_cases(conn, query))
+    }
+
+    fn tenant_users(&self, tenant: &str) -> StoreResult<Vec<UserRow>> {
+        self.with_conn(|conn| backoffice::tenant_users(conn, tenant))
+    }
+
+    fn create_session(&self, session: &NewSession) -> StoreResult<()> {
+        self.write(|tx| backoffice::create_session(tx, session))
+    }
+
+    fn session(&self, id_hash: &str, now_ms: i64) -> StoreResult<Option<SessionRow>> {
+        self.with_conn(|conn| backoffice::session(conn, id_hash, now_ms))
+    }
+
+    fn delete_session(&self, id_hash: &str) -> StoreResult<()> {
+        self.write(|tx| {
+            tx.execute("DELETE FROM sessions WHERE id_hash = ?1", [id_hash])?;
+            Ok(())
+        })
+    }
+
+    fn append_audit(&self, entry: &AuditEntry) -> StoreResult<()> {
+        self.write(|tx| backoffice::append_audit(tx, entry))
+    }
+
+    fn audit_entries(
+        &self,
+        tenant: &str,
+        case: Option<CaseId>,
+        limit: usize,
+    ) -> StoreResult<Vec<AuditEntry>> {
+        self.with_conn(|conn| backoffice::audit_entries(conn, tenant, case, limit))
     }
 }
 

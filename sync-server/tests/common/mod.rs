@@ -4,6 +4,8 @@
 //! `sync-protocol/tests/in_memory.rs` does.
 #![allow(clippy::unwrap_used, dead_code)] // a test crate: a panic here is a failed test
 
+pub mod browser;
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 

@@ -1,0 +1,250 @@
+//! The case page's POST actions: status changes, answer edits, comments, assignment. Each
+//! checks the session's CSRF token ([`CsrfForm`]) and the access rules ([`visible_row`] with
+//! its [`StaffAction`]), writes one Automerge change attributed to the staff user through
+//! the store (so it merges into the officers' copies at their next sync), records it in the
+//! audit log and redirects back to the case (post/redirect/get).
+
+use axum::extract::{Path, State};
+use axum::response::Response;
+use schema::{ChangeAuthor, Comment, CommentId, InspectionCase, Stamp, Status, Template};
+use serde::Deserialize;
+
+use super::audit::{self, Action};
+use super::form_input;
+use super::i18n::{parse_status, texts};
+use super::load::visible_row;
+use super::session::{CsrfForm, Session};
+use super::views::see_other;
+use crate::access::{self, StaffAction};
+use crate::http::{AppError, AppState, blocking};
+use crate::store::now_ms;
+
+fn author(session: &Session) -> ChangeAuthor {
+    ChangeAuthor {
+        user: session.staff.username.clone(),
+        device: None, // the back office
+    }
+}
+
+fn case_path(id: impl std::fmt::Display) -> String {
+    format!("{}/cases/{id}", super::BASE)
+}
+
+/// A comment by the session's user, now.
+fn comment(session: &Session, text: &str, internal: bool) -> Comment {
+    Comment {
+        id: CommentId::new(),
+        written: Stamp {
+            by: session.staff.username.clone(),
+            at_ms: now_ms(),
+        },
+        text: text.replace("\r\n", "\n").trim().to_string(),
+        internal,
+    }
+}
+
+/// Runs a checked edit of the case as the session's user.
+async fn edit(
+    state: &AppState,
+    session: &Session,
+    id: schema::CaseId,
+    mut change: impl FnMut(&mut InspectionCase) -> Result<(), String> + Send + 'static,
+) -> Result<InspectionCase, AppError> {
+    let store = state.store.clone();
+    let author = author(session);
+    blocking(move || store.try_edit_case(id, &author, &mut change)).await
+}
+
+/// The status form.
+#[derive(Debug, Deserialize)]
+pub struct StatusForm {
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    comment: String,
+}
+
+/// `POST /backoffice/cases/{id}/status`: moves the case on, as the workflow allows the
+/// user's role. "Needs changes" requires a comment, which goes to the officer's tablet as a
+/// non-internal comment in the same change.
+pub async fn change_status(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm { session, form }: CsrfForm<StatusForm>,
+) -> Result<Response, AppError> {
+    let lang = session.lang;
+    async {
+        let t = texts(lang);
+        let row = visible_row(&state, &session, &id, StaffAction::ChangeStatus).await?;
+        let to: Status =
+            parse_status(&form.to).ok_or_else(|| AppError::BadRequest(t.error_bad_form.into()))?;
+        let text = form.comment.trim().to_string();
+        if to == Status::NeedsChanges && text.is_empty() {
+            return Err(AppError::BadRequest(t.error_needs_comment.into()));
+        }
+        let note = (!text.is_empty()).then(|| comment(&session, &text, false));
+        let staff = session.staff.clone();
+        let case = edit(&state, &session, row.id, move |case| {
+            // Checked against the case as stored now, inside the write transaction.
+            access::check_status_change(&staff, case.status, to)?;
+            case.status = to;
+            case.comments.extend(note.clone());
+            Ok(())
+        })
+        .await?;
+        audit::record(
+            &state,
+            &session.staff,
+            Action::ChangeStatus,
+            Some(case.id),
+            format!("{} -> {}", row.status, case.status),
+        )
+        .await?;
+        Ok(see_other(&case_path(case.id)))
+    }
+    .await
+    .map_err(|e: AppError| e.in_page(lang))
+}
+
+/// The form of one answer.
+#[derive(Debug, Deserialize)]
+pub struct FieldForm {
+    #[serde(default)]
+    value: String,
+}
+
+/// `POST /backoffice/cases/{id}/fields/{key}`: sets (or, when empty, clears) one answer of
+/// an editable kind, checked against the template like on the tablet.
+pub async fn edit_field(
+    State(state): State<AppState>,
+    Path((id, key)): Path<(String, String)>,
+    CsrfForm { session, form }: CsrfForm<FieldForm>,
+) -> Result<Response, AppError> {
+    let lang = session.lang;
+    async {
+        let t = texts(lang);
+        let row = visible_row(&state, &session, &id, StaffAction::EditField).await?;
+        let store = state.store.clone();
+        let tenant = row.tenant.clone();
+        let (template_id, version) = (row.template_id.clone(), row.template_version);
+        let template = blocking(move || store.template(&tenant, &template_id, version))
+            .await?
+            .and_then(|stored| Template::from_json(&stored.json).ok());
+        let not_editable = || AppError::BadRequest(t.error_field_not_editable.into());
+        let field = template
+            .as_ref()
+            .and_then(|tpl| tpl.field(&key))
+            .ok_or_else(not_editable)?;
+        form_input::input_for(&field.kind, lang).ok_or_else(not_editable)?;
+        let value = form_input::parse(&field.kind, &form.value).map_err(|reason| {
+            AppError::BadRequest(format!("{}: {reason}", t.error_invalid_value))
+        })?;
+        let field_key = key.clone();
+        let case = edit(&state, &session, row.id, move |case| {
+            match &value {
+                Some(value) => case.fields.insert(field_key.clone(), value.clone()),
+                None => case.fields.remove(&field_key),
+            };
+            Ok(())
+        })
+        .await?;
+        audit::record(
+            &state,
+            &session.staff,
+            Action::EditField,
+            Some(case.id),
+            key,
+        )
+        .await?;
+        Ok(see_other(&case_path(case.id)))
+    }
+    .await
+    .map_err(|e: AppError| e.in_page(lang))
+}
+
+/// The comment form.
+#[derive(Debug, Deserialize)]
+pub struct CommentForm {
+    #[serde(default)]
+    text: String,
+    /// A checkbox: present (`on`) when ticked.
+    #[serde(default)]
+    internal: Option<String>,
+}
+
+/// `POST /backoffice/cases/{id}/comments`: adds a comment; a non-internal one reaches the
+/// officer's tablet at the next sync.
+pub async fn add_comment(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm { session, form }: CsrfForm<CommentForm>,
+) -> Result<Response, AppError> {
+    let lang = session.lang;
+    async {
+        let row = visible_row(&state, &session, &id, StaffAction::Comment).await?;
+        if form.text.trim().is_empty() {
+            return Err(AppError::BadRequest(texts(lang).error_comment_empty.into()));
+        }
+        let internal = form.internal.is_some();
+        let note = comment(&session, &form.text, internal);
+        let case = edit(&state, &session, row.id, move |case| {
+            case.comments.push(note.clone());
+            Ok(())
+        })
+        .await?;
+        let detail = if internal { "internal" } else { "public" };
+        audit::record(
+            &state,
+            &session.staff,
+            Action::Comment,
+            Some(case.id),
+            detail,
+        )
+        .await?;
+        Ok(see_other(&case_path(case.id)))
+    }
+    .await
+    .map_err(|e: AppError| e.in_page(lang))
+}
+
+/// The assignment form.
+#[derive(Debug, Deserialize)]
+pub struct AssignForm {
+    #[serde(default)]
+    officer: String,
+}
+
+/// `POST /backoffice/cases/{id}/assign`: sets the assigned officer, so the case is offered
+/// to that officer's tablet at its next sync.
+pub async fn assign(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm { session, form }: CsrfForm<AssignForm>,
+) -> Result<Response, AppError> {
+    let lang = session.lang;
+    async {
+        let row = visible_row(&state, &session, &id, StaffAction::Assign).await?;
+        let store = state.store.clone();
+        let name = form.officer.trim().to_string();
+        let user = blocking(move || store.user(&name)).await?;
+        access::check_assignee(&session.staff, user.as_ref()).map_err(AppError::BadRequest)?;
+        let officer = form.officer.trim().to_string();
+        let assigned = officer.clone();
+        let case = edit(&state, &session, row.id, move |case| {
+            case.assigned_officer = Some(assigned.clone());
+            Ok(())
+        })
+        .await?;
+        audit::record(
+            &state,
+            &session.staff,
+            Action::Assign,
+            Some(case.id),
+            officer,
+        )
+        .await?;
+        Ok(see_other(&case_path(case.id)))
+    }
+    .await
+    .map_err(|e: AppError| e.in_page(lang))
+}

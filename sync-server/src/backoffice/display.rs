@@ -1,0 +1,105 @@
+//! How answers, times and places read on the pages, in the page's language.
+
+use chrono::{DateTime, Utc};
+use schema::{Field, FieldKind, FieldValue, GpsPoint, Language};
+
+use super::i18n::Texts;
+
+/// A time in ms since the epoch, as the pages show it (UTC, marked as such).
+pub fn datetime_ms(ms: i64, lang: Language) -> String {
+    match DateTime::<Utc>::from_timestamp_millis(ms) {
+        Some(at) => match lang {
+            Language::De => at.format("%d.%m.%Y %H:%M UTC").to_string(),
+            Language::En => at.format("%Y-%m-%d %H:%M UTC").to_string(),
+        },
+        None => String::new(),
+    }
+}
+
+/// A decimal number with the language's decimal separator.
+fn decimal(n: f64, lang: Language) -> String {
+    let text = n.to_string();
+    match lang {
+        Language::De => text.replace('.', ","),
+        Language::En => text,
+    }
+}
+
+/// A GPS position on one line.
+pub fn position(point: &GpsPoint, lang: Language) -> String {
+    let mut text = format!("{}, {}", decimal(point.lat, lang), decimal(point.lon, lang));
+    if let Some(accuracy) = point.accuracy_m {
+        text.push_str(&format!(" (± {} m)", decimal(accuracy.round(), lang)));
+    }
+    text
+}
+
+fn option_label(field: Option<&Field>, value: &str, lang: Language) -> String {
+    field
+        .and_then(|f| f.kind.options().iter().find(|o| o.value == value))
+        .map_or_else(|| value.to_string(), |o| o.label.get(lang).to_string())
+}
+
+fn unit(field: Option<&Field>) -> String {
+    match field.map(|f| &f.kind) {
+        Some(
+            FieldKind::Integer { unit: Some(u), .. } | FieldKind::Decimal { unit: Some(u), .. },
+        ) => {
+            format!(" {u}")
+        }
+        _ => String::new(),
+    }
+}
+
+/// An answer as text, with option labels and units from its field when known.
+pub fn value_text(value: &FieldValue, field: Option<&Field>, t: &Texts, lang: Language) -> String {
+    match value {
+        FieldValue::Text(s) | FieldValue::LongText(s) | FieldValue::Plate(s) => s.clone(),
+        FieldValue::Integer(n) => format!("{n}{}", unit(field)),
+        FieldValue::Decimal(n) => format!("{}{}", decimal(*n, lang), unit(field)),
+        FieldValue::Date(d) => match lang {
+            Language::De => d.format("%d.%m.%Y").to_string(),
+            Language::En => d.format("%Y-%m-%d").to_string(),
+        },
+        FieldValue::Time(time) => time.format("%H:%M").to_string(),
+        FieldValue::DateTime(at) => match lang {
+            Language::De => at.format("%d.%m.%Y %H:%M (UTC%:z)").to_string(),
+            Language::En => at.format("%Y-%m-%d %H:%M (UTC%:z)").to_string(),
+        },
+        FieldValue::Choice(v) => option_label(field, v, lang),
+        FieldValue::Choices(set) => set
+            .iter()
+            .map(|v| option_label(field, v, lang))
+            .collect::<Vec<_>>()
+            .join(", "),
+        FieldValue::YesNo(true) => t.yes.into(),
+        FieldValue::YesNo(false) => t.no.into(),
+        FieldValue::Gps(point) => position(point, lang),
+        FieldValue::Address(address) => address.one_line(),
+        FieldValue::Signature(signature) => format!("{} {}", t.signed_by, signature.signer),
+        FieldValue::Unknown { .. } => t.unknown_kind.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backoffice::i18n::{DE, EN};
+
+    #[test]
+    fn values_read_in_the_page_language() {
+        assert_eq!(
+            value_text(&FieldValue::YesNo(true), None, &DE, Language::De),
+            "Ja"
+        );
+        assert_eq!(
+            value_text(&FieldValue::Decimal(1.5), None, &DE, Language::De),
+            "1,5"
+        );
+        assert_eq!(
+            value_text(&FieldValue::Decimal(1.5), None, &EN, Language::En),
+            "1.5"
+        );
+        assert_eq!(datetime_ms(0, Language::De), "01.01.1970 00:00 UTC");
+    }
+}

@@ -1,0 +1,99 @@
+//! Loading a case for a staff member, with the access check first: every case handler
+//! starts here, so none can skip [`access::check_staff`].
+
+use schema::{CaseDocument, CaseId, InspectionCase, Template};
+
+use super::i18n::texts;
+use super::session::Session;
+use crate::access::{self, StaffAction, StaffDenied};
+use crate::http::{AppError, AppState, blocking};
+use crate::store::CaseRow;
+
+/// A visible case: its projection row, document, hydrated form and template (`None` when
+/// the template version is not stored).
+#[derive(Debug)]
+pub struct LoadedCase {
+    /// The projection row.
+    pub row: CaseRow,
+    /// The Automerge document.
+    pub doc: CaseDocument,
+    /// The case as the document holds it now.
+    pub case: InspectionCase,
+    /// The template version the case follows.
+    pub template: Option<Template>,
+}
+
+fn denied(session: &Session, denied: StaffDenied) -> AppError {
+    let t = texts(session.lang);
+    match denied {
+        StaffDenied::NotFound => AppError::NotFound(t.error_not_found.into()),
+        StaffDenied::Forbidden(detail) => {
+            tracing::info!(user = %session.staff.username, "refused: {detail}");
+            AppError::Forbidden(t.error_forbidden.into())
+        }
+    }
+}
+
+/// The projection row of case `id` (as typed in the path) if `session` may do `action` with
+/// it. A malformed id, a missing case and another tenant's case give the same 404.
+///
+/// # Errors
+/// [`AppError::NotFound`] or [`AppError::Forbidden`] as [`access::check_staff`] decides.
+pub async fn visible_row(
+    state: &AppState,
+    session: &Session,
+    id: &str,
+    action: StaffAction,
+) -> Result<CaseRow, AppError> {
+    let Ok(id) = id.parse::<CaseId>() else {
+        return Err(denied(session, StaffDenied::NotFound));
+    };
+    let store = state.store.clone();
+    let row = blocking(move || store.case_row(id)).await?;
+    access::check_staff(
+        &session.staff,
+        row.as_ref().map(|r| r.access()).as_ref(),
+        action,
+    )
+    .map_err(|d| denied(session, d))?;
+    row.ok_or_else(|| denied(session, StaffDenied::NotFound))
+}
+
+/// The whole case `id` if `session` may do `action` with it.
+///
+/// # Errors
+/// As [`visible_row`], or a document that cannot be read.
+pub async fn load_case(
+    state: &AppState,
+    session: &Session,
+    id: &str,
+    action: StaffAction,
+) -> Result<LoadedCase, AppError> {
+    let row = visible_row(state, session, id, action).await?;
+    let store = state.store.clone();
+    let not_found = denied(session, StaffDenied::NotFound);
+    blocking(move || -> Result<LoadedCase, AppError> {
+        let bytes = store.document(row.id)?.ok_or(not_found)?;
+        let doc = CaseDocument::load(&bytes)
+            .map_err(|e| AppError::Internal(format!("case {} does not load: {e}", row.id)))?;
+        let case = doc
+            .hydrate()
+            .map_err(|e| AppError::Internal(format!("case {} does not hydrate: {e}", row.id)))?;
+        let template = store
+            .template(&row.tenant, &case.template.id, case.template.version)?
+            .and_then(|stored| match Template::from_json(&stored.json) {
+                Ok(template) => Some(template),
+                Err(e) => {
+                    tracing::error!(template = %stored.id, "stored template does not load: {e}");
+                    None
+                }
+            });
+        Ok(LoadedCase {
+            row,
+            doc,
+            case,
+            template,
+        })
+    })
+    .await
+}

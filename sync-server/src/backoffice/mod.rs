@@ -1,0 +1,131 @@
+//! The back office: server-rendered pages where staff review, correct, decide and assign
+//! the cases officers sync from their tablets.
+//!
+//! # A request, step by step
+//!
+//! 1. `session.rs`: the `naper_session` cookie's SHA-256 is looked up with its user (every
+//!    request); no or an expired session redirects a page to the login page, and answers a
+//!    form post with 401. Every POST form is a `CsrfForm`, which refuses a missing
+//!    or wrong synchronizer token with 403 before the handler runs.
+//! 2. `load.rs`: the case is looked up and [`crate::access::check_staff`] decides — another
+//!    tenant's case is a 404 like a missing one, a viewer's action a 403.
+//! 3. The handler reads the projection or the document, or writes one Automerge change
+//!    attributed to the staff user through [`crate::store::CaseStore::try_edit_case`]; the
+//!    change reaches the officer's tablet at its next sync.
+//! 4. `audit.rs` appends what was viewed or done; `views.rs` renders the page (askama,
+//!    auto-escaped), in German or English (`i18n.rs`).
+//!
+//! Errors are [`AppError`]s turned into HTML pages with [`AppError::in_page`]; the JSON API
+//! keeps its JSON bodies.
+//!
+//! Routes (under [`BASE`]): `GET /login`, `POST /login`, `POST /logout`, `GET /cases`,
+//! `GET /cases/{id}`, `GET /cases/{id}/history`, `POST /cases/{id}/status`,
+//! `POST /cases/{id}/fields/{key}`, `POST /cases/{id}/comments`, `POST /cases/{id}/assign`,
+//! `GET /cases/{id}/photos/{photo_id}/annotated`, `GET /photos/{sha256}`,
+//! `GET /photos/{sha256}/thumbnail`, `GET /static/style.css`.
+
+mod actions;
+mod audit;
+mod case_page;
+mod cookies;
+mod display;
+mod form_input;
+mod history;
+mod i18n;
+mod load;
+mod login;
+mod photos;
+mod queue;
+mod session;
+mod views;
+
+use axum::Router;
+use axum::extract::Request;
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::http::{HeaderName, HeaderValue, Uri};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+
+use crate::http::{AppError, AppState};
+
+pub(crate) use views::{error_page, login_required};
+
+/// Where the back office lives.
+pub const BASE: &str = "/backoffice";
+
+const STYLE: &str = include_str!("style.css");
+
+async fn style() -> Response {
+    (
+        [
+            (CONTENT_TYPE, "text/css; charset=utf-8"),
+            (CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        STYLE,
+    )
+        .into_response()
+}
+
+async fn home() -> Response {
+    views::see_other(&format!("{BASE}/cases"))
+}
+
+async fn not_found(uri: Uri, headers: axum::http::HeaderMap) -> Response {
+    let lang = i18n::language_of(&uri, &headers);
+    AppError::NotFound(i18n::texts(lang).error_not_found.into())
+        .in_page(lang)
+        .into_response()
+}
+
+/// Headers every back-office response carries: no framing (clickjacking), no scripts or
+/// foreign sources, no caching of pages with personal data, no MIME sniffing.
+async fn security_headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    let set = [
+        (
+            "content-security-policy",
+            "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
+             frame-ancestors 'none'; base-uri 'none'",
+        ),
+        ("x-frame-options", "DENY"),
+        ("x-content-type-options", "nosniff"),
+        ("referrer-policy", "same-origin"),
+    ];
+    for (name, value) in set {
+        headers.insert(
+            HeaderName::from_static(name),
+            HeaderValue::from_static(value),
+        );
+    }
+    if !headers.contains_key(CACHE_CONTROL) {
+        headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}
+
+/// The back office's routes, to nest under [`BASE`].
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/static/style.css", get(style))
+        .route("/login", get(login::page).post(login::submit))
+        .route("/logout", post(login::logout))
+        .route("/cases", get(queue::page))
+        .route("/cases/{id}", get(case_page::page))
+        .route("/cases/{id}/history", get(history::page))
+        .route("/cases/{id}/status", post(actions::change_status))
+        .route("/cases/{id}/fields/{key}", post(actions::edit_field))
+        .route("/cases/{id}/comments", post(actions::add_comment))
+        .route("/cases/{id}/assign", post(actions::assign))
+        .route(
+            "/cases/{id}/photos/{photo_id}/annotated",
+            get(photos::annotated),
+        )
+        .route("/photos/{sha}", get(photos::original))
+        .route("/photos/{sha}/thumbnail", get(photos::thumbnail))
+        .fallback(not_found)
+        .layer(middleware::from_fn(i18n::remember_language))
+        .layer(middleware::from_fn(security_headers))
+}

@@ -1,0 +1,151 @@
+//! Photos for the back office, authorized by the staff session (not a device token):
+//! thumbnails and originals of photos referenced by a case of the user's tenant, and the
+//! annotated copy of one photo of a case, rendered with `annotate::flatten` on request and
+//! cached on disk under `DATA_DIR/annotated/` by the photo's hash and a hash of its
+//! annotation list (a changed drawing is a new file; the original is never touched).
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use annotate::{DecodeLimits, ExportFormat, FlattenOptions};
+use axum::extract::{Path, State};
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
+
+use super::i18n::texts;
+use super::load::load_case;
+use super::session::Session;
+use crate::access::{self, StaffAction};
+use crate::blobs::is_sha256_hex;
+use crate::http::{AppError, AppState, blocking};
+use crate::store::{BlobRow, PhotoAccess};
+
+/// Quality of annotated copies.
+const ANNOTATED_QUALITY: u8 = 90;
+
+fn image(mime: String, bytes: Vec<u8>) -> Response {
+    (
+        [
+            (CONTENT_TYPE, mime),
+            // Private: staff pages only; never in a shared cache.
+            (CACHE_CONTROL, "private, max-age=3600".to_string()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// The blob if a case of the user's tenant references it and its bytes are there.
+async fn visible_blob(state: &AppState, session: &Session, sha: &str) -> Result<BlobRow, AppError> {
+    let not_found = || AppError::NotFound(texts(session.lang).error_not_found.into());
+    if !is_sha256_hex(sha) {
+        return Err(not_found());
+    }
+    let store = state.store.clone();
+    let visibility = access::staff_visibility(&session.staff);
+    let key = sha.to_string();
+    match blocking(move || store.photo_access(&visibility, &key)).await? {
+        PhotoAccess::NotVisible => Err(not_found()),
+        PhotoAccess::Missing => Err(AppError::PhotoStillUploading(sha.to_string())),
+        PhotoAccess::Stored(blob) => Ok(blob),
+    }
+}
+
+/// `GET /backoffice/photos/{sha256}/thumbnail`.
+pub async fn thumbnail(
+    State(state): State<AppState>,
+    session: Session,
+    Path(sha): Path<String>,
+) -> Result<Response, AppError> {
+    let lang = session.lang;
+    async {
+        visible_blob(&state, &session, &sha).await?;
+        let blobs = state.blobs.clone();
+        let bytes = blocking(move || blobs.thumbnail(&sha)).await?;
+        Ok(image("image/jpeg".into(), bytes))
+    }
+    .await
+    .map_err(|e: AppError| e.in_page(lang))
+}
+
+/// `GET /backoffice/photos/{sha256}`: the original.
+pub async fn original(
+    State(state): State<AppState>,
+    session: Session,
+    Path(sha): Path<String>,
+) -> Result<Response, AppError> {
+    let lang = session.lang;
+    async {
+        let blob = visible_blob(&state, &session, &sha).await?;
+        let blobs = state.blobs.clone();
+        let bytes = blocking(move || blobs.read(&sha)).await?;
+        Ok(image(blob.mime, bytes))
+    }
+    .await
+    .map_err(|e: AppError| e.in_page(lang))
+}
+
+/// Where the annotated copy of `sha` with annotations hashing to `drawing` is cached.
+fn cache_path(state: &AppState, sha: &str, drawing: &str) -> PathBuf {
+    let (prefix, rest) = sha.split_at(2.min(sha.len()));
+    state
+        .config
+        .data_dir
+        .join("annotated")
+        .join(prefix)
+        .join(format!("{rest}-{drawing}.jpg"))
+}
+
+/// `GET /backoffice/cases/{id}/photos/{photo_id}/annotated`: the photo with its drawings
+/// (redactions first) at full resolution, as JPEG.
+pub async fn annotated(
+    State(state): State<AppState>,
+    session: Session,
+    Path((id, photo_id)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let lang = session.lang;
+    async {
+        let not_found = || AppError::NotFound(texts(lang).error_not_found.into());
+        let loaded = load_case(&state, &session, &id, StaffAction::View).await?;
+        let photo = loaded
+            .case
+            .photos
+            .iter()
+            .find(|p| p.id.to_string() == photo_id)
+            .cloned()
+            .ok_or_else(not_found)?;
+        let sha = photo.sha256.clone();
+        visible_blob(&state, &session, &sha).await?;
+        let drawing = serde_json::to_vec(&photo.annotations)
+            .map_err(|e| AppError::Internal(format!("annotations do not serialize: {e}")))?;
+        let path = cache_path(&state, &sha, &hex::encode(Sha256::digest(&drawing)));
+        let blobs = state.blobs.clone();
+        let bytes = blocking(move || -> Result<Vec<u8>, AppError> {
+            if let Ok(bytes) = std::fs::read(&path) {
+                return Ok(bytes);
+            }
+            let original = blobs.read(&sha)?;
+            let options = FlattenOptions {
+                format: ExportFormat::Jpeg {
+                    quality: ANNOTATED_QUALITY,
+                },
+                limits: DecodeLimits::default(),
+            };
+            let jpeg = annotate::flatten(&original, &photo.annotations, options)
+                .map_err(|e| AppError::Internal(format!("photo {sha} does not flatten: {e}")))?;
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            // Write beside the target and rename, so a reader never sees half a file.
+            let temp = path.with_extension("jpg.tmp");
+            std::fs::File::create(&temp)?.write_all(&jpeg)?;
+            std::fs::rename(&temp, &path)?;
+            Ok(jpeg)
+        })
+        .await?;
+        Ok(image("image/jpeg".into(), bytes))
+    }
+    .await
+    .map_err(|e: AppError| e.in_page(lang))
+}

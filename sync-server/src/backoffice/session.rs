@@ -1,0 +1,241 @@
+//! Back-office sessions and CSRF protection.
+//!
+//! - A session id is 256 random bits (hex) in the `naper_session` cookie: `HttpOnly`,
+//!   `SameSite=Strict`, `Path=/backoffice`, and `Secure` when the configuration says so or the
+//!   request came over https ([`secure`]). The database stores only its SHA-256, with the user
+//!   and an absolute expiry; every request looks the session and the user up again, so a
+//!   changed role or a deleted user counts at once.
+//! - Every session has a random **synchronizer token**; every form carries it in the hidden
+//!   field `csrf`, and [`CsrfForm`] refuses a POST whose token is missing or wrong (403)
+//!   before the handler runs, so no action can forget the check.
+//! - The login form, which has no session yet, carries a token that must equal the
+//!   `naper_login` cookie set with the form (double submit), so another site cannot sign a
+//!   victim in to the attacker's account.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, OriginalUri, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method};
+use schema::Language;
+use serde::de::DeserializeOwned;
+
+use super::cookies::{self, SetCookie};
+use super::i18n::texts;
+use crate::access::{self, Staff};
+use crate::auth::{new_token, token_hash};
+use crate::http::{AppError, AppState, blocking};
+use crate::store::{NewSession, now_ms};
+
+/// The session cookie.
+pub const SESSION_COOKIE: &str = "naper_session";
+/// The login form's double-submit cookie.
+pub const LOGIN_COOKIE: &str = "naper_login";
+/// The hidden form field carrying the CSRF token.
+pub const CSRF_FIELD: &str = "csrf";
+/// Largest form body read.
+const MAX_FORM_BYTES: usize = 256 * 1024;
+
+/// A signed-in staff member's request: who, the session's CSRF token, and the page language.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// The signed-in user.
+    pub staff: Staff,
+    /// The token every form of this session carries.
+    pub csrf_token: String,
+    /// SHA-256 of the session id (to end the session).
+    pub id_hash: String,
+    /// The language of the pages.
+    pub lang: Language,
+}
+
+/// Whether cookies get `Secure`: when configured, or when the request arrived over https at
+/// the TLS-terminating proxy. (A forged header can only add `Secure`, never remove it.)
+pub fn secure(state: &AppState, headers: &HeaderMap) -> bool {
+    state.config.backoffice.secure_cookies
+        || headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("https"))
+}
+
+/// Compares two tokens in time independent of where they differ.
+pub fn tokens_match(expected: &str, given: &str) -> bool {
+    expected.len() == given.len()
+        && !expected.is_empty()
+        && expected
+            .bytes()
+            .zip(given.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
+}
+
+/// A new session for `username`: the cookie value (the only copy of the id) and the row.
+///
+/// # Errors
+/// [`AppError::Internal`] when randomness fails.
+pub fn new_session(username: &str, ttl_ms: i64) -> Result<(String, NewSession), AppError> {
+    let id = new_token()?;
+    let now = now_ms();
+    let row = NewSession {
+        id_hash: token_hash(&id),
+        username: username.to_string(),
+        csrf_token: new_token()?,
+        created_at: now,
+        expires_at: now.saturating_add(ttl_ms),
+    };
+    Ok((id, row))
+}
+
+/// The `Set-Cookie` value of a session cookie (`None` value: delete it).
+pub fn session_cookie(id: Option<&str>, ttl_secs: u64, secure: bool) -> String {
+    SetCookie {
+        name: SESSION_COOKIE,
+        value: id.unwrap_or(""),
+        max_age_secs: Some(if id.is_some() { ttl_secs } else { 0 }),
+        http_only: true,
+        secure,
+    }
+    .to_string()
+}
+
+/// Where a page asked for while signed out should return after login: its path and query,
+/// kept only when it is a back-office path (no open redirect).
+pub fn return_path(candidate: &str) -> Option<String> {
+    let ok = candidate.starts_with(super::BASE)
+        && !candidate.contains("//")
+        && !candidate.contains('\\')
+        && !candidate.chars().any(char::is_control);
+    ok.then(|| candidate.to_string())
+}
+
+impl FromRequestParts<AppState> for Session {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let lang = super::i18n::language_of(&parts.uri, &parts.headers);
+        let login_required = || AppError::LoginRequired {
+            // Pages come back after login; a form post cannot be replayed, so it gets a 401.
+            // Nesting strips `/backoffice` from `parts.uri`; the original URI has it.
+            redirect: (parts.method == Method::GET)
+                .then(|| {
+                    parts
+                        .extensions
+                        .get::<OriginalUri>()
+                        .map_or(&parts.uri, |original| &original.0)
+                        .path_and_query()
+                        .map(ToString::to_string)
+                })
+                .flatten()
+                .and_then(|p| return_path(&p)),
+            lang,
+        };
+        let Some(id) = cookies::get(&parts.headers, SESSION_COOKIE).filter(|v| !v.is_empty())
+        else {
+            return Err(login_required());
+        };
+        let hash = token_hash(&id);
+        let store = state.store.clone();
+        let key = hash.clone();
+        let row = blocking(move || store.session(&key, now_ms())).await?;
+        match row {
+            Some(row) if access::may_use_backoffice(row.role) => Ok(Session {
+                staff: Staff {
+                    tenant: row.tenant,
+                    username: row.username,
+                    display_name: row.display_name,
+                    role: row.role,
+                },
+                csrf_token: row.csrf_token,
+                id_hash: hash,
+                lang,
+            }),
+            _ => Err(login_required()),
+        }
+    }
+}
+
+/// Parses a form body.
+///
+/// # Errors
+/// [`AppError::BadRequest`] with the page's words.
+pub fn parse_form<T: DeserializeOwned>(body: &[u8], lang: Language) -> Result<T, AppError> {
+    serde_urlencoded::from_bytes(body).map_err(|e| {
+        tracing::debug!("unreadable form: {e}");
+        AppError::BadRequest(texts(lang).error_bad_form.into())
+    })
+}
+
+/// The value of the `csrf` field of a form body.
+pub fn csrf_field(body: &[u8]) -> Option<String> {
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
+        .ok()?
+        .into_iter()
+        .find(|(key, _)| key == CSRF_FIELD)
+        .map(|(_, value)| value)
+}
+
+/// The refusal of a form without the right token.
+pub fn csrf_refused(lang: Language) -> AppError {
+    AppError::Forbidden(texts(lang).error_csrf.into()).in_page(lang)
+}
+
+/// A POSTed form of a signed-in session whose CSRF token was checked: the extractor every
+/// back-office action takes. Signed out: 401; token missing or wrong: 403; otherwise the body
+/// parsed as `T` (400 when it does not fit).
+#[derive(Debug)]
+pub struct CsrfForm<T> {
+    /// The session.
+    pub session: Session,
+    /// The form's fields.
+    pub form: T,
+}
+
+impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
+    type Rejection = AppError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, AppError> {
+        let (mut parts, body) = request.into_parts();
+        let session = Session::from_request_parts(&mut parts, state).await?;
+        let lang = session.lang;
+        let request = Request::from_parts(parts, body);
+        let bytes = axum::body::to_bytes(request.into_body(), MAX_FORM_BYTES)
+            .await
+            .map_err(|_| AppError::PayloadTooLarge(texts(lang).error_bad_form.into()))
+            .map_err(|e| e.in_page(lang))?;
+        check_csrf(&session, &bytes)?;
+        let form = parse_form(&bytes, lang).map_err(|e| e.in_page(lang))?;
+        Ok(CsrfForm { session, form })
+    }
+}
+
+fn check_csrf(session: &Session, body: &Bytes) -> Result<(), AppError> {
+    match csrf_field(body) {
+        Some(token) if tokens_match(&session.csrf_token, &token) => Ok(()),
+        _ => {
+            tracing::warn!(user = %session.staff.username, "form with a missing or wrong CSRF token");
+            Err(csrf_refused(session.lang))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_compare_exactly() {
+        assert!(tokens_match("abc", "abc"));
+        assert!(!tokens_match("abc", "abd"));
+        assert!(!tokens_match("abc", "ab"));
+        assert!(!tokens_match("", ""));
+    }
+
+    #[test]
+    fn only_back_office_paths_are_returned_to() {
+        assert!(return_path("/backoffice/cases?status=draft").is_some());
+        assert!(return_path("//evil.example/backoffice").is_none());
+        assert!(return_path("/backoffice//evil.example").is_none());
+        assert!(return_path("https://evil.example/").is_none());
+        assert!(return_path("/api/v1/sync").is_none());
+    }
+}

@@ -1,0 +1,281 @@
+//! The back office's SQL: the review queue's filtered pages, sessions and the audit log.
+
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, Transaction, params, params_from_iter};
+use schema::CaseId;
+
+use super::{CASE_COLUMNS, case_row_from, parse_id, role_of, visibility_params};
+use crate::store::{
+    AuditEntry, CasePage, CaseQuery, CaseSort, NewSession, SessionRow, StoreError, StoreResult,
+    UserRow,
+};
+
+/// The `WHERE` clause of `query` with its values (anonymous `?` placeholders, in order).
+/// `with_status` false leaves the status filter out, for the counts per status.
+fn filters(query: &CaseQuery, with_status: bool) -> (String, Vec<Value>) {
+    let (tenant, officer) = visibility_params(&query.visibility);
+    let officer = officer.map_or(Value::Null, |o| Value::Text(o.to_string()));
+    // The same rule as the store's `VISIBLE`, with anonymous placeholders.
+    let mut clauses =
+        vec!["c.tenant = ? AND (? IS NULL OR c.created_by = ? OR c.assignee = ?)".to_string()];
+    let mut values = vec![
+        Value::Text(tenant.to_string()),
+        officer.clone(),
+        officer.clone(),
+        officer,
+    ];
+    let mut equal = |column: &str, value: &Option<String>| {
+        if let Some(value) = value {
+            clauses.push(format!("{column} = ?"));
+            values.push(Value::Text(value.clone()));
+        }
+    };
+    if with_status {
+        equal("c.status", &query.status);
+    }
+    equal("c.template_id", &query.template_id);
+    equal("c.created_by", &query.created_by);
+    equal("c.assignee", &query.assignee);
+    if let Some(from) = query.created_from_ms {
+        clauses.push("c.created_at >= ?".into());
+        values.push(Value::Integer(from));
+    }
+    if let Some(before) = query.created_before_ms {
+        clauses.push("c.created_at < ?".into());
+        values.push(Value::Integer(before));
+    }
+    if let Some(text) = query.text.as_deref().filter(|t| !t.is_empty()) {
+        // LIKE with the wildcards of the user's text escaped, so `50%` means "50%".
+        let escaped = text
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        let pattern = Value::Text(format!("%{escaped}%"));
+        clauses.push(
+            "(c.title LIKE ? ESCAPE '\\' OR ifnull(c.address, '') LIKE ? ESCAPE '\\')".into(),
+        );
+        values.push(pattern.clone());
+        values.push(pattern);
+    }
+    (clauses.join(" AND "), values)
+}
+
+fn order_by(query: &CaseQuery) -> String {
+    let column = match query.sort {
+        CaseSort::Updated => "c.updated_at",
+        CaseSort::Created => "c.created_at",
+        CaseSort::Title => "c.title COLLATE NOCASE",
+        CaseSort::Status => "c.status",
+    };
+    let direction = if query.descending { "DESC" } else { "ASC" };
+    format!("{column} {direction}, c.id {direction}")
+}
+
+fn to_u64(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}
+
+pub(super) fn query_cases(conn: &Connection, query: &CaseQuery) -> StoreResult<CasePage> {
+    // One read transaction, so rows, total and counts describe the same moment.
+    let tx = conn.unchecked_transaction()?;
+    let (clause, mut values) = filters(query, true);
+    let total: i64 = tx.query_row(
+        &format!("SELECT count(*) FROM cases c WHERE {clause}"),
+        params_from_iter(values.iter()),
+        |r| r.get(0),
+    )?;
+    let columns = CASE_COLUMNS.replace(", ", ", c.");
+    values.push(Value::Integer(
+        i64::try_from(query.limit).unwrap_or(i64::MAX),
+    ));
+    values.push(Value::Integer(
+        i64::try_from(query.offset).unwrap_or(i64::MAX),
+    ));
+    let mut rows = Vec::new();
+    {
+        let mut stmt = tx.prepare(&format!(
+            "SELECT c.{columns} FROM cases c WHERE {clause} ORDER BY {} LIMIT ? OFFSET ?",
+            order_by(query)
+        ))?;
+        let mut cursor = stmt.query(params_from_iter(values.iter()))?;
+        while let Some(r) = cursor.next()? {
+            rows.push(case_row_from(&tx, r)?);
+        }
+    }
+    let (clause, values) = filters(query, false);
+    let status_counts = {
+        let mut stmt = tx.prepare(&format!(
+            "SELECT c.status, count(*) FROM cases c WHERE {clause} GROUP BY c.status \
+             ORDER BY c.status"
+        ))?;
+        stmt.query_map(params_from_iter(values.iter()), |r| {
+            Ok((r.get::<_, String>(0)?, to_u64(r.get::<_, i64>(1)?)))
+        })?
+        .collect::<Result<Vec<_>, _>>()?
+    };
+    tx.commit()?;
+    Ok(CasePage {
+        rows,
+        total: to_u64(total),
+        status_counts,
+    })
+}
+
+pub(super) fn tenant_users(conn: &Connection, tenant: &str) -> StoreResult<Vec<UserRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT tenant, username, display_name, role, password_hash FROM users
+         WHERE tenant = ?1 ORDER BY username",
+    )?;
+    let raw = stmt
+        .query_map([tenant], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+            ))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    raw.into_iter()
+        .map(|(tenant, username, display_name, role, password_hash)| {
+            Ok(UserRow {
+                tenant,
+                username,
+                display_name,
+                role: role_of(&role)?,
+                password_hash,
+            })
+        })
+        .collect()
+}
+
+pub(super) fn create_session(tx: &Transaction<'_>, session: &NewSession) -> StoreResult<()> {
+    // Expired sessions are of no use to anyone; forgetting them here keeps the table small
+    // without a background task.
+    tx.execute(
+        "DELETE FROM sessions WHERE expires_at <= ?1",
+        [session.created_at],
+    )?;
+    let exists: bool = tx.query_row(
+        "SELECT EXISTS(SELECT 1 FROM users WHERE username = ?1)",
+        [&session.username],
+        |r| r.get(0),
+    )?;
+    if !exists {
+        return Err(StoreError::NotFound(format!(
+            "there is no user `{}`",
+            session.username
+        )));
+    }
+    tx.execute(
+        "INSERT INTO sessions (id_hash, username, csrf_token, created_at, expires_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            session.id_hash,
+            session.username,
+            session.csrf_token,
+            session.created_at,
+            session.expires_at
+        ],
+    )?;
+    Ok(())
+}
+
+pub(super) fn session(
+    conn: &Connection,
+    id_hash: &str,
+    now_ms: i64,
+) -> StoreResult<Option<SessionRow>> {
+    let row = conn
+        .query_row(
+            "SELECT u.username, u.tenant, u.display_name, u.role, s.csrf_token, s.expires_at
+             FROM sessions s JOIN users u ON u.username = s.username
+             WHERE s.id_hash = ?1 AND s.expires_at > ?2",
+            params![id_hash, now_ms],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, i64>(5)?,
+                ))
+            },
+        )
+        .optional()?;
+    row.map(
+        |(username, tenant, display_name, role, csrf_token, expires_at)| {
+            Ok(SessionRow {
+                username,
+                tenant,
+                display_name,
+                role: role_of(&role)?,
+                csrf_token,
+                expires_at,
+            })
+        },
+    )
+    .transpose()
+}
+
+pub(super) fn append_audit(tx: &Transaction<'_>, entry: &AuditEntry) -> StoreResult<()> {
+    tx.execute(
+        "INSERT INTO audit_log (at, tenant, username, action, case_id, detail)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            entry.at_ms,
+            entry.tenant,
+            entry.username,
+            entry.action,
+            entry.case_id.map(|id| id.to_string()),
+            entry.detail
+        ],
+    )?;
+    Ok(())
+}
+
+pub(super) fn audit_entries(
+    conn: &Connection,
+    tenant: &str,
+    case: Option<CaseId>,
+    limit: usize,
+) -> StoreResult<Vec<AuditEntry>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT at, tenant, username, action, case_id, detail FROM audit_log
+         WHERE tenant = ?1 AND (?2 IS NULL OR case_id = ?2)
+         ORDER BY seq DESC LIMIT ?3",
+    )?;
+    let raw = stmt
+        .query_map(
+            params![
+                tenant,
+                case.map(|id| id.to_string()),
+                i64::try_from(limit).unwrap_or(i64::MAX)
+            ],
+            |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                    r.get::<_, String>(5)?,
+                ))
+            },
+        )?
+        .collect::<Result<Vec<_>, _>>()?;
+    raw.into_iter()
+        .map(|(at_ms, tenant, username, action, case_id, detail)| {
+            Ok(AuditEntry {
+                at_ms,
+                tenant,
+                username,
+                action,
+                case_id: case_id.as_deref().map(parse_id).transpose()?,
+                detail,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,390 @@
+//! Back office: actions are Automerge changes by the staff user that merge with the officers'
+//! offline edits and reach their tablets; the history and the audit log record them.
+#![allow(clippy::unwrap_used)] // a test crate: a panic here is a failed test
+
+mod common;
+
+use automerge::AutoCommit;
+use common::browser::{Browser, install_template, synced_case};
+use common::{Tablet, TestServer};
+use reqwest::StatusCode;
+use schema::{CaseId, ChangeAuthor, FieldValue, Status};
+
+async fn heads(server: &TestServer, id: CaseId) -> String {
+    let store = server.store();
+    let row = tokio::task::spawn_blocking(move || store.case_row(id).unwrap().unwrap())
+        .await
+        .unwrap();
+    row.heads
+}
+
+async fn last_author(server: &TestServer, id: CaseId) -> ChangeAuthor {
+    let store = server.store();
+    let bytes = tokio::task::spawn_blocking(move || store.document(id).unwrap().unwrap())
+        .await
+        .unwrap();
+    let mut doc = AutoCommit::load(&bytes).unwrap();
+    let changes = doc.get_changes(&[]);
+    ChangeAuthor::from_message(changes.last().unwrap().message().unwrap()).unwrap()
+}
+
+/// A submitted case of officer1 with `count` 3 and `note` "Anfang", synced.
+async fn submitted_case(tablet: &mut Tablet) -> CaseId {
+    synced_case(tablet, |c| {
+        c.title = "Sperrmüll".into();
+        c.status = Status::Submitted;
+        c.fields.insert("count".into(), FieldValue::Integer(3));
+        c.fields
+            .insert("note".into(), FieldValue::LongText("Anfang".into()));
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_staff_edit_is_a_change_by_the_user_and_merges_with_an_offline_tablet_edit() {
+    let server = TestServer::start().await;
+    install_template(&server).await;
+    let mut tablet = server.tablet("officer1").await;
+    let id = submitted_case(&mut tablet).await;
+
+    // The officer edits offline...
+    tablet.edit(id, |c| {
+        c.fields
+            .insert("short".into(), FieldValue::Text("vom Tablet".into()));
+        if let Some(FieldValue::LongText(text)) = c.fields.get_mut("note") {
+            text.push_str(" (Tablet)");
+        }
+    });
+    // ...while the coordinator edits in the back office.
+    let mut browser = Browser::signed_in(&server, "coordinator").await;
+    let page = browser.case_page(id).await;
+    let csrf = page.csrf();
+    assert!(
+        page.body
+            .contains(&format!("action=\"/backoffice/cases/{id}/fields/count\""))
+    );
+    let done = browser
+        .post(
+            &format!("/backoffice/cases/{id}/fields/count"),
+            &[("csrf", &csrf), ("value", "7")],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(done.location.unwrap(), format!("/backoffice/cases/{id}"));
+    assert_eq!(
+        last_author(&server, id).await,
+        ChangeAuthor {
+            user: "coordinator".into(),
+            device: None
+        }
+    );
+    let done = browser
+        .post(
+            &format!("/backoffice/cases/{id}/fields/note"),
+            &[("csrf", &csrf), ("value", "Büro: Anfang")],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    for (key, value) in [("danger", "no"), ("kind", "household"), ("short", "")] {
+        let done = browser
+            .post(
+                &format!("/backoffice/cases/{id}/fields/{key}"),
+                &[("csrf", &csrf), ("value", value)],
+            )
+            .await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{key}: {}", done.body);
+    }
+    // Values that do not fit the field are refused and change nothing.
+    let before = heads(&server, id).await;
+    for (key, value) in [
+        ("count", "1000"),
+        ("count", "viele"),
+        ("kind", "toxic"),
+        ("pictures", "x"),
+        ("nope", "1"),
+    ] {
+        let refused = browser
+            .post(
+                &format!("/backoffice/cases/{id}/fields/{key}"),
+                &[("csrf", &csrf), ("value", value)],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{key}={value}");
+        assert!(
+            refused.content_type.starts_with("text/html"),
+            "an HTML error page"
+        );
+    }
+    assert_eq!(heads(&server, id).await, before);
+
+    // Both sides converge on both edits.
+    assert!(tablet.sync().await.is_empty());
+    let merged = tablet.case(id);
+    assert_eq!(merged.fields["count"], FieldValue::Integer(7));
+    assert_eq!(merged.fields["danger"], FieldValue::YesNo(false));
+    assert_eq!(
+        merged.fields["kind"],
+        FieldValue::Choice("household".into())
+    );
+    assert_eq!(
+        merged.fields["note"],
+        FieldValue::LongText("Büro: Anfang (Tablet)".into()),
+        "long text merges character by character"
+    );
+    // Clearing `short` in the office happened before the tablet's answer arrived, so it
+    // removed nothing and the tablet's answer survives.
+    assert_eq!(
+        merged.fields["short"],
+        FieldValue::Text("vom Tablet".into())
+    );
+    let server_case = server.case(id).await.unwrap();
+    assert_eq!(server_case.fields, merged.fields);
+    let page = browser.case_page(id).await;
+    assert!(page.body.contains("Büro: Anfang (Tablet)"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn needs_changes_requires_a_comment_that_reaches_the_tablet_with_the_status() {
+    let server = TestServer::start().await;
+    install_template(&server).await;
+    let mut tablet = server.tablet("officer1").await;
+    let id = submitted_case(&mut tablet).await;
+    let mut browser = Browser::signed_in(&server, "coordinator").await;
+    let page = browser.case_page(id).await;
+    let csrf = page.csrf();
+    assert!(
+        page.body.contains("value=\"in_review\""),
+        "the role's transitions are offered"
+    );
+    assert!(
+        !page.body.contains("value=\"approved\""),
+        "not from `submitted`"
+    );
+    let status = format!("/backoffice/cases/{id}/status");
+    let done = browser
+        .post(&status, &[("csrf", &csrf), ("to", "in_review")])
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+
+    let before = heads(&server, id).await;
+    let refused = browser
+        .post(
+            &status,
+            &[("csrf", &csrf), ("to", "needs_changes"), ("comment", "  ")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert!(
+        refused
+            .body
+            .contains("braucht die Außendienstkraft einen Kommentar")
+    );
+    assert_eq!(heads(&server, id).await, before, "nothing written");
+    // A transition the workflow does not allow from here is refused inside the write.
+    let refused = browser
+        .post(&status, &[("csrf", &csrf), ("to", "closed")])
+        .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert_eq!(heads(&server, id).await, before, "nothing written");
+
+    let done = browser
+        .post(
+            &status,
+            &[
+                ("csrf", &csrf),
+                ("to", "needs_changes"),
+                ("comment", "Bitte Foto der Säcke nachreichen."),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    let page = browser.case_page(id).await;
+    assert!(page.body.contains("Änderungen nötig"));
+    assert!(page.body.contains("Bitte Foto der Säcke nachreichen."));
+
+    assert!(tablet.sync().await.is_empty());
+    let on_tablet = tablet.case(id);
+    assert_eq!(on_tablet.status, Status::NeedsChanges);
+    let comment = on_tablet.comments.last().unwrap();
+    assert_eq!(comment.text, "Bitte Foto der Säcke nachreichen.");
+    assert_eq!(comment.written.by, "coordinator");
+    assert!(!comment.internal, "the officer sees it");
+
+    // An internal remark is marked as such.
+    let done = browser
+        .post(
+            &format!("/backoffice/cases/{id}/comments"),
+            &[
+                ("csrf", &csrf),
+                ("text", "Halter ist bekannt"),
+                ("internal", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    let empty = browser
+        .post(
+            &format!("/backoffice/cases/{id}/comments"),
+            &[("csrf", &csrf), ("text", " ")],
+        )
+        .await;
+    assert_eq!(empty.status, StatusCode::BAD_REQUEST);
+    let case = server.case(id).await.unwrap();
+    assert!(
+        case.comments
+            .iter()
+            .any(|c| c.text == "Halter ist bekannt" && c.internal)
+    );
+    let page = browser.case_page(id).await;
+    assert!(page.body.contains("class=\"internal\""));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_assigned_case_is_offered_to_the_new_officers_tablet() {
+    let server = TestServer::start().await;
+    install_template(&server).await;
+    let mut tablet = server.tablet("officer1").await;
+    let id = submitted_case(&mut tablet).await;
+    let mut other = server.tablet("officer2").await;
+    other.sync().await;
+    assert!(other.docs.is_empty(), "not officer2's case yet");
+
+    let mut browser = Browser::signed_in(&server, "coordinator").await;
+    let page = browser.case_page(id).await;
+    let csrf = page.csrf();
+    assert!(page.body.contains("<option value=\"officer2\""));
+    assert!(
+        !page.body.contains("<option value=\"viewer\""),
+        "only officers"
+    );
+    let assign = format!("/backoffice/cases/{id}/assign");
+    for wrong in ["b.officer", "viewer", "niemand"] {
+        let refused = browser
+            .post(&assign, &[("csrf", &csrf), ("officer", wrong)])
+            .await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{wrong}");
+    }
+    let done = browser
+        .post(&assign, &[("csrf", &csrf), ("officer", "officer2")])
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert!(
+        browser
+            .case_page(id)
+            .await
+            .body
+            .contains("<dd id=\"assignee\">officer2</dd>")
+    );
+
+    assert!(other.sync().await.is_empty());
+    assert_eq!(other.case(id).assigned_officer.as_deref(), Some("officer2"));
+    assert_eq!(other.case(id).title, "Sperrmüll");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_history_shows_who_changed_which_field_from_what_to_what_and_where() {
+    let server = TestServer::start().await;
+    install_template(&server).await;
+    let mut tablet = server.tablet("officer1").await;
+    let id = submitted_case(&mut tablet).await;
+    tablet.edit(id, |c| {
+        c.fields.insert("danger".into(), FieldValue::YesNo(true));
+    });
+    assert!(tablet.sync().await.is_empty());
+    let mut browser = Browser::signed_in(&server, "coordinator").await;
+    let csrf = browser.csrf().await;
+    browser
+        .post(
+            &format!("/backoffice/cases/{id}/fields/count"),
+            &[("csrf", &csrf), ("value", "7")],
+        )
+        .await;
+
+    let history = browser
+        .get(&format!("/backoffice/cases/{id}/history"))
+        .await;
+    assert_eq!(history.status, StatusCode::OK);
+    let body = &history.body;
+    assert!(body.contains("<th scope=\"col\">Wer</th>"));
+    let staff = body.find("<td>coordinator</td>").unwrap();
+    let tablet_row = body
+        .find(&format!("Gerät {}", tablet.enrolled.device_id))
+        .unwrap();
+    assert!(staff < tablet_row, "newest first");
+    assert!(body.contains("<td>Back Office</td>"));
+    assert!(
+        body.contains("<strong>Anzahl Säcke</strong>: <del aria-label=\"Vorher\">3</del> → <ins aria-label=\"Nachher\">7</ins>"),
+        "{body}"
+    );
+    assert!(body.contains("<strong>Gefahrstoffe</strong>: <del aria-label=\"Vorher\">—</del> → <ins aria-label=\"Nachher\">Ja</ins>"));
+    assert!(body.contains("Fall angelegt"));
+    assert!(body.contains("3 Änderungen insgesamt"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn views_and_actions_are_in_the_append_only_audit_log() {
+    let server = TestServer::start().await;
+    install_template(&server).await;
+    let mut tablet = server.tablet("officer1").await;
+    let id = submitted_case(&mut tablet).await;
+    let mut browser = Browser::signed_in(&server, "coordinator").await;
+    let csrf = browser.case_page(id).await.csrf();
+    let case = format!("/backoffice/cases/{id}");
+    browser
+        .post(
+            &format!("{case}/status"),
+            &[("csrf", &csrf), ("to", "in_review")],
+        )
+        .await;
+    browser
+        .post(
+            &format!("{case}/fields/count"),
+            &[("csrf", &csrf), ("value", "4")],
+        )
+        .await;
+    browser
+        .post(
+            &format!("{case}/comments"),
+            &[("csrf", &csrf), ("text", "ok")],
+        )
+        .await;
+    browser
+        .post(
+            &format!("{case}/assign"),
+            &[("csrf", &csrf), ("officer", "officer2")],
+        )
+        .await;
+    browser.get(&format!("{case}/history")).await;
+
+    let store = server.store();
+    let entries =
+        tokio::task::spawn_blocking(move || store.audit_entries("a", Some(id), 100).unwrap())
+            .await
+            .unwrap();
+    let actions: Vec<(&str, &str)> = entries
+        .iter()
+        .rev()
+        .map(|e| (e.action.as_str(), e.detail.as_str()))
+        .collect();
+    assert_eq!(
+        actions,
+        vec![
+            ("view_case", ""),
+            ("change_status", "submitted -> in_review"),
+            ("edit_field", "count"),
+            ("comment", "public"),
+            ("assign", "officer2"),
+            ("view_history", "page 1"),
+        ]
+    );
+    assert!(
+        entries
+            .iter()
+            .all(|e| e.username == "coordinator" && e.tenant == "a")
+    );
+
+    // The table refuses changes even to someone with the database at hand.
+    let db = rusqlite::Connection::open(server.dir.path().join("naper.sqlite3")).unwrap();
+    assert!(db.execute("UPDATE audit_log SET detail = 'x'", []).is_err());
+    assert!(db.execute("DELETE FROM audit_log", []).is_err());
+}
