@@ -157,6 +157,30 @@ impl MemoryTablet {
         hydrate(&self.docs[&id])
     }
 
+    /// Hands `session` every document it asks for, from this tablet's storage.
+    pub fn load_into(&self, session: &mut SyncSession) {
+        for id in session.to_load() {
+            session.load(id, self.replica(id));
+        }
+    }
+
+    /// Persists what a round changed: documents, sync states, and the heads of documents now
+    /// in sync — what the real tablet does after every round.
+    pub fn persist(&mut self, session: &mut SyncSession) {
+        for (id, replica) in session.replicas() {
+            if replica.failed.is_some() {
+                continue;
+            }
+            if replica.changed || !self.docs.contains_key(id) {
+                self.docs.insert(*id, replica.doc.save());
+            }
+            if replica.in_sync() {
+                self.synced.insert(*id, heads_key(&replica.heads()));
+            }
+            self.states.insert(*id, replica.encode_state());
+        }
+    }
+
     /// One sync run over `transport`, which carries a request body to the server and returns
     /// the response body, or `None` when the connection drops (the run ends there, as it
     /// would on a tablet). Persists after every round, as the real adapter does.
@@ -165,9 +189,7 @@ impl MemoryTablet {
         let mut session = SyncSession::new(self.dirty(), limits);
         self.sent.clear();
         loop {
-            for id in session.to_load() {
-                session.load(id, self.replica(id));
-            }
+            self.load_into(&mut session);
             let request = session.next_request().expect("the run settles");
             self.sent.push(request.docs.len());
             let body = request.encode();
@@ -177,21 +199,8 @@ impl MemoryTablet {
             };
             let response = SyncResponse::decode(&answer, &limits).expect("a readable response");
             let settled = session.handle_response(response);
-            for id in session.to_load() {
-                session.load(id, self.replica(id));
-            }
-            for (id, replica) in session.replicas() {
-                if replica.failed.is_some() {
-                    continue;
-                }
-                if replica.changed || !self.docs.contains_key(id) {
-                    self.docs.insert(*id, replica.doc.save());
-                }
-                if replica.in_sync() {
-                    self.synced.insert(*id, heads_key(&replica.heads()));
-                }
-                self.states.insert(*id, replica.encode_state());
-            }
+            self.load_into(&mut session);
+            self.persist(&mut session);
             if settled {
                 break;
             }

@@ -6,14 +6,13 @@
 
 pub mod browser;
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use automerge::AutoCommit;
 use reqwest::StatusCode;
 use schema::{CaseDocument, CaseId, ChangeAuthor, InspectionCase, Role, Template};
 use sync_protocol::http::{EnrollRequest, EnrollResponse, ErrorBody};
-use sync_protocol::{DocRejection, Limits, Replica, SyncResponse, SyncSession, heads_key};
+use sync_protocol::testing::MemoryTablet;
+use sync_protocol::{DocRejection, Limits, SyncResponse, SyncSession};
 use sync_server::auth::hash_password;
 use sync_server::config::{Config, PasswordCost};
 use sync_server::store::NewUser;
@@ -163,16 +162,26 @@ pub async fn error_body(response: reqwest::Response) -> (StatusCode, ErrorBody) 
     (status, body)
 }
 
-/// A tablet: documents, sync states and the heads at the last successful sync, in memory.
+/// A tablet talking real HTTP to the test server; its storage is the protocol's in-memory
+/// tablet model (reachable through `Deref`: `docs`, `sent`, `case`, `dirty`, …).
 pub struct Tablet {
     pub base: String,
     pub http: reqwest::Client,
     pub enrolled: EnrollResponse,
-    pub docs: BTreeMap<CaseId, Vec<u8>>,
-    pub states: BTreeMap<CaseId, Vec<u8>>,
-    pub synced: BTreeMap<CaseId, String>,
-    /// Messages sent per round of the last run.
-    pub sent: Vec<usize>,
+    pub memory: MemoryTablet,
+}
+
+impl std::ops::Deref for Tablet {
+    type Target = MemoryTablet;
+    fn deref(&self) -> &MemoryTablet {
+        &self.memory
+    }
+}
+
+impl std::ops::DerefMut for Tablet {
+    fn deref_mut(&mut self) -> &mut MemoryTablet {
+        &mut self.memory
+    }
 }
 
 impl Tablet {
@@ -186,10 +195,7 @@ impl Tablet {
             base,
             http,
             enrolled,
-            docs: BTreeMap::new(),
-            states: BTreeMap::new(),
-            synced: BTreeMap::new(),
-            sent: Vec::new(),
+            memory: MemoryTablet::default(),
         }
     }
 
@@ -229,33 +235,6 @@ impl Tablet {
         self.docs.insert(id, doc.save());
     }
 
-    pub fn case(&self, id: CaseId) -> InspectionCase {
-        CaseDocument::load(&self.docs[&id])
-            .unwrap()
-            .hydrate()
-            .unwrap()
-    }
-
-    pub fn dirty(&self) -> Vec<CaseId> {
-        self.docs
-            .iter()
-            .filter(|(id, bytes)| {
-                let mut doc = AutoCommit::load(bytes).unwrap();
-                self.synced.get(id) != Some(&heads_key(&doc.get_heads()))
-            })
-            .map(|(id, _)| *id)
-            .collect()
-    }
-
-    fn replica(&self, id: CaseId) -> Replica {
-        let doc = self
-            .docs
-            .get(&id)
-            .map(|b| AutoCommit::load(b).unwrap())
-            .unwrap_or_default();
-        Replica::from_parts(doc, self.states.get(&id).map(Vec::as_slice))
-    }
-
     /// POSTs a raw sync body.
     pub async fn post_sync(&self, body: Vec<u8>) -> reqwest::Response {
         self.http
@@ -274,44 +253,16 @@ impl Tablet {
         let mut session = SyncSession::new(self.dirty(), limits);
         self.sent.clear();
         loop {
-            for id in session.to_load() {
-                session.load(id, self.replica(id));
-            }
+            self.memory.load_into(&mut session);
             let request = session.next_request().unwrap();
             self.sent.push(request.docs.len());
             let response = self.post_sync(request.encode()).await;
             assert_eq!(response.status(), StatusCode::OK, "sync failed");
             let body = response.bytes().await.unwrap();
             let response = SyncResponse::decode(&body, &limits).unwrap();
-            if std::env::var_os("SYNC_DEBUG").is_some() {
-                eprintln!(
-                    "round: sent {:?} got {:?} rejected {:?} more {}",
-                    self.sent.last(),
-                    response.docs.iter().map(|d| d.doc).collect::<Vec<_>>(),
-                    response
-                        .rejected
-                        .iter()
-                        .map(|r| (r.doc, r.reason.clone()))
-                        .collect::<Vec<_>>(),
-                    response.more
-                );
-            }
             let settled = session.handle_response(response);
-            for id in session.to_load() {
-                session.load(id, self.replica(id));
-            }
-            for (id, replica) in session.replicas() {
-                if replica.failed.is_some() {
-                    continue;
-                }
-                if replica.changed || !self.docs.contains_key(id) {
-                    self.docs.insert(*id, replica.doc.save());
-                }
-                if replica.in_sync() {
-                    self.synced.insert(*id, heads_key(&replica.heads()));
-                }
-                self.states.insert(*id, replica.encode_state());
-            }
+            self.memory.load_into(&mut session);
+            self.memory.persist(&mut session);
             if settled {
                 break;
             }
