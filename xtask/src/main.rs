@@ -4,6 +4,8 @@
 //! - `cargo xtask demo` runs the sync server on its embedded defaults with a demo tenant.
 //! - `cargo xtask test` runs every check: formatting, clippy with warnings as errors, and
 //!   every test of the workspace.
+//! - `cargo xtask bench` builds the release binaries and runs every benchmark (the figures of
+//!   BENCHMARKS.md).
 //!
 //! Each command first installs what it needs and does not find (toolchain components, and
 //! Debian packages once the system needs them).
@@ -23,9 +25,10 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("demo") => demo(&args[1..]),
         Some("test") => test(),
+        Some("bench") => bench(),
         _ => {
             eprintln!(
-                "usage: cargo xtask <command>\n\n  demo   run naper on its embedded defaults\n  test   run formatting, clippy and every test, as CI does"
+                "usage: cargo xtask <command>\n\n  demo   run naper on its embedded defaults\n  test   run formatting, clippy and every test, as CI does\n  bench  build the release binaries and run every benchmark (see BENCHMARKS.md)"
             );
             return ExitCode::from(2);
         }
@@ -86,6 +89,22 @@ fn test() -> Result<(), String> {
     cargo(&root, &["build", "--workspace", "--bins"])?;
     step("cargo test");
     cargo(&root, &["test", "--workspace"])?;
+    Ok(())
+}
+
+fn bench() -> Result<(), String> {
+    let root = workspace_root();
+    step("cargo build --release --bins (the sync benchmark starts the release sync-server)");
+    cargo(&root, &["build", "--release", "--workspace", "--bins"])?;
+    step("cargo bench -p naper-tests --bench sync_load (sync under load)");
+    cargo(
+        &root,
+        &["bench", "-p", "naper-tests", "--bench", "sync_load"],
+    )?;
+    step("cargo bench -p naper-schema (case documents)");
+    cargo(&root, &["bench", "-p", "naper-schema"])?;
+    step("cargo bench -p naper-annotate (photo export and previews)");
+    cargo(&root, &["bench", "-p", "naper-annotate"])?;
     Ok(())
 }
 
