@@ -31,7 +31,7 @@ mod servers;
 mod sim;
 #[path = "sync_load/stats.rs"]
 mod stats;
-#[path = "sync_load/typical.rs"]
+#[path = "../../schema/benches/shared/typical_case.rs"]
 mod typical;
 
 use std::path::Path;

@@ -1,6 +1,7 @@
-//! The "typical case" of the schema benchmark (`schema/benches/case_document.rs`): 30
-//! answered fields, 5 photo references with 20 annotations each, every stroke different.
-//! Copied rather than shared because a bench target cannot import another crate's bench.
+//! The "typical case" every benchmark measures: 30 answered fields, 5 photo references with
+//! 20 annotations each, every stroke different. One file, included by the schema benchmark
+//! (`case_document.rs`) and, by path, by the sync load benchmark (`tests/benches`), since a
+//! bench target cannot import another bench.
 
 use annotate::{Annotation, AnnotationId, NormPoint, NormRect, Rgba, Shape, Style};
 use schema::{
