@@ -44,7 +44,7 @@ pub struct ServerProcess {
     pub url: String,
     /// The server's data directory.
     pub data_dir: PathBuf,
-    /// Everything the server printed before it was ready (e.g. the demo credentials).
+    /// Everything the server printed before it was ready (shown when it fails to start).
     pub startup_output: Vec<String>,
 }
 
@@ -99,31 +99,6 @@ impl ServerProcess {
     pub fn kill9(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-    }
-
-    /// The password the demo seeding printed for `username`.
-    pub fn demo_password(&self, username: &str) -> String {
-        self.startup_output
-            .iter()
-            .find_map(|line| {
-                let mut words = line.split_whitespace();
-                while let Some(w) = words.next() {
-                    if w.trim_matches(|c: char| !c.is_alphanumeric() && c != '_' && c != '.')
-                        == username
-                    {
-                        return words
-                            .find(|w| w.len() >= 8)
-                            .map(|w| w.trim_matches(|c: char| c == ',' || c == ')').to_string());
-                    }
-                }
-                None
-            })
-            .unwrap_or_else(|| {
-                panic!(
-                    "no demo password for {username} in {:?}",
-                    self.startup_output
-                )
-            })
     }
 }
 
