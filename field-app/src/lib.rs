@@ -23,6 +23,7 @@ pub mod actions;
 pub mod cli;
 pub mod clock;
 mod error;
+pub mod gui;
 pub mod store;
 pub mod sync_client;
 
