@@ -1,11 +1,12 @@
 //! The server's half of a round.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use automerge::AutoCommit;
 use schema::CaseId;
 
-use crate::replica::Replicas;
+use crate::replica::{Replica, Replicas};
 use crate::wire::{
     DocMessage, DocRejection, Limits, PROTOCOL_VERSION, RejectReason, SyncRequest, SyncResponse,
 };
@@ -31,58 +32,58 @@ pub trait Policy {
 /// empty one for a new case) and for every offer; documents without a replica are rejected as
 /// forbidden. Afterwards it persists the replicas marked `changed` whose `failed` is `None`,
 /// and the sync state of every replica it loaded.
+///
+/// Documents are independent, so a large request (an initial sync) is worked on by as many
+/// threads as the machine has cores; the response lists the outcomes in request order either
+/// way.
 pub fn serve(
     request: &SyncRequest,
     replicas: &mut Replicas,
     offers: &[CaseId],
-    policy: &impl Policy,
+    policy: &(impl Policy + Sync),
     limits: &Limits,
 ) -> SyncResponse {
     let mut response = SyncResponse {
         protocol: PROTOCOL_VERSION,
         ..SyncResponse::default()
     };
-    let mut answered = BTreeSet::new();
-    for DocMessage { doc, message } in &request.docs {
-        answered.insert(*doc);
-        let reject = |reason, detail: String| DocRejection {
-            doc: *doc,
-            reason,
-            detail,
-        };
+    // Each document's messages in request order (a repeated document keeps its order).
+    let mut by_doc: BTreeMap<CaseId, Vec<(usize, &[u8])>> = BTreeMap::new();
+    let mut outcomes: Vec<Option<Outcome>> = Vec::with_capacity(request.docs.len());
+    for (index, DocMessage { doc, message }) in request.docs.iter().enumerate() {
         if let Some(detail) = policy.admit(*doc) {
-            response
-                .rejected
-                .push(reject(RejectReason::Forbidden, detail));
-            continue;
-        }
-        let Some(replica) = replicas.get_mut(doc) else {
-            response.rejected.push(reject(
+            outcomes.push(Some(Outcome::Rejected(RejectReason::Forbidden, detail)));
+        } else if !replicas.contains_key(doc) {
+            outcomes.push(Some(Outcome::Rejected(
                 RejectReason::Forbidden,
                 "this case is not available to this device".into(),
-            ));
-            continue;
-        };
-        if let Err((reason, detail)) = replica.receive(message, limits.max_message_bytes) {
-            response.rejected.push(reject(reason, detail));
-            continue;
-        }
-        if replica.changed
-            && let Some(detail) = policy.accept(*doc, &replica.doc)
-        {
-            replica.failed = Some(detail.clone());
-            response
-                .rejected
-                .push(reject(RejectReason::Refused, detail));
-            continue;
-        }
-        if let Some(reply) = replica.generate() {
-            response.docs.push(DocMessage {
-                doc: *doc,
-                message: reply,
-            });
+            )));
+        } else {
+            outcomes.push(None);
+            by_doc.entry(*doc).or_default().push((index, message));
         }
     }
+    let work: Vec<DocWork<'_>> = replicas
+        .iter_mut()
+        .filter_map(|(doc, replica)| by_doc.remove(doc).map(|m| (*doc, replica, m)))
+        .collect();
+    for (index, outcome) in apply_all(work, policy, limits) {
+        if let Some(slot) = outcomes.get_mut(index) {
+            *slot = Some(outcome);
+        }
+    }
+    for (DocMessage { doc, .. }, outcome) in request.docs.iter().zip(outcomes) {
+        match outcome {
+            Some(Outcome::Reply(message)) => response.docs.push(DocMessage { doc: *doc, message }),
+            Some(Outcome::Rejected(reason, detail)) => response.rejected.push(DocRejection {
+                doc: *doc,
+                reason,
+                detail,
+            }),
+            Some(Outcome::Quiet) | None => {}
+        }
+    }
+    let answered: BTreeSet<CaseId> = request.docs.iter().map(|m| m.doc).collect();
     let room = limits
         .max_documents
         .saturating_sub(response.docs.len() + response.rejected.len());
@@ -96,4 +97,91 @@ pub fn serve(
     }
     response.more = pending_offers.next().is_some();
     response
+}
+
+/// One document's replica with its messages, each with its index in the request.
+type DocWork<'a> = (CaseId, &'a mut Replica, Vec<(usize, &'a [u8])>);
+
+/// What one message of the request came to.
+enum Outcome {
+    /// Applied; the reply for the device.
+    Reply(Vec<u8>),
+    /// Applied; nothing to say back.
+    Quiet,
+    /// Not applied, with the reason and a plain explanation.
+    Rejected(RejectReason, String),
+}
+
+/// Below this many documents a request is worked on in the calling thread: starting threads
+/// costs more than it saves, and small rounds of many devices already keep the cores busy.
+const PARALLEL_FROM_DOCS: usize = 32;
+
+/// Applies every document's messages, spreading the documents over the cores for a large
+/// request; returns each message's outcome by its index in the request.
+fn apply_all(
+    work: Vec<DocWork<'_>>,
+    policy: &(impl Policy + Sync),
+    limits: &Limits,
+) -> Vec<(usize, Outcome)> {
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    if threads < 2 || work.len() < PARALLEL_FROM_DOCS {
+        return apply_docs(work, policy, limits);
+    }
+    let per_thread = work.len().div_ceil(threads);
+    let mut chunks: Vec<Vec<_>> = Vec::with_capacity(threads);
+    let mut work = work.into_iter().peekable();
+    while work.peek().is_some() {
+        chunks.push(work.by_ref().take(per_thread).collect());
+    }
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .map(|chunk| scope.spawn(move || apply_docs(chunk, policy, limits)))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|handle| {
+                // Automerge and the policy are isolated in `apply_one`; should a thread still
+                // panic, the round fails as a whole, as it would in one thread.
+                handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
+}
+
+fn apply_docs(
+    work: Vec<DocWork<'_>>,
+    policy: &impl Policy,
+    limits: &Limits,
+) -> Vec<(usize, Outcome)> {
+    let mut outcomes = Vec::new();
+    for (doc, replica, messages) in work {
+        for (index, message) in messages {
+            outcomes.push((index, apply_one(doc, replica, message, policy, limits)));
+        }
+    }
+    outcomes
+}
+
+fn apply_one(
+    doc: CaseId,
+    replica: &mut Replica,
+    message: &[u8],
+    policy: &impl Policy,
+    limits: &Limits,
+) -> Outcome {
+    if let Err((reason, detail)) = replica.receive(message, limits.max_message_bytes) {
+        return Outcome::Rejected(reason, detail);
+    }
+    if replica.changed {
+        let verdict = catch_unwind(AssertUnwindSafe(|| policy.accept(doc, &replica.doc)))
+            .unwrap_or_else(|_| Some("checking the changed case failed inside the server".into()));
+        if let Some(detail) = verdict {
+            replica.failed = Some(detail.clone());
+            return Outcome::Rejected(RejectReason::Refused, detail);
+        }
+    }
+    replica.generate().map_or(Outcome::Quiet, Outcome::Reply)
 }

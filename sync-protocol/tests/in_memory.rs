@@ -219,3 +219,59 @@ fn an_interrupted_run_resumes_and_repeated_requests_are_harmless() {
     sync(&mut tablet, "tablet", &mut server, None);
     assert_eq!(server.case(ids[0]).title, "neu");
 }
+
+/// A request large enough to be worked on by several threads answers in request order and
+/// keeps one document's rejection to that document.
+#[test]
+fn a_large_request_is_answered_in_order_with_rejections_in_place() {
+    let mut server = MemoryServer::default();
+    let mut tablet = MemoryTablet::default();
+    let ids: Vec<CaseId> = (0..100).map(|i| create(&mut tablet, "tablet", i)).collect();
+    let forbidden = ids[37];
+    server.forbidden.insert(forbidden);
+    let mut session = SyncSession::new(ids.clone(), Limits::default());
+    for id in &ids {
+        session.load(*id, tablet.replica(*id));
+    }
+    let mut request = session.next_request().unwrap();
+    assert_eq!(
+        request.docs.len(),
+        ids.len(),
+        "one request carries every case"
+    );
+    // A garbled message in the middle, for a case the server would accept.
+    request.docs[60].message = b"not automerge".to_vec();
+    let garbled = request.docs[60].doc;
+    // Not in id order, so the answer's order shows the request's order was kept.
+    request.docs.reverse();
+    let body = server.handle_bytes("tablet", &request.encode()).unwrap();
+    let response = SyncResponse::decode(&body, &Limits::default()).unwrap();
+
+    let rejected: Vec<(CaseId, RejectReason)> = response
+        .rejected
+        .iter()
+        .map(|r| (r.doc, r.reason.clone()))
+        .collect();
+    assert_eq!(
+        rejected,
+        vec![
+            (garbled, RejectReason::Malformed),
+            (forbidden, RejectReason::Forbidden)
+        ]
+    );
+    let answered: Vec<CaseId> = response.docs.iter().map(|m| m.doc).collect();
+    let expected: Vec<CaseId> = request
+        .docs
+        .iter()
+        .map(|m| m.doc)
+        .filter(|id| *id != forbidden && *id != garbled)
+        .collect();
+    assert_eq!(answered, expected, "replies come in request order");
+
+    // The rest of the run completes: every other case reaches the server intact.
+    sync(&mut tablet, "tablet", &mut server, None);
+    for id in ids.iter().filter(|id| **id != forbidden) {
+        assert_eq!(server.case(*id), tablet.case(*id));
+    }
+    assert!(!server.docs.contains_key(&forbidden));
+}

@@ -27,10 +27,11 @@
 //!   admins and coordinators, and only to an officer of the same tenant.
 
 use std::collections::HashMap;
+use std::sync::Mutex;
 
 use automerge::AutoCommit;
 use schema::{CaseId, InspectionCase, Role, Status};
-use sync_protocol::Policy;
+use sync_protocol::{Policy, heads_key};
 
 use crate::store::{CaseAccess, UserRow};
 
@@ -338,16 +339,32 @@ pub fn permissions(staff: &Staff, status: Status) -> Permissions {
 
 /// The [`Policy`] of one sync round: `known` holds the access information of the request's
 /// documents that are stored.
+///
+/// Checking a written document needs the whole case hydrated, and so does its projection:
+/// the policy keeps each accepted case with the heads it was read at, so the round projects
+/// it without hydrating it a second time ([`SyncPolicy::take_accepted`]).
 #[derive(Debug)]
 pub struct SyncPolicy<'a> {
     principal: &'a Principal,
     known: HashMap<CaseId, CaseAccess>,
+    accepted: Mutex<HashMap<CaseId, (String, InspectionCase)>>,
 }
 
 impl<'a> SyncPolicy<'a> {
     /// The policy for `principal`, with the stored cases among the request's documents.
     pub fn new(principal: &'a Principal, known: HashMap<CaseId, CaseAccess>) -> Self {
-        Self { principal, known }
+        Self {
+            principal,
+            known,
+            accepted: Mutex::default(),
+        }
+    }
+
+    /// The case `doc` as last accepted in this round, if it was read at `heads`
+    /// ([`sync_protocol::heads_key`] form), i.e. nothing changed the document since.
+    pub fn take_accepted(&self, doc: CaseId, heads: &str) -> Option<InspectionCase> {
+        let (read_at, case) = self.accepted.lock().ok()?.remove(&doc)?;
+        (read_at == heads).then_some(case)
     }
 }
 
@@ -365,7 +382,15 @@ impl Policy for SyncPolicy<'_> {
             Ok(case) => case,
             Err(e) => return Some(format!("the document is not a readable case: {e}")),
         };
-        check_written(self.principal, doc, self.known.get(&doc), &case).err()
+        if let Err(refusal) = check_written(self.principal, doc, self.known.get(&doc), &case) {
+            return Some(refusal);
+        }
+        let heads = heads_key(&autosurgeon::ReadDoc::get_heads(after));
+        // A poisoned map only costs the round a second hydrate (the store re-projects).
+        if let Ok(mut accepted) = self.accepted.lock() {
+            accepted.insert(doc, (heads, case));
+        }
+        None
     }
 }
 

@@ -17,10 +17,13 @@
 //! 3. The request's documents are checked by [`access::SyncPolicy`]; the admitted ones and
 //!    the **offers** (visible documents whose heads differ from the heads the device is known
 //!    to have, one SQL query) are loaded with the device's stored sync states.
-//! 4. `sync_protocol::serve` applies every message in isolation, asks the policy before and
-//!    after, and generates replies and offers.
+//! 4. `sync_protocol::serve` applies every message in isolation (a large request's documents
+//!    on all cores), asks the policy before and after, and generates replies and offers. The
+//!    policy hydrates each changed case once to check it and keeps it for the projection.
 //! 5. In **one transaction** ([`store::CaseStore::commit_sync`]): the changes of every
-//!    accepted, changed document are appended and its projection row updated; every loaded
+//!    accepted, changed document are appended and its projection row updated — from the
+//!    round's hydrated case when the stored document was still at the heads the round loaded,
+//!    else re-derived from the stored document (another round merged meanwhile); every loaded
 //!    replica's sync state is stored, and the device's known heads move only when it reported
 //!    heads in this round (recorded as the server's own heads when the heads both sides share
 //!    are all of the server's: the device has everything the server has, perhaps plus changes

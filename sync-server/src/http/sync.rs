@@ -18,6 +18,7 @@ use sync_protocol::{Limits, Policy, Replica, Replicas, SyncRequest, heads_key, s
 
 use super::{AppError, AppState, blocking};
 use crate::access::{self, Principal, SyncPolicy};
+use crate::projection;
 use crate::store::{CaseStore, DocAppend, StateWrite, load_document};
 
 /// Runs one sync round; the body is a CBOR [`SyncRequest`], the answer a CBOR
@@ -112,9 +113,15 @@ pub fn round(
         }
         if replica.changed {
             let before = loaded_heads.get(id).map(Vec::as_slice).unwrap_or_default();
+            let after = heads_key(&replica.heads());
+            let row = policy
+                .take_accepted(*id, &after)
+                .map(|case| projection::from_case(&case, after));
             appends.push(DocAppend {
                 id: *id,
                 changes: replica.doc.save_after(before),
+                base_heads: heads_key(before),
+                row,
             });
         }
         // Only what the device reported in this round moves the summary (see

@@ -187,6 +187,12 @@ pub struct DocAppend {
     pub id: CaseId,
     /// Change chunks (`save_after` the heads it was loaded at).
     pub changes: Vec<u8>,
+    /// The heads it was loaded at ([`sync_protocol::heads_key`] form; empty for a new case).
+    pub base_heads: String,
+    /// The projection of the merged document, when the round has it at hand. The store uses
+    /// it only if the stored document is still at `base_heads` (no other merge came in
+    /// between); otherwise it re-projects from the stored document.
+    pub row: Option<CaseRow>,
 }
 
 /// A device's sync state for one document after a round.

@@ -604,8 +604,27 @@ impl CaseStore for SqliteStore {
     ) -> StoreResult<()> {
         self.write(|tx| {
             for append in appends {
+                let stored_heads: Option<String> = tx
+                    .query_row(
+                        "SELECT heads FROM cases WHERE id = ?1",
+                        [append.id.to_string()],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
                 append_change(tx, append.id, &append.changes)?;
-                reproject(tx, append.id)?;
+                match &append.row {
+                    // Appending to the document the round loaded yields exactly the round's
+                    // merged document, so its projection is current.
+                    Some(row)
+                        if row.id == append.id
+                            && stored_heads.unwrap_or_default() == append.base_heads =>
+                    {
+                        upsert_projection(tx, row)?;
+                    }
+                    _ => {
+                        reproject(tx, append.id)?;
+                    }
+                }
             }
             let now = now_ms();
             let mut upsert = tx.prepare_cached(
@@ -1052,5 +1071,50 @@ mod tests {
             store.edit_case(CaseId::new(), &author, &mut |_| {}),
             Err(StoreError::NotFound(_))
         ));
+    }
+    /// Two rounds that loaded the same state merge concurrently: the second must not project
+    /// its own (stale) view over the first one's change.
+    #[test]
+    fn concurrent_merges_project_the_union_of_their_changes() {
+        let (_dir, store) = store();
+        store.create_tenant("a", "A").unwrap();
+        let template = Template::from_json(
+            r#"{"id":"t","version":1,"category":"c","title":{"de":"T","en":"T"},
+            "sections":[{"key":"s","title":{"de":"S","en":"S"},"fields":[
+            {"key":"n","type":"integer","label":{"de":"N","en":"N"}}]}]}"#,
+        )
+        .unwrap();
+        let case = InspectionCase::new_draft(&template, "a", "u", 0);
+        let author = ChangeAuthor {
+            user: "u".into(),
+            device: None,
+        };
+        let mut doc = CaseDocument::create(&case, &author).unwrap();
+        store.insert_case(&doc.save()).unwrap();
+        let base = doc.heads();
+        let mut merge = |edit: &dyn Fn(&mut InspectionCase)| {
+            let mut fork = doc.fork();
+            fork.edit(&author, 1, edit).unwrap();
+            DocAppend {
+                id: case.id,
+                changes: fork.automerge_mut().save_after(&base),
+                base_heads: sync_protocol::heads_key(&base),
+                row: Some(projection::project(&mut fork).unwrap()),
+            }
+        };
+        let retitled = merge(&|c| c.title = "Neuer Titel".into());
+        let assigned = merge(&|c| c.assigned_officer = Some("o2".into()));
+
+        store.commit_sync("d1", &[retitled], &[]).unwrap();
+        assert_eq!(
+            store.case_row(case.id).unwrap().unwrap().title,
+            "Neuer Titel"
+        );
+        store.commit_sync("d2", &[assigned], &[]).unwrap();
+        let row = store.case_row(case.id).unwrap().unwrap();
+        assert_eq!(row.title, "Neuer Titel", "the first merge's change is kept");
+        assert_eq!(row.assignee.as_deref(), Some("o2"));
+        assert_eq!(store.rebuild_projection().unwrap(), 1);
+        assert_eq!(store.case_row(case.id).unwrap().unwrap(), row);
     }
 }
