@@ -49,6 +49,7 @@ pub mod blobs;
 pub mod compaction;
 pub mod config;
 pub mod demo;
+pub mod doc_cache;
 pub mod http;
 pub mod projection;
 pub mod store;
@@ -182,6 +183,7 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
         blobs: Arc::new(blobs),
         config: Arc::new(config),
         uploading: Arc::default(),
+        documents: Arc::default(),
     };
     let (tx, rx) = oneshot::channel::<()>();
     let app = http::router(state);

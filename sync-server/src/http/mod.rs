@@ -33,6 +33,7 @@ use crate::access::Principal;
 use crate::auth::AuthError;
 use crate::blobs::{BlobStore, FinishError, ThumbnailError};
 use crate::config::Config;
+use crate::doc_cache::DocCache;
 use crate::store::{CaseStore, StoreError};
 
 /// What every handler shares.
@@ -47,6 +48,8 @@ pub struct AppState {
     /// Blobs with an upload request in flight; a second concurrent request for the same blob
     /// is answered with a conflict instead of interleaving bytes.
     pub uploading: Arc<Mutex<HashSet<String>>>,
+    /// Documents kept loaded between sync rounds.
+    pub documents: Arc<DocCache>,
 }
 
 /// Everything a request can fail with, mapped to HTTP in one place ([`IntoResponse`]).

@@ -18,6 +18,7 @@ use sync_protocol::{Limits, Policy, Replica, Replicas, SyncRequest, heads_key, s
 
 use super::{AppError, AppState, blocking};
 use crate::access::{self, Principal, SyncPolicy};
+use crate::doc_cache::DocCache;
 use crate::projection;
 use crate::store::{CaseStore, DocAppend, StateWrite, load_document};
 
@@ -45,7 +46,9 @@ pub async fn sync(
         }
     })?;
     let store = state.store.clone();
-    let answer = blocking(move || round(store.as_ref(), &principal, &body, &limits)).await?;
+    let documents = state.documents.clone();
+    let answer =
+        blocking(move || round(store.as_ref(), &documents, &principal, &body, &limits)).await?;
     Ok(([(CONTENT_TYPE, CBOR)], answer).into_response())
 }
 
@@ -55,6 +58,7 @@ pub async fn sync(
 /// [`AppError::Wire`] for an unreadable request, store errors.
 pub fn round(
     store: &dyn CaseStore,
+    documents: &DocCache,
     principal: &Principal,
     body: &[u8],
     limits: &Limits,
@@ -88,9 +92,13 @@ pub fn round(
     let mut loaded_heads = HashMap::new();
     for id in to_load {
         let entry = stored.get(&id);
-        let mut doc = match entry.and_then(|e| e.doc.as_deref()) {
-            None => automerge::AutoCommit::new(),
-            Some(bytes) => match load_document(bytes) {
+        let cached = entry
+            .and_then(|e| e.heads.as_deref())
+            .and_then(|heads| documents.get(id, heads));
+        let mut doc = match (cached, entry.and_then(|e| e.doc.as_deref())) {
+            (Some(doc), _) => doc,
+            (None, None) => automerge::AutoCommit::new(),
+            (None, Some(bytes)) => match load_document(bytes) {
                 Ok(doc) => doc,
                 Err(e) => {
                     tracing::error!(case = %id, "stored document cannot be loaded: {e}");
@@ -146,6 +154,14 @@ pub fn round(
         });
     }
     store.commit_sync(&principal.device_id, &appends, &states)?;
+    // Only what reached the store may be cached; a refused or failed replica may hold
+    // changes the store does not.
+    for (id, mut replica) in replicas {
+        if replica.failed.is_none() {
+            let heads = heads_key(&replica.heads());
+            documents.put(id, heads, replica.doc);
+        }
+    }
     if !response.rejected.is_empty() {
         tracing::info!(
             device = %principal.device_id,

@@ -178,6 +178,8 @@ pub struct StoredReplica {
     pub doc: Option<Vec<u8>>,
     /// The device's encoded sync state; `None` when it never synced the document.
     pub state: Option<Vec<u8>>,
+    /// The document's heads as the projection records them (`None` when it is not stored).
+    pub heads: Option<String>,
 }
 
 /// Changes to append to a document after a merge.

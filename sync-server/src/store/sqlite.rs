@@ -565,7 +565,14 @@ impl CaseStore for SqliteStore {
                         |r| r.get::<_, Vec<u8>>(0),
                     )
                     .optional()?;
-                out.insert(*id, StoredReplica { doc, state });
+                let heads = tx
+                    .query_row(
+                        "SELECT heads FROM cases WHERE id = ?1",
+                        [id.to_string()],
+                        |r| r.get::<_, String>(0),
+                    )
+                    .optional()?;
+                out.insert(*id, StoredReplica { doc, state, heads });
             }
             tx.commit()?;
             Ok(out)

@@ -136,6 +136,7 @@ impl WithSink {
             blobs: Arc::new(blobs),
             config: Arc::new(config),
             uploading: Arc::default(),
+            documents: Arc::default(),
         };
         let app = sync_server::http::router(state).merge(Router::new().route(SINK, put(sink)));
         let (tx, rx) = oneshot::channel::<()>();
