@@ -184,6 +184,7 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
         config: Arc::new(config),
         uploading: Arc::default(),
         documents: Arc::default(),
+        sync_rounds: http::SyncRounds::default(),
     };
     let (tx, rx) = oneshot::channel::<()>();
     let app = http::router(state);

@@ -45,6 +45,7 @@ pub async fn sync(
             ))
         }
     })?;
+    let _turn = state.sync_rounds.turn().await?;
     let store = state.store.clone();
     let documents = state.documents.clone();
     let answer =

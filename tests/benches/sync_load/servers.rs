@@ -137,6 +137,7 @@ impl WithSink {
             config: Arc::new(config),
             uploading: Arc::default(),
             documents: Arc::default(),
+            sync_rounds: sync_server::http::SyncRounds::default(),
         };
         let app = sync_server::http::router(state).merge(Router::new().route(SINK, put(sink)));
         let (tx, rx) = oneshot::channel::<()>();
