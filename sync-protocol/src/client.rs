@@ -26,6 +26,8 @@ pub struct SyncSession {
     replicas: Replicas,
     syncing: BTreeSet<CaseId>,
     inbox: BTreeMap<CaseId, Vec<u8>>,
+    /// Messages generated for a request they did not fit in; sent first in the next one.
+    held: BTreeMap<CaseId, Vec<u8>>,
     rounds: u32,
     max_rounds: u32,
     limits: Limits,
@@ -40,6 +42,7 @@ impl SyncSession {
             replicas: Replicas::new(),
             syncing: dirty.into_iter().collect(),
             inbox: BTreeMap::new(),
+            held: BTreeMap::new(),
             rounds: 0,
             max_rounds: 64,
             limits,
@@ -64,6 +67,9 @@ impl SyncSession {
     /// now.
     pub fn load(&mut self, doc: CaseId, replica: Replica) {
         let replica = self.replicas.entry(doc).or_insert(replica);
+        if self.syncing.contains(&doc) {
+            replica.expect_peer_at_last_sync();
+        }
         if let Some(message) = self.inbox.remove(&doc)
             && replica
                 .receive(&message, self.limits.max_message_bytes)
@@ -84,7 +90,8 @@ impl SyncSession {
     }
 
     /// The next request: a message for each document that has something to say, at most
-    /// `limits.max_documents`. A request without messages asks the server whether it has
+    /// `limits.max_documents` and within `limits.max_body_bytes` (what does not fit goes in
+    /// a later round). A request without messages asks the server whether it has
     /// changes for the device.
     ///
     /// # Errors
@@ -94,15 +101,39 @@ impl SyncSession {
         if self.rounds > self.max_rounds {
             return Err(ProtocolError::TooManyRounds(self.max_rounds));
         }
+        // Room for the messages, leaving a quarter of the body limit for the framing.
+        let budget = self.limits.max_body_bytes / 4 * 3;
+        let fits = |docs: &[DocMessage], bytes: usize, message: &[u8]| {
+            docs.is_empty()
+                || (docs.len() < self.limits.max_documents && bytes + message.len() <= budget)
+        };
         let mut docs = Vec::new();
-        let mut quiet = Vec::new();
-        for doc in &self.syncing {
-            if docs.len() >= self.limits.max_documents {
+        let mut bytes = 0;
+        // Messages generated earlier that did not fit go first: their sync states already
+        // count them as sent, so they are not generated again.
+        while let Some((doc, message)) = self.held.pop_first() {
+            if !fits(&docs, bytes, &message) {
+                self.held.insert(doc, message);
                 break;
             }
-            match self.replicas.get_mut(doc).and_then(Replica::generate) {
-                Some(message) => docs.push(DocMessage { doc: *doc, message }),
-                None => quiet.push(*doc),
+            bytes += message.len();
+            docs.push(DocMessage { doc, message });
+        }
+        let mut quiet = Vec::new();
+        let candidates: Vec<CaseId> = self.syncing.iter().copied().collect();
+        for doc in candidates {
+            if !self.held.is_empty() || docs.len() >= self.limits.max_documents {
+                break;
+            }
+            match self.replicas.get_mut(&doc).and_then(Replica::generate) {
+                Some(message) if fits(&docs, bytes, &message) => {
+                    bytes += message.len();
+                    docs.push(DocMessage { doc, message });
+                }
+                Some(message) => {
+                    self.held.insert(doc, message);
+                }
+                None => quiet.push(doc),
             }
         }
         // A document with nothing to say stays out of later rounds until the server writes.

@@ -53,6 +53,28 @@ impl Replica {
         }
     }
 
+    /// Assumes the peer still has exactly what both sides shared at the end of the last run
+    /// (nothing, for a document never synced), so the next message already carries this
+    /// side's changes since then instead of only announcing heads: a run that sends changes
+    /// takes one round less. If the assumption is wrong (the peer lost data, or its copy moved
+    /// on), its reply says what it has and needs, and the protocol fills the gap as usual.
+    /// Does nothing once the peer has spoken in this run.
+    pub fn expect_peer_at_last_sync(&mut self) {
+        if self.state.their_heads.is_some() {
+            return;
+        }
+        let shared = self.state.shared_heads.clone();
+        self.state.their_have = Some(vec![sync::Have {
+            last_sync: shared.clone(),
+            bloom: sync::BloomFilter::default(),
+        }]);
+        self.state.their_need = Some(Vec::new());
+        self.state.their_heads = Some(shared);
+        // Both ends are this workspace's Automerge, which reads compressed whole-document
+        // messages; the peer's first reply states its real capabilities.
+        self.state.their_capabilities = Some(vec![sync::Capability::MessageV2]);
+    }
+
     /// The sync state to store (only what survives a restart: the heads both sides share).
     pub fn encode_state(&self) -> Vec<u8> {
         self.state.encode()

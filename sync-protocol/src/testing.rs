@@ -134,6 +134,8 @@ pub struct MemoryTablet {
     pub sent: Vec<usize>,
     /// Every request body sent, for replaying them.
     pub log: Vec<Vec<u8>>,
+    /// The limits the tablet's requests keep to.
+    pub limits: Limits,
 }
 
 impl MemoryTablet {
@@ -185,7 +187,7 @@ impl MemoryTablet {
     /// the response body, or `None` when the connection drops (the run ends there, as it
     /// would on a tablet). Persists after every round, as the real adapter does.
     pub fn sync(&mut self, mut transport: impl FnMut(&[u8]) -> Option<Vec<u8>>) -> SyncSession {
-        let limits = Limits::default();
+        let limits = self.limits;
         let mut session = SyncSession::new(self.dirty(), limits);
         self.sent.clear();
         loop {

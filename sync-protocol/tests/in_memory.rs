@@ -275,3 +275,32 @@ fn a_large_request_is_answered_in_order_with_rejections_in_place() {
     }
     assert!(!server.docs.contains_key(&forbidden));
 }
+
+/// More changed cases than one request body holds: the run splits them over several
+/// requests, each within the limit, and every case arrives.
+#[test]
+fn a_run_larger_than_one_body_is_split_over_requests_within_the_limit() {
+    let mut server = MemoryServer::default();
+    let mut tablet = MemoryTablet::default();
+    let ids: Vec<CaseId> = (0..40).map(|i| create(&mut tablet, "tablet", i)).collect();
+    let one_case = tablet.docs[&ids[0]].len();
+    tablet.limits.max_body_bytes = one_case * 8;
+    sync(&mut tablet, "tablet", &mut server, None);
+    for body in &tablet.log {
+        assert!(
+            body.len() <= tablet.limits.max_body_bytes,
+            "a request of {} bytes exceeds the limit of {}",
+            body.len(),
+            tablet.limits.max_body_bytes
+        );
+    }
+    assert!(
+        tablet.sent.iter().filter(|n| **n > 0).count() >= 4,
+        "the cases went in several requests: {:?}",
+        tablet.sent
+    );
+    for id in &ids {
+        assert_eq!(server.case(*id), tablet.case(*id));
+    }
+    assert!(tablet.dirty().is_empty());
+}
