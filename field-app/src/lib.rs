@@ -14,10 +14,10 @@
 //!   [`sync_protocol::http`], resumable chunked photo uploads and lazy downloads.
 //! - [`cli`]: the headless `field-app` command on top of the above, stable and scriptable for
 //!   end-to-end tests.
+//! - [`gui`]: the touch GUI (eframe/egui) that `field-app` without a command opens, on the
+//!   same store, actions and sync client; nothing below it depends on a screen.
 //!
-//! The touch GUI (egui, issue 5) will come on top of this library and use the same store,
-//! actions and sync client; nothing here depends on a screen. The tablet talks to the server
-//! only over HTTP and never depends on `sync-server`.
+//! The tablet talks to the server only over HTTP and never depends on `sync-server`.
 
 pub mod actions;
 pub mod cli;

@@ -1,9 +1,10 @@
-//! `field-app`: naper's tablet app without its screen. See `field-app --help`.
+//! `field-app`: naper's tablet app. Without a command it opens the window; the headless
+//! commands (`field-app --help`) are what scripts and end-to-end tests use.
 
 use std::process::ExitCode;
 
 use clap::Parser;
-use field_app::cli::{Cli, run};
+use field_app::cli::{Cli, DEFAULT_COMMAND_DATA_DIR, run};
 
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
@@ -25,6 +26,23 @@ fn main() -> ExitCode {
             };
         }
     };
+    let Some(command) = cli.command else {
+        let data_dir = cli
+            .data_dir
+            .unwrap_or_else(field_app::gui::default_data_dir);
+        return match field_app::gui::run_window(data_dir, cli.screenshot) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!(
+                    "error: the window cannot open ({e}); the headless commands work without a display, see `field-app --help`"
+                );
+                ExitCode::FAILURE
+            }
+        };
+    };
+    let data_dir = cli
+        .data_dir
+        .unwrap_or_else(|| DEFAULT_COMMAND_DATA_DIR.into());
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -35,7 +53,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(cli)) {
+    match runtime.block_on(run(&data_dir, command)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");

@@ -13,22 +13,25 @@ use clap::{Parser, Subcommand};
 use crate::error::Result;
 use crate::store::LocalStore;
 
-/// naper's tablet app without its screen.
+/// naper's tablet app: the window, or headless commands.
 #[derive(Debug, Parser)]
 #[command(name = "field-app", version, about)]
 pub struct Cli {
-    /// The tablet's data directory (database and photos).
-    #[arg(
-        long,
-        global = true,
-        env = "NAPER_TABLET_DIR",
-        default_value = "./naper-tablet"
-    )]
-    pub data_dir: PathBuf,
-    /// What to do.
+    /// The tablet's data directory (database and photos) [default: ./naper-tablet for the
+    /// commands; the per-user data folder for the window].
+    #[arg(long, global = true, env = "NAPER_TABLET_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Test helper for the README's screenshot: with the window, save a PNG of it to this
+    /// file once it has settled, then close.
+    #[arg(long, hide = true)]
+    pub screenshot: Option<PathBuf>,
+    /// What to do; without a command the app window opens.
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
+
+/// The data directory of the headless commands when none is given.
+pub const DEFAULT_COMMAND_DATA_DIR: &str = "./naper-tablet";
 
 /// The commands.
 #[derive(Debug, Subcommand)]
@@ -135,13 +138,13 @@ pub enum Command {
     },
 }
 
-/// Runs a command against the store in `cli.data_dir`.
+/// Runs a command against the store in `data_dir`.
 ///
 /// # Errors
 /// Whatever the command failed with; the message says what to do.
-pub async fn run(cli: Cli) -> Result<()> {
-    let mut store = LocalStore::open(&cli.data_dir)?;
-    match cli.command {
+pub async fn run(data_dir: &std::path::Path, command: Command) -> Result<()> {
+    let mut store = LocalStore::open(data_dir)?;
+    match command {
         Command::Enroll {
             server,
             username,
