@@ -25,6 +25,11 @@
 //!   action); the pages hide the forms using [`permissions`], which asks the same rules.
 //! - Status changes follow `schema::TRANSITIONS` for the user's role; assigning a case is for
 //!   admins and coordinators, and only to an officer of the same tenant.
+//! - Every role downloads a case's PDF report ([`StaffAction::DownloadReport`]).
+//! - The administration (users, devices, templates) is for **admins**, the audit log for
+//!   admins and **coordinators** ([`OfficeAction`]); users and devices of another tenant do not
+//!   exist for them ([`check_user_target`], [`check_device_target`]), and an admin cannot
+//!   remove their own rights ([`check_own_account`]).
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -33,7 +38,7 @@ use automerge::AutoCommit;
 use schema::{CaseId, InspectionCase, Role, Status};
 use sync_protocol::{Policy, heads_key};
 
-use crate::store::{CaseAccess, UserRow};
+use crate::store::{CaseAccess, DeviceRow, UserRow};
 
 /// The rejection detail for every case a device may not see, existing or not, of its tenant or
 /// another: the same words as `sync_protocol::serve` uses, so nothing tells them apart.
@@ -222,6 +227,8 @@ pub enum StaffAction {
     Comment,
     /// Assign it to an officer.
     Assign,
+    /// Download its PDF report (the inspection protocol).
+    DownloadReport,
 }
 
 /// Why a staff member may not do something with a case.
@@ -251,7 +258,7 @@ pub fn staff_visibility(staff: &Staff) -> Visibility {
 /// Whether the role of `staff` allows `action` at all (on a visible case).
 pub fn staff_may(staff: &Staff, action: StaffAction) -> bool {
     match action {
-        StaffAction::View => may_use_backoffice(staff.role),
+        StaffAction::View | StaffAction::DownloadReport => may_use_backoffice(staff.role),
         StaffAction::ChangeStatus | StaffAction::EditField | StaffAction::Comment => matches!(
             staff.role,
             Role::Admin | Role::Coordinator | Role::CaseWorker
@@ -306,6 +313,91 @@ pub fn check_assignee(staff: &Staff, user: Option<&UserRow>) -> Result<(), Strin
         Some(user) if user.tenant == staff.tenant && user.role == Role::Officer => Ok(()),
         _ => Err("a case can only be assigned to an officer of this office".into()),
     }
+}
+
+/// What staff do in the back office apart from cases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OfficeAction {
+    /// List, create, change and delete the tenant's users.
+    ManageUsers,
+    /// List and revoke the tenant's enrolled devices.
+    ManageDevices,
+    /// List the tenant's templates and upload new versions.
+    ManageTemplates,
+    /// Read the tenant's audit log.
+    ReadAuditLog,
+}
+
+/// Whether the role of `staff` allows `action`: administration is for admins; the audit log
+/// is also for coordinators, who answer for their team's work.
+pub fn office_may(staff: &Staff, action: OfficeAction) -> bool {
+    match action {
+        OfficeAction::ManageUsers | OfficeAction::ManageDevices | OfficeAction::ManageTemplates => {
+            staff.role == Role::Admin
+        }
+        OfficeAction::ReadAuditLog => matches!(staff.role, Role::Admin | Role::Coordinator),
+    }
+}
+
+/// Checks that `staff` may do `action`.
+///
+/// # Errors
+/// [`StaffDenied::Forbidden`] when the role may not.
+pub fn check_office(staff: &Staff, action: OfficeAction) -> Result<(), StaffDenied> {
+    if office_may(staff, action) {
+        Ok(())
+    } else {
+        Err(StaffDenied::Forbidden(format!(
+            "the role `{}` may not do {action:?}",
+            staff.role
+        )))
+    }
+}
+
+/// Checks that an admin may change the user `target` (looked up by the name in the path):
+/// only users of the admin's own tenant exist for them.
+///
+/// # Errors
+/// [`StaffDenied::NotFound`] for an unknown user and one of another tenant alike;
+/// [`StaffDenied::Forbidden`] for a role that may not manage users.
+pub fn check_user_target(staff: &Staff, target: Option<&UserRow>) -> Result<(), StaffDenied> {
+    check_office(staff, OfficeAction::ManageUsers)?;
+    match target {
+        Some(user) if user.tenant == staff.tenant => Ok(()),
+        _ => Err(StaffDenied::NotFound),
+    }
+}
+
+/// Checks that an admin may revoke the device `device`, which must belong to a user of the
+/// admin's tenant.
+///
+/// # Errors
+/// As [`check_user_target`].
+pub fn check_device_target(staff: &Staff, device: Option<&DeviceRow>) -> Result<(), StaffDenied> {
+    check_office(staff, OfficeAction::ManageDevices)?;
+    match device {
+        Some(device) if device.tenant == staff.tenant => Ok(()),
+        _ => Err(StaffDenied::NotFound),
+    }
+}
+
+/// Checks that `staff` may give `target` the role `role` or delete them (`role` `None`): an
+/// admin cannot demote or delete themselves, so a tenant is never left without anyone able
+/// to administer it by a slip of the hand.
+///
+/// # Errors
+/// The reason, for the page.
+pub fn check_own_account(
+    staff: &Staff,
+    target: &UserRow,
+    role: Option<Role>,
+) -> Result<(), String> {
+    if target.username == staff.username && role != Some(Role::Admin) {
+        return Err(
+            "you cannot remove your own administration rights; ask another administrator".into(),
+        );
+    }
+    Ok(())
 }
 
 /// What the case page offers `staff` for a visible case in `status`.
@@ -511,6 +603,47 @@ mod tests {
         assert!(check_assignee(&coordinator, Some(&officer("x", Role::Officer))).is_err());
         assert!(check_assignee(&coordinator, Some(&officer("t", Role::Viewer))).is_err());
         assert!(check_assignee(&coordinator, None).is_err());
+    }
+
+    #[test]
+    fn administration_is_for_admins_the_audit_log_also_for_coordinators() {
+        for role in [Role::Coordinator, Role::CaseWorker, Role::Viewer] {
+            let s = staff(role);
+            for action in [
+                OfficeAction::ManageUsers,
+                OfficeAction::ManageDevices,
+                OfficeAction::ManageTemplates,
+            ] {
+                assert!(matches!(
+                    check_office(&s, action),
+                    Err(StaffDenied::Forbidden(_))
+                ));
+            }
+            assert_eq!(
+                office_may(&s, OfficeAction::ReadAuditLog),
+                role == Role::Coordinator
+            );
+        }
+        let admin = staff(Role::Admin);
+        let user = |tenant: &str, name: &str| UserRow {
+            tenant: tenant.into(),
+            username: name.into(),
+            display_name: String::new(),
+            role: Role::Officer,
+            password_hash: String::new(),
+        };
+        assert_eq!(check_user_target(&admin, Some(&user("t", "o"))), Ok(()));
+        assert_eq!(
+            check_user_target(&admin, Some(&user("x", "o"))),
+            Err(StaffDenied::NotFound)
+        );
+        assert_eq!(check_user_target(&admin, None), Err(StaffDenied::NotFound));
+        // The admin (`s`) keeps their own rights; others may be demoted or deleted.
+        assert!(check_own_account(&admin, &user("t", "s"), Some(Role::Viewer)).is_err());
+        assert!(check_own_account(&admin, &user("t", "s"), None).is_err());
+        assert!(check_own_account(&admin, &user("t", "s"), Some(Role::Admin)).is_ok());
+        assert!(check_own_account(&admin, &user("t", "o"), None).is_ok());
+        assert!(staff_may(&staff(Role::Viewer), StaffAction::DownloadReport));
     }
 
     #[test]

@@ -61,7 +61,7 @@ pub fn create_user(
         ))
     })?;
     let username = username.trim();
-    if username.is_empty() || username.chars().any(char::is_whitespace) {
+    if !is_username(username) {
         return Err(ServerError::Invalid(format!(
             "`{username}` is not a user name; use one word without spaces"
         )));
@@ -80,8 +80,19 @@ pub fn create_user(
     ))
 }
 
+/// Whether `username` (trimmed) can be a user name: one word without spaces. The CLI and the
+/// back office's user administration apply the same rule.
+pub fn is_username(username: &str) -> bool {
+    !username.is_empty() && !username.chars().any(char::is_whitespace)
+}
+
+/// Whether `password` is long enough (at least 8 characters), for the CLI and the back office.
+pub fn is_long_enough(password: &str) -> bool {
+    password.chars().count() >= 8
+}
+
 fn check_password(password: &str) -> Result<(), ServerError> {
-    if password.chars().count() < 8 {
+    if !is_long_enough(password) {
         return Err(ServerError::Invalid(
             "the password is too short; use at least 8 characters".into(),
         ));

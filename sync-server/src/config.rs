@@ -58,6 +58,9 @@ pub struct Backoffice {
     pub secure_cookies: bool,
     /// How long a session lasts after login; then the user signs in again.
     pub session_ttl: Duration,
+    /// How long a session lasts without a request (a desk left alone); then the user signs
+    /// in again, even before `session_ttl`.
+    pub session_idle: Duration,
 }
 
 impl Default for Backoffice {
@@ -65,6 +68,7 @@ impl Default for Backoffice {
         Self {
             secure_cookies: true,
             session_ttl: Duration::from_secs(8 * 60 * 60),
+            session_idle: Duration::from_secs(30 * 60),
         }
     }
 }

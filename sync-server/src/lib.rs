@@ -189,11 +189,16 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
     let (tx, rx) = oneshot::channel::<()>();
     let app = http::router(state);
     let task = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = rx.await;
-            })
-            .await
+        // The peer address reaches handlers as `ConnectInfo` (the back office's login
+        // throttle counts failures per user name and address).
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .with_graceful_shutdown(async {
+            let _ = rx.await;
+        })
+        .await
     });
     Ok(RunningServer {
         addr,

@@ -6,6 +6,8 @@
 //! The tests live in `tests/tests/`; this library holds what they share: locating (and if
 //! needed building) the binaries, and handles on running processes.
 
+pub mod chrome;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};

@@ -1,8 +1,8 @@
 //! The case page's POST actions: status changes, answer edits, comments, assignment. Each
 //! checks the session's CSRF token ([`CsrfForm`]) and the access rules ([`visible_row`] with
 //! its [`StaffAction`]), writes one Automerge change attributed to the staff user through
-//! the store (so it merges into the officers' copies at their next sync), records it in the
-//! audit log and redirects back to the case (post/redirect/get).
+//! the store (so it merges into the officers' copies at their next sync) together with its
+//! audit log entry in one transaction, and redirects back to the case (post/redirect/get).
 
 use axum::extract::{Path, State};
 use axum::response::Response;
@@ -43,16 +43,20 @@ fn comment(session: &Session, text: &str, internal: bool) -> Comment {
     }
 }
 
-/// Runs a checked edit of the case as the session's user.
+/// Runs a checked edit of the case as the session's user, with its audit entry in the same
+/// transaction: if the entry cannot be written, the change is not either (and the answer is
+/// an error), so the log never misses a change that happened.
 async fn edit(
     state: &AppState,
     session: &Session,
     id: schema::CaseId,
+    (action, detail): (Action, String),
     mut change: impl FnMut(&mut InspectionCase) -> Result<(), String> + Send + 'static,
 ) -> Result<InspectionCase, AppError> {
     let store = state.store.clone();
     let author = author(session);
-    blocking(move || store.try_edit_case(id, &author, &mut change)).await
+    let entry = audit::entry(&session.staff, action, Some(id), detail);
+    blocking(move || store.try_edit_case_audited(id, &author, &mut change, &entry)).await
 }
 
 /// The status form.
@@ -84,20 +88,20 @@ pub async fn change_status(
         }
         let note = (!text.is_empty()).then(|| comment(&session, &text, false));
         let staff = session.staff.clone();
-        let case = edit(&state, &session, row.id, move |case| {
-            // Checked against the case as stored now, inside the write transaction.
-            access::check_status_change(&staff, case.status, to)?;
-            case.status = to;
-            case.comments.extend(note.clone());
-            Ok(())
-        })
-        .await?;
-        audit::record(
+        // `row.status` is what the reviewer saw; the edit checks the status as stored.
+        let detail = format!("{} -> {}", row.status, to);
+        let case = edit(
             &state,
-            &session.staff,
-            Action::ChangeStatus,
-            Some(case.id),
-            format!("{} -> {}", row.status, case.status),
+            &session,
+            row.id,
+            (Action::ChangeStatus, detail),
+            move |case| {
+                // Checked against the case as stored now, inside the write transaction.
+                access::check_status_change(&staff, case.status, to)?;
+                case.status = to;
+                case.comments.extend(note.clone());
+                Ok(())
+            },
         )
         .await?;
         Ok(see_other(&case_path(case.id)))
@@ -106,19 +110,13 @@ pub async fn change_status(
     .map_err(|e: AppError| e.in_page(lang))
 }
 
-/// The form of one answer.
-#[derive(Debug, Deserialize)]
-pub struct FieldForm {
-    #[serde(default)]
-    value: String,
-}
-
 /// `POST /backoffice/cases/{id}/fields/{key}`: sets (or, when empty, clears) one answer of
-/// an editable kind, checked against the template like on the tablet.
+/// an editable kind, checked against the template like on the tablet. The form's fields
+/// are kept as pairs: a multiple choice sends one `choice` per ticked box.
 pub async fn edit_field(
     State(state): State<AppState>,
     Path((id, key)): Path<(String, String)>,
-    CsrfForm { session, form }: CsrfForm<FieldForm>,
+    CsrfForm { session, form }: CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let lang = session.lang;
     async {
@@ -136,24 +134,23 @@ pub async fn edit_field(
             .and_then(|tpl| tpl.field(&key))
             .ok_or_else(not_editable)?;
         form_input::input_for(&field.kind, lang).ok_or_else(not_editable)?;
-        let value = form_input::parse(&field.kind, &form.value).map_err(|reason| {
+        let typed = form_input::Typed::new(form);
+        let value = form_input::parse(&field.kind, &typed).map_err(|reason| {
             AppError::BadRequest(format!("{}: {reason}", t.error_invalid_value))
         })?;
         let field_key = key.clone();
-        let case = edit(&state, &session, row.id, move |case| {
-            match &value {
-                Some(value) => case.fields.insert(field_key.clone(), value.clone()),
-                None => case.fields.remove(&field_key),
-            };
-            Ok(())
-        })
-        .await?;
-        audit::record(
+        let case = edit(
             &state,
-            &session.staff,
-            Action::EditField,
-            Some(case.id),
-            key,
+            &session,
+            row.id,
+            (Action::EditField, key),
+            move |case| {
+                match &value {
+                    Some(value) => case.fields.insert(field_key.clone(), value.clone()),
+                    None => case.fields.remove(&field_key),
+                };
+                Ok(())
+            },
         )
         .await?;
         Ok(see_other(&case_path(case.id)))
@@ -187,18 +184,16 @@ pub async fn add_comment(
         }
         let internal = form.internal.is_some();
         let note = comment(&session, &form.text, internal);
-        let case = edit(&state, &session, row.id, move |case| {
-            case.comments.push(note.clone());
-            Ok(())
-        })
-        .await?;
         let detail = if internal { "internal" } else { "public" };
-        audit::record(
+        let case = edit(
             &state,
-            &session.staff,
-            Action::Comment,
-            Some(case.id),
-            detail,
+            &session,
+            row.id,
+            (Action::Comment, detail.into()),
+            move |case| {
+                case.comments.push(note.clone());
+                Ok(())
+            },
         )
         .await?;
         Ok(see_other(&case_path(case.id)))
@@ -230,17 +225,15 @@ pub async fn assign(
         access::check_assignee(&session.staff, user.as_ref()).map_err(AppError::BadRequest)?;
         let officer = form.officer.trim().to_string();
         let assigned = officer.clone();
-        let case = edit(&state, &session, row.id, move |case| {
-            case.assigned_officer = Some(assigned.clone());
-            Ok(())
-        })
-        .await?;
-        audit::record(
+        let case = edit(
             &state,
-            &session.staff,
-            Action::Assign,
-            Some(case.id),
-            officer,
+            &session,
+            row.id,
+            (Action::Assign, officer),
+            move |case| {
+                case.assigned_officer = Some(assigned.clone());
+                Ok(())
+            },
         )
         .await?;
         Ok(see_other(&case_path(case.id)))

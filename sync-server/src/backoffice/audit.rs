@@ -1,4 +1,5 @@
-//! Writing the audit log: one entry per case view and per action, after it succeeded.
+//! Writing the audit log: one entry per case view and per action; an action's entry is
+//! written in the same transaction as its change.
 
 use schema::CaseId;
 
@@ -25,6 +26,20 @@ pub enum Action {
     Comment,
     /// Assigned a case.
     Assign,
+    /// Downloaded a case's PDF report.
+    DownloadReport,
+    /// Created a user.
+    CreateUser,
+    /// Changed a user's role.
+    ChangeRole,
+    /// Set a new password for a user.
+    ResetPassword,
+    /// Deleted a user.
+    DeleteUser,
+    /// Revoked a device.
+    RevokeDevice,
+    /// Stored a new template version.
+    UploadTemplate,
 }
 
 impl Action {
@@ -39,12 +54,38 @@ impl Action {
             Action::EditField => "edit_field",
             Action::Comment => "comment",
             Action::Assign => "assign",
+            Action::DownloadReport => "download_report",
+            Action::CreateUser => "create_user",
+            Action::ChangeRole => "change_role",
+            Action::ResetPassword => "reset_password",
+            Action::DeleteUser => "delete_user",
+            Action::RevokeDevice => "revoke_device",
+            Action::UploadTemplate => "upload_template",
         }
     }
 }
 
-/// Appends an entry. A failure fails the request: an action that cannot be logged is
-/// reported, not silently unlogged.
+/// The entry of `staff` doing `action`, now.
+pub fn entry(
+    staff: &Staff,
+    action: Action,
+    case: Option<CaseId>,
+    detail: impl Into<String>,
+) -> AuditEntry {
+    AuditEntry {
+        at_ms: now_ms(),
+        tenant: staff.tenant.clone(),
+        username: staff.username.clone(),
+        action: action.as_str().into(),
+        case_id: case,
+        detail: detail.into(),
+    }
+}
+
+/// Appends an entry of something that changed nothing (a view, a sign-in). A failure fails
+/// the request: what cannot be logged is reported, not silently unlogged. Changes to a case
+/// write their entry in the same transaction instead
+/// ([`crate::store::CaseStore::try_edit_case_audited`]).
 ///
 /// # Errors
 /// Store errors.
@@ -55,14 +96,7 @@ pub async fn record(
     case: Option<CaseId>,
     detail: impl Into<String>,
 ) -> Result<(), AppError> {
-    let entry = AuditEntry {
-        at_ms: now_ms(),
-        tenant: staff.tenant.clone(),
-        username: staff.username.clone(),
-        action: action.as_str().into(),
-        case_id: case,
-        detail: detail.into(),
-    };
+    let entry = entry(staff, action, case, detail);
     let store = state.store.clone();
     blocking(move || store.append_audit(&entry)).await
 }

@@ -9,7 +9,7 @@ use schema::{FieldKind, InspectionCase, Language, Role, Template};
 
 use super::audit::{self, Action};
 use super::display::{datetime_ms, position, value_text};
-use super::form_input::{current_input, input_for};
+use super::form_input::{current_choices, current_input, input_for, parts};
 use super::i18n::Texts;
 use super::load::{LoadedCase, load_case};
 use super::session::Session;
@@ -97,7 +97,7 @@ fn photos_of(case: &InspectionCase, field: &str, stored: &BTreeSet<String>) -> V
 fn sections(
     case: &InspectionCase,
     template: &Template,
-    t: &Texts,
+    t: &'static Texts,
     lang: Language,
     edit: bool,
     stored: &BTreeSet<String>,
@@ -131,6 +131,8 @@ fn sections(
                             .map(|input| EditView {
                                 input,
                                 current: current_input(value),
+                                chosen: current_choices(value),
+                                parts: parts(&field.kind, value, t),
                             }),
                     }
                 })

@@ -120,7 +120,8 @@ fn case_at(doc: &mut AutoCommit, heads: &[ChangeHash]) -> Option<InspectionCase>
     autosurgeon::hydrate(&fork).ok()
 }
 
-fn entry(
+/// What one change did, as the timeline (and the report's history summary) shows it.
+pub(super) fn entry(
     doc: &mut AutoCommit,
     change: &Change,
     template: Option<&Template>,

@@ -150,6 +150,91 @@ texts! {
     annotations_changed: "Markierungen geändert", "Annotations changed";
     changes_total: "Änderungen insgesamt", "changes in total";
     back_to_case: "Zurück zum Fall", "Back to the case";
+    // PDF report, admin, audit page.
+    report_download: "PDF-Bericht herunterladen", "Download PDF report";
+    report_title: "Kontrollprotokoll", "Inspection report";
+    report_office: "Behörde", "Office";
+    version: "Version", "Version";
+    report_times: "Zeiten in Ortszeit (Europe/Berlin)", "Times in local time (Europe/Berlin)";
+    report_photo_missing: "Foto noch nicht hochgeladen", "Photo not uploaded yet";
+    report_photo_unreadable: "Foto kann nicht dargestellt werden", "Photo cannot be shown";
+    report_no_photos: "Keine Fotos", "No photos";
+    report_history: "Verlauf (Zusammenfassung)", "History (summary)";
+    gps_position: "GPS-Position", "GPS position";
+    report_history_more: "weitere, ältere Änderungen sind im Back Office einsehbar", "more, earlier changes can be seen in the back office";
+    report_generated: "Erstellt am", "Generated on";
+    report_by: "von", "by";
+    report_page_of: "von", "of";
+    nav_users: "Benutzer", "Users";
+    nav_devices: "Geräte", "Devices";
+    nav_templates: "Vorlagen", "Templates";
+    nav_audit: "Audit-Protokoll", "Audit log";
+    users_title: "Benutzer und Rollen", "Users and roles";
+    display_name: "Name", "Full name";
+    role: "Rolle", "Role";
+    you: "(Sie)", "(you)";
+    create_user: "Benutzer anlegen", "Create user";
+    initial_password: "Erstes Passwort (mindestens 8 Zeichen)", "Initial password (at least 8 characters)";
+    new_password: "Neues Passwort (mindestens 8 Zeichen)", "New password (at least 8 characters)";
+    change_role: "Rolle ändern", "Change role";
+    reset_password: "Passwort zurücksetzen", "Reset password";
+    delete_user: "Benutzer löschen", "Delete user";
+    delete_confirm: "Ja, löschen: Sitzungen enden, Geräte werden entfernt; Fälle und Protokoll behalten den Namen",
+        "Yes, delete: sessions end, devices are removed; cases and the log keep the name";
+    error_username: "Der Benutzername ist ungültig; verwenden Sie ein Wort ohne Leerzeichen.",
+        "The user name is not valid; use one word without spaces.";
+    error_password_short: "Das Passwort ist zu kurz; verwenden Sie mindestens 8 Zeichen.",
+        "The password is too short; use at least 8 characters.";
+    error_user_taken: "Dieser Benutzername ist schon vergeben (Benutzernamen gelten für alle Behörden); wählen Sie einen anderen.",
+        "This user name is taken (user names are unique across all offices); choose another one.";
+    error_unknown_role: "Unbekannte Rolle; wählen Sie eine aus der Liste.", "Unknown role; choose one from the list.";
+    error_own_account: "Sie können sich die eigenen Administrationsrechte nicht entziehen; bitten Sie eine andere Administration darum.",
+        "You cannot remove your own administration rights; ask another administrator.";
+    error_confirm_delete: "Bitte bestätigen Sie das Löschen mit dem Kästchen.", "Please confirm the deletion with the checkbox.";
+    devices_title: "Angemeldete Geräte", "Enrolled devices";
+    device_name: "Gerätename", "Device name";
+    device_id: "Geräte-ID", "Device id";
+    enrolled_at: "Angemeldet am", "Enrolled";
+    last_sync: "Letzte Synchronisierung", "Last sync";
+    never: "nie", "never";
+    state: "Zustand", "State";
+    active: "aktiv", "active";
+    revoked: "gesperrt", "revoked";
+    revoke: "Sperren", "Revoke";
+    no_devices: "Keine Geräte angemeldet.", "No devices enrolled.";
+    templates_title: "Formularvorlagen", "Form templates";
+    template_id: "Kennung", "Id";
+    versions: "Versionen", "Versions";
+    bundled: "mitgeliefert", "bundled";
+    own_template: "eigene", "own";
+    upload_template: "Neue Version hochladen", "Upload a new version";
+    template_json: "Vorlage als JSON", "Template as JSON";
+    template_hint: "Die Version muss höher sein als die aktuelle; bestehende Fälle behalten ihre Version.",
+        "The version must be higher than the current one; existing cases keep their version.";
+    template_problems: "Die Vorlage wurde nicht gespeichert. Probleme:", "The template was not saved. Problems:";
+    template_not_newer: "die Version muss höher sein als die aktuelle Version", "the version must be higher than the current version";
+    template_other_tenant: "die Vorlage ist für eine andere Behörde bestimmt", "the template is meant for another office";
+    template_saved: "Gespeichert:", "Saved:";
+    audit_title: "Audit-Protokoll", "Audit log";
+    user: "Benutzer", "User";
+    case_id: "Fall-ID", "Case id";
+    action: "Aktion", "Action";
+    detail: "Details", "Details";
+    no_entries: "Keine Einträge.", "No entries.";
+    entries: "Einträge", "entries";
+    error_case_filter: "Die Fall-ID ist keine gültige UUID; kopieren Sie sie von der Fallseite.",
+        "The case id is not a valid UUID; copy it from the case page.";
+    // Answer editing, rate limits, sessions.
+    edit_street: "Straße", "Street";
+    edit_house_number: "Hausnummer", "House number";
+    edit_postal_code: "Postleitzahl", "Postal code";
+    edit_city: "Ort", "Town";
+    edit_latitude: "Breitengrad", "Latitude";
+    edit_longitude: "Längengrad", "Longitude";
+    edit_accuracy: "Genauigkeit in Metern (optional)", "Accuracy in metres (optional)";
+    edit_german_time: "Deutsche Zeit (Europe/Berlin)", "German time (Europe/Berlin)";
+    login_locked: "Zu viele fehlgeschlagene Anmeldungen. Bitte warten Sie einige Minuten und versuchen Sie es dann erneut.",
+        "Too many failed sign-ins. Please wait a few minutes, then try again.";
     // Statuses.
     status_received: "Eingegangen", "Received";
     status_triaged: "Gesichtet", "Triaged";

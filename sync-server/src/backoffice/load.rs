@@ -23,7 +23,8 @@ pub struct LoadedCase {
     pub template: Option<Template>,
 }
 
-fn denied(session: &Session, denied: StaffDenied) -> AppError {
+/// The error page of a refusal: "not found" and "forbidden" in the page's words.
+pub(super) fn denied(session: &Session, denied: StaffDenied) -> AppError {
     let t = texts(session.lang);
     match denied {
         StaffDenied::NotFound => AppError::NotFound(t.error_not_found.into()),

@@ -1,9 +1,14 @@
 //! Signing in and out of the back office.
 
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
-use axum::http::header::SET_COOKIE;
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::header::{RETRY_AFTER, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use schema::Language;
@@ -16,6 +21,7 @@ use super::session::{
     self, CsrfForm, LOGIN_COOKIE, csrf_field, csrf_refused, new_session, parse_form, return_path,
     session_cookie, tokens_match,
 };
+use super::throttle::LoginThrottle;
 use super::views::{Frame, LoginPage, render, see_other};
 use crate::access::{self, Staff};
 use crate::auth::{new_token, verify_nobody, verify_password};
@@ -115,14 +121,22 @@ enum Refusal {
     Officer,
 }
 
-/// `POST /backoffice/login`: checks the form token, then the password (argon2id, the same
-/// time for unknown users), and starts a session for staff roles.
+/// `POST /backoffice/login`: checks the form token and the login throttle, then the
+/// password (argon2id, the same time for unknown users), and starts a session for staff
+/// roles.
 pub async fn submit(
     State(state): State<AppState>,
+    Extension(throttle): Extension<Arc<LoginThrottle>>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     uri: Uri,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    // Without the peer address (a router served without connect info) the name alone counts.
+    let ip = peer.map_or(
+        IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+        |Extension(ConnectInfo(a))| a.ip(),
+    );
     let lang = super::i18n::language_of(&uri, &headers);
     let outcome = async {
         let expected = cookies::get(&headers, LOGIN_COOKIE).unwrap_or_default();
@@ -134,6 +148,25 @@ pub async fn submit(
         let next = return_path(&form.next).unwrap_or_else(cases_path);
         let store = state.store.clone();
         let username = form.username.trim().to_string();
+        let t = texts(lang);
+        if let Some(left) = throttle.locked(&username, ip, Instant::now()) {
+            tracing::warn!(user = %username, %ip, "sign-in refused: locked out after failures");
+            let mut response = login_form(
+                &state,
+                &headers,
+                lang,
+                StatusCode::TOO_MANY_REQUESTS,
+                next,
+                form.username,
+                Some(t.login_locked),
+            )?;
+            let seconds = left.as_secs().saturating_add(1).to_string();
+            if let Ok(value) = HeaderValue::from_str(&seconds) {
+                response.headers_mut().insert(RETRY_AFTER, value);
+            }
+            return Ok(response);
+        }
+        let attempted = username.clone();
         let password = form.password;
         let checked = blocking(move || -> Result<Result<Staff, Refusal>, AppError> {
             let Some(user) = store.user(&username)? else {
@@ -154,12 +187,14 @@ pub async fn submit(
             }))
         })
         .await?;
-        let t = texts(lang);
         let staff = match checked {
             Ok(staff) => staff,
             Err(refusal) => {
                 let (status, error) = match refusal {
-                    Refusal::WrongCredentials => (StatusCode::UNAUTHORIZED, t.login_failed),
+                    Refusal::WrongCredentials => {
+                        throttle.failed(&attempted, ip, Instant::now());
+                        (StatusCode::UNAUTHORIZED, t.login_failed)
+                    }
                     Refusal::Officer => (StatusCode::FORBIDDEN, t.login_officer),
                 };
                 return login_form(
@@ -173,9 +208,11 @@ pub async fn submit(
                 );
             }
         };
+        throttle.succeeded(&attempted, ip);
         let ttl = state.config.backoffice.session_ttl;
-        let ttl_ms = i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX);
-        let (id, row) = new_session(&staff.username, ttl_ms)?;
+        // The first expiry is the idle limit; every request moves it on (`session.rs`).
+        let first = ttl.min(state.config.backoffice.session_idle);
+        let (id, row) = new_session(&staff.username, session::millis(first))?;
         let store = state.store.clone();
         blocking(move || store.create_session(&row)).await?;
         audit::record(&state, &staff, Action::Login, None, "").await?;

@@ -4,15 +4,17 @@
 //! # A request, step by step
 //!
 //! 1. `session.rs`: the `naper_session` cookie's SHA-256 is looked up with its user (every
-//!    request); no or an expired session redirects a page to the login page, and answers a
-//!    form post with 401. Every POST form is a `CsrfForm`, which refuses a missing
-//!    or wrong synchronizer token with 403 before the handler runs.
+//!    request); no or an expired session (30 minutes idle, or past its lifetime) redirects a
+//!    page to the login page, and answers a form post with 401. Every POST form is a
+//!    `CsrfForm`, which refuses a missing or wrong synchronizer token with 403 before the
+//!    handler runs. Sign-ins are throttled per user name and address (`throttle.rs`).
 //! 2. `load.rs`: the case is looked up and [`crate::access::check_staff`] decides — another
 //!    tenant's case is a 404 like a missing one, a viewer's action a 403.
 //! 3. The handler reads the projection or the document, or writes one Automerge change
-//!    attributed to the staff user through [`crate::store::CaseStore::try_edit_case`]; the
-//!    change reaches the officer's tablet at its next sync.
-//! 4. `audit.rs` appends what was viewed or done; `views.rs` renders the page (askama,
+//!    attributed to the staff user through
+//!    [`crate::store::CaseStore::try_edit_case_audited`], with its audit entry in the same
+//!    transaction; the change reaches the officer's tablet at its next sync.
+//! 4. `audit.rs` appends what was viewed; `views.rs` renders the page (askama,
 //!    auto-escaped), in German or English (`i18n.rs`).
 //!
 //! Errors are [`AppError`]s turned into HTML pages with [`AppError::in_page`]; the JSON API
@@ -22,10 +24,16 @@
 //! `GET /cases/{id}`, `GET /cases/{id}/history`, `POST /cases/{id}/status`,
 //! `POST /cases/{id}/fields/{key}`, `POST /cases/{id}/comments`, `POST /cases/{id}/assign`,
 //! `GET /cases/{id}/photos/{photo_id}/annotated`, `GET /photos/{sha256}`,
-//! `GET /photos/{sha256}/thumbnail`, `GET /static/style.css`.
+//! `GET /photos/{sha256}/thumbnail`, `GET /static/style.css`; the PDF report
+//! `GET /cases/{id}/report.pdf` (`report/`); the administration (`admin/`): `GET /admin/users`,
+//! `POST /admin/users`, `POST /admin/users/{name}/role`, `POST /admin/users/{name}/password`,
+//! `POST /admin/users/{name}/delete`, `GET /admin/devices`, `POST /admin/devices/{id}/revoke`,
+//! `GET /admin/templates`, `POST /admin/templates`; and the audit log `GET /audit`.
 
 mod actions;
+mod admin;
 mod audit;
+mod audit_page;
 mod case_page;
 mod cookies;
 mod display;
@@ -36,7 +44,9 @@ mod load;
 mod login;
 mod photos;
 mod queue;
+mod report;
 mod session;
+mod throttle;
 mod views;
 
 use axum::Router;
@@ -115,6 +125,7 @@ pub fn router() -> Router<AppState> {
         .route("/cases", get(queue::page))
         .route("/cases/{id}", get(case_page::page))
         .route("/cases/{id}/history", get(history::page))
+        .route("/cases/{id}/report.pdf", get(report::download))
         .route("/cases/{id}/status", post(actions::change_status))
         .route("/cases/{id}/fields/{key}", post(actions::edit_field))
         .route("/cases/{id}/comments", post(actions::add_comment))
@@ -123,9 +134,24 @@ pub fn router() -> Router<AppState> {
             "/cases/{id}/photos/{photo_id}/annotated",
             get(photos::annotated),
         )
+        .route("/admin/users", get(admin::users_page).post(admin::create))
+        .route("/admin/users/{name}/role", post(admin::change_role))
+        .route("/admin/users/{name}/password", post(admin::reset_password))
+        .route("/admin/users/{name}/delete", post(admin::delete))
+        .route("/admin/devices", get(admin::devices_page))
+        .route("/admin/devices/{id}/revoke", post(admin::revoke))
+        .route(
+            "/admin/templates",
+            get(admin::templates_page).post(admin::upload),
+        )
+        .route("/audit", get(audit_page::page))
         .route("/photos/{sha}", get(photos::original))
         .route("/photos/{sha}/thumbnail", get(photos::thumbnail))
         .fallback(not_found)
+        // One throttle per router, so every server (and every test server) counts its own.
+        .layer(axum::Extension(std::sync::Arc::new(
+            throttle::LoginThrottle::default(),
+        )))
         .layer(middleware::from_fn(i18n::remember_language))
         .layer(middleware::from_fn(security_headers))
 }

@@ -117,35 +117,48 @@ pub async fn annotated(
             .ok_or_else(not_found)?;
         let sha = photo.sha256.clone();
         visible_blob(&state, &session, &sha).await?;
-        let drawing = serde_json::to_vec(&photo.annotations)
-            .map_err(|e| AppError::Internal(format!("annotations do not serialize: {e}")))?;
-        let path = cache_path(&state, &sha, &hex::encode(Sha256::digest(&drawing)));
-        let blobs = state.blobs.clone();
-        let bytes = blocking(move || -> Result<Vec<u8>, AppError> {
-            if let Ok(bytes) = std::fs::read(&path) {
-                return Ok(bytes);
-            }
-            let original = blobs.read(&sha)?;
-            let options = FlattenOptions {
-                format: ExportFormat::Jpeg {
-                    quality: ANNOTATED_QUALITY,
-                },
-                limits: DecodeLimits::default(),
-            };
-            let jpeg = annotate::flatten(&original, &photo.annotations, options)
-                .map_err(|e| AppError::Internal(format!("photo {sha} does not flatten: {e}")))?;
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent)?;
-            }
-            // Write beside the target and rename, so a reader never sees half a file.
-            let temp = path.with_extension("jpg.tmp");
-            std::fs::File::create(&temp)?.write_all(&jpeg)?;
-            std::fs::rename(&temp, &path)?;
-            Ok(jpeg)
-        })
-        .await?;
+        let bytes = annotated_jpeg(&state, sha, photo.annotations).await?;
         Ok(image("image/jpeg".into(), bytes))
     }
     .await
     .map_err(|e: AppError| e.in_page(lang))
+}
+
+/// The annotated copy of the stored photo `sha` with `annotations` (redactions first), from
+/// the cache or rendered and cached now. The caller has checked that the user may see it.
+///
+/// # Errors
+/// A photo that does not decode, file access under the data directory.
+pub async fn annotated_jpeg(
+    state: &AppState,
+    sha: String,
+    annotations: Vec<annotate::Annotation>,
+) -> Result<Vec<u8>, AppError> {
+    let drawing = serde_json::to_vec(&annotations)
+        .map_err(|e| AppError::Internal(format!("annotations do not serialize: {e}")))?;
+    let path = cache_path(state, &sha, &hex::encode(Sha256::digest(&drawing)));
+    let blobs = state.blobs.clone();
+    blocking(move || -> Result<Vec<u8>, AppError> {
+        if let Ok(bytes) = std::fs::read(&path) {
+            return Ok(bytes);
+        }
+        let original = blobs.read(&sha)?;
+        let options = FlattenOptions {
+            format: ExportFormat::Jpeg {
+                quality: ANNOTATED_QUALITY,
+            },
+            limits: DecodeLimits::default(),
+        };
+        let jpeg = annotate::flatten(&original, &annotations, options)
+            .map_err(|e| AppError::Internal(format!("photo {sha} does not flatten: {e}")))?;
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        // Write beside the target and rename, so a reader never sees half a file.
+        let temp = path.with_extension("jpg.tmp");
+        std::fs::File::create(&temp)?.write_all(&jpeg)?;
+        std::fs::rename(&temp, &path)?;
+        Ok(jpeg)
+    })
+    .await
 }

@@ -69,7 +69,21 @@ pub fn tokens_match(expected: &str, given: &str) -> bool {
             == 0
 }
 
-/// A new session for `username`: the cookie value (the only copy of the id) and the row.
+/// A duration in whole milliseconds, as the store keeps times.
+pub fn millis(duration: std::time::Duration) -> i64 {
+    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
+}
+
+/// Whether a session expiring at `expires_at` should be moved on to `now + idle_ms`: once
+/// it has lost more than a minute (or half the idle time, if shorter), so an active user
+/// costs one write a minute, not one per request.
+fn needs_extension(expires_at: i64, now: i64, idle_ms: i64) -> bool {
+    let slack = (idle_ms / 2).min(60_000);
+    expires_at.saturating_sub(now) < idle_ms.saturating_sub(slack)
+}
+
+/// A new session for `username`: the cookie value (the only copy of the id) and the row,
+/// expiring `ttl_ms` from now.
 ///
 /// # Errors
 /// [`AppError::Internal`] when randomness fails.
@@ -136,7 +150,20 @@ impl FromRequestParts<AppState> for Session {
         let hash = token_hash(&id);
         let store = state.store.clone();
         let key = hash.clone();
-        let row = blocking(move || store.session(&key, now_ms())).await?;
+        let config = state.config.backoffice;
+        let (idle_ms, ttl_ms) = (millis(config.session_idle), millis(config.session_ttl));
+        let row = blocking(move || -> Result<_, AppError> {
+            let now = now_ms();
+            let row = store.session(&key, now)?;
+            // Activity keeps the session alive up to its absolute lifetime.
+            if let Some(row) = &row
+                && needs_extension(row.expires_at, now, idle_ms)
+            {
+                store.extend_session(&key, now, idle_ms, ttl_ms)?;
+            }
+            Ok(row)
+        })
+        .await?;
         match row {
             Some(row) if access::may_use_backoffice(row.role) => Ok(Session {
                 staff: Staff {
@@ -221,6 +248,18 @@ fn check_csrf(session: &Session, body: &Bytes) -> Result<(), AppError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_active_session_is_extended_about_once_a_minute() {
+        let idle = 30 * 60_000;
+        let now = 1_000_000;
+        assert!(!needs_extension(now + idle, now, idle), "just extended");
+        assert!(!needs_extension(now + idle - 59_000, now, idle));
+        assert!(needs_extension(now + idle - 61_000, now, idle));
+        // A short idle time (tests) extends once half of it has passed.
+        assert!(!needs_extension(now + 700, now, 1_000));
+        assert!(needs_extension(now + 400, now, 1_000));
+    }
 
     #[test]
     fn tokens_compare_exactly() {

@@ -7,10 +7,10 @@ use axum::http::header::LOCATION;
 use axum::response::{Html, IntoResponse, Response};
 use schema::Language;
 
-pub use super::form_input::Input;
+pub use super::form_input::{Input, Part};
 use super::i18n::{Texts, texts};
 use super::session::Session;
-use crate::access::Permissions;
+use crate::access::{self, OfficeAction, Permissions};
 use crate::http::AppError;
 
 /// What every page's frame shows.
@@ -33,6 +33,10 @@ pub struct UserNav {
     pub role: &'static str,
     /// The session's CSRF token, for the logout form.
     pub csrf: String,
+    /// Show the administration links.
+    pub admin: bool,
+    /// Show the audit log link.
+    pub audit: bool,
 }
 
 impl Frame {
@@ -46,6 +50,8 @@ impl Frame {
                 display_name: session.staff.display_name.clone(),
                 role: t.role(session.staff.role),
                 csrf: session.csrf_token.clone(),
+                admin: access::office_may(&session.staff, OfficeAction::ManageUsers),
+                audit: access::office_may(&session.staff, OfficeAction::ReadAuditLog),
             }),
         }
     }
@@ -197,8 +203,12 @@ pub struct PhotoView {
 pub struct EditView {
     /// The input.
     pub input: Input,
-    /// Its current text.
+    /// Its current text (one-input kinds).
     pub current: String,
+    /// The ticked options (multiple choice).
+    pub chosen: Vec<String>,
+    /// The inputs of an address or GPS point, with their current text.
+    pub parts: Vec<Part>,
 }
 
 /// A field on the case page.

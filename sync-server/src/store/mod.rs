@@ -11,6 +11,7 @@
 //! updates the document's rows and its projection ([`crate::projection`]) in one
 //! transaction, so the projection never disagrees with the documents a reader can see.
 
+mod admin;
 mod backoffice;
 mod sqlite;
 
@@ -18,6 +19,7 @@ use std::collections::HashMap;
 
 use schema::{CaseId, ChangeAuthor, InspectionCase, Role};
 
+pub use admin::{AuditPage, AuditQuery, DeviceActivity};
 pub use backoffice::{AuditEntry, CasePage, CaseQuery, CaseSort, NewSession, SessionRow};
 pub use sqlite::SqliteStore;
 
@@ -403,6 +405,21 @@ pub trait CaseStore: Send + Sync {
         edit: &mut dyn FnMut(&mut InspectionCase) -> Result<(), String>,
     ) -> StoreResult<InspectionCase>;
 
+    /// [`CaseStore::try_edit_case`] with the audit log entry of the staff action written in
+    /// the same transaction: the change and its entry are stored both or neither, so an
+    /// action is never done without being logged, nor logged without being done.
+    ///
+    /// # Errors
+    /// As [`CaseStore::try_edit_case`], and database errors writing the entry (then the
+    /// change is not written either).
+    fn try_edit_case_audited(
+        &self,
+        id: CaseId,
+        author: &ChangeAuthor,
+        edit: &mut dyn FnMut(&mut InspectionCase) -> Result<(), String>,
+        audit: &AuditEntry,
+    ) -> StoreResult<InspectionCase>;
+
     /// Stores a new case document created on the server (e.g. a citizen request, or tests).
     ///
     /// # Errors
@@ -514,6 +531,20 @@ pub trait CaseStore: Send + Sync {
     /// Database errors.
     fn session(&self, id_hash: &str, now_ms: i64) -> StoreResult<Option<SessionRow>>;
 
+    /// Moves the expiry of a live session to `now_ms + idle_ms`, but never past its
+    /// `created_at + ttl_ms`: a session ends after `idle_ms` without use, and after `ttl_ms`
+    /// in any case. An expired or unknown session stays ended.
+    ///
+    /// # Errors
+    /// Database errors.
+    fn extend_session(
+        &self,
+        id_hash: &str,
+        now_ms: i64,
+        idle_ms: i64,
+        ttl_ms: i64,
+    ) -> StoreResult<()>;
+
     /// Ends a session (logout); unknown ids are ignored.
     ///
     /// # Errors
@@ -537,6 +568,41 @@ pub trait CaseStore: Send + Sync {
         case: Option<CaseId>,
         limit: usize,
     ) -> StoreResult<Vec<AuditEntry>>;
+
+    // --- administration ------------------------------------------------------------------
+
+    /// Changes a user's role; their sessions and devices see the new role at their next
+    /// request.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`] for an unknown user.
+    fn set_role(&self, username: &str, role: Role) -> StoreResult<()>;
+
+    /// Ends every back-office session of a user (after a password reset); returns how many.
+    ///
+    /// # Errors
+    /// Database errors.
+    fn end_sessions(&self, username: &str) -> StoreResult<usize>;
+
+    /// Deletes a user with their sessions, devices and the devices' sync states. Cases, their
+    /// history and the audit log keep the user name.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`] for an unknown user.
+    fn delete_user(&self, username: &str) -> StoreResult<()>;
+
+    /// The devices of a tenant's users with their last sync, by user, newest enrollment
+    /// first.
+    ///
+    /// # Errors
+    /// Database errors.
+    fn tenant_devices(&self, tenant: &str) -> StoreResult<Vec<DeviceActivity>>;
+
+    /// A filtered page of a tenant's audit log, newest first, with the number of matches.
+    ///
+    /// # Errors
+    /// Database errors.
+    fn query_audit(&self, query: &AuditQuery) -> StoreResult<AuditPage>;
 }
 
 /// Loads stored document bytes (a snapshot followed by change chunks) as they are, without

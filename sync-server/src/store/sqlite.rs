@@ -10,6 +10,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use schema::{CaseDocument, CaseId, ChangeAuthor, InspectionCase};
 
+mod admin;
 mod backoffice;
 
 use super::{
@@ -24,8 +25,10 @@ use crate::projection;
 const SCHEMA_V1: &str = include_str!("schema.sql");
 /// Version 2: back-office sessions and the audit log.
 const SCHEMA_V2: &str = include_str!("schema_v2.sql");
+/// Version 3: the review queue's covering index.
+const SCHEMA_V3: &str = include_str!("schema_v3.sql");
 /// The schema version this build writes (`PRAGMA user_version`).
-const SCHEMA_VERSION: i64 = 2;
+const SCHEMA_VERSION: i64 = 3;
 /// Idle connections kept for reuse.
 const MAX_IDLE: usize = 8;
 
@@ -105,6 +108,9 @@ fn migrate(conn: &mut Connection) -> StoreResult<()> {
     }
     if version < 2 {
         tx.execute_batch(SCHEMA_V2)?;
+    }
+    if version < 3 {
+        tx.execute_batch(SCHEMA_V3)?;
     }
     if version < SCHEMA_VERSION {
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
@@ -297,6 +303,30 @@ fn template_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<TemplateRow> {
         title_en: r.get(5)?,
         json: r.get(6)?,
     })
+}
+
+/// One checked edit of case `id` inside the transaction `tx`: the change appended and the
+/// projection re-derived, or nothing written when `edit` refuses.
+fn edit_in(
+    tx: &Transaction<'_>,
+    id: CaseId,
+    author: &ChangeAuthor,
+    edit: &mut dyn FnMut(&mut InspectionCase) -> Result<(), String>,
+) -> StoreResult<InspectionCase> {
+    let bytes = document_bytes(tx, id)?
+        .ok_or_else(|| StoreError::NotFound(format!("there is no case {id}")))?;
+    let mut doc = CaseDocument::load(&bytes)?;
+    let before = doc.heads();
+    let mut refused = None;
+    let case = doc.edit(author, now_ms(), |case| refused = edit(case).err())?;
+    if let Some(reason) = refused {
+        // Returning an error drops the transaction uncommitted: nothing is written.
+        return Err(StoreError::Refused(reason));
+    }
+    let changes = doc.automerge_mut().save_after(&before);
+    append_change(tx, id, &changes)?;
+    reproject(tx, id)?;
+    Ok(case)
 }
 
 impl CaseStore for SqliteStore {
@@ -672,20 +702,19 @@ impl CaseStore for SqliteStore {
         author: &ChangeAuthor,
         edit: &mut dyn FnMut(&mut InspectionCase) -> Result<(), String>,
     ) -> StoreResult<InspectionCase> {
+        self.write(|tx| edit_in(tx, id, author, edit))
+    }
+
+    fn try_edit_case_audited(
+        &self,
+        id: CaseId,
+        author: &ChangeAuthor,
+        edit: &mut dyn FnMut(&mut InspectionCase) -> Result<(), String>,
+        audit: &AuditEntry,
+    ) -> StoreResult<InspectionCase> {
         self.write(|tx| {
-            let bytes = document_bytes(tx, id)?
-                .ok_or_else(|| StoreError::NotFound(format!("there is no case {id}")))?;
-            let mut doc = CaseDocument::load(&bytes)?;
-            let before = doc.heads();
-            let mut refused = None;
-            let case = doc.edit(author, now_ms(), |case| refused = edit(case).err())?;
-            if let Some(reason) = refused {
-                // Returning an error drops the transaction uncommitted: nothing is written.
-                return Err(StoreError::Refused(reason));
-            }
-            let changes = doc.automerge_mut().save_after(&before);
-            append_change(tx, id, &changes)?;
-            reproject(tx, id)?;
+            let case = edit_in(tx, id, author, edit)?;
+            backoffice::append_audit(tx, audit)?;
             Ok(case)
         })
     }
@@ -940,6 +969,16 @@ impl CaseStore for SqliteStore {
         self.with_conn(|conn| backoffice::session(conn, id_hash, now_ms))
     }
 
+    fn extend_session(
+        &self,
+        id_hash: &str,
+        now_ms: i64,
+        idle_ms: i64,
+        ttl_ms: i64,
+    ) -> StoreResult<()> {
+        self.write(|tx| backoffice::extend_session(tx, id_hash, now_ms, idle_ms, ttl_ms))
+    }
+
     fn delete_session(&self, id_hash: &str) -> StoreResult<()> {
         self.write(|tx| {
             tx.execute("DELETE FROM sessions WHERE id_hash = ?1", [id_hash])?;
@@ -958,6 +997,26 @@ impl CaseStore for SqliteStore {
         limit: usize,
     ) -> StoreResult<Vec<AuditEntry>> {
         self.with_conn(|conn| backoffice::audit_entries(conn, tenant, case, limit))
+    }
+
+    fn set_role(&self, username: &str, role: schema::Role) -> StoreResult<()> {
+        self.write(|tx| admin::set_role(tx, username, role))
+    }
+
+    fn end_sessions(&self, username: &str) -> StoreResult<usize> {
+        self.write(|tx| Ok(tx.execute("DELETE FROM sessions WHERE username = ?1", [username])?))
+    }
+
+    fn delete_user(&self, username: &str) -> StoreResult<()> {
+        self.write(|tx| admin::delete_user(tx, username))
+    }
+
+    fn tenant_devices(&self, tenant: &str) -> StoreResult<Vec<super::DeviceActivity>> {
+        self.with_conn(|conn| admin::tenant_devices(conn, tenant))
+    }
+
+    fn query_audit(&self, query: &super::AuditQuery) -> StoreResult<super::AuditPage> {
+        self.with_conn(|conn| admin::query_audit(conn, query))
     }
 }
 

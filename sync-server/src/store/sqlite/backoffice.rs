@@ -220,6 +220,21 @@ pub(super) fn session(
     .transpose()
 }
 
+pub(super) fn extend_session(
+    tx: &Transaction<'_>,
+    id_hash: &str,
+    now_ms: i64,
+    idle_ms: i64,
+    ttl_ms: i64,
+) -> StoreResult<()> {
+    tx.execute(
+        "UPDATE sessions SET expires_at = min(created_at + ?4, ?2 + ?3)
+         WHERE id_hash = ?1 AND expires_at > ?2",
+        params![id_hash, now_ms, idle_ms, ttl_ms],
+    )?;
+    Ok(())
+}
+
 pub(super) fn append_audit(tx: &Transaction<'_>, entry: &AuditEntry) -> StoreResult<()> {
     tx.execute(
         "INSERT INTO audit_log (at, tenant, username, action, case_id, detail)

@@ -1,0 +1,274 @@
+//! `GET /backoffice/admin/users` and its forms: create a user with a role and an initial
+//! password, change a role, set a new password, delete a user.
+
+use axum::extract::{Path, State};
+use axum::response::Response;
+use schema::Role;
+use serde::Deserialize;
+
+use super::views::{UserView, UsersPage};
+use super::{allowed, path};
+use crate::access::{self, OfficeAction, StaffDenied, parse_role};
+use crate::admin::{is_long_enough, is_username};
+use crate::auth::hash_password;
+use crate::backoffice::audit::{self, Action};
+use crate::backoffice::i18n::{Texts, texts};
+use crate::backoffice::load::denied;
+use crate::backoffice::session::{CsrfForm, Session};
+use crate::backoffice::views::{Frame, OptionView, render, see_other};
+use crate::http::{AppError, AppState, blocking};
+use crate::store::{NewUser, StoreError, UserRow};
+
+const ROLES: [Role; 5] = [
+    Role::Admin,
+    Role::Coordinator,
+    Role::CaseWorker,
+    Role::Viewer,
+    Role::Officer,
+];
+
+fn role_options(t: &Texts, current: Role) -> Vec<OptionView> {
+    ROLES
+        .iter()
+        .map(|role| OptionView {
+            value: role.as_str().to_string(),
+            label: t.role(*role).to_string(),
+            selected: current == *role,
+        })
+        .collect()
+}
+
+/// `GET /backoffice/admin/users`.
+pub async fn page(State(state): State<AppState>, session: Session) -> Result<Response, AppError> {
+    let lang = session.lang;
+    async {
+        allowed(&session, OfficeAction::ManageUsers)?;
+        let store = state.store.clone();
+        let tenant = session.staff.tenant.clone();
+        let users = blocking(move || store.tenant_users(&tenant)).await?;
+        let frame = Frame::signed_in(&session, texts(lang).users_title);
+        let t = frame.t;
+        render(&UsersPage {
+            csrf: session.csrf_token.clone(),
+            users: users
+                .into_iter()
+                .map(|u| UserView {
+                    is_self: u.username == session.staff.username,
+                    role: t.role(u.role),
+                    roles: role_options(t, u.role),
+                    username: u.username,
+                    display_name: u.display_name,
+                })
+                .collect(),
+            // The least rights by default: a slip of the hand must not create an admin.
+            roles: role_options(t, Role::Viewer),
+            page: frame,
+        })
+    }
+    .await
+    .map_err(|e: AppError| e.in_page(lang))
+}
+
+/// The user named in the path, if the admin may change them.
+async fn target(state: &AppState, session: &Session, name: &str) -> Result<UserRow, AppError> {
+    let store = state.store.clone();
+    let key = name.to_string();
+    let user = blocking(move || store.user(&key)).await?;
+    access::check_user_target(&session.staff, user.as_ref()).map_err(|d| denied(session, d))?;
+    user.ok_or_else(|| denied(session, StaffDenied::NotFound))
+}
+
+fn parse_role_field(text: &str, t: &Texts) -> Result<Role, AppError> {
+    parse_role(text.trim()).ok_or_else(|| AppError::BadRequest(t.error_unknown_role.into()))
+}
+
+async fn hash(state: &AppState, password: String) -> Result<String, AppError> {
+    let cost = state.config.password_cost;
+    blocking(move || hash_password(&password, cost)).await
+}
+
+/// The create form.
+#[derive(Debug, Deserialize)]
+pub struct CreateForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    password: String,
+}
+
+/// `POST /backoffice/admin/users`: a new user of the admin's tenant.
+pub async fn create(
+    State(state): State<AppState>,
+    CsrfForm { session, form }: CsrfForm<CreateForm>,
+) -> Result<Response, AppError> {
+    let lang = session.lang;
+    async {
+        allowed(&session, OfficeAction::ManageUsers)?;
+        let t = texts(lang);
+        let username = form.username.trim().to_string();
+        if !is_username(&username) {
+            return Err(AppError::BadRequest(t.error_username.into()));
+        }
+        if !is_long_enough(&form.password) {
+            return Err(AppError::BadRequest(t.error_password_short.into()));
+        }
+        let role = parse_role_field(&form.role, t)?;
+        let user = NewUser {
+            tenant: session.staff.tenant.clone(),
+            username: username.clone(),
+            display_name: match form.display_name.trim() {
+                "" => username.clone(),
+                name => name.to_string(),
+            },
+            role,
+            password_hash: hash(&state, form.password).await?,
+        };
+        let store = state.store.clone();
+        // A taken name is the admin's to fix, not a server failure.
+        let taken = blocking(move || match store.create_user(&user) {
+            Ok(()) => Ok(false),
+            Err(StoreError::AlreadyExists(_)) => Ok(true),
+            Err(e) => Err(e),
+        })
+        .await?;
+        if taken {
+            return Err(AppError::BadRequest(t.error_user_taken.into()));
+        }
+        audit::record(
+            &state,
+            &session.staff,
+            Action::CreateUser,
+            None,
+            format!("{username} ({role})"),
+        )
+        .await?;
+        Ok(see_other(&path("users")))
+    }
+    .await
+    .map_err(|e: AppError| e.in_page(lang))
+}
+
+/// The role form.
+#[derive(Debug, Deserialize)]
+pub struct RoleForm {
+    #[serde(default)]
+    role: String,
+}
+
+/// `POST /backoffice/admin/users/{username}/role`.
+pub async fn change_role(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    CsrfForm { session, form }: CsrfForm<RoleForm>,
+) -> Result<Response, AppError> {
+    let lang = session.lang;
+    async {
+        let t = texts(lang);
+        let user = target(&state, &session, &name).await?;
+        let role = parse_role_field(&form.role, t)?;
+        access::check_own_account(&session.staff, &user, Some(role))
+            .map_err(|_| AppError::BadRequest(t.error_own_account.into()))?;
+        let store = state.store.clone();
+        let key = user.username.clone();
+        blocking(move || store.set_role(&key, role)).await?;
+        audit::record(
+            &state,
+            &session.staff,
+            Action::ChangeRole,
+            None,
+            format!("{}: {} -> {role}", user.username, user.role),
+        )
+        .await?;
+        Ok(see_other(&path("users")))
+    }
+    .await
+    .map_err(|e: AppError| e.in_page(lang))
+}
+
+/// The password form.
+#[derive(Debug, Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    password: String,
+}
+
+/// `POST /backoffice/admin/users/{username}/password`: a new password, and every session of
+/// the user ends.
+pub async fn reset_password(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    CsrfForm { session, form }: CsrfForm<PasswordForm>,
+) -> Result<Response, AppError> {
+    let lang = session.lang;
+    async {
+        let user = target(&state, &session, &name).await?;
+        if !is_long_enough(&form.password) {
+            return Err(AppError::BadRequest(
+                texts(lang).error_password_short.into(),
+            ));
+        }
+        let hashed = hash(&state, form.password).await?;
+        let store = state.store.clone();
+        let key = user.username.clone();
+        // The old password may be why it is reset: whoever signed in with it is signed out.
+        blocking(move || {
+            store.set_password_hash(&key, &hashed)?;
+            store.end_sessions(&key)
+        })
+        .await?;
+        audit::record(
+            &state,
+            &session.staff,
+            Action::ResetPassword,
+            None,
+            user.username,
+        )
+        .await?;
+        Ok(see_other(&path("users")))
+    }
+    .await
+    .map_err(|e: AppError| e.in_page(lang))
+}
+
+/// The delete form: a checkbox confirms.
+#[derive(Debug, Deserialize)]
+pub struct DeleteForm {
+    #[serde(default)]
+    confirm: Option<String>,
+}
+
+/// `POST /backoffice/admin/users/{username}/delete`.
+pub async fn delete(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    CsrfForm { session, form }: CsrfForm<DeleteForm>,
+) -> Result<Response, AppError> {
+    let lang = session.lang;
+    async {
+        let t = texts(lang);
+        let user = target(&state, &session, &name).await?;
+        access::check_own_account(&session.staff, &user, None)
+            .map_err(|_| AppError::BadRequest(t.error_own_account.into()))?;
+        if form.confirm.is_none() {
+            return Err(AppError::BadRequest(t.error_confirm_delete.into()));
+        }
+        let store = state.store.clone();
+        let key = user.username.clone();
+        blocking(move || store.delete_user(&key)).await?;
+        audit::record(
+            &state,
+            &session.staff,
+            Action::DeleteUser,
+            None,
+            format!("{} ({})", user.username, user.role),
+        )
+        .await?;
+        Ok(see_other(&path("users")))
+    }
+    .await
+    .map_err(|e: AppError| e.in_page(lang))
+}

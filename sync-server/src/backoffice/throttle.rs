@@ -1,0 +1,141 @@
+//! Login rate limiting: after [`MAX_FAILURES`] failed sign-ins for one user name from one
+//! address within [`WINDOW`], that pair is locked out for [`LOCKOUT`]. While locked, the
+//! login form answers 429 without checking the password, so guessing goes no faster and
+//! the answer says nothing about whether a guess was right.
+//!
+//! Keyed by user name *and* address, so an attacker elsewhere cannot lock a colleague out of
+//! their own desk, and guessing one password from many addresses is still slowed per
+//! address. The state lives in memory, per server process: a restart forgets it, which
+//! costs an attacker a restart they cannot cause. Time is passed in, so tests need no clock.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// Failed sign-ins allowed within [`WINDOW`] before a lockout.
+pub const MAX_FAILURES: u32 = 5;
+/// How far back failures count.
+pub const WINDOW: Duration = Duration::from_secs(15 * 60);
+/// How long a lockout lasts.
+pub const LOCKOUT: Duration = Duration::from_secs(5 * 60);
+/// Entries kept at most; beyond, stale ones are forgotten (bounded memory under a flood).
+const MAX_ENTRIES: usize = 10_000;
+
+#[derive(Debug, Clone, Copy)]
+struct Attempts {
+    failures: u32,
+    first_failure: Instant,
+    locked_until: Option<Instant>,
+}
+
+/// Failed sign-ins per user name and address.
+#[derive(Debug, Default)]
+pub struct LoginThrottle {
+    entries: Mutex<HashMap<(String, IpAddr), Attempts>>,
+}
+
+fn key(username: &str, ip: IpAddr) -> (String, IpAddr) {
+    (username.trim().to_lowercase(), ip)
+}
+
+impl LoginThrottle {
+    /// How much longer `username` from `ip` is locked out, if it is.
+    pub fn locked(&self, username: &str, ip: IpAddr, now: Instant) -> Option<Duration> {
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries
+            .get(&key(username, ip))
+            .and_then(|a| a.locked_until)
+            .and_then(|until| until.checked_duration_since(now))
+            .filter(|left| !left.is_zero())
+    }
+
+    /// Counts a failed sign-in; the one that reaches [`MAX_FAILURES`] starts a lockout.
+    pub fn failed(&self, username: &str, ip: IpAddr, now: Instant) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if entries.len() >= MAX_ENTRIES {
+            entries.retain(|_, a| !stale(a, now));
+        }
+        let fresh = Attempts {
+            failures: 0,
+            first_failure: now,
+            locked_until: None,
+        };
+        let attempts = entries.entry(key(username, ip)).or_insert(fresh);
+        if stale(attempts, now) {
+            *attempts = fresh;
+        }
+        attempts.failures = attempts.failures.saturating_add(1);
+        if attempts.failures >= MAX_FAILURES {
+            attempts.locked_until = Some(now + LOCKOUT);
+        }
+    }
+
+    /// Forgets the failures of `username` from `ip` after a successful sign-in.
+    pub fn succeeded(&self, username: &str, ip: IpAddr) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries.remove(&key(username, ip));
+    }
+}
+
+/// Whether an entry no longer counts: its window has passed and no lockout is running.
+fn stale(attempts: &Attempts, now: Instant) -> bool {
+    let window_over = now.saturating_duration_since(attempts.first_failure) >= WINDOW;
+    let lock_over = attempts.locked_until.is_none_or(|until| now >= until);
+    window_over && lock_over
+}
+
+#[cfg(test)]
+mod tests {
+    use std::net::Ipv4Addr;
+
+    use super::*;
+
+    const HOME: IpAddr = IpAddr::V4(Ipv4Addr::new(10, 0, 0, 1));
+    const ELSEWHERE: IpAddr = IpAddr::V4(Ipv4Addr::new(10, 0, 0, 2));
+
+    #[test]
+    fn five_failures_lock_the_name_at_that_address_for_a_while() {
+        let throttle = LoginThrottle::default();
+        let t0 = Instant::now();
+        for i in 0..MAX_FAILURES - 1 {
+            throttle.failed("Anna", HOME, t0 + Duration::from_secs(u64::from(i)));
+            assert_eq!(
+                throttle.locked("anna", HOME, t0),
+                None,
+                "after {} failures",
+                i + 1
+            );
+        }
+        let fifth = t0 + Duration::from_secs(10);
+        throttle.failed("anna ", HOME, fifth);
+        assert_eq!(throttle.locked("ANNA", HOME, fifth), Some(LOCKOUT));
+        assert_eq!(throttle.locked("anna", ELSEWHERE, fifth), None);
+        assert_eq!(throttle.locked("bert", HOME, fifth), None);
+        let later = fifth + LOCKOUT - Duration::from_secs(1);
+        assert_eq!(
+            throttle.locked("anna", HOME, later),
+            Some(Duration::from_secs(1))
+        );
+        assert_eq!(throttle.locked("anna", HOME, fifth + LOCKOUT), None);
+    }
+
+    #[test]
+    fn failures_outside_the_window_and_before_a_success_do_not_count() {
+        let throttle = LoginThrottle::default();
+        let t0 = Instant::now();
+        for _ in 0..MAX_FAILURES - 1 {
+            throttle.failed("anna", HOME, t0);
+        }
+        let after_window = t0 + WINDOW;
+        throttle.failed("anna", HOME, after_window);
+        assert_eq!(throttle.locked("anna", HOME, after_window), None);
+
+        for _ in 0..MAX_FAILURES - 2 {
+            throttle.failed("anna", HOME, after_window);
+        }
+        throttle.succeeded("anna", HOME);
+        throttle.failed("anna", HOME, after_window);
+        assert_eq!(throttle.locked("anna", HOME, after_window), None);
+    }
+}

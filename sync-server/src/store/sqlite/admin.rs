@@ -1,0 +1,111 @@
+//! The administration's SQL: roles, deleting users, devices with their last sync, and
+//! filtered pages of the audit log.
+
+use rusqlite::{Connection, Transaction, params};
+use schema::Role;
+
+use super::{DEVICE_SELECT, device_from, finish_device, parse_id};
+use crate::store::{AuditEntry, AuditPage, AuditQuery, DeviceActivity, StoreError, StoreResult};
+
+fn no_user(username: &str) -> StoreError {
+    StoreError::NotFound(format!("there is no user `{username}`"))
+}
+
+pub(super) fn set_role(tx: &Transaction<'_>, username: &str, role: Role) -> StoreResult<()> {
+    let n = tx.execute(
+        "UPDATE users SET role = ?2 WHERE username = ?1",
+        params![username, role.as_str()],
+    )?;
+    if n == 0 {
+        return Err(no_user(username));
+    }
+    Ok(())
+}
+
+pub(super) fn delete_user(tx: &Transaction<'_>, username: &str) -> StoreResult<()> {
+    // Sessions, devices and (through the devices) sync states go by their foreign keys'
+    // ON DELETE CASCADE.
+    let n = tx.execute("DELETE FROM users WHERE username = ?1", [username])?;
+    if n == 0 {
+        return Err(no_user(username));
+    }
+    Ok(())
+}
+
+pub(super) fn tenant_devices(conn: &Connection, tenant: &str) -> StoreResult<Vec<DeviceActivity>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT * FROM ({DEVICE_SELECT} WHERE u.tenant = ?1) d
+         LEFT JOIN (SELECT device_id, max(updated_at) AS last_sync FROM sync_states
+                    GROUP BY device_id) s ON s.device_id = d.id
+         ORDER BY d.username, d.created_at DESC, d.id DESC"
+    ))?;
+    let rows = stmt
+        .query_map([tenant], |r| {
+            Ok((device_from(r)?, r.get::<_, Option<i64>>(8)?))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    rows.into_iter()
+        .map(|(device, last_sync_ms)| {
+            Ok(DeviceActivity {
+                device: finish_device(device)?,
+                last_sync_ms,
+            })
+        })
+        .collect()
+}
+
+pub(super) fn query_audit(conn: &Connection, query: &AuditQuery) -> StoreResult<AuditPage> {
+    // One read transaction, so the page and the total describe the same moment.
+    let tx = conn.unchecked_transaction()?;
+    let filter = "tenant = ?1 AND (?2 IS NULL OR username = ?2) AND (?3 IS NULL OR case_id = ?3)";
+    let case = query.case.map(|id| id.to_string());
+    let total: i64 = tx.query_row(
+        &format!("SELECT count(*) FROM audit_log WHERE {filter}"),
+        params![query.tenant, query.username, case],
+        |r| r.get(0),
+    )?;
+    let raw = {
+        let mut stmt = tx.prepare(&format!(
+            "SELECT at, tenant, username, action, case_id, detail FROM audit_log
+             WHERE {filter} ORDER BY seq DESC LIMIT ?4 OFFSET ?5"
+        ))?;
+        stmt.query_map(
+            params![
+                query.tenant,
+                query.username,
+                case,
+                i64::try_from(query.limit).unwrap_or(i64::MAX),
+                i64::try_from(query.offset).unwrap_or(i64::MAX)
+            ],
+            |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                    r.get::<_, String>(5)?,
+                ))
+            },
+        )?
+        .collect::<Result<Vec<_>, _>>()?
+    };
+    tx.commit()?;
+    let entries = raw
+        .into_iter()
+        .map(|(at_ms, tenant, username, action, case_id, detail)| {
+            Ok(AuditEntry {
+                at_ms,
+                tenant,
+                username,
+                action,
+                case_id: case_id.as_deref().map(parse_id).transpose()?,
+                detail,
+            })
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+    Ok(AuditPage {
+        entries,
+        total: u64::try_from(total).unwrap_or(0),
+    })
+}

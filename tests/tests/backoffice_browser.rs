@@ -1,0 +1,393 @@
+//! The back office in a real browser: headless Chromium driven over WebDriver (chromedriver)
+//! against a real `sync-server` process, with a case synced from a real `field-app` tablet.
+//! A reviewer logs in, filters the queue, opens the case, corrects an answer, sends it back
+//! with a comment, approves the corrected report and downloads its PDF; the tablet sees each
+//! step at its next sync.
+//!
+//! Needs Debian's `chromium` and `chromium-driver` (`cargo xtask test` installs them); without
+//! them the test fails, it does not skip.
+#![allow(clippy::unwrap_used)] // a test crate: a panic here is a failed test
+
+use std::path::Path;
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use naper_tests::chrome::ChromeDriver;
+use naper_tests::{ServerProcess, Tablet, admin, assets_dir};
+use serde_json::Value;
+
+const PASSWORD: &str = "geheim-123-Passwort";
+const TEMPLATE: &str = "illegal-waste-dumping";
+/// How long to wait for a page after a click.
+const PAGE_WAIT: Duration = Duration::from_secs(20);
+
+/// A server with tenant `stadt-a`: officer `o1` and coordinator `koordination`.
+fn server(dir: &Path) -> ServerProcess {
+    let server = ServerProcess::start(dir, &[]);
+    let out = admin(dir, &["create-tenant", "stadt-a", "Stadt A"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for (user, role) in [("o1", "officer"), ("koordination", "coordinator")] {
+        let out = admin(
+            dir,
+            &[
+                "create-user",
+                "--tenant",
+                "stadt-a",
+                "--username",
+                user,
+                "--display-name",
+                &format!("Name von {user}"),
+                "--role",
+                role,
+                "--password",
+                PASSWORD,
+            ],
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    server
+}
+
+/// A case answered completely enough to submit, with two photos.
+fn complete_case(tablet: &Tablet) -> String {
+    let id = tablet.ok(&["new-case", "--template", TEMPLATE]);
+    for (key, value) in [
+        ("inspected_at", r#""2026-11-23T09:30:00+01:00""#),
+        ("officer_name", r#""Olga Eins""#),
+        ("occasion", r#""citizen_report""#),
+        (
+            "location_gps",
+            r#"{"lat":52.52,"lon":13.405,"accuracy_m":4.0}"#,
+        ),
+        ("land_type", r#""green_space""#),
+        ("waste_types", r#"["bulky"]"#),
+        ("volume_m3", "2.5"),
+        ("hazardous", "false"),
+        ("polluter_clues", "false"),
+        ("removal_arranged", "false"),
+    ] {
+        tablet.ok(&["set", &id, key, value]);
+    }
+    for name in ["orientation-1.jpg", "orientation-6.jpg"] {
+        let photo = assets_dir().join("photos").join(name);
+        tablet.ok(&["add-photo", &id, "photos", photo.to_str().unwrap()]);
+    }
+    tablet.ok(&["submit", &id]);
+    id
+}
+
+async fn browser(driver: &ChromeDriver) -> Client {
+    ClientBuilder::new(HttpConnector::new())
+        .capabilities(driver.capabilities())
+        .connect(&driver.url)
+        .await
+        .unwrap_or_else(|e| panic!("no WebDriver session with Chromium: {e}"))
+}
+
+async fn text_of(client: &Client, css: &str) -> String {
+    match client
+        .wait()
+        .at_most(PAGE_WAIT)
+        .for_element(Locator::Css(css))
+        .await
+    {
+        Ok(element) => element.text().await.unwrap(),
+        Err(e) => {
+            let source = client.source().await.unwrap_or_default();
+            panic!("no `{css}` on the page ({e}):\n{source}");
+        }
+    }
+}
+
+/// Waits until the case page shows `status` (after the redirect of a status change).
+async fn wait_for_status(client: &Client, status: &str) {
+    let css = format!("#status.status-{status}");
+    if let Err(e) = client
+        .wait()
+        .at_most(PAGE_WAIT)
+        .for_element(Locator::Css(&css))
+        .await
+    {
+        let source = client.source().await.unwrap_or_default();
+        panic!("the case page never showed status `{status}` ({e}):\n{source}");
+    }
+}
+
+async fn click_transition(client: &Client, to: &str) {
+    client
+        .find(Locator::Css(&format!("button[name=to][value={to}]")))
+        .await
+        .unwrap_or_else(|e| panic!("no button to move the case to `{to}`: {e}"))
+        .click()
+        .await
+        .unwrap();
+}
+
+fn field<'a>(case: &'a Value, key: &str) -> &'a Value {
+    &case["fields"][key]
+}
+
+/// Everything the browser test does, in a function of its own, so that its processes are
+/// dropped (killed) however it ends.
+async fn review_in_the_browser(client: &Client, url: &str, tablet: &Tablet, id: &str, draft: &str) {
+    // Log in through the form.
+    client
+        .goto(&format!("{}/backoffice/login", url))
+        .await
+        .unwrap();
+    client
+        .find(Locator::Id("username"))
+        .await
+        .unwrap()
+        .send_keys("koordination")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(PASSWORD)
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("form.login button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(
+        text_of(client, "#total").await,
+        "2",
+        "the queue lists the submitted case and the draft"
+    );
+    assert!(
+        client
+            .current_url()
+            .await
+            .unwrap()
+            .path()
+            .ends_with("/backoffice/cases")
+    );
+
+    // Filter the queue by status.
+    client
+        .find(Locator::Id("f-status"))
+        .await
+        .unwrap()
+        .select_by_value("submitted")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("form.filters button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .wait()
+        .at_most(PAGE_WAIT)
+        .for_element(Locator::Css("#f-status option[value=submitted][selected]"))
+        .await
+        .unwrap();
+    assert_eq!(text_of(client, "#total").await, "1");
+    let links = client
+        .find_all(Locator::Css("table.cases tbody a"))
+        .await
+        .unwrap();
+    assert_eq!(links.len(), 1, "only the submitted case is listed");
+    let href = links[0].attr("href").await.unwrap().unwrap_or_default();
+    assert!(href.ends_with(id), "{href} is not the submitted case {id}");
+    assert!(!href.ends_with(draft));
+
+    // Open the case.
+    links[0].click().await.unwrap();
+    wait_for_status(client, "submitted").await;
+    assert!(client.current_url().await.unwrap().path().ends_with(id));
+
+    // Correct an answer: the volume, typed with a German decimal comma.
+    client
+        .find(Locator::Css(
+            "dd[data-field=volume_m3] details.edit summary",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let input = client.find(Locator::Id("edit-volume_m3")).await.unwrap();
+    assert_eq!(input.prop("value").await.unwrap().as_deref(), Some("2.5"));
+    input.clear().await.unwrap();
+    input.send_keys("3,75").await.unwrap();
+    client
+        .find(Locator::Css(
+            "dd[data-field=volume_m3] form button[type=submit]",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .wait()
+        .at_most(PAGE_WAIT)
+        .for_element(Locator::Css("#edit-volume_m3[value='3.75']"))
+        .await
+        .unwrap_or_else(|e| panic!("the corrected volume is not shown: {e}"));
+
+    // Review, then ask for changes: first without the required comment.
+    click_transition(client, "in_review").await;
+    wait_for_status(client, "in_review").await;
+    click_transition(client, "needs_changes").await;
+    let refusal = text_of(client, "main").await;
+    assert!(
+        refusal.contains("Kommentar"),
+        "the refusal asks for a comment: {refusal}"
+    );
+    client.back().await.unwrap();
+    client.refresh().await.unwrap();
+    wait_for_status(client, "in_review").await;
+    client
+        .find(Locator::Id("status-comment"))
+        .await
+        .unwrap()
+        .send_keys("Bitte die Menge vor Ort nachmessen.")
+        .await
+        .unwrap();
+    click_transition(client, "needs_changes").await;
+    wait_for_status(client, "needs_changes").await;
+    assert!(
+        text_of(client, "ol.comments")
+            .await
+            .contains("Bitte die Menge vor Ort nachmessen.")
+    );
+
+    // The officer's tablet gets the correction, the status and the comment, and submits again.
+    tablet.ok(&["sync"]);
+    let case = tablet.case(id);
+    assert_eq!(case["status"], "needs_changes");
+    assert_eq!(
+        field(&case, "volume_m3"),
+        &serde_json::json!({"decimal": 3.75})
+    );
+    let comments = case["comments"].to_string();
+    assert!(
+        comments.contains("Bitte die Menge vor Ort nachmessen."),
+        "{comments}"
+    );
+    tablet.ok(&[
+        "set",
+        id,
+        "location_description",
+        r#""hinter dem Spielplatz""#,
+    ]);
+    tablet.ok(&["submit", id]);
+    tablet.ok(&["sync"]);
+
+    // Approve the resubmitted report.
+    client.refresh().await.unwrap();
+    wait_for_status(client, "submitted").await;
+    assert!(
+        text_of(client, "dd[data-field=location_description]")
+            .await
+            .contains("hinter dem Spielplatz")
+    );
+    click_transition(client, "in_review").await;
+    wait_for_status(client, "in_review").await;
+    click_transition(client, "approved").await;
+    wait_for_status(client, "approved").await;
+    tablet.ok(&["sync"]);
+    assert_eq!(tablet.case(id)["status"], "approved");
+
+    // Download the PDF report with the browser's session.
+    let link = client
+        .find(Locator::Css("a[href$='/report.pdf']"))
+        .await
+        .unwrap_or_else(|e| panic!("the case page has no link to the PDF report: {e}"));
+    let href = link.attr("href").await.unwrap().unwrap_or_default();
+    assert_eq!(href, format!("/backoffice/cases/{id}/report.pdf"));
+    let cookie = client.get_named_cookie("naper_session").await.unwrap();
+    let response = reqwest::Client::new()
+        .get(format!("{}{href}", url))
+        .header("cookie", format!("naper_session={}", cookie.value()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), reqwest::StatusCode::OK);
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        content_type.starts_with("application/pdf"),
+        "{content_type}"
+    );
+    let pdf = response.bytes().await.unwrap();
+    assert!(
+        pdf.starts_with(b"%PDF"),
+        "not a PDF: {:?}",
+        &pdf[..pdf.len().min(16)]
+    );
+    // Without the session the report is not handed out.
+    let anonymous = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(format!("{}{href}", url))
+        .send()
+        .await
+        .unwrap();
+    assert!(!anonymous.status().is_success(), "{}", anonymous.status());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reviewer_corrects_sends_back_approves_and_prints_a_case_in_chromium() {
+    let tmp = tempfile::tempdir().unwrap();
+    let server = server(&tmp.path().join("server"));
+    let tablet = Tablet::new(&tmp.path().join("tablet"));
+    tablet.ok(&[
+        "enroll",
+        "--server",
+        &server.url,
+        "--username",
+        "o1",
+        "--password",
+        PASSWORD,
+        "--device-name",
+        "Tablet 1",
+    ]);
+    tablet.ok(&["templates"]);
+    let id = complete_case(&tablet);
+    let draft = tablet.ok(&["new-case", "--template", TEMPLATE]);
+    tablet.ok(&["sync"]);
+
+    let driver = ChromeDriver::start();
+    let client = browser(&driver).await;
+    // Run the steps in a task so that a failed assertion still lets the browser session end.
+    let steps = {
+        let (client, url, dir) = (client.clone(), server.url.clone(), tablet.dir.clone());
+        tokio::spawn(async move {
+            review_in_the_browser(&client, &url, &Tablet::new(&dir), &id, &draft).await;
+        })
+    };
+    let outcome = steps.await;
+    let _ = client.close().await;
+    drop(driver);
+    match outcome {
+        Ok(()) => {}
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Err(e) => panic!("the browser steps did not finish: {e}"),
+    }
+}
