@@ -1,17 +1,22 @@
 //! How answers, times and places read on the pages, in the page's language.
 
 use chrono::{DateTime, Utc};
+use chrono_tz::Europe::Berlin;
 use schema::{Field, FieldKind, FieldValue, GpsPoint, Language};
 
 use super::i18n::Texts;
 
-/// A time in ms since the epoch, as the pages show it (UTC, marked as such).
+/// A time in ms since the epoch, as the pages and the report show it: in German local time
+/// (the office's), marked with its zone (CET or CEST).
 pub fn datetime_ms(ms: i64, lang: Language) -> String {
     match DateTime::<Utc>::from_timestamp_millis(ms) {
-        Some(at) => match lang {
-            Language::De => at.format("%d.%m.%Y %H:%M UTC").to_string(),
-            Language::En => at.format("%Y-%m-%d %H:%M UTC").to_string(),
-        },
+        Some(at) => {
+            let local = at.with_timezone(&Berlin);
+            match lang {
+                Language::De => local.format("%d.%m.%Y %H:%M %Z").to_string(),
+                Language::En => local.format("%Y-%m-%d %H:%M %Z").to_string(),
+            }
+        }
         None => String::new(),
     }
 }
@@ -100,6 +105,15 @@ mod tests {
             value_text(&FieldValue::Decimal(1.5), None, &EN, Language::En),
             "1.5"
         );
-        assert_eq!(datetime_ms(0, Language::De), "01.01.1970 00:00 UTC");
+        assert_eq!(datetime_ms(0, Language::De), "01.01.1970 01:00 CET");
+        // 2026-07-01 10:00 UTC is 12:00 summer time; 2026-01-15 10:00 UTC 11:00 winter time.
+        assert_eq!(
+            datetime_ms(1_782_900_000_000, Language::De),
+            "01.07.2026 12:00 CEST"
+        );
+        assert_eq!(
+            datetime_ms(1_768_471_200_000, Language::En),
+            "2026-01-15 11:00 CET"
+        );
     }
 }

@@ -5,12 +5,10 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use chrono::{DateTime, Utc};
-use chrono_tz::Europe::Berlin;
 use schema::{FieldKind, FieldValue, InspectionCase, Language, PhotoId, Signature, Template};
 
 use super::layout::Block;
-use crate::backoffice::display::{position, value_text};
+use crate::backoffice::display::{datetime_ms, position, value_text};
 use crate::backoffice::i18n::Texts;
 use crate::backoffice::views::HistoryEntry;
 
@@ -53,20 +51,6 @@ pub struct ReportInput<'a> {
     pub generated_at_ms: i64,
 }
 
-/// A time in ms since the epoch in German local time (CET/CEST), marked with its zone.
-pub fn local_time(ms: i64, lang: Language) -> String {
-    match DateTime::<Utc>::from_timestamp_millis(ms) {
-        Some(at) => {
-            let local = at.with_timezone(&Berlin);
-            match lang {
-                Language::De => local.format("%d.%m.%Y %H:%M %Z").to_string(),
-                Language::En => local.format("%Y-%m-%d %H:%M %Z").to_string(),
-            }
-        }
-        None => String::new(),
-    }
-}
-
 fn row(label: &str, value: impl Into<String>) -> Block {
     Block::Row {
         label: label.to_string(),
@@ -93,7 +77,7 @@ fn header(input: &ReportInput<'_>, t: &Texts, lang: Language) -> Vec<Block> {
         Block::Note(format!(
             "{} {} {} {}. {}",
             t.report_generated,
-            local_time(input.generated_at_ms, lang),
+            datetime_ms(input.generated_at_ms, lang),
             t.report_by,
             input.generated_by,
             t.report_times
@@ -114,7 +98,7 @@ fn header(input: &ReportInput<'_>, t: &Texts, lang: Language) -> Vec<Block> {
             t.created,
             format!(
                 "{} ({})",
-                local_time(case.created.at_ms, lang),
+                datetime_ms(case.created.at_ms, lang),
                 case.created.by
             ),
         ),
@@ -122,7 +106,7 @@ fn header(input: &ReportInput<'_>, t: &Texts, lang: Language) -> Vec<Block> {
             t.updated,
             format!(
                 "{} ({})",
-                local_time(case.updated.at_ms, lang),
+                datetime_ms(case.updated.at_ms, lang),
                 case.updated.by
             ),
         ),
@@ -207,7 +191,7 @@ fn answer(
                 "{} {}, {}",
                 t.signed_by,
                 s.signer,
-                local_time(s.signed_at_ms, lang)
+                datetime_ms(s.signed_at_ms, lang)
             ),
             v => value_text(v, field, t, lang),
         },
@@ -299,7 +283,7 @@ fn comments(case: &InspectionCase, t: &Texts, lang: Language) -> Vec<Block> {
         let mut label = format!(
             "{}\n{}",
             comment.written.by,
-            local_time(comment.written.at_ms, lang)
+            datetime_ms(comment.written.at_ms, lang)
         );
         if comment.internal {
             label.push_str(&format!("\n[{}]", t.internal));
@@ -422,18 +406,5 @@ mod tests {
             .insert("leak".into(), FieldValue::Choice("leaking".into()));
         let blocks = report(&case, &template);
         assert!(rows(&blocks).contains(&("Maßnahmen", "abdichten")), "shown");
-    }
-
-    #[test]
-    fn times_are_german_local_time_with_summer_and_winter_time() {
-        // 2026-07-01 10:00 UTC is 12:00 CEST; 2026-01-15 10:00 UTC is 11:00 CET.
-        assert_eq!(
-            local_time(1_782_900_000_000, Language::De),
-            "01.07.2026 12:00 CEST"
-        );
-        assert_eq!(
-            local_time(1_768_471_200_000, Language::En),
-            "2026-01-15 11:00 CET"
-        );
     }
 }

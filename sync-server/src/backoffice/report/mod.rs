@@ -24,7 +24,8 @@ use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use schema::Photo;
 
-use self::content::{ReportInput, ReportPhoto, local_time};
+use self::content::{ReportInput, ReportPhoto};
+use super::display::datetime_ms;
 use self::layout::Metrics;
 use super::audit::{self, Action};
 use super::history::entry;
@@ -187,7 +188,7 @@ async fn history(
             .take(HISTORY_LIMIT)
             .map(|change| {
                 let mut line = entry(&mut doc, change, template.as_ref(), t, lang);
-                line.at = local_time(change.timestamp().saturating_mul(1000), lang);
+                line.at = datetime_ms(change.timestamp().saturating_mul(1000), lang);
                 line
             })
             .collect();
