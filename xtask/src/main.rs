@@ -6,6 +6,7 @@
 //!   every test of the workspace.
 //! - `cargo xtask bench` builds the release binaries and runs every benchmark (the figures of
 //!   BENCHMARKS.md).
+//! - `cargo xtask screenshot` takes the README's picture of the tablet app under Xvfb.
 //!
 //! Each command first installs what it needs and does not find (toolchain components, and
 //! Debian packages once the system needs them).
@@ -13,22 +14,33 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
-/// Debian packages `cargo xtask test` needs. None yet: the server's PostgreSQL and the browser
-/// tests' Chromium arrive with the issues that need them.
-const TEST_DEBIAN_PACKAGES: &[&str] = &[];
+mod screenshot;
 
-/// Debian packages `cargo xtask demo` needs.
-const DEMO_DEBIAN_PACKAGES: &[&str] = &[];
+/// Debian packages `cargo xtask test` needs: the back office's real-browser tests drive
+/// headless Chromium through chromedriver (`tests/tests/backoffice_browser.rs`); the field
+/// app's camera (`nokhwa` → `v4l2-sys-mit`) generates its V4L2 bindings with bindgen, which
+/// needs libclang and the kernel's `linux/videodev2.h`.
+const TEST_DEBIAN_PACKAGES: &[&str] = &[
+    "chromium",
+    "chromium-driver",
+    "libclang-dev",
+    "linux-libc-dev",
+];
+
+/// Debian packages `cargo xtask demo` needs: building the field app's camera support (see
+/// [`TEST_DEBIAN_PACKAGES`]).
+const DEMO_DEBIAN_PACKAGES: &[&str] = &["libclang-dev", "linux-libc-dev"];
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("demo") => demo(&args[1..]),
-        Some("test") => test(),
+        Some("test") => test(&args[1..]),
         Some("bench") => bench(),
+        Some("screenshot") => screenshot::screenshot(),
         _ => {
             eprintln!(
-                "usage: cargo xtask <command>\n\n  demo   run naper on its embedded defaults\n  test   run formatting, clippy and every test, as CI does\n  bench  build the release binaries and run every benchmark (see BENCHMARKS.md)"
+                "usage: cargo xtask <command>\n\n  demo   run naper on its embedded defaults\n  test   run formatting, clippy and every test, as CI does\n         (--screenshot: then retake docs/field-app.png)\n  bench  build the release binaries and run every benchmark (see BENCHMARKS.md)\n  screenshot  the README's picture of the tablet app (docs/field-app.png, under Xvfb)"
             );
             return ExitCode::from(2);
         }
@@ -67,7 +79,12 @@ fn demo(extra: &[String]) -> Result<(), String> {
     cargo(&root, &args)
 }
 
-fn test() -> Result<(), String> {
+fn test(extra: &[String]) -> Result<(), String> {
+    let retake_screenshot = match extra {
+        [] => false,
+        [flag] if flag == "--screenshot" => true,
+        _ => return Err(format!("unknown test options {extra:?}; the only one is --screenshot")),
+    };
     ensure_debian_packages(TEST_DEBIAN_PACKAGES)?;
     ensure_rustup_components(&["rustfmt", "clippy"])?;
     let root = workspace_root();
@@ -89,6 +106,10 @@ fn test() -> Result<(), String> {
     cargo(&root, &["build", "--workspace", "--bins"])?;
     step("cargo test");
     cargo(&root, &["test", "--workspace"])?;
+    if retake_screenshot {
+        // Only on request: CI must not rewrite a committed file.
+        screenshot::screenshot()?;
+    }
     Ok(())
 }
 
@@ -101,10 +122,35 @@ fn bench() -> Result<(), String> {
         &root,
         &["bench", "-p", "naper-tests", "--bench", "sync_load"],
     )?;
+    step(
+        "cargo bench -p naper-sync-server --bench backoffice (queue, case page, annotated photos)",
+    );
+    cargo(
+        &root,
+        &["bench", "-p", "naper-sync-server", "--bench", "backoffice"],
+    )?;
     step("cargo bench -p naper-schema (case documents)");
     cargo(&root, &["bench", "-p", "naper-schema"])?;
     step("cargo bench -p naper-annotate (photo export and previews)");
     cargo(&root, &["bench", "-p", "naper-annotate"])?;
+    step("cargo bench -p naper-field-app --bench annotation_frame (drawing frame time)");
+    cargo(
+        &root,
+        &[
+            "bench",
+            "-p",
+            "naper-field-app",
+            "--bench",
+            "annotation_frame",
+        ],
+    )?;
+    step(
+        "cargo bench -p naper-field-app --bench gui_open (start with 5,000 cases, open 10 photos)",
+    );
+    cargo(
+        &root,
+        &["bench", "-p", "naper-field-app", "--bench", "gui_open"],
+    )?;
     Ok(())
 }
 
