@@ -379,7 +379,10 @@ async fn a_revoked_device_is_refused_at_once_and_listed_with_its_last_sync() {
     let page = admin.get("/backoffice/admin/devices").await;
     let row_start = page.body.find(&format!("id=\"device-{device}\"")).unwrap();
     let row = &page.body[row_start..row_start + page.body[row_start..].find("</tr>").unwrap()];
-    assert!(!row.contains("nie") && (row.contains("CET") || row.contains("CEST")), "{row}");
+    assert!(
+        !row.contains("nie") && (row.contains("CET") || row.contains("CEST")),
+        "{row}"
+    );
 
     let csrf = page.csrf();
     let revoked = admin

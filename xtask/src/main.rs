@@ -83,7 +83,11 @@ fn test(extra: &[String]) -> Result<(), String> {
     let retake_screenshot = match extra {
         [] => false,
         [flag] if flag == "--screenshot" => true,
-        _ => return Err(format!("unknown test options {extra:?}; the only one is --screenshot")),
+        _ => {
+            return Err(format!(
+                "unknown test options {extra:?}; the only one is --screenshot"
+            ));
+        }
     };
     ensure_debian_packages(TEST_DEBIAN_PACKAGES)?;
     ensure_rustup_components(&["rustfmt", "clippy"])?;

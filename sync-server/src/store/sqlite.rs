@@ -1085,9 +1085,15 @@ mod tests {
         assert!(store.create_device("nobody", "x", "h2").is_err());
     }
 
-    #[test]
-    fn edits_append_changes_and_the_projection_follows_and_rebuilds() {
-        let (_dir, store) = store();
+    /// A store with tenant `a` holding one draft case created by user `u`.
+    fn stored_draft() -> (
+        tempfile::TempDir,
+        SqliteStore,
+        InspectionCase,
+        ChangeAuthor,
+        CaseDocument,
+    ) {
+        let (dir, store) = store();
         store.create_tenant("a", "A").unwrap();
         let template = Template::from_json(
             r#"{"id":"t","version":1,"category":"c","title":{"de":"T","en":"T"},
@@ -1102,6 +1108,12 @@ mod tests {
         };
         let mut doc = CaseDocument::create(&case, &author).unwrap();
         store.insert_case(&doc.save()).unwrap();
+        (dir, store, case, author, doc)
+    }
+
+    #[test]
+    fn edits_append_changes_and_the_projection_follows_and_rebuilds() {
+        let (_dir, store, case, author, mut doc) = stored_draft();
         assert!(matches!(
             store.insert_case(&doc.save()),
             Err(StoreError::AlreadyExists(_))
@@ -1138,25 +1150,12 @@ mod tests {
             Err(StoreError::NotFound(_))
         ));
     }
+
     /// Two rounds that loaded the same state merge concurrently: the second must not project
     /// its own (stale) view over the first one's change.
     #[test]
     fn concurrent_merges_project_the_union_of_their_changes() {
-        let (_dir, store) = store();
-        store.create_tenant("a", "A").unwrap();
-        let template = Template::from_json(
-            r#"{"id":"t","version":1,"category":"c","title":{"de":"T","en":"T"},
-            "sections":[{"key":"s","title":{"de":"S","en":"S"},"fields":[
-            {"key":"n","type":"integer","label":{"de":"N","en":"N"}}]}]}"#,
-        )
-        .unwrap();
-        let case = InspectionCase::new_draft(&template, "a", "u", 0);
-        let author = ChangeAuthor {
-            user: "u".into(),
-            device: None,
-        };
-        let mut doc = CaseDocument::create(&case, &author).unwrap();
-        store.insert_case(&doc.save()).unwrap();
+        let (_dir, store, case, author, mut doc) = stored_draft();
         let base = doc.heads();
         let mut merge = |edit: &dyn Fn(&mut InspectionCase)| {
             let mut fork = doc.fork();

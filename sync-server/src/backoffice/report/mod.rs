@@ -25,9 +25,9 @@ use axum::response::{IntoResponse, Response};
 use schema::Photo;
 
 use self::content::{ReportInput, ReportPhoto};
-use super::display::datetime_ms;
 use self::layout::Metrics;
 use super::audit::{self, Action};
+use super::display::datetime_ms;
 use super::history::entry;
 use super::i18n::texts;
 use super::load::{LoadedCase, load_case};
