@@ -1,7 +1,7 @@
 //! The relational projection of a case: the columns lists and filters need, derived from the
 //! Automerge document (the source of truth) and never edited on their own.
 
-use schema::{CaseDocument, InspectionCase};
+use schema::{CaseDocument, FieldValue, InspectionCase};
 use sync_protocol::heads_key;
 
 use crate::store::CaseRow;
@@ -55,8 +55,30 @@ pub fn from_case(case: &InspectionCase, heads: String) -> CaseRow {
         created_at: case.created.at_ms,
         updated_at: case.updated.at_ms,
         heads,
+        answers: answers_text(case),
         photos,
     }
+}
+
+/// The case's answers as searchable text, one answer per line: what staff type into the
+/// queue's search box (a plate, a name, a street in a note, a chosen option's key). Numbers,
+/// yes/no, positions and signatures are left out: nobody searches for them as text.
+pub fn answers_text(case: &InspectionCase) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    for value in case.fields.values() {
+        match value {
+            FieldValue::Text(s)
+            | FieldValue::LongText(s)
+            | FieldValue::Plate(s)
+            | FieldValue::Choice(s) => lines.push(s.clone()),
+            FieldValue::Choices(set) => lines.extend(set.iter().cloned()),
+            FieldValue::Address(address) => lines.push(address.one_line()),
+            FieldValue::Date(d) => lines.push(d.format("%d.%m.%Y").to_string()),
+            _ => {}
+        }
+    }
+    lines.retain(|line| !line.trim().is_empty());
+    lines.join("\n")
 }
 
 #[cfg(test)]

@@ -157,6 +157,8 @@ pub struct CaseRow {
     pub updated_at: i64,
     /// The document's heads ([`sync_protocol::heads_key`]).
     pub heads: String,
+    /// The answers as text (one line per answer), for the queue's text search.
+    pub answers: String,
     /// SHA-256 of every photo the case references.
     pub photos: Vec<String>,
 }

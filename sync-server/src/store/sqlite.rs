@@ -28,7 +28,9 @@ const SCHEMA_V2: &str = include_str!("schema_v2.sql");
 /// Version 3: the review queue's covering index.
 const SCHEMA_V3: &str = include_str!("schema_v3.sql");
 /// The schema version this build writes (`PRAGMA user_version`).
-const SCHEMA_VERSION: i64 = 3;
+const SCHEMA_V4: &str = include_str!("schema_v4.sql");
+/// The schema version this build writes.
+const SCHEMA_VERSION: i64 = 4;
 /// Idle connections kept for reuse.
 const MAX_IDLE: usize = 8;
 
@@ -112,10 +114,32 @@ fn migrate(conn: &mut Connection) -> StoreResult<()> {
     if version < 3 {
         tx.execute_batch(SCHEMA_V3)?;
     }
+    if version < 4 {
+        tx.execute_batch(SCHEMA_V4)?;
+        if version >= 1 {
+            reproject_all(&tx)?;
+        }
+    }
     if version < SCHEMA_VERSION {
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     }
     tx.commit()?;
+    Ok(())
+}
+
+/// Re-derives every stored case's projection, after a migration added a column. A document
+/// that cannot be projected keeps its old row (and is logged) rather than stopping the start.
+fn reproject_all(tx: &Transaction<'_>) -> StoreResult<()> {
+    let ids: Vec<String> = tx
+        .prepare("SELECT id FROM documents")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    for id in ids {
+        let outcome = parse_id(&id).and_then(|id| reproject(tx, id));
+        if let Err(e) = outcome {
+            tracing::warn!(case = %id, "the case cannot be re-projected: {e}");
+        }
+    }
     Ok(())
 }
 
@@ -175,15 +199,15 @@ fn append_change(tx: &Transaction<'_>, id: CaseId, changes: &[u8]) -> StoreResul
 fn upsert_projection(tx: &Transaction<'_>, row: &CaseRow) -> StoreResult<()> {
     tx.execute(
         "INSERT INTO cases (id, tenant, template_id, template_version, status, created_by,
-             assignee, lat, lon, address, title, created_at, updated_at, heads)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+             assignee, lat, lon, address, title, created_at, updated_at, heads, answers)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
          ON CONFLICT(id) DO UPDATE SET tenant = excluded.tenant,
              template_id = excluded.template_id, template_version = excluded.template_version,
              status = excluded.status, created_by = excluded.created_by,
              assignee = excluded.assignee, lat = excluded.lat, lon = excluded.lon,
              address = excluded.address, title = excluded.title,
              created_at = excluded.created_at, updated_at = excluded.updated_at,
-             heads = excluded.heads",
+             heads = excluded.heads, answers = excluded.answers",
         params![
             row.id.to_string(),
             row.tenant,
@@ -199,6 +223,7 @@ fn upsert_projection(tx: &Transaction<'_>, row: &CaseRow) -> StoreResult<()> {
             row.created_at,
             row.updated_at,
             row.heads,
+            row.answers,
         ],
     )?;
     tx.execute(
@@ -230,7 +255,7 @@ fn reproject(tx: &Transaction<'_>, id: CaseId) -> StoreResult<CaseRow> {
 }
 
 const CASE_COLUMNS: &str = "id, tenant, template_id, template_version, status, created_by, \
-     assignee, lat, lon, address, title, created_at, updated_at, heads";
+     assignee, lat, lon, address, title, created_at, updated_at, heads, answers";
 
 fn case_row_from(conn: &Connection, r: &rusqlite::Row<'_>) -> StoreResult<CaseRow> {
     let id: String = r.get(0)?;
@@ -254,6 +279,7 @@ fn case_row_from(conn: &Connection, r: &rusqlite::Row<'_>) -> StoreResult<CaseRo
         created_at: r.get(11)?,
         updated_at: r.get(12)?,
         heads: r.get(13)?,
+        answers: r.get(14)?,
         photos,
     })
 }
@@ -1181,5 +1207,37 @@ mod tests {
         assert_eq!(row.assignee.as_deref(), Some("o2"));
         assert_eq!(store.rebuild_projection().unwrap(), 1);
         assert_eq!(store.case_row(case.id).unwrap().unwrap(), row);
+    }
+
+    /// The queue's text search finds a case by an answer; a database of schema version 3
+    /// gets the answers' text on opening.
+    #[test]
+    fn the_text_search_finds_answers_also_after_upgrading_from_version_3() {
+        let (dir, store, case, author, _doc) = stored_draft();
+        store
+            .edit_case(case.id, &author, &mut |c| {
+                c.fields.insert(
+                    "note".into(),
+                    schema::FieldValue::LongText("Sperrmüll vor der Garage".into()),
+                );
+            })
+            .unwrap();
+        let search = |store: &SqliteStore, text: &str| {
+            let mut query = CaseQuery::all(Visibility::Tenant { tenant: "a".into() }, 10);
+            query.text = Some(text.into());
+            let page = store.query_cases(&query).unwrap();
+            page.rows.iter().map(|row| row.id).collect::<Vec<_>>()
+        };
+        assert_eq!(search(&store, "vor der Garage"), vec![case.id]);
+        assert!(search(&store, "Carport").is_empty());
+
+        let path = dir.path().join("db.sqlite3");
+        drop(store);
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch("ALTER TABLE cases DROP COLUMN answers; PRAGMA user_version = 3;")
+            .unwrap();
+        drop(conn);
+        let store = SqliteStore::open(&path).unwrap();
+        assert_eq!(search(&store, "vor der Garage"), vec![case.id]);
     }
 }

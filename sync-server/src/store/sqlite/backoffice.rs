@@ -52,8 +52,11 @@ fn filters(query: &CaseQuery, with_status: bool) -> (String, Vec<Value>) {
             .replace('_', "\\_");
         let pattern = Value::Text(format!("%{escaped}%"));
         clauses.push(
-            "(c.title LIKE ? ESCAPE '\\' OR ifnull(c.address, '') LIKE ? ESCAPE '\\')".into(),
+            "(c.title LIKE ? ESCAPE '\\' OR ifnull(c.address, '') LIKE ? ESCAPE '\\' \
+             OR c.answers LIKE ? ESCAPE '\\')"
+                .into(),
         );
+        values.push(pattern.clone());
         values.push(pattern.clone());
         values.push(pattern);
     }
