@@ -29,8 +29,9 @@ const SCHEMA_V2: &str = include_str!("schema_v2.sql");
 const SCHEMA_V3: &str = include_str!("schema_v3.sql");
 /// The schema version this build writes (`PRAGMA user_version`).
 const SCHEMA_V4: &str = include_str!("schema_v4.sql");
+const SCHEMA_V5: &str = include_str!("schema_v5.sql");
 /// The schema version this build writes.
-const SCHEMA_VERSION: i64 = 4;
+const SCHEMA_VERSION: i64 = 5;
 /// Idle connections kept for reuse.
 const MAX_IDLE: usize = 8;
 
@@ -116,9 +117,13 @@ fn migrate(conn: &mut Connection) -> StoreResult<()> {
     }
     if version < 4 {
         tx.execute_batch(SCHEMA_V4)?;
-        if version >= 1 {
-            reproject_all(&tx)?;
-        }
+    }
+    if version < 5 {
+        tx.execute_batch(SCHEMA_V5)?;
+    }
+    // Versions 4 and 5 added projected columns and the search index: fill them once.
+    if (1..5).contains(&version) {
+        reproject_all(&tx)?;
     }
     if version < SCHEMA_VERSION {
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
@@ -225,6 +230,20 @@ fn upsert_projection(tx: &Transaction<'_>, row: &CaseRow) -> StoreResult<()> {
             row.heads,
             row.answers,
         ],
+    )?;
+    let search_text = [
+        row.title.as_str(),
+        row.address.as_deref().unwrap_or(""),
+        &row.answers,
+    ]
+    .join("\n");
+    tx.execute(
+        "DELETE FROM cases_search WHERE rowid = (SELECT rowid FROM cases WHERE id = ?1)",
+        [row.id.to_string()],
+    )?;
+    tx.execute(
+        "INSERT INTO cases_search (rowid, text) SELECT rowid, ?2 FROM cases WHERE id = ?1",
+        params![row.id.to_string(), search_text],
     )?;
     tx.execute(
         "DELETE FROM case_photos WHERE case_id = ?1",
@@ -776,6 +795,7 @@ impl CaseStore for SqliteStore {
                     .collect::<Result<Vec<_>, _>>()?
             };
             tx.execute("DELETE FROM cases", [])?;
+            tx.execute("DELETE FROM cases_search", [])?;
             for id in &ids {
                 reproject(tx, parse_id(id)?)?;
             }
@@ -1209,8 +1229,9 @@ mod tests {
         assert_eq!(store.case_row(case.id).unwrap().unwrap(), row);
     }
 
-    /// The queue's text search finds a case by an answer; a database of schema version 3
-    /// gets the answers' text on opening.
+    /// The queue's text search finds a case by an answer, case-insensitively, through the
+    /// index and (for one or two characters) without it; a database of schema version 3 gets
+    /// the answers' text and the index on opening.
     #[test]
     fn the_text_search_finds_answers_also_after_upgrading_from_version_3() {
         let (dir, store, case, author, _doc) = stored_draft();
@@ -1229,13 +1250,39 @@ mod tests {
             page.rows.iter().map(|row| row.id).collect::<Vec<_>>()
         };
         assert_eq!(search(&store, "vor der Garage"), vec![case.id]);
+        assert_eq!(search(&store, "SPERRMÜLL"), vec![case.id]);
+        assert_eq!(search(&store, "ü"), vec![case.id]);
         assert!(search(&store, "Carport").is_empty());
+        assert!(
+            search(&store, "\"Garage").is_empty(),
+            "a quote is text, not syntax"
+        );
+        store
+            .edit_case(case.id, &author, &mut |c| c.fields.clear())
+            .unwrap();
+        assert!(
+            search(&store, "Garage").is_empty(),
+            "the index follows edits"
+        );
+        store
+            .edit_case(case.id, &author, &mut |c| {
+                c.fields.insert(
+                    "note".into(),
+                    schema::FieldValue::LongText("Sperrmüll vor der Garage".into()),
+                );
+            })
+            .unwrap();
+        assert_eq!(store.rebuild_projection().unwrap(), 1);
+        assert_eq!(search(&store, "Garage"), vec![case.id]);
 
         let path = dir.path().join("db.sqlite3");
         drop(store);
         let conn = Connection::open(&path).unwrap();
-        conn.execute_batch("ALTER TABLE cases DROP COLUMN answers; PRAGMA user_version = 3;")
-            .unwrap();
+        conn.execute_batch(
+            "ALTER TABLE cases DROP COLUMN answers; DROP TABLE cases_search;
+             PRAGMA user_version = 3;",
+        )
+        .unwrap();
         drop(conn);
         let store = SqliteStore::open(&path).unwrap();
         assert_eq!(search(&store, "vor der Garage"), vec![case.id]);

@@ -45,20 +45,29 @@ fn filters(query: &CaseQuery, with_status: bool) -> (String, Vec<Value>) {
         values.push(Value::Integer(before));
     }
     if let Some(text) = query.text.as_deref().filter(|t| !t.is_empty()) {
-        // LIKE with the wildcards of the user's text escaped, so `50%` means "50%".
-        let escaped = text
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        let pattern = Value::Text(format!("%{escaped}%"));
-        clauses.push(
-            "(c.title LIKE ? ESCAPE '\\' OR ifnull(c.address, '') LIKE ? ESCAPE '\\' \
-             OR c.answers LIKE ? ESCAPE '\\')"
-                .into(),
-        );
-        values.push(pattern.clone());
-        values.push(pattern.clone());
-        values.push(pattern);
+        if text.chars().count() >= 3 {
+            // The trigram index matches a quoted phrase as a case-insensitive substring.
+            clauses.push(
+                "c.rowid IN (SELECT rowid FROM cases_search WHERE cases_search MATCH ?)".into(),
+            );
+            values.push(Value::Text(format!("\"{}\"", text.replace('"', "\"\""))));
+        } else {
+            // Shorter than a trigram: the index cannot help, scan the columns, with the
+            // wildcards of the user's text escaped, so `5%` means "5%".
+            let escaped = text
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            let pattern = Value::Text(format!("%{escaped}%"));
+            clauses.push(
+                "(c.title LIKE ? ESCAPE '\\' OR ifnull(c.address, '') LIKE ? ESCAPE '\\' \
+                 OR c.answers LIKE ? ESCAPE '\\')"
+                    .into(),
+            );
+            values.push(pattern.clone());
+            values.push(pattern.clone());
+            values.push(pattern);
+        }
     }
     (clauses.join(" AND "), values)
 }
