@@ -6,9 +6,9 @@ mod common;
 use std::collections::BTreeSet;
 
 use common::TestServer;
-use common::browser::{Browser, install_template, synced_case};
+use common::browser::{Browser, annotated_photo, install_template, synced_case};
 use reqwest::StatusCode;
-use schema::{FieldValue, Photo, PhotoId, PostalAddress, Stamp, Status};
+use schema::{FieldValue, PostalAddress, Status};
 
 const JPEG: &[u8] = include_bytes!("../../assets/photos/orientation-6.jpg");
 
@@ -177,35 +177,8 @@ async fn the_case_page_shows_labels_values_photos_and_comments_in_template_order
             "choices_unknown_to_template".into(),
             FieldValue::Choices(BTreeSet::from(["x".to_string()])),
         );
-        c.photos.push(Photo {
-            id: PhotoId::new(),
-            field: "pictures".into(),
-            sha256: photo_sha,
-            byte_size: JPEG.len() as u64,
-            width: 32,
-            height: 48,
-            mime_type: "image/jpeg".into(),
-            captured_at_ms: None,
-            gps: None,
-            caption: "Vorderseite".into(),
-            added: Stamp {
-                by: "officer1".into(),
-                at_ms: 1_700_000_000_500,
-            },
-            annotations: vec![annotate::Annotation::new(
-                annotate::Shape::Arrow {
-                    from: annotate::NormPoint::new(0.1, 0.1),
-                    to: annotate::NormPoint::new(0.5, 0.5),
-                },
-                annotate::Style {
-                    color: annotate::Rgba::opaque(255, 0, 0),
-                    width: 0.01,
-                    fill: None,
-                },
-                "officer1",
-                0,
-            )],
-        });
+        c.photos
+            .push(annotated_photo(photo_sha, JPEG, "Vorderseite"));
     })
     .await;
     let photo_id = tablet.case(id).photos[0].id;

@@ -5,11 +5,9 @@
 mod common;
 
 use common::TestServer;
-use common::browser::{Browser, install_template, synced_case};
+use common::browser::{Browser, annotated_photo, install_template, synced_case};
 use reqwest::StatusCode;
-use schema::{
-    CaseId, Comment, CommentId, FieldValue, Photo, PhotoId, PostalAddress, Signature, Stamp, Status,
-};
+use schema::{CaseId, Comment, CommentId, FieldValue, PostalAddress, Signature, Stamp, Status};
 
 const JPEG: &[u8] = include_bytes!("../../assets/photos/orientation-6.jpg");
 
@@ -68,35 +66,7 @@ async fn case_with_photo(server: &TestServer, tablet: &mut common::Tablet) -> (C
         );
         c.comments.push(comment("Bitte Halter ermitteln", false));
         c.comments.push(comment("Nur für die Akte", true));
-        c.photos.push(Photo {
-            id: PhotoId::new(),
-            field: "pictures".into(),
-            sha256: photo_sha,
-            byte_size: JPEG.len() as u64,
-            width: 32,
-            height: 48,
-            mime_type: "image/jpeg".into(),
-            captured_at_ms: None,
-            gps: None,
-            caption: "Gehweg".into(),
-            added: Stamp {
-                by: "officer1".into(),
-                at_ms: 1_700_000_000_500,
-            },
-            annotations: vec![annotate::Annotation::new(
-                annotate::Shape::Arrow {
-                    from: annotate::NormPoint::new(0.1, 0.1),
-                    to: annotate::NormPoint::new(0.5, 0.5),
-                },
-                annotate::Style {
-                    color: annotate::Rgba::opaque(255, 0, 0),
-                    width: 0.01,
-                    fill: None,
-                },
-                "officer1",
-                0,
-            )],
-        });
+        c.photos.push(annotated_photo(photo_sha, JPEG, "Gehweg"));
     })
     .await;
     (id, sha)

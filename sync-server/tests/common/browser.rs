@@ -235,3 +235,37 @@ pub async fn synced_case(
     assert!(rejected.is_empty(), "{rejected:?}");
     id
 }
+
+/// A photo of the case's `pictures` field holding `bytes` (sha256 `sha`), added by officer1,
+/// with one red arrow drawn on it — what the pages and the report render annotated.
+pub fn annotated_photo(sha: String, bytes: &[u8], caption: &str) -> schema::Photo {
+    schema::Photo {
+        id: schema::PhotoId::new(),
+        field: "pictures".into(),
+        sha256: sha,
+        byte_size: bytes.len() as u64,
+        width: 32,
+        height: 48,
+        mime_type: "image/jpeg".into(),
+        captured_at_ms: None,
+        gps: None,
+        caption: caption.into(),
+        added: schema::Stamp {
+            by: "officer1".into(),
+            at_ms: 1_700_000_000_500,
+        },
+        annotations: vec![annotate::Annotation::new(
+            annotate::Shape::Arrow {
+                from: annotate::NormPoint::new(0.1, 0.1),
+                to: annotate::NormPoint::new(0.5, 0.5),
+            },
+            annotate::Style {
+                color: annotate::Rgba::opaque(255, 0, 0),
+                width: 0.01,
+                fill: None,
+            },
+            "officer1",
+            0,
+        )],
+    }
+}
