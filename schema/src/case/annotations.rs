@@ -7,9 +7,10 @@
 
 use annotate::{Annotation, AnnotationId, Rgba, Shape, Style};
 use autosurgeon::reconcile::MapReconciler;
-use autosurgeon::{Hydrate, HydrateError, Prop, ReadDoc, Reconcile, Reconciler, hydrate_prop};
+use autosurgeon::{Hydrate, HydrateError, Prop, ReadDoc, Reconcile, Reconciler};
 
 use super::keyed::{self, Keyed};
+use super::single_pass::ScalarProps;
 
 /// An annotation being written; newtypes because both the type and the traits are foreign.
 struct AnnotationRef<'a>(&'a Annotation);
@@ -56,11 +57,14 @@ impl Reconcile for AnnotationRef<'_> {
 
 impl Hydrate for HydratedAnnotation {
     fn hydrate_map<D: ReadDoc>(doc: &D, obj: &automerge::ObjId) -> Result<Self, HydrateError> {
-        let shape: String = hydrate_prop(doc, obj, "shape")?;
+        // A case holds hundreds of these small maps, and looking up each key on its own made
+        // them most of the time it took to hydrate a case: read each map in one pass instead.
+        let props = ScalarProps::read(doc, obj);
+        let shape: String = props.get("shape")?;
         let shape: Shape = serde_json::from_str(&shape)
             .map_err(|e| HydrateError::unexpected("an annotation shape as JSON", e.to_string()))?;
         let color = |key: &str| -> Result<Option<Rgba>, HydrateError> {
-            let packed: Option<u64> = hydrate_prop(doc, obj, key)?;
+            let packed: Option<u64> = props.get_optional(key)?;
             packed
                 .map(|p| {
                     u32::try_from(p)
@@ -69,9 +73,9 @@ impl Hydrate for HydratedAnnotation {
                 })
                 .transpose()
         };
-        let width: f64 = hydrate_prop(doc, obj, "width")?;
+        let width: f64 = props.get("width")?;
         Ok(HydratedAnnotation(Annotation {
-            id: AnnotationId(hydrate_prop(doc, obj, "id")?),
+            id: AnnotationId(props.get("id")?),
             shape,
             style: Style {
                 color: color("color")?
@@ -79,9 +83,9 @@ impl Hydrate for HydratedAnnotation {
                 width: width as f32,
                 fill: color("fill")?,
             },
-            author: hydrate_prop(doc, obj, "author")?,
-            created_at_ms: hydrate_prop(doc, obj, "created_at_ms")?,
-            z: hydrate_prop(doc, obj, "z")?,
+            author: props.get("author")?,
+            created_at_ms: props.get("created_at_ms")?,
+            z: props.get("z")?,
         }))
     }
 }

@@ -40,13 +40,24 @@ pub fn reconcile<T: Keyed + Reconcile, R: Reconciler>(
 }
 
 /// Reads the map at `prop` into a list ordered by [`Keyed::order`], then by key.
+///
+/// The entries are visited in one pass over the map, each item hydrated from the object the
+/// pass yields; looking every key up again, as a hydrated `BTreeMap` does, cost a second
+/// search per item.
 pub fn hydrate<D: ReadDoc, T: Keyed + Hydrate>(
     doc: &D,
     obj: &automerge::ObjId,
     prop: Prop<'_>,
 ) -> Result<Vec<T>, HydrateError> {
-    let map: std::collections::BTreeMap<String, T> = autosurgeon::hydrate_prop(doc, obj, prop)?;
-    let mut items: Vec<T> = map.into_values().collect();
+    let map = match doc.get(obj, &prop)? {
+        Some((automerge::Value::Object(automerge::ObjType::Map), id)) => id,
+        Some((other, _)) => return Err(HydrateError::unexpected("a map", format!("{other:?}"))),
+        None => return Err(HydrateError::unexpected("a map", "nothing at all".into())),
+    };
+    let mut items: Vec<T> = super::single_pass::entries(doc, &map)?
+        .into_iter()
+        .map(|(_, item)| item)
+        .collect();
     items.sort_by(|a, b| {
         a.order()
             .cmp(&b.order())

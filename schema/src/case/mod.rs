@@ -4,6 +4,7 @@ mod annotations;
 pub(crate) mod diff;
 mod ids;
 mod keyed;
+mod single_pass;
 
 use std::collections::BTreeMap;
 
@@ -68,6 +69,7 @@ pub struct InspectionCase {
     /// The address of the place.
     pub address: Option<PostalAddress>,
     /// Answers, keyed by the template's field keys.
+    #[autosurgeon(hydrate = "single_pass::map")]
     pub fields: BTreeMap<String, FieldValue>,
     /// Photos of all photo fields, oldest first.
     #[autosurgeon(with = "keyed")]

@@ -129,13 +129,17 @@ impl Reconcile for FieldValue {
 
 impl Hydrate for FieldValue {
     fn hydrate_map<D: ReadDoc>(doc: &D, obj: &automerge::ObjId) -> Result<Self, HydrateError> {
-        let present = |key: &str| doc.get(obj, key).ok().flatten().is_some();
-        let Some(kind) = KINDS.iter().copied().find(|k| present(k)) else {
-            let first = doc
-                .map_range(obj, ..)
-                .next()
-                .map(|item| item.key.to_string())
-                .unwrap_or_default();
+        // One pass over the (usually one) keys instead of a lookup per known kind.
+        let keys: Vec<String> = doc
+            .map_range(obj, ..)
+            .map(|item| item.key.into_owned())
+            .collect();
+        let Some(kind) = KINDS
+            .iter()
+            .copied()
+            .find(|k| keys.iter().any(|key| key == k))
+        else {
+            let first = keys.into_iter().next().unwrap_or_default();
             return Ok(FieldValue::Unknown { kind: first });
         };
         let string = || hydrate_prop::<_, String, _, _>(doc, obj, kind);
