@@ -324,6 +324,35 @@ async fn an_upload_broken_off_by_going_offline_resumes_at_the_next_sync() {
 }
 
 #[tokio::test]
+async fn a_photo_damaged_on_the_tablet_is_reported_as_damaged_and_stays_queued() {
+    let server = FakeServer::start();
+    let mut a = Tablet::enroll(&server, "a.abel").await;
+    let id = a.create();
+    let bytes = jpeg(2);
+    let photo =
+        field_app::actions::add_photo(&mut a.store, id, "photos", &bytes, &a.enrollment).unwrap();
+    // The tablet does not re-hash before sending; the server's check catches the damage and
+    // the tablet then names its own copy as the cause.
+    let mut damaged = bytes.clone();
+    let middle = damaged.len() / 2;
+    damaged[middle] ^= 0xff;
+    std::fs::write(a.store.blob_path(&photo.sha256), &damaged).unwrap();
+
+    let report = a.sync().await.unwrap();
+    assert!(report.uploads.completed.is_empty());
+    let [(sha, reason)] = report.uploads.failed.as_slice() else {
+        panic!(
+            "one failed upload expected, got {:?}",
+            report.uploads.failed
+        );
+    };
+    assert_eq!(sha, &photo.sha256);
+    assert!(reason.contains("is damaged"), "{reason}");
+    assert!(!server.state().complete.contains(&photo.sha256));
+    assert_eq!(a.store.pending_uploads().unwrap().len(), 1);
+}
+
+#[tokio::test]
 async fn photos_of_others_are_downloaded_lazily() {
     let server = FakeServer::start();
     let mut a = Tablet::enroll(&server, "a.abel").await;

@@ -378,7 +378,7 @@ fn case_with_photos(server: &RunningServer, dir: &Path, photos: u32) -> (String,
         let sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes));
         std::fs::write(blobs.upload_path(&sha), &bytes).unwrap();
         let row = blobs
-            .finish_upload(&sha, annotate::DecodeLimits::default())
+            .finish_upload(&sha, &sha, annotate::DecodeLimits::default())
             .unwrap();
         store.insert_blob(&row).unwrap();
         let mut photo = case.photos[p as usize % case.photos.len()].clone();

@@ -6,11 +6,10 @@
 //! Originals are never rewritten: a blob file appears once, by renaming a verified upload into
 //! place, and is only ever read afterwards.
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use annotate::photo::{self, DecodeLimits, ExportFormat, PhotoFormat};
-use sha2::{Digest, Sha256};
 
 use crate::store::BlobRow;
 
@@ -109,41 +108,47 @@ impl BlobStore {
         }
     }
 
-    /// Checks a complete upload (SHA-256, then that it is a photo) and moves it into place.
-    /// A failed check discards the upload. Blocking: call it from `spawn_blocking`.
+    /// Checks a complete upload and moves it into place: `actual` is the SHA-256 of its bytes,
+    /// hashed while they arrived ([`crate::uploads::PartWriter`]), and the file must be a
+    /// photo. A failed check discards the upload. Blocking: call it from `spawn_blocking`.
     ///
     /// # Errors
     /// [`FinishError`]; nothing is stored then.
     pub fn finish_upload(
         &self,
         sha256: &str,
+        actual: &str,
         limits: DecodeLimits,
     ) -> Result<BlobRow, FinishError> {
         let path = self.upload_path(sha256);
-        let bytes = std::fs::read(&path)?;
-        let actual = hex::encode(Sha256::digest(&bytes));
         if actual != sha256 {
             self.discard_upload(sha256)?;
             return Err(FinishError::HashMismatch {
                 expected: sha256.to_string(),
-                actual,
+                actual: actual.to_string(),
             });
         }
-        let info = match photo::inspect(&bytes, limits) {
+        let info = match inspect_file(&path, limits) {
             Ok(info) => info,
             Err(e) => {
                 self.discard_upload(sha256)?;
-                return Err(FinishError::NotAnImage(e.to_string()));
+                return Err(FinishError::NotAnImage(e));
             }
         };
+        let size = std::fs::metadata(&path)?.len();
         let target = self.blob_path(sha256);
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent)?;
         }
         std::fs::rename(&path, &target)?;
+        // The rename itself must survive a power loss too: once the server answers
+        // "complete", the tablet stops offering these bytes.
+        if let Some(parent) = target.parent() {
+            std::fs::File::open(parent)?.sync_all()?;
+        }
         Ok(BlobRow {
             sha256: sha256.to_string(),
-            size: u64::try_from(bytes.len()).unwrap_or(u64::MAX),
+            size,
             mime: match info.format {
                 PhotoFormat::Jpeg => "image/jpeg",
                 PhotoFormat::Png => "image/png",
@@ -195,6 +200,28 @@ impl BlobStore {
     }
 }
 
+/// How much of a file's head is read to check that it is a photo. Header, EXIF (at most
+/// 64 KiB) and the other segments before the frame header fit in it for any camera seen so far;
+/// a file whose head does not suffice is read whole.
+const PHOTO_HEAD_BYTES: u64 = 1 << 20;
+
+/// Checks that the file at `path` is a photo within `limits` without reading all of it; the
+/// error says why it is not one.
+fn inspect_file(path: &Path, limits: DecodeLimits) -> Result<photo::PhotoInfo, String> {
+    let mut head = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(PHOTO_HEAD_BYTES).read_to_end(&mut head))
+        .map_err(|e| e.to_string())?;
+    match photo::inspect(&head, limits) {
+        Ok(info) => Ok(info),
+        Err(_) if u64::try_from(head.len()).unwrap_or(u64::MAX) == PHOTO_HEAD_BYTES => {
+            let whole = std::fs::read(path).map_err(|e| e.to_string())?;
+            photo::inspect(&whole, limits).map_err(|e| e.to_string())
+        }
+        Err(e) => Err(e.to_string()),
+    }
+}
+
 /// Why a thumbnail could not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum ThumbnailError {
@@ -209,6 +236,8 @@ pub enum ThumbnailError {
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
+
+    use sha2::{Digest, Sha256};
 
     use super::*;
 
@@ -230,8 +259,9 @@ mod tests {
         let store = BlobStore::open(dir.path()).unwrap();
         let sha = "00".repeat(32);
         std::fs::write(store.upload_path(&sha), b"hello").unwrap();
+        let actual = hex::encode(Sha256::digest(b"hello"));
         let err = store
-            .finish_upload(&sha, DecodeLimits::default())
+            .finish_upload(&sha, &actual, DecodeLimits::default())
             .unwrap_err();
         assert!(matches!(err, FinishError::HashMismatch { .. }));
         assert_eq!(store.received(&sha).unwrap(), 0);

@@ -54,6 +54,7 @@ pub mod http;
 pub mod projection;
 pub mod store;
 pub mod templates;
+pub mod uploads;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -182,7 +183,7 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
         store: store.clone(),
         blobs: Arc::new(blobs),
         config: Arc::new(config),
-        uploading: Arc::default(),
+        uploads: Arc::default(),
         documents: Arc::default(),
         sync_rounds: http::SyncRounds::default(),
     };

@@ -161,6 +161,24 @@ impl LocalStore {
         Ok(bytes)
     }
 
+    /// The bytes of a photo on this tablet without checking them against their address, for
+    /// sending them to a server that checks them itself; [`LocalStore::read_blob`] checks.
+    ///
+    /// # Errors
+    /// [`FieldAppError::Invalid`] for a malformed address, [`FieldAppError::NotFound`],
+    /// [`FieldAppError::Io`].
+    pub fn read_blob_unverified(&self, sha256: &str) -> Result<Vec<u8>> {
+        check_sha(sha256)?;
+        let path = self.blob_path(sha256);
+        match fs::read(&path) {
+            Ok(bytes) => Ok(bytes),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(FieldAppError::NotFound(
+                format!("the photo {sha256} is not on this tablet; it cannot be uploaded"),
+            )),
+            Err(e) => Err(FieldAppError::io(&path, e)),
+        }
+    }
+
     /// Stores a downloaded thumbnail of `sha256`.
     ///
     /// # Errors

@@ -33,8 +33,10 @@ pub use documents::DocumentReport;
 pub use downloads::PhotoVariant;
 pub use uploads::{UploadProgress, UploadReport};
 
-/// Default size of one upload chunk: 1 MiB.
-pub const DEFAULT_CHUNK_BYTES: usize = 1024 * 1024;
+/// Default for the most bytes one upload request carries: 64 MiB, the server's default cap
+/// on a photo, so a photo goes in one streamed request. A broken request loses nothing: the
+/// server keeps what arrived and the tablet resumes from there.
+pub const DEFAULT_CHUNK_BYTES: usize = 64 * 1024 * 1024;
 
 /// What a whole sync (documents, then photo uploads) did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

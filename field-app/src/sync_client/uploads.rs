@@ -1,11 +1,18 @@
 //! Photo uploads from the outbox: chunked and resumable.
 //!
 //! For each queued photo the client first asks the server how much it has
-//! (`GET …/upload`) and sends only the rest, chunk by chunk (`PUT …/upload?offset=N&size=S`).
-//! After a dropped connection it asks again and continues from what the server confirms; a
-//! 409 (the server's offset differs from ours) is answered the same way. Every confirmed chunk
-//! is recorded in the outbox and reported to a progress callback, which the GUI shows.
+//! (`GET …/upload`) and sends only the rest (`PUT …/upload?offset=N&size=S`), in one streamed
+//! request unless [`SyncClient::with_chunk_bytes`] asks for smaller ones. After a dropped
+//! connection it asks again and continues from what the server confirms; a 409 (the server's
+//! offset differs from ours) is answered the same way. Every confirmed request is recorded in
+//! the outbox; the progress callback, which the GUI shows, hears of every piece handed to the
+//! connection.
+//!
+//! The tablet does not hash a photo again before sending it: the server hashes what arrives,
+//! and only when it answers `hash_mismatch` does the tablet check its own copy, to tell a
+//! damaged file on the tablet from damage on the way.
 
+use bytes::Bytes;
 use sync_protocol::http::{BLOBS, UploadStatus};
 
 use super::SyncClient;
@@ -16,12 +23,16 @@ use crate::store::outbox::PendingUpload;
 /// How often one photo's upload is resumed after a dropped connection within one run.
 const MAX_RESUMES: u32 = 3;
 
-/// Progress of one photo's upload, after each confirmed chunk.
+/// How many bytes of a request body go to the connection at a time, and so how often
+/// progress is reported while a request is under way.
+const PIECE_BYTES: usize = 256 * 1024;
+
+/// Progress of one photo's upload.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UploadProgress {
     /// The photo's address.
     pub sha256: String,
-    /// Bytes the server has.
+    /// Bytes sent (during a request) or confirmed by the server (after it).
     pub received: u64,
     /// All bytes.
     pub size: u64,
@@ -80,7 +91,7 @@ impl SyncClient {
         progress: &mut (dyn FnMut(&UploadProgress) + Send),
         report: &mut UploadReport,
     ) -> Result<()> {
-        let bytes = store.read_blob(&item.sha256)?;
+        let bytes = Bytes::from(store.read_blob_unverified(&item.sha256)?);
         let size = bytes.len() as u64;
         let mut status = self.upload_status(&item.sha256).await?;
         let mut resumes = 0;
@@ -103,8 +114,11 @@ impl SyncClient {
             }
             let start = usize::try_from(offset).unwrap_or(usize::MAX);
             let end = start.saturating_add(self.chunk_bytes).min(bytes.len());
-            let chunk = bytes.get(start..end).unwrap_or_default().to_vec();
-            match self.put_chunk(&item.sha256, offset, size, chunk).await {
+            let body = bytes.slice(start.min(end)..end);
+            match self
+                .put_body(&item.sha256, offset, size, body, progress)
+                .await
+            {
                 Ok(next) => {
                     report.bytes_uploaded += next.received.saturating_sub(offset);
                     store.record_upload_progress(&item.sha256, next.received)?;
@@ -120,12 +134,18 @@ impl SyncClient {
                     status = self.upload_status(&item.sha256).await?;
                 }
                 Err(FieldAppError::Offline { .. }) if resumes < MAX_RESUMES => {
-                    // The connection dropped mid-chunk: ask what arrived, send only the rest.
+                    // The connection dropped mid-request: ask what arrived, send only the rest.
                     resumes += 1;
                     let before = offset;
                     status = self.upload_status(&item.sha256).await?;
                     report.bytes_uploaded += status.received.saturating_sub(before);
                     store.record_upload_progress(&item.sha256, status.received)?;
+                }
+                Err(e @ FieldAppError::Server { status: 422, .. }) => {
+                    // The server hashed something else than the address says: if the tablet's
+                    // own copy is damaged, say so, since sending it again cannot help.
+                    store.read_blob(&item.sha256)?;
+                    return Err(e);
                 }
                 Err(e) => return Err(e),
             }
@@ -143,21 +163,44 @@ impl SyncClient {
         self.json(response, "upload status").await
     }
 
-    async fn put_chunk(
+    /// Sends `body` as the bytes from `offset` on, reporting each piece handed to the
+    /// connection, and returns what the server then has.
+    async fn put_body(
         &self,
         sha256: &str,
         offset: u64,
         size: u64,
-        chunk: Vec<u8>,
+        body: Bytes,
+        progress: &mut (dyn FnMut(&UploadProgress) + Send),
     ) -> Result<UploadStatus> {
         let url = self.url(&format!(
             "{BLOBS}/{sha256}/upload?offset={offset}&size={size}"
         ));
+        let (sent_tx, mut sent_rx) = tokio::sync::mpsc::unbounded_channel::<u64>();
+        let pieces = (0..body.len()).step_by(PIECE_BYTES).map(move |start| {
+            let piece = body.slice(start..body.len().min(start + PIECE_BYTES));
+            // The receiver is gone only once the request finished; nothing to report then.
+            let _ = sent_tx.send(piece.len() as u64);
+            Ok::<_, std::io::Error>(piece)
+        });
         let request = self
             .authorized(self.http.put(url))?
             .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
-            .body(chunk);
-        let response = self.send(request).await?;
+            .body(reqwest::Body::wrap_stream(futures_util::stream::iter(
+                pieces,
+            )));
+        let response = self.send(request);
+        tokio::pin!(response);
+        let mut sent = offset;
+        let response = loop {
+            tokio::select! {
+                response = &mut response => break response?,
+                Some(piece) = sent_rx.recv() => {
+                    sent += piece;
+                    progress(&UploadProgress { sha256: sha256.to_string(), received: sent, size });
+                }
+            }
+        };
         self.json(response, "upload status").await
     }
 }

@@ -13,26 +13,24 @@
 //! - A blob the server already has answers `complete: true` at once, without reading the
 //!   body. `S` over the configured maximum answers 413 before anything is read.
 
-use std::collections::HashSet;
 use std::future::poll_fn;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex};
 
 use annotate::photo::DecodeLimits;
 use axum::Json;
-use axum::body::{Body, HttpBody};
+use axum::body::{Body, Bytes, HttpBody};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use sync_protocol::http::UploadStatus;
-use tokio::io::AsyncWriteExt;
 
 use super::{AppError, AppState, blocking};
 use crate::access::{self, Principal};
 use crate::blobs::is_sha256_hex;
 use crate::store::PhotoAccess;
+use crate::uploads::{PartWriter, RunningHash};
 
 /// Query of an upload request.
 #[derive(Debug, Deserialize)]
@@ -50,34 +48,6 @@ fn checked(sha: &str) -> Result<(), AppError> {
         Err(AppError::BadRequest(format!(
             "`{sha}` is not a SHA-256; blobs are addressed by 64 lower-case hex digits"
         )))
-    }
-}
-
-/// Marks a blob as having an upload request in flight until dropped.
-struct InFlight {
-    set: Arc<Mutex<HashSet<String>>>,
-    sha: String,
-}
-
-impl InFlight {
-    fn acquire(set: &Arc<Mutex<HashSet<String>>>, sha: &str) -> Option<Self> {
-        let inserted = set
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .insert(sha.to_string());
-        inserted.then(|| Self {
-            set: set.clone(),
-            sha: sha.to_string(),
-        })
-    }
-}
-
-impl Drop for InFlight {
-    fn drop(&mut self) {
-        self.set
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .remove(&self.sha);
     }
 }
 
@@ -144,7 +114,7 @@ pub async fn upload(
     if status.complete {
         return Ok(Json(status)); // deduplicated: the server has these bytes already
     }
-    let Some(_in_flight) = InFlight::acquire(&state.uploading, &sha) else {
+    let Some(_in_flight) = state.uploads.acquire(&sha) else {
         return Err(AppError::UploadConflict {
             message: "another upload of this photo is in progress; ask for the status and retry"
                 .into(),
@@ -184,18 +154,21 @@ pub async fn upload(
         });
     }
 
-    let total = append_body(&state, &sha, body, received, size).await?;
-    if total < size {
+    let hash = append_body(&state, &sha, body, received, size).await?;
+    if hash.len() < size {
+        let received = hash.len();
+        state.uploads.keep_hash(&sha, hash);
         return Ok(Json(UploadStatus {
-            received: total,
+            received,
             complete: false,
         }));
     }
 
     let store = state.store.clone();
     let blobs = state.blobs.clone();
+    let actual = hash.hex();
     blocking(move || -> Result<(), AppError> {
-        let finished = blobs.finish_upload(&sha, DecodeLimits::default());
+        let finished = blobs.finish_upload(&sha, &actual, DecodeLimits::default());
         store.delete_upload(&sha)?;
         let blob = finished?;
         store.insert_blob(&blob)?;
@@ -209,24 +182,36 @@ pub async fn upload(
     }))
 }
 
-/// Appends the body to the upload file as it arrives; returns the bytes now received. Bytes
-/// that arrived before a broken connection are kept.
+/// Frames of a body on their way to the [`PartWriter`]; a few, so the next frames arrive
+/// while earlier ones are written and hashed.
+const FRAMES_IN_FLIGHT: usize = 16;
+
+/// Appends the body to the upload file as it arrives, hashing it in the same pass on a
+/// blocking thread; returns the running hash of everything now received. Bytes that arrived
+/// before a broken connection are kept, and so is their hash, for the next request.
 async fn append_body(
     state: &AppState,
     sha: &str,
     mut body: Body,
     received: u64,
     size: u64,
-) -> Result<u64, AppError> {
-    let mut file = tokio::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(state.blobs.upload_path(sha))
-        .await?;
+) -> Result<RunningHash, AppError> {
+    let path = state.blobs.upload_path(sha);
+    let known = state.uploads.take_hash(sha, received);
+    let (frames, mut to_write) = tokio::sync::mpsc::channel::<Bytes>(FRAMES_IN_FLIGHT);
+    let writer = tokio::task::spawn_blocking(move || -> std::io::Result<RunningHash> {
+        let mut writer = PartWriter::open(&path, received, known)?;
+        while let Some(bytes) = to_write.blocking_recv() {
+            writer.write(&bytes)?;
+        }
+        let complete = writer.len() >= size;
+        writer.finish(complete)
+    });
+
     let mut total = received;
     let outcome = loop {
         let Some(frame) = poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await else {
-            break Ok(total);
+            break Ok(());
         };
         let data = match frame {
             Ok(frame) => match frame.into_data() {
@@ -246,13 +231,29 @@ async fn append_body(
                  first {total}"
             )));
         }
-        if let Err(e) = file.write_all(&data).await {
-            break Err(e.into());
+        if frames.send(data).await.is_err() {
+            break Ok(()); // the writer stopped on an error, which it returns below
         }
         total += len;
     };
-    file.flush().await?;
-    outcome
+    drop(frames);
+    let written = writer
+        .await
+        .map_err(|e| AppError::Internal(format!("the upload writer stopped unexpectedly: {e}")));
+    match (outcome, written) {
+        (_, Err(e)) => Err(e),
+        (_, Ok(Err(e))) => {
+            // The file may now hold bytes the hash does not cover: start this photo over.
+            state.uploads.forget_hash(sha);
+            state.blobs.discard_upload(sha)?;
+            Err(e.into())
+        }
+        (Ok(()), Ok(Ok(hash))) => Ok(hash),
+        (Err(e), Ok(Ok(hash))) => {
+            state.uploads.keep_hash(sha, hash);
+            Err(e)
+        }
+    }
 }
 
 async fn photo_access(

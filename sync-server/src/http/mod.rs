@@ -13,8 +13,7 @@ mod sync;
 mod templates;
 
 use std::any::Any;
-use std::collections::HashSet;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -35,6 +34,7 @@ use crate::blobs::{BlobStore, FinishError, ThumbnailError};
 use crate::config::Config;
 use crate::doc_cache::DocCache;
 use crate::store::{CaseStore, StoreError};
+use crate::uploads::Uploads;
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -45,9 +45,8 @@ pub struct AppState {
     pub blobs: Arc<BlobStore>,
     /// The configuration the server started with.
     pub config: Arc<Config>,
-    /// Blobs with an upload request in flight; a second concurrent request for the same blob
-    /// is answered with a conflict instead of interleaving bytes.
-    pub uploading: Arc<Mutex<HashSet<String>>>,
+    /// Photo uploads in progress: requests in flight and running hashes.
+    pub uploads: Arc<Uploads>,
     /// Documents kept loaded between sync rounds.
     pub documents: Arc<DocCache>,
     /// Sync rounds working at the same time ([`SyncRounds`]).

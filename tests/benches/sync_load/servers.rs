@@ -1,6 +1,6 @@
 //! The servers the scenarios run against, all on loopback: the sync server in this process
-//! (`sync_server::start`), the same router with a bench-only sink route merged in (scenario
-//! 4), and the release `sync-server` binary as a separate process (scenario 5).
+//! (`sync_server::start`), the same router with bench-only plain upload routes merged in
+//! (scenario 4), and the release `sync-server` binary as a separate process (scenario 5).
 
 use std::future::poll_fn;
 use std::io::{BufRead, BufReader};
@@ -8,10 +8,12 @@ use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::{Body, HttpBody};
+use axum::extract::State;
 use axum::routing::put;
 use schema::Role;
 use sync_server::auth::hash_password;
@@ -30,6 +32,9 @@ pub const TENANT: &str = "bench-stadt";
 pub const PASSWORD: &str = "bench-passwort-123";
 /// The bench-only route that reads and discards a body (the "plain upload" baseline).
 pub const SINK: &str = "/bench/sink";
+/// The bench-only route that stores a body in a file, as a plain upload handler would: the
+/// whole body read into memory, then written with `tokio::fs::write` (no hash, no fsync).
+pub const STORE: &str = "/bench/store";
 
 /// The user name of officer `i`.
 pub fn officer(i: usize) -> String {
@@ -123,6 +128,16 @@ async fn sink(mut body: Body) -> String {
     bytes.to_string()
 }
 
+/// The plain storing upload behind [`STORE`]; answers the bytes stored.
+async fn store_plain(State(dir): State<PathBuf>, body: Body) -> String {
+    let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap();
+    let name = format!("plain-{}.jpg", STORED.fetch_add(1, Ordering::Relaxed));
+    tokio::fs::write(dir.join(name), &bytes).await.unwrap();
+    bytes.len().to_string()
+}
+
+static STORED: AtomicUsize = AtomicUsize::new(0);
+
 impl WithSink {
     /// Opens a fresh data directory with one officer and serves on a random loopback port.
     pub fn start(rt: &Runtime) -> Self {
@@ -135,11 +150,18 @@ impl WithSink {
             store,
             blobs: Arc::new(blobs),
             config: Arc::new(config),
-            uploading: Arc::default(),
+            uploads: Arc::default(),
             documents: Arc::default(),
             sync_rounds: sync_server::http::SyncRounds::default(),
         };
-        let app = sync_server::http::router(state).merge(Router::new().route(SINK, put(sink)));
+        let plain_dir = dir.path().join("plain-uploads");
+        std::fs::create_dir_all(&plain_dir).unwrap();
+        let app = sync_server::http::router(state).merge(
+            Router::new()
+                .route(SINK, put(sink))
+                .route(STORE, put(store_plain))
+                .with_state(plain_dir),
+        );
         let (tx, rx) = oneshot::channel::<()>();
         let (url, task) = rt.block_on(async move {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -1,0 +1,274 @@
+//! Photo uploads in progress: which blobs have a request in flight, the running SHA-256 of
+//! each partial upload, and the blocking writer that appends a request's bytes to the
+//! `.part` file and hashes them in the same pass.
+//!
+//! Hashing while receiving is what keeps an upload's cost close to a plain upload's: the
+//! complete file is never read back to be hashed. A request that resumes an upload continues
+//! from the hash state the previous request left ([`Uploads::take_hash`]); after a restart,
+//! or when that state was evicted, the writer hashes the bytes already on disk once.
+
+use std::collections::HashSet;
+use std::fs::File;
+use std::io::{Read, Write};
+use std::num::NonZeroUsize;
+use std::path::Path;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use lru::LruCache;
+use sha2::{Digest, Sha256};
+
+/// How many partial uploads keep their running hash in memory. Abandoned uploads age out;
+/// a resumed upload whose state was evicted re-hashes its bytes on disk.
+const HASH_STATES: NonZeroUsize = NonZeroUsize::MIN.saturating_add(1023);
+
+/// The server's uploads in progress.
+#[derive(Debug)]
+pub struct Uploads {
+    in_flight: Mutex<HashSet<String>>,
+    hashes: Mutex<LruCache<String, RunningHash>>,
+}
+
+impl Default for Uploads {
+    fn default() -> Self {
+        Self {
+            in_flight: Mutex::default(),
+            hashes: Mutex::new(LruCache::new(HASH_STATES)),
+        }
+    }
+}
+
+/// The SHA-256 of the first `len` bytes of an upload.
+#[derive(Debug, Clone, Default)]
+pub struct RunningHash {
+    len: u64,
+    hasher: Sha256,
+}
+
+impl RunningHash {
+    /// The digest in lower-case hex, once all bytes went in.
+    pub fn hex(self) -> String {
+        hex::encode(self.hasher.finalize())
+    }
+
+    /// How many bytes went in.
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    /// Whether no byte went in yet.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    fn update(&mut self, bytes: &[u8]) {
+        self.hasher.update(bytes);
+        self.len = self
+            .len
+            .saturating_add(u64::try_from(bytes.len()).unwrap_or(u64::MAX));
+    }
+}
+
+/// Marks a blob as having an upload request in flight until dropped.
+#[derive(Debug)]
+pub struct InFlight {
+    uploads: Arc<Uploads>,
+    sha: String,
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.uploads
+            .in_flight
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&self.sha);
+    }
+}
+
+impl Uploads {
+    /// Claims `sha` for one request; `None` while another request for it is in flight, so two
+    /// requests never interleave their bytes in one file.
+    pub fn acquire(self: &Arc<Self>, sha: &str) -> Option<InFlight> {
+        let inserted = self
+            .in_flight
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(sha.to_string());
+        inserted.then(|| InFlight {
+            uploads: self.clone(),
+            sha: sha.to_string(),
+        })
+    }
+
+    /// The running hash of `sha`'s upload if it covers exactly `received` bytes.
+    pub fn take_hash(&self, sha: &str, received: u64) -> Option<RunningHash> {
+        let state = self
+            .hashes
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .pop(sha)?;
+        (state.len == received).then_some(state)
+    }
+
+    /// Keeps the running hash of an unfinished upload for its next request.
+    pub fn keep_hash(&self, sha: &str, hash: RunningHash) {
+        self.hashes
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .put(sha.to_string(), hash);
+    }
+
+    /// Forgets `sha`'s running hash (the upload finished or was discarded).
+    pub fn forget_hash(&self, sha: &str) {
+        self.hashes
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .pop(sha);
+    }
+}
+
+/// Appends one request's bytes to a `.part` file and hashes them. Blocking: it lives on a
+/// blocking-pool thread while the request's body arrives on the runtime, so receiving,
+/// writing and hashing overlap.
+#[derive(Debug)]
+pub struct PartWriter {
+    file: File,
+    hash: RunningHash,
+}
+
+impl PartWriter {
+    /// Opens `path` for appending after its `received` bytes. `hash` is the running hash of
+    /// those bytes if known; otherwise they are read and hashed now.
+    ///
+    /// # Errors
+    /// File access errors; a file shorter than `received`.
+    pub fn open(path: &Path, received: u64, hash: Option<RunningHash>) -> std::io::Result<Self> {
+        let hash = match hash {
+            Some(hash) => hash,
+            None => hash_prefix(path, received)?,
+        };
+        let file = File::options().create(true).append(true).open(path)?;
+        Ok(Self { file, hash })
+    }
+
+    /// Bytes in the file now.
+    pub fn len(&self) -> u64 {
+        self.hash.len
+    }
+
+    /// Whether the file is empty.
+    pub fn is_empty(&self) -> bool {
+        self.hash.len == 0
+    }
+
+    /// Appends and hashes `bytes`.
+    ///
+    /// # Errors
+    /// File access errors; the hash then no longer matches the file, so the caller drops it.
+    pub fn write(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.file.write_all(bytes)?;
+        self.hash.update(bytes);
+        Ok(())
+    }
+
+    /// Flushes the file; with `durable`, also to the disk (done before a complete upload is
+    /// moved into place, so a stored blob's bytes survive a power loss). Returns the running
+    /// hash of everything in the file.
+    ///
+    /// # Errors
+    /// File access errors.
+    pub fn finish(mut self, durable: bool) -> std::io::Result<RunningHash> {
+        self.file.flush()?;
+        if durable {
+            self.file.sync_data()?;
+        }
+        Ok(self.hash)
+    }
+}
+
+fn hash_prefix(path: &Path, received: u64) -> std::io::Result<RunningHash> {
+    let mut hash = RunningHash::default();
+    if received == 0 {
+        return Ok(hash);
+    }
+    let mut file = File::open(path)?.take(received);
+    let mut buffer = vec![0; 1 << 20];
+    loop {
+        let read = file.read(&mut buffer)?;
+        if read == 0 {
+            break;
+        }
+        hash.update(buffer.get(..read).unwrap_or_default());
+    }
+    if hash.len != received {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::UnexpectedEof,
+            format!(
+                "the partial upload has {} bytes, not the {received} recorded",
+                hash.len
+            ),
+        ));
+    }
+    Ok(hash)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    fn sha_hex(bytes: &[u8]) -> String {
+        hex::encode(Sha256::digest(bytes))
+    }
+
+    #[test]
+    fn a_resumed_upload_hashes_like_the_whole_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.part");
+        let data: Vec<u8> = (0..300_000u32).map(|i| (i * 7 % 251) as u8).collect();
+
+        let mut first = PartWriter::open(&path, 0, None).unwrap();
+        first.write(&data[..100_000]).unwrap();
+        let kept = first.finish(false).unwrap();
+        assert_eq!(kept.len(), 100_000);
+
+        // Resumed with the kept state, and once more after "a restart" (no state).
+        let mut second = PartWriter::open(&path, 100_000, Some(kept)).unwrap();
+        second.write(&data[100_000..200_000]).unwrap();
+        second.finish(false).unwrap();
+        let mut third = PartWriter::open(&path, 200_000, None).unwrap();
+        third.write(&data[200_000..]).unwrap();
+        let whole = third.finish(true).unwrap();
+
+        assert_eq!(whole.len(), 300_000);
+        assert_eq!(whole.hex(), sha_hex(&data));
+        assert_eq!(std::fs::read(&path).unwrap(), data);
+    }
+
+    #[test]
+    fn a_file_shorter_than_recorded_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("y.part");
+        std::fs::write(&path, b"abc").unwrap();
+        let err = PartWriter::open(&path, 10, None).unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::UnexpectedEof);
+    }
+
+    #[test]
+    fn hash_states_are_used_only_at_their_length_and_requests_do_not_overlap() {
+        let uploads = Arc::new(Uploads::default());
+        let mut hash = RunningHash::default();
+        hash.update(b"12345");
+        uploads.keep_hash("a", hash.clone());
+        assert!(uploads.take_hash("a", 4).is_none());
+        uploads.keep_hash("a", hash);
+        assert_eq!(uploads.take_hash("a", 5).map(|h| h.len()), Some(5));
+        assert!(uploads.take_hash("a", 5).is_none(), "taken once");
+
+        let claim = uploads.acquire("a").unwrap();
+        assert!(uploads.acquire("a").is_none());
+        drop(claim);
+        assert!(uploads.acquire("a").is_some());
+    }
+}
