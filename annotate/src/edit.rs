@@ -41,6 +41,24 @@ pub enum Edit {
         /// The frame after.
         to: NormRect,
     },
+    /// Moves one defining point of an annotation to `to`: the end of a line or arrow that
+    /// the officer drags by its handle. `index` counts as in [`Shape::control_points`]
+    /// (line and arrow: 0 = `from`, 1 = `to`); the point is kept on the image.
+    MovePoint {
+        /// Which annotation.
+        id: AnnotationId,
+        /// Which of its control points.
+        index: usize,
+        /// Where the point goes.
+        to: NormPoint,
+    },
+    /// Replaces the text of a label; empty text is refused like an empty new label.
+    SetText {
+        /// Which annotation (a text label).
+        id: AnnotationId,
+        /// The new text.
+        text: String,
+    },
     /// Changes the stroke and text colour.
     Recolor {
         /// Which annotation.
@@ -158,6 +176,15 @@ impl Editor {
         Ok(change)
     }
 
+    /// The change `edit` would make, without making it or recording it: the canvas shows a
+    /// handle drag as it will end, with the same rules [`Editor::apply`] follows.
+    ///
+    /// # Errors
+    /// As [`Editor::apply`].
+    pub fn preview(&self, edit: Edit) -> Result<Change> {
+        self.plan(edit)
+    }
+
     /// Reverts the last applied change and returns the change made; `None` if there is
     /// nothing to undo.
     pub fn undo(&mut self) -> Option<Change> {
@@ -203,6 +230,16 @@ impl Editor {
                 let current = self.existing(id)?;
                 let resized = resized(current, from, to)?;
                 (Some(current.clone()), Some(resized.normalized()?))
+            }
+            Edit::MovePoint { id, index, to } => {
+                let current = self.existing(id)?;
+                let moved = point_moved(current, index, to)?;
+                (Some(current.clone()), Some(moved.normalized()?))
+            }
+            Edit::SetText { id, text } => {
+                let current = self.existing(id)?;
+                let relabelled = relabelled(current, text)?;
+                (Some(current.clone()), Some(relabelled.normalized()?))
             }
             Edit::Recolor { id, color } => {
                 let current = self.existing(id)?;
@@ -304,6 +341,46 @@ fn resized(a: &Annotation, from: NormRect, to: NormRect) -> Result<Annotation> {
     if let Shape::Text { size, .. } = &mut shape {
         *size *= sy;
     }
+    Ok(Annotation { shape, ..a.clone() })
+}
+
+/// `a` with its control point `index` at `to` (clamped to the image).
+fn point_moved(a: &Annotation, index: usize, to: NormPoint) -> Result<Annotation> {
+    if !(to.x.is_finite() && to.y.is_finite()) {
+        return Err(AnnotateError::InvalidEdit(format!(
+            "point ({}, {}) is not finite",
+            to.x, to.y
+        )));
+    }
+    let count = a.shape.control_points().len();
+    if index >= count {
+        return Err(AnnotateError::InvalidEdit(format!(
+            "the annotation has {count} control points, there is no point {index}"
+        )));
+    }
+    let to = NormPoint::new(to.x.clamp(0.0, 1.0), to.y.clamp(0.0, 1.0));
+    let mut i = 0;
+    let shape = a.shape.map_points(|p| {
+        let mapped = if i == index { to } else { p };
+        i += 1;
+        mapped
+    });
+    Ok(Annotation { shape, ..a.clone() })
+}
+
+/// The text label `a` reading `new_text`.
+fn relabelled(a: &Annotation, new_text: String) -> Result<Annotation> {
+    let Shape::Text { anchor, size, .. } = &a.shape else {
+        return Err(AnnotateError::InvalidEdit(format!(
+            "annotation {} is no text label; only labels have text",
+            a.id
+        )));
+    };
+    let shape = Shape::Text {
+        anchor: *anchor,
+        text: new_text,
+        size: *size,
+    };
     Ok(Annotation { shape, ..a.clone() })
 }
 
@@ -510,6 +587,102 @@ mod tests {
             editor.get(id).unwrap().shape,
             Shape::Text { size, .. } if (size - 0.1).abs() < 1e-6
         ));
+    }
+
+    #[test]
+    fn a_line_end_moves_alone_and_a_label_is_retyped_in_one_step_each() {
+        let line = Annotation::new(
+            Shape::Line {
+                from: NormPoint::new(0.1, 0.5),
+                to: NormPoint::new(0.4, 0.5),
+            },
+            style(),
+            "Meier",
+            0,
+        );
+        let label = Annotation::new(
+            Shape::Text {
+                anchor: NormPoint::new(0.5, 0.5),
+                text: "Reifenspuren".into(),
+                size: 0.05,
+            },
+            style(),
+            "Meier",
+            1,
+        );
+        let (line_id, label_id) = (line.id, label.id);
+        let mut editor = Editor::new(vec![line, label]);
+
+        // A horizontal line's end goes straight down: the frame of a resize could not do it.
+        let wanted = Edit::MovePoint {
+            id: line_id,
+            index: 1,
+            to: NormPoint::new(0.4, 1.7),
+        };
+        let preview = editor.preview(wanted.clone()).unwrap();
+        assert!(!editor.can_undo(), "a preview records nothing");
+        editor.apply(wanted).unwrap();
+        let expected = Shape::Line {
+            from: NormPoint::new(0.1, 0.5),
+            to: NormPoint::new(0.4, 1.0),
+        };
+        assert_eq!(editor.get(line_id).unwrap().shape, expected);
+        assert_eq!(preview.after.unwrap().shape, expected);
+
+        editor
+            .apply(Edit::SetText {
+                id: label_id,
+                text: "Ölspur".into(),
+            })
+            .unwrap();
+        assert!(matches!(
+            &editor.get(label_id).unwrap().shape,
+            Shape::Text { text, size, .. } if text == "Ölspur" && (*size - 0.05).abs() < 1e-6
+        ));
+        assert_eq!(editor.history().undo.len(), 2);
+
+        let snapshot = editor.clone();
+        let refused = [
+            Edit::SetText {
+                id: label_id,
+                text: "  ".into(),
+            },
+            Edit::SetText {
+                id: line_id,
+                text: "x".into(),
+            },
+            Edit::MovePoint {
+                id: line_id,
+                index: 2,
+                to: NormPoint::new(0.5, 0.5),
+            },
+            Edit::MovePoint {
+                id: line_id,
+                index: 0,
+                to: NormPoint::new(f32::NAN, 0.5),
+            },
+            // Onto the other end: a line of no length.
+            Edit::MovePoint {
+                id: line_id,
+                index: 0,
+                to: NormPoint::new(0.4, 1.0),
+            },
+        ];
+        for edit in refused {
+            assert!(editor.apply(edit.clone()).is_err(), "{edit:?} was accepted");
+        }
+        assert_eq!(editor, snapshot);
+
+        editor.undo();
+        assert!(matches!(
+            &editor.get(label_id).unwrap().shape,
+            Shape::Text { text, .. } if text == "Reifenspuren"
+        ));
+        editor.undo();
+        assert_eq!(
+            editor.get(line_id).unwrap().shape.control_points()[1],
+            NormPoint::new(0.4, 0.5)
+        );
     }
 
     #[test]

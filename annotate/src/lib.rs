@@ -16,10 +16,10 @@
 //!    widths out of range) and rejects the rest (NaN, zero size, empty text) — run it on
 //!    anything that arrives from another device.
 //! 2. **Edit** ([`Editor`], [`Edit`], [`History`]): the canvas turns gestures into edits —
-//!    add, move, resize, recolour, delete, bring to front — and gets back a [`Change`] to
-//!    mirror into the case document. Undo/redo history is serde data and survives a
-//!    restart. [`hit_test`] finds what a finger touched; [`simplify_stroke`] thins raw pen
-//!    input before a freehand stroke is added.
+//!    add, move, resize, move one point, retype a label, recolour, delete, bring to front —
+//!    and gets back a [`Change`] to mirror into the case document. Undo/redo history is
+//!    serde data and survives a restart. [`hit_test`] finds what a finger touched;
+//!    [`simplify_stroke`] thins raw pen input before a freehand stroke is added.
 //! 3. **Photo** ([`photo`]): [`photo::inspect`] reads size, EXIF orientation, capture time
 //!    and GPS without decoding; [`photo::decode`] gives the oriented full-resolution image;
 //!    [`photo::thumbnail`] and [`photo::preview`] downscale JPEGs while decoding;
