@@ -12,6 +12,8 @@
 //! - [`sync_client`]: the thin reqwest/tokio adapter around `sync_protocol`'s sans-IO
 //!   [`sync_protocol::SyncSession`]: enrollment, sync runs over the HTTP contract of
 //!   [`sync_protocol::http`], resumable chunked photo uploads and lazy downloads.
+//! - [`position`]: the device position from gpsd, followed on a background thread, for the
+//!   forms' position prefill.
 //! - [`cli`]: the headless `field-app` command on top of the above, stable and scriptable for
 //!   end-to-end tests.
 //! - [`gui`]: the touch GUI (eframe/egui) that `field-app` without a command opens, on the
@@ -24,6 +26,7 @@ pub mod cli;
 pub mod clock;
 mod error;
 pub mod gui;
+pub mod position;
 pub mod store;
 pub mod sync_client;
 

@@ -30,7 +30,10 @@ fn main() -> ExitCode {
         let data_dir = cli
             .data_dir
             .unwrap_or_else(field_app::gui::default_data_dir);
-        return match field_app::gui::run_window(data_dir, cli.screenshot) {
+        let gpsd = cli
+            .gpsd
+            .unwrap_or_else(|| field_app::position::DEFAULT_GPSD.to_string());
+        return match field_app::gui::run_window(data_dir, cli.screenshot, gpsd) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!(
@@ -53,7 +56,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(&data_dir, command)) {
+    match runtime.block_on(run(&data_dir, cli.gpsd.as_deref(), command)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");

@@ -19,10 +19,12 @@ mod screenshot;
 /// Debian packages `cargo xtask test` needs: the back office's real-browser tests drive
 /// headless Chromium through chromedriver (`tests/tests/backoffice_browser.rs`); the field
 /// app's camera (`nokhwa` → `v4l2-sys-mit`) generates its V4L2 bindings with bindgen, which
-/// needs libclang and the kernel's `linux/videodev2.h`.
+/// needs libclang and the kernel's `linux/videodev2.h`; the device position test runs the
+/// real gpsd (`tests/tests/gpsd_position.rs`).
 const TEST_DEBIAN_PACKAGES: &[&str] = &[
     "chromium",
     "chromium-driver",
+    "gpsd",
     "libclang-dev",
     "linux-libc-dev",
 ];

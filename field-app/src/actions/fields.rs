@@ -1,6 +1,6 @@
 //! Answering a field.
 
-use schema::{CaseId, FieldKind, FieldValue, Mode, ValidationReport, validate};
+use schema::{CaseId, FieldKind, FieldValue, InspectionCase, Mode, ValidationReport, validate};
 use serde_json::Value;
 
 use super::template_of;
@@ -51,18 +51,35 @@ pub fn set_field(
             FieldAppError::Invalid(format!("the answer for `{key}` was not saved: {reason}"))
         })?),
     };
+    let case = save_answer(store, id, key, value, enrollment)?;
+    Ok(validate(&case, &template, Mode::Draft))
+}
+
+/// Sets (or with `None` removes) the answer of field `key`, already a value of the field's
+/// kind, as one transaction by the enrolled officer, and returns the case as stored. The
+/// form calls this directly (its inputs produce typed values); [`set_field`] after checking
+/// the JSON against the template.
+///
+/// # Errors
+/// [`FieldAppError::NotFound`] for an unknown case, [`FieldAppError::Store`],
+/// [`FieldAppError::Schema`].
+pub fn save_answer(
+    store: &mut LocalStore,
+    id: CaseId,
+    key: &str,
+    value: Option<FieldValue>,
+    enrollment: &Enrollment,
+) -> Result<InspectionCase> {
     let author = enrollment.author();
-    let key = key.to_string();
     store.update_case(id, |doc| {
-        let case = doc.edit(&author, clock::now_ms(), |case| match value {
+        Ok(doc.edit(&author, clock::now_ms(), |case| match value {
             Some(v) => {
-                case.fields.insert(key, v);
+                case.fields.insert(key.to_string(), v);
             }
             None => {
-                case.fields.remove(&key);
+                case.fields.remove(key);
             }
-        })?;
-        Ok(validate(&case, &template, Mode::Draft))
+        })?)
     })
 }
 
@@ -107,6 +124,34 @@ mod tests {
         assert!(matches!(
             set_field(&mut store, id, "photos", &Value::Bool(true), &e),
             Err(FieldAppError::Invalid(_))
+        ));
+    }
+
+    #[test]
+    fn a_typed_answer_is_saved_and_removed_in_one_transaction_each() {
+        let (_dir, mut store, e) = enrolled_store();
+        let template = store.template("check", None).unwrap();
+        let id = new_case(&mut store, &template, &e).unwrap();
+        let case = save_answer(&mut store, id, "count", Some(FieldValue::Integer(4)), &e).unwrap();
+        assert_eq!(case.fields.get("count"), Some(&FieldValue::Integer(4)));
+        let stored = store.load_case(id).unwrap().hydrate().unwrap();
+        assert_eq!(stored, case, "what is returned is what is on disk");
+        assert_eq!(stored.updated.by, "a.abel");
+
+        let case = save_answer(&mut store, id, "count", None, &e).unwrap();
+        assert!(!case.fields.contains_key("count"));
+        assert!(
+            !store
+                .load_case(id)
+                .unwrap()
+                .hydrate()
+                .unwrap()
+                .fields
+                .contains_key("count")
+        );
+        assert!(matches!(
+            save_answer(&mut store, CaseId::new(), "count", None, &e),
+            Err(FieldAppError::NotFound(_))
         ));
     }
 }

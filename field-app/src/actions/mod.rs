@@ -1,18 +1,20 @@
-//! What an officer does to a case, each as one store transaction: the operations the CLI
-//! runs today and the GUI will run tomorrow.
+//! What an officer does to a case, each as one store transaction: the operations both the
+//! CLI and the GUI run (the GUI holds no store logic of its own).
 //!
 //! Drafts may be incomplete and nothing typed is lost: answers are saved even when draft
 //! validation finds problems (the report is returned for showing). Only submission is refused
 //! for an incomplete case.
 
+mod annotations;
 mod fields;
 mod new_case;
 mod photos;
 mod submit;
 
-pub use fields::{parse_value_arg, set_field};
-pub use new_case::{new_case, prefill};
-pub use photos::{add_photo, annotate_photo};
+pub use annotations::save_annotations;
+pub use fields::{parse_value_arg, save_answer, set_field};
+pub use new_case::{new_case, new_case_at, prefill};
+pub use photos::{add_photo, annotate_photo, delete_photo};
 pub use submit::submit;
 
 use schema::{InspectionCase, Template};

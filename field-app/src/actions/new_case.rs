@@ -1,22 +1,27 @@
 //! A new case from a template, with the answers the tablet can prefill.
 
-use schema::{CaseDocument, CaseId, FieldValue, InspectionCase, PrefillSource, Template};
+use schema::{CaseDocument, CaseId, FieldValue, GpsPoint, InspectionCase, PrefillSource, Template};
 
 use crate::clock;
 use crate::error::Result;
 use crate::store::LocalStore;
 use crate::store::enrollment::Enrollment;
 
-/// The answer `source` gives on this tablet now, if it has one. Sources the headless tablet
-/// cannot know (device position, citizen data, service number) give none.
-pub fn prefill(source: PrefillSource, enrollment: &Enrollment) -> Option<FieldValue> {
+/// The answer `source` gives on this tablet now, if it has one: the device position is
+/// `position` (the current fix, when there is one). Sources the tablet cannot know (citizen
+/// data, service number) give none.
+pub fn prefill(
+    source: PrefillSource,
+    enrollment: &Enrollment,
+    position: Option<GpsPoint>,
+) -> Option<FieldValue> {
     match source {
         PrefillSource::OfficerName => Some(FieldValue::Text(enrollment.display_name.clone())),
         PrefillSource::CurrentDate => Some(FieldValue::Date(clock::today())),
         PrefillSource::CurrentTime => Some(FieldValue::Time(clock::time_of_day())),
         PrefillSource::CurrentDateTime => Some(FieldValue::DateTime(clock::now_local())),
+        PrefillSource::DevicePosition => position.map(FieldValue::Gps),
         PrefillSource::OfficerServiceNumber
-        | PrefillSource::DevicePosition
         | PrefillSource::CitizenName
         | PrefillSource::CitizenEmail
         | PrefillSource::CitizenPhone
@@ -25,7 +30,7 @@ pub fn prefill(source: PrefillSource, enrollment: &Enrollment) -> Option<FieldVa
 }
 
 /// Creates a draft case for `template` by the enrolled officer, with the template's defaults
-/// and the prefills this tablet can give, and stores it. Returns its id.
+/// and the prefills this tablet can give without a position, and stores it. Returns its id.
 ///
 /// # Errors
 /// [`crate::FieldAppError::Schema`], [`crate::FieldAppError::Store`].
@@ -33,6 +38,20 @@ pub fn new_case(
     store: &mut LocalStore,
     template: &Template,
     enrollment: &Enrollment,
+) -> Result<CaseId> {
+    new_case_at(store, template, enrollment, None)
+}
+
+/// As [`new_case`], with the device position `position` (the current fix, if any) for the
+/// fields prefilled from it; without one they stay empty for the officer to type.
+///
+/// # Errors
+/// [`crate::FieldAppError::Schema`], [`crate::FieldAppError::Store`].
+pub fn new_case_at(
+    store: &mut LocalStore,
+    template: &Template,
+    enrollment: &Enrollment,
+    position: Option<GpsPoint>,
 ) -> Result<CaseId> {
     let now = clock::now_ms();
     let mut case =
@@ -47,7 +66,7 @@ pub fn new_case(
         if !source.fits(&field.kind) {
             continue;
         }
-        if let Some(value) = prefill(source, enrollment) {
+        if let Some(value) = prefill(source, enrollment, position) {
             case.fields.insert(field.key.clone(), value);
         }
     }
@@ -79,4 +98,28 @@ mod tests {
         assert_eq!(case.tenant, "stadt");
         assert_eq!(case.assigned_officer.as_deref(), Some("a.abel"));
     }
+
+    #[test]
+    fn the_device_position_is_prefilled_from_the_current_fix_only() {
+        let (_dir, mut store, e) = enrolled_store();
+        store.put_template(WHERE).unwrap();
+        let template = store.template("where", None).unwrap();
+        let here = GpsPoint {
+            lat: 52.52,
+            lon: 13.40,
+            accuracy_m: Some(4.0),
+        };
+        let id = new_case_at(&mut store, &template, &e, Some(here)).unwrap();
+        let case = store.load_case(id).unwrap().hydrate().unwrap();
+        assert_eq!(case.fields.get("at"), Some(&FieldValue::Gps(here)));
+
+        let id = new_case_at(&mut store, &template, &e, None).unwrap();
+        let case = store.load_case(id).unwrap().hydrate().unwrap();
+        assert_eq!(case.fields.get("at"), None, "no fix: typed by hand");
+    }
+
+    const WHERE: &str = r#"{"id":"where","version":1,"category":"c",
+      "title":{"de":"Ort","en":"Place"},
+      "sections":[{"key":"s","title":{"de":"S","en":"S"},"fields":[
+        {"key":"at","type":"gps_point","label":{"de":"O","en":"P"},"prefill":"device_position"}]}]}"#;
 }

@@ -1,9 +1,10 @@
 //! Photos of the scene and the drawings on them.
 
 use annotate::{Annotation, AnnotationId, DecodeLimits, PhotoFormat, photo};
-use schema::{CaseId, FieldKind, GpsPoint, Photo, PhotoId, Stamp};
+use schema::{CaseId, FieldKind, GpsPoint, InspectionCase, Photo, PhotoId, Stamp};
 use serde_json::Value;
 
+use super::annotations::edit_annotations;
 use super::template_of;
 use crate::clock;
 use crate::error::{FieldAppError, Result};
@@ -124,18 +125,51 @@ pub fn annotate_photo(
     let annotation: Annotation = serde_json::from_value(Value::Object(object))
         .map_err(|e| FieldAppError::Invalid(format!("not an annotation: {e}")))?;
     let annotation = annotation.normalized()?;
-    let author = enrollment.author();
     let stored = annotation.clone();
-    store.update_case(id, |doc| {
-        doc.edit(&author, now, |case| {
-            if let Some(p) = case.photos.iter_mut().find(|p| p.id == photo_id) {
-                p.annotations.retain(|a| a.id != stored.id);
-                p.annotations.push(stored);
-            }
-        })?;
-        Ok(())
+    edit_annotations(store, id, photo_id, enrollment, now, |list| {
+        list.retain(|a| a.id != stored.id);
+        list.push(stored);
     })?;
     Ok(annotation)
+}
+
+/// Deletes a photo from a case together with its drawings, in one store transaction, and
+/// returns the case as stored. The GUI asks for confirmation first; the deletion is an
+/// Automerge change like any other, so the case history records it.
+///
+/// When no case on the tablet refers to the bytes any more, they are forgotten too: the
+/// queued upload, so a photo taken by mistake (a bystander, say) never reaches the server,
+/// and the file. The same bytes may be another photo of this or another case (photos are
+/// content-addressed); then they stay. The bytes go in a second step after the case's
+/// transaction: a crash between the two leaves an upload that goes out, nothing lost.
+///
+/// # Errors
+/// [`FieldAppError::NotFound`] for an unknown case or a photo the case does not have,
+/// [`FieldAppError::Store`], [`FieldAppError::Schema`], [`FieldAppError::Io`].
+pub fn delete_photo(
+    store: &mut LocalStore,
+    id: CaseId,
+    photo_id: PhotoId,
+    enrollment: &Enrollment,
+) -> Result<InspectionCase> {
+    let author = enrollment.author();
+    let mut sha256 = None;
+    let case = store.update_case(id, |doc| {
+        // Checked inside the transaction, so the photo cannot vanish between check and edit.
+        let Some(photo) = doc.hydrate()?.photos.into_iter().find(|p| p.id == photo_id) else {
+            return Err(FieldAppError::NotFound(format!(
+                "case {id} has no photo {photo_id}"
+            )));
+        };
+        sha256 = Some(photo.sha256);
+        Ok(doc.edit(&author, clock::now_ms(), |case| {
+            case.photos.retain(|p| p.id != photo_id);
+        })?)
+    })?;
+    if let Some(sha256) = sha256.filter(|sha| !sha.is_empty()) {
+        store.forget_unreferenced_blob(&sha256)?;
+    }
+    Ok(case)
 }
 
 #[cfg(test)]
@@ -201,5 +235,59 @@ mod tests {
             Err(FieldAppError::NotFound(_))
         ));
         assert!(annotate_photo(&mut store, id, photo.id, &Value::Bool(true), &e).is_err());
+    }
+
+    #[test]
+    fn deleting_a_photo_removes_it_and_its_drawings_and_forgets_bytes_nothing_shows() {
+        let (_dir, mut store, e) = enrolled_store();
+        let template = store.template("check", None).unwrap();
+        let id = new_case(&mut store, &template, &e).unwrap();
+        let kept = add_photo(&mut store, id, "photos", &jpeg(1), &e).unwrap();
+        let gone = add_photo(&mut store, id, "photos", &jpeg(6), &e).unwrap();
+        let json: Value = serde_json::from_str(
+            r#"{"shape":{"kind":"line","from":{"x":0.1,"y":0.1},"to":{"x":0.5,"y":0.5}},
+                "style":{"color":{"r":255,"g":0,"b":0,"a":255},"width":0.01,"fill":null}}"#,
+        )
+        .unwrap();
+        annotate_photo(&mut store, id, gone.id, &json, &e).unwrap();
+        let changes_before = store.pending_changes(id).unwrap();
+
+        let case = delete_photo(&mut store, id, gone.id, &e).unwrap();
+        assert_eq!(case.photos, vec![kept.clone()]);
+        let stored = store.load_case(id).unwrap().hydrate().unwrap();
+        assert_eq!(stored.photos, vec![kept.clone()]);
+        assert_eq!(
+            store.pending_changes(id).unwrap(),
+            changes_before + 1,
+            "one change, one transaction"
+        );
+        // No case shows these bytes any more: they never leave the tablet.
+        assert!(matches!(
+            store.read_blob(&gone.sha256),
+            Err(FieldAppError::NotFound(_))
+        ));
+        assert!(!store.blob_path(&gone.sha256).exists());
+        let pending: Vec<String> = store
+            .pending_uploads()
+            .unwrap()
+            .into_iter()
+            .map(|p| p.sha256)
+            .collect();
+        assert_eq!(pending, vec![kept.sha256.clone()]);
+        // Bytes that another photo still shows stay, with their upload.
+        let twin = add_photo(&mut store, id, "photos", &jpeg(1), &e).unwrap();
+        assert_eq!(twin.sha256, kept.sha256);
+        delete_photo(&mut store, id, twin.id, &e).unwrap();
+        assert_eq!(store.read_blob(&kept.sha256).unwrap(), jpeg(1));
+        assert_eq!(store.pending_uploads().unwrap().len(), 1);
+
+        assert!(matches!(
+            delete_photo(&mut store, id, gone.id, &e),
+            Err(FieldAppError::NotFound(_))
+        ));
+        assert!(matches!(
+            delete_photo(&mut store, CaseId::new(), gone.id, &e),
+            Err(FieldAppError::NotFound(_))
+        ));
     }
 }

@@ -2,18 +2,24 @@
 
 use std::path::Path;
 
-use schema::{CaseId, PhotoId};
+use schema::{CaseId, GpsPoint, PhotoId, PrefillSource, Template};
 
 use super::parse_id;
 use crate::actions;
 use crate::error::{FieldAppError, Result};
+use crate::position::{FixState, GpsdFeed};
 use crate::store::LocalStore;
 use crate::sync_client::SyncClient;
+
+/// How long `new-case` waits for gpsd's first fix: a receiver with a fix reports about once a
+/// second, so this covers a fresh connection without holding a script up for long.
+const GPSD_FIX_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
 
 pub(super) async fn new_case(
     store: &mut LocalStore,
     template: &str,
     version: Option<u32>,
+    gpsd: Option<&str>,
 ) -> Result<()> {
     let enrollment = store.require_enrollment()?;
     let cached = store.template(template, version);
@@ -37,9 +43,39 @@ pub(super) async fn new_case(
         }
         Err(e) => return Err(e),
     };
-    let id = actions::new_case(store, &template, &enrollment)?;
+    let position = match gpsd {
+        Some(address) => device_position(&template, address),
+        None => None,
+    };
+    let id = actions::new_case_at(store, &template, &enrollment, position)?;
     println!("{id}");
     Ok(())
+}
+
+/// gpsd's current fix, asked only when the template prefills a field from the device
+/// position; without one the fields stay empty and stderr says why.
+fn device_position(template: &Template, address: &str) -> Option<GpsPoint> {
+    let wanted = template
+        .fields()
+        .any(|f| f.prefill == Some(PrefillSource::DevicePosition));
+    if !wanted {
+        return None;
+    }
+    // Waiting blocks this thread, which is fine here: the command does nothing else meanwhile.
+    let state = GpsdFeed::start(address, || {}).wait_for_fix(GPSD_FIX_WAIT);
+    match &state {
+        FixState::Fix(point) => Some(*point),
+        FixState::Unreachable { detail, .. } => {
+            eprintln!(
+                "warning: gpsd at {address} is not reachable ({detail}); the position is left to type"
+            );
+            None
+        }
+        FixState::NoFix | FixState::NoSource => {
+            eprintln!("warning: gpsd at {address} has no fix yet; the position is left to type");
+            None
+        }
+    }
 }
 
 pub(super) fn set(store: &mut LocalStore, case_id: &str, key: &str, raw: &str) -> Result<()> {

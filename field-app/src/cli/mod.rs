@@ -25,6 +25,10 @@ pub struct Cli {
     /// file once it has settled, then close.
     #[arg(long, hide = true)]
     pub screenshot: Option<PathBuf>,
+    /// Where gpsd listens (`host:port`), for the device position in forms [default for the
+    /// window: 127.0.0.1:2947; `new-case` asks gpsd only when this is given].
+    #[arg(long, global = true, env = "NAPER_GPSD")]
+    pub gpsd: Option<String>,
     /// What to do; without a command the app window opens.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -53,7 +57,8 @@ pub enum Command {
     },
     /// Fetch the server's templates and list the cached ones (`id<TAB>version<TAB>category<TAB>title`).
     Templates,
-    /// Create a case from a cached template; prints the new case id.
+    /// Create a case from a cached template; prints the new case id. With `--gpsd`, position
+    /// fields prefilled from the device get gpsd's current fix (waiting up to 3 s for one).
     NewCase {
         /// Template id.
         #[arg(long)]
@@ -138,11 +143,12 @@ pub enum Command {
     },
 }
 
-/// Runs a command against the store in `data_dir`.
+/// Runs a command against the store in `data_dir`; `gpsd` is where gpsd listens, if the
+/// commands should ask it for the device position.
 ///
 /// # Errors
 /// Whatever the command failed with; the message says what to do.
-pub async fn run(data_dir: &std::path::Path, command: Command) -> Result<()> {
+pub async fn run(data_dir: &std::path::Path, gpsd: Option<&str>, command: Command) -> Result<()> {
     let mut store = LocalStore::open(data_dir)?;
     match command {
         Command::Enroll {
@@ -153,7 +159,7 @@ pub async fn run(data_dir: &std::path::Path, command: Command) -> Result<()> {
         } => server::enroll(&mut store, &server, &username, &password, device_name).await,
         Command::Templates => server::templates(&mut store).await,
         Command::NewCase { template, version } => {
-            cases::new_case(&mut store, &template, version).await
+            cases::new_case(&mut store, &template, version, gpsd).await
         }
         Command::Set {
             case_id,

@@ -10,6 +10,7 @@ use super::prefs::Prefs;
 use super::screenshot::Screenshot;
 use super::shell::Shell;
 use super::theme;
+use crate::position::{FixState, GpsdFeed};
 use crate::store::{DATABASE_FILE, LocalStore};
 
 /// The tablet app.
@@ -22,6 +23,10 @@ pub struct FieldApp {
     /// The officer asked to sign out and sees the warning.
     confirm_sign_out: bool,
     screenshot: Option<Screenshot>,
+    /// Where gpsd listens, when the app should follow the device position.
+    gpsd: Option<String>,
+    /// The device position, followed from the first frame on (it wakes the UI).
+    position: Option<GpsdFeed>,
 }
 
 impl FieldApp {
@@ -35,7 +40,16 @@ impl FieldApp {
             shell,
             confirm_sign_out: false,
             screenshot: None,
+            gpsd: None,
+            position: None,
         }
+    }
+
+    /// The app following the device position from gpsd at `address` (`host:port`); without
+    /// it the position fields are typed by hand.
+    pub fn with_gpsd(mut self, address: impl Into<String>) -> Self {
+        self.gpsd = Some(address.into());
+        self
     }
 
     /// The app photographing its window to `path` once settled (for the README).
@@ -65,6 +79,18 @@ impl FieldApp {
                 self.prefs.save(&self.data_dir);
             }
         }
+        if let (None, Some(address)) = (&self.position, &self.gpsd) {
+            let ctx = ctx.clone();
+            self.position = Some(GpsdFeed::start(address, move || ctx.request_repaint()));
+        }
+        let fix = self
+            .position
+            .as_ref()
+            .map_or(FixState::NoSource, GpsdFeed::current);
+        if matches!(fix, FixState::Fix(_)) {
+            // A fix goes stale without a report to wake the UI; look again in a second.
+            ctx.request_repaint_after(std::time::Duration::from_secs(1));
+        }
         egui::TopBottomPanel::top("top_bar").show(ctx, |ui| self.top_bar(ui, t));
         self.sync_bar(ctx, t);
         egui::CentralPanel::default().show(ctx, |ui| match &mut self.shell {
@@ -77,7 +103,7 @@ impl FieldApp {
                         }
                     });
                 }
-                shell.show_screen(ui, t, self.prefs.language);
+                shell.show_screen(ui, t, self.prefs.language, &fix);
             }
             Err(why) => {
                 ui.heading(t.store_error_title);

@@ -6,6 +6,7 @@ use schema::{CaseId, Status};
 
 use super::a11y;
 use super::i18n::Texts;
+use super::theme;
 use crate::store::LocalStore;
 use crate::store::cases::{CaseSummary, SyncMark};
 
@@ -19,7 +20,11 @@ pub enum Tab {
     WaitingToSync,
     /// Cases the server has exactly as they are here.
     Synced,
-    /// Cases the back office gave the officer (assigned, or sent back for changes).
+    /// Cases someone else created (the back office, or a citizen's request) and assigned to
+    /// the enrolled officer, whatever their status. The officer's own cases, which start
+    /// assigned to them, are on the other tabs. The assignee is projected from the case
+    /// document, so a reassignment by the back office moves a case off or onto this tab at
+    /// the next sync.
     Assigned,
 }
 
@@ -35,16 +40,18 @@ impl Tab {
         }
     }
 
-    /// Whether `case` belongs on this tab.
-    pub fn contains(self, case: &CaseSummary) -> bool {
+    /// Whether `case` belongs on this tab for the officer with user name `me` (none before
+    /// enrollment).
+    pub fn contains(self, case: &CaseSummary, me: Option<&str>) -> bool {
         let waiting = case.sync != SyncMark::Synced || case.pending_uploads > 0;
         match self {
             Tab::Drafts => case.status == Status::Draft.as_str(),
             Tab::WaitingToSync => waiting,
             Tab::Synced => !waiting,
             Tab::Assigned => {
-                case.status == Status::Assigned.as_str()
-                    || case.status == Status::NeedsChanges.as_str()
+                me.is_some()
+                    && case.assignee.as_deref() == me
+                    && Some(case.created_by.as_str()) != me
             }
         }
     }
@@ -67,6 +74,8 @@ pub struct CaseListScreen {
     /// The search text (matches title, status and template, case-insensitive).
     pub search: String,
     cases: Vec<CaseSummary>,
+    /// The enrolled officer's user name, read with the cases.
+    me: Option<String>,
     /// The sync generation the list was read at; `None` before the first read.
     loaded_at: Option<u64>,
     error: Option<String>,
@@ -79,6 +88,7 @@ impl CaseListScreen {
             return;
         }
         self.loaded_at = Some(generation);
+        self.me = store.enrollment().ok().flatten().map(|e| e.username);
         match store.list_cases() {
             Ok(mut cases) => {
                 cases.sort_by_key(|c| std::cmp::Reverse(c.updated_at_ms));
@@ -97,8 +107,9 @@ impl CaseListScreen {
     /// The cases on the selected tab matching the search, newest first.
     pub fn visible(&self) -> impl Iterator<Item = &CaseSummary> {
         let needle = self.search.trim().to_lowercase();
+        let me = self.me.as_deref();
         self.cases.iter().filter(move |c| {
-            self.tab.contains(c)
+            self.tab.contains(c, me)
                 && (needle.is_empty()
                     || c.title.to_lowercase().contains(&needle)
                     || c.template_id.contains(&needle)
@@ -111,7 +122,8 @@ impl CaseListScreen {
         let mut choice = None;
         ui.horizontal_wrapped(|ui| {
             for tab in Tab::ALL {
-                let count = self.cases.iter().filter(|c| tab.contains(c)).count();
+                let me = self.me.as_deref();
+                let count = self.cases.iter().filter(|c| tab.contains(c, me)).count();
                 let text = format!("{} ({count})", tab.title(texts));
                 let button = ui.selectable_label(self.tab == tab, text);
                 a11y::name(&button, tab.title(texts));
@@ -125,7 +137,7 @@ impl CaseListScreen {
             let _ = ui
                 .add(
                     egui::TextEdit::singleline(&mut self.search)
-                        .min_size(egui::vec2(0.0, crate::gui::theme::MIN_TOUCH))
+                        .min_size(egui::vec2(0.0, theme::MIN_TOUCH))
                         .desired_width(300.0),
                 )
                 .labelled_by(label.id);
@@ -135,14 +147,14 @@ impl CaseListScreen {
             }
         });
         if let Some(error) = &self.error {
-            ui.colored_label(super::theme::error_color(false), error);
+            ui.colored_label(theme::error_color(false), error);
         }
         ui.separator();
         let rows: Vec<&CaseSummary> = self.visible().collect();
         if rows.is_empty() {
             ui.label(texts.list_empty);
         }
-        let row_height = super::theme::MIN_TOUCH + 8.0;
+        let row_height = theme::MIN_TOUCH + 8.0;
         egui::ScrollArea::vertical()
             .auto_shrink([false, false])
             .show_rows(ui, row_height, rows.len(), |ui, range| {
@@ -156,8 +168,15 @@ impl CaseListScreen {
     }
 }
 
+/// The title buttons' width when the screen has room, so the badges line up in a column.
+const TITLE_WIDTH: f32 = 320.0;
+
+/// The space a badge takes around its text: the frame's inner margin and stroke on both sides.
+const BADGE_MARGIN: egui::Margin = egui::Margin::symmetric(8, 4);
+
 /// One row: the title as a button (opening the case) and its badges. Returns true when
-/// tapped.
+/// tapped. A title too long for the row is shortened with "…" (the whole title stays the
+/// button's accessible name), so the badges stay on screen in portrait too.
 fn case_row(ui: &mut egui::Ui, case: &CaseSummary, texts: &Texts) -> bool {
     let mut open = false;
     ui.horizontal(|ui| {
@@ -166,9 +185,20 @@ fn case_row(ui: &mut egui::Ui, case: &CaseSummary, texts: &Texts) -> bool {
         } else {
             case.title.as_str()
         };
-        let button = ui.add(egui::Button::new(title).min_size(egui::vec2(320.0, 0.0)));
         let status = status_text(&case.status, texts);
         let sync = sync_badge(case, texts);
+        let gap = ui.spacing().item_spacing.x;
+        let badges = badge_width(ui, status) + badge_width(ui, sync) + 2.0 * gap;
+        let room = (ui.available_width() - badges).max(theme::MIN_TOUCH);
+        let button = ui
+            .allocate_ui(egui::vec2(room, theme::MIN_TOUCH), |ui| {
+                ui.add(
+                    egui::Button::new(title)
+                        .truncate()
+                        .min_size(egui::vec2(TITLE_WIDTH.min(room), 0.0)),
+                )
+            })
+            .inner;
         a11y::name(&button, &format!("{title} – {status} – {sync}"));
         open = button.clicked();
         badge(ui, status);
@@ -182,8 +212,20 @@ fn badge(ui: &mut egui::Ui, text: &str) {
         .fill(ui.visuals().faint_bg_color)
         .stroke(ui.visuals().widgets.noninteractive.bg_stroke)
         .corner_radius(8.0)
-        .inner_margin(egui::Margin::symmetric(8, 4))
+        .inner_margin(BADGE_MARGIN)
         .show(ui, |ui| ui.label(text));
+}
+
+/// The width [`badge`] will take for `text`, measured before anything is drawn.
+fn badge_width(ui: &egui::Ui, text: &str) -> f32 {
+    let galley = egui::WidgetText::from(text).into_galley(
+        ui,
+        Some(egui::TextWrapMode::Extend),
+        f32::INFINITY,
+        egui::TextStyle::Body,
+    );
+    let stroke = ui.visuals().widgets.noninteractive.bg_stroke.width;
+    galley.size().x + BADGE_MARGIN.sum().x + 2.0 * stroke
 }
 
 /// The sync badge of a case.

@@ -53,7 +53,12 @@ pub fn default_data_dir() -> PathBuf {
 /// # Errors
 /// When the window cannot be created (no display, no OpenGL).
 /// With `screenshot`, the window saves a PNG of itself there once it has settled and closes.
-pub fn run_window(data_dir: PathBuf, screenshot: Option<PathBuf>) -> eframe::Result<()> {
+/// The device position comes from gpsd at `gpsd` (`host:port`).
+pub fn run_window(
+    data_dir: PathBuf,
+    screenshot: Option<PathBuf>,
+    gpsd: String,
+) -> eframe::Result<()> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title(i18n::DE.app_title)
@@ -65,7 +70,7 @@ pub fn run_window(data_dir: PathBuf, screenshot: Option<PathBuf>) -> eframe::Res
         i18n::DE.app_title,
         options,
         Box::new(move |_cc| {
-            let app = FieldApp::new(data_dir);
+            let app = FieldApp::new(data_dir).with_gpsd(gpsd);
             Ok(Box::new(match screenshot {
                 Some(path) => app.with_screenshot(path),
                 None => app,

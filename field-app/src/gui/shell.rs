@@ -16,6 +16,7 @@ use super::template_picker::{PickerChoice, TemplatePicker};
 use crate::actions;
 use crate::clock;
 use crate::error::Result;
+use crate::position::FixState;
 use crate::store::LocalStore;
 use crate::store::enrollment::Enrollment;
 
@@ -137,7 +138,14 @@ impl Shell {
     }
 
     /// Draws the current screen and follows the officer's choice.
-    pub fn show_screen(&mut self, ui: &mut egui::Ui, texts: &Texts, language: Language) {
+    /// `fix` is the device position now (prefilled into new cases, shown in forms).
+    pub fn show_screen(
+        &mut self,
+        ui: &mut egui::Ui,
+        texts: &Texts,
+        language: Language,
+        fix: &FixState,
+    ) {
         let next = match &mut self.screen {
             Screen::Enrollment(screen) => {
                 if let Some(command) = screen.show(ui, texts)
@@ -167,13 +175,13 @@ impl Shell {
             Screen::NewCase(picker) => match picker.show(ui, texts, language) {
                 Some(PickerChoice::Back) => Some(Screen::CaseList(CaseListScreen::default())),
                 Some(PickerChoice::Create(template)) => {
-                    self.create_case(ui.ctx(), &template, texts)
+                    self.create_case(ui.ctx(), &template, fix, texts)
                 }
                 None => None,
             },
             Screen::Form(form) => match &self.enrollment {
                 Some(enrollment) => {
-                    match form.show(ui, &mut self.store, enrollment, texts, language) {
+                    match form.show(ui, &mut self.store, enrollment, texts, language, fix) {
                         FormOutcome::Stay => None,
                         FormOutcome::Back => Some(Screen::CaseList(CaseListScreen::default())),
                         FormOutcome::Submitted => {
@@ -198,10 +206,11 @@ impl Shell {
         &mut self,
         ctx: &egui::Context,
         template: &schema::Template,
+        fix: &FixState,
         texts: &Texts,
     ) -> Option<Screen> {
         let enrollment = self.enrollment.as_ref()?;
-        let opened = actions::new_case(&mut self.store, template, enrollment)
+        let opened = actions::new_case_at(&mut self.store, template, enrollment, fix.point())
             .and_then(|id| FormScreen::open(ctx, &self.store, id));
         match opened {
             Ok(form) => Some(Screen::Form(Box::new(form))),

@@ -179,6 +179,38 @@ impl LocalStore {
         }
     }
 
+    /// Forgets a photo no case refers to any more: its queued upload, its row and its file
+    /// (e.g. after the officer deleted it, so a photo taken by mistake never leaves the
+    /// tablet). Returns whether it was forgotten; a photo some case still shows is kept.
+    ///
+    /// # Errors
+    /// [`FieldAppError::Invalid`] for a malformed address, [`FieldAppError::Store`],
+    /// [`FieldAppError::Io`].
+    pub fn forget_unreferenced_blob(&mut self, sha256: &str) -> Result<bool> {
+        check_sha(sha256)?;
+        let tx = self.conn_mut().transaction()?;
+        let referenced = tx
+            .query_row(
+                "SELECT 1 FROM cases WHERE instr(' ' || photo_shas || ' ', ' ' || ?1 || ' ') > 0",
+                params![sha256],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some();
+        if referenced {
+            return Ok(false);
+        }
+        tx.execute("DELETE FROM outbox WHERE sha256 = ?1", params![sha256])?;
+        tx.execute("DELETE FROM blobs WHERE sha256 = ?1", params![sha256])?;
+        tx.commit()?;
+        // After the commit: a crash before this line leaves only a file no row points to.
+        let path = self.blob_path(sha256);
+        match fs::remove_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(FieldAppError::io(&path, e)),
+            _ => Ok(true),
+        }
+    }
+
     /// Stores a downloaded thumbnail of `sha256`.
     ///
     /// # Errors

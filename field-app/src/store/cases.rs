@@ -56,6 +56,10 @@ pub struct CaseSummary {
     pub sync: SyncMark,
     /// Photos of the case still to upload.
     pub pending_uploads: u32,
+    /// User name of the officer the case is assigned to, if any.
+    pub assignee: Option<String>,
+    /// User name of who created the case.
+    pub created_by: String,
 }
 
 /// The list columns of a case, read from its document.
@@ -65,6 +69,11 @@ struct Projection {
     template_id: String,
     template_version: u32,
     updated_at_ms: i64,
+    assignee: Option<String>,
+    created_by: String,
+    /// The SHA-256 addresses of the case's photos, space-separated: which blobs a case still
+    /// refers to, without reading every document.
+    photo_shas: String,
 }
 
 impl Projection {
@@ -76,6 +85,14 @@ impl Projection {
                 template_id: case.template.id,
                 template_version: case.template.version,
                 updated_at_ms: case.updated.at_ms,
+                assignee: case.assigned_officer,
+                created_by: case.created.by,
+                photo_shas: case
+                    .photos
+                    .iter()
+                    .map(|p| p.sha256.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
             },
             // A document this build cannot read (e.g. from a newer app) is kept untouched.
             Err(_) => Projection {
@@ -84,6 +101,9 @@ impl Projection {
                 template_id: String::new(),
                 template_version: 0,
                 updated_at_ms: 0,
+                assignee: None,
+                created_by: String::new(),
+                photo_shas: String::new(),
             },
         }
     }
@@ -97,6 +117,9 @@ impl Projection {
                 template_id: String::new(),
                 template_version: 0,
                 updated_at_ms: 0,
+                assignee: None,
+                created_by: String::new(),
+                photo_shas: String::new(),
             },
         }
     }
@@ -145,8 +168,9 @@ pub(crate) fn insert_row(
     let p = Projection::of_bytes(snapshot);
     tx.execute(
         "INSERT INTO cases (id, snapshot, heads, change_count, status, title, template_id,
-                            template_version, updated_at_ms)
-         VALUES (?1, ?2, ?3, 0, ?4, ?5, ?6, ?7, ?8)",
+                            template_version, updated_at_ms, assigned_officer, created_by,
+                            photo_shas)
+         VALUES (?1, ?2, ?3, 0, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         params![
             id.to_string(),
             snapshot,
@@ -155,7 +179,10 @@ pub(crate) fn insert_row(
             p.title,
             p.template_id,
             p.template_version,
-            p.updated_at_ms
+            p.updated_at_ms,
+            p.assignee,
+            p.created_by,
+            p.photo_shas
         ],
     )?;
     Ok(())
@@ -184,7 +211,8 @@ pub(crate) fn append(
     };
     tx.execute(
         "UPDATE cases SET heads = ?2, change_count = change_count + 1, status = ?3, title = ?4,
-                template_id = ?5, template_version = ?6, updated_at_ms = ?7
+                template_id = ?5, template_version = ?6, updated_at_ms = ?7,
+                assigned_officer = ?8, created_by = ?9, photo_shas = ?10
          WHERE id = ?1",
         params![
             id.to_string(),
@@ -193,7 +221,10 @@ pub(crate) fn append(
             p.title,
             p.template_id,
             p.template_version,
-            p.updated_at_ms
+            p.updated_at_ms,
+            p.assignee,
+            p.created_by,
+            p.photo_shas
         ],
     )?;
     let count: u32 = tx.query_row(
@@ -203,6 +234,29 @@ pub(crate) fn append(
     )?;
     if count > compact_after {
         compact_in(tx, id)?;
+    }
+    Ok(())
+}
+
+/// Fills the projected assignee, creator and photo addresses of every stored case from its
+/// document (the migration that added the columns; later writes keep them current).
+pub(super) fn fill_assignment(tx: &Transaction<'_>) -> Result<()> {
+    let ids: Vec<String> = {
+        let mut stmt = tx.prepare("SELECT id FROM cases")?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        rows.collect::<std::result::Result<_, _>>()?
+    };
+    for raw in ids {
+        let Ok(id) = raw.parse::<CaseId>() else {
+            continue;
+        };
+        let bytes = read_bytes(tx, id)?.unwrap_or_default();
+        let p = Projection::of_bytes(&bytes);
+        tx.execute(
+            "UPDATE cases SET assigned_officer = ?2, created_by = ?3, photo_shas = ?4
+             WHERE id = ?1",
+            params![raw, p.assignee, p.created_by, p.photo_shas],
+        )?;
     }
     Ok(())
 }
@@ -366,7 +420,8 @@ impl LocalStore {
         let mut stmt = self.conn().prepare(
             "SELECT c.id, c.status, c.title, c.template_id, c.template_version, c.updated_at_ms,
                     s.synced_heads IS c.heads, s.rejected,
-                    (SELECT count(*) FROM outbox o WHERE o.case_id = c.id)
+                    (SELECT count(*) FROM outbox o WHERE o.case_id = c.id), c.assigned_officer,
+                    c.created_by
              FROM cases c LEFT JOIN sync_states s ON s.case_id = c.id AND s.peer = ?1
              ORDER BY c.id",
         )?;
@@ -381,12 +436,25 @@ impl LocalStore {
                 r.get::<_, bool>(6)?,
                 r.get::<_, Option<String>>(7)?,
                 r.get::<_, u32>(8)?,
+                r.get::<_, Option<String>>(9)?,
+                r.get::<_, String>(10)?,
             ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (id, status, title, template_id, template_version, updated, synced, rejected, n) =
-                row?;
+            let (
+                id,
+                status,
+                title,
+                template_id,
+                template_version,
+                updated,
+                synced,
+                rejected,
+                n,
+                assignee,
+                created_by,
+            ) = row?;
             let Ok(id) = id.parse() else { continue };
             let sync = match (synced, rejected) {
                 (true, _) => SyncMark::Synced,
@@ -402,6 +470,8 @@ impl LocalStore {
                 updated_at_ms: updated,
                 sync,
                 pending_uploads: n,
+                assignee,
+                created_by,
             });
         }
         Ok(out)

@@ -1,6 +1,6 @@
 //! The SQL layout of the local store and its migrations (`PRAGMA user_version`).
 
-use rusqlite::Connection;
+use rusqlite::{Connection, Transaction};
 
 use crate::error::Result;
 
@@ -88,8 +88,28 @@ CREATE TABLE outbox (
 );
 ";
 
+/// Layout version 2: the officer a case is assigned to and who created it (for the "assigned
+/// to me" tab) and its photos' addresses (so a deleted photo's bytes can be dropped when no
+/// case refers to them any more), projected like status and title. Rows stored before it get
+/// theirs from their documents.
+fn v2_assignment(tx: &Transaction<'_>) -> Result<()> {
+    tx.execute_batch(
+        "ALTER TABLE cases ADD COLUMN assigned_officer TEXT;
+         ALTER TABLE cases ADD COLUMN created_by TEXT NOT NULL DEFAULT '';
+         ALTER TABLE cases ADD COLUMN photo_shas TEXT NOT NULL DEFAULT '';",
+    )?;
+    super::cases::fill_assignment(tx)
+}
+
+/// One step of the layout: plain SQL, or code where a new column is derived from the stored
+/// documents (which SQL cannot read).
+enum Step {
+    Sql(&'static str),
+    Code(fn(&Transaction<'_>) -> Result<()>),
+}
+
 /// The migrations, in order; index `i` brings the layout from version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[V1];
+const MIGRATIONS: &[Step] = &[Step::Sql(V1), Step::Code(v2_assignment)];
 
 /// Brings the store's layout up to date, each step in its own transaction.
 pub(super) fn migrate(conn: &mut Connection) -> Result<()> {
@@ -97,7 +117,10 @@ pub(super) fn migrate(conn: &mut Connection) -> Result<()> {
     let current = usize::try_from(current).unwrap_or(0);
     for (i, step) in MIGRATIONS.iter().enumerate().skip(current) {
         let tx = conn.transaction()?;
-        tx.execute_batch(step)?;
+        match step {
+            Step::Sql(sql) => tx.execute_batch(sql)?,
+            Step::Code(run) => run(&tx)?,
+        }
         tx.pragma_update(
             None,
             "user_version",
@@ -111,4 +134,38 @@ pub(super) fn migrate(conn: &mut Connection) -> Result<()> {
 /// The layout version this build writes.
 pub(super) fn latest() -> i64 {
     i64::try_from(MIGRATIONS.len()).unwrap_or(i64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use crate::store::LocalStore;
+    use crate::store::cases::tests::new_case;
+
+    #[test]
+    fn upgrading_to_layout_2_projects_the_assignee_of_stored_cases() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = LocalStore::open(dir.path()).unwrap();
+        new_case(&mut store);
+        // Back to layout 1, as an app from before the column left it.
+        store
+            .conn()
+            .execute_batch(
+                "ALTER TABLE cases DROP COLUMN assigned_officer;
+                 ALTER TABLE cases DROP COLUMN created_by;
+                 ALTER TABLE cases DROP COLUMN photo_shas; PRAGMA user_version = 1;",
+            )
+            .unwrap();
+        drop(store);
+
+        let store = LocalStore::open(dir.path()).unwrap();
+        let version: i64 = store
+            .conn()
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, super::latest());
+        let listed = &store.list_cases().unwrap()[0];
+        assert_eq!(listed.assignee.as_deref(), Some("a.abel"));
+        assert_eq!(listed.created_by, "a.abel");
+    }
 }

@@ -303,4 +303,33 @@ mod tests {
             "the local edit still goes out"
         );
     }
+
+    #[test]
+    fn a_reassignment_received_in_a_sync_moves_the_listed_assignee() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = LocalStore::open(dir.path()).unwrap();
+        let id = new_case(&mut store);
+        let assignee = |store: &LocalStore| store.list_cases().unwrap()[0].assignee.clone();
+        assert_eq!(assignee(&store).as_deref(), Some("a.abel"), "on insert");
+        store
+            .update_case(id, |doc| {
+                Ok(doc.edit(&author(), 2, |c| c.assigned_officer = None)?)
+            })
+            .unwrap();
+        assert_eq!(assignee(&store), None, "on a local edit");
+
+        // The back office assigns the case to someone else; the change arrives merged.
+        let mut other = store.load_case(id).unwrap().fork();
+        other
+            .edit(&author(), 9, |c| {
+                c.assigned_officer = Some("b.bauer".into())
+            })
+            .unwrap();
+        let mut replica = store.replica("p", id).unwrap();
+        replica.doc.merge(&mut other.automerge().clone()).unwrap();
+        replica.changed = true;
+        let mut set = std::collections::BTreeMap::from([(id, replica)]);
+        store.persist_round("p", set.iter_mut(), &[]).unwrap();
+        assert_eq!(assignee(&store).as_deref(), Some("b.bauer"), "on a merge");
+    }
 }

@@ -15,6 +15,8 @@ pub(super) struct Draft {
     points: Vec<NormPoint>,
     /// Pen pressure per point; kept only while every point has one.
     pressure: Vec<f32>,
+    /// How the redaction tools destroy pixels.
+    method: RedactionMethod,
 }
 
 impl Draft {
@@ -24,7 +26,13 @@ impl Draft {
             tool,
             points: vec![start],
             pressure: pressure.into_iter().collect(),
+            method: RedactionMethod::Pixelate,
         }
+    }
+
+    /// The same gesture, redacting with `method` (for the redaction tools).
+    pub(super) fn redacting_with(self, method: RedactionMethod) -> Self {
+        Self { method, ..self }
     }
 
     /// The finger moved to `p`. Only the pen keeps every point; shapes need the last one.
@@ -74,12 +82,12 @@ impl Draft {
             Tool::Redaction => has_area.then_some(Shape::Redaction {
                 bounds,
                 outline: RedactionOutline::Rectangle,
-                method: RedactionMethod::Pixelate,
+                method: self.method,
             }),
             Tool::FaceRedaction => has_area.then_some(Shape::Redaction {
                 bounds,
                 outline: RedactionOutline::Ellipse,
-                method: RedactionMethod::Pixelate,
+                method: self.method,
             }),
             Tool::Select | Tool::Text => None,
         }
@@ -102,6 +110,21 @@ mod tests {
                 bounds: NormRect::from_corners(NormPoint::new(0.2, 0.3), NormPoint::new(0.6, 0.7))
             })
         );
+    }
+
+    #[test]
+    fn redactions_use_the_chosen_method() {
+        let mut draft = Draft::new(Tool::FaceRedaction, NormPoint::new(0.1, 0.1), None)
+            .redacting_with(RedactionMethod::Blur);
+        draft.extend(NormPoint::new(0.3, 0.4), None);
+        assert!(matches!(
+            draft.shape(true),
+            Some(Shape::Redaction {
+                method: RedactionMethod::Blur,
+                outline: RedactionOutline::Ellipse,
+                ..
+            })
+        ));
     }
 
     #[test]

@@ -9,21 +9,29 @@
 //! Gestures: one finger (or the pen, or the mouse) draws with the chosen tool; two fingers
 //! pinch to zoom and pan; the mouse wheel and Ctrl+wheel zoom, the right or middle button
 //! pans. With the select tool a tap selects the topmost annotation under the finger (with a
-//! finger-sized tolerance), a drag moves it, and a drag on empty photo pans.
+//! finger-sized tolerance), a drag moves it, a drag on one of its handles resizes it (see
+//! [`handles`]), and a drag on empty photo pans. The row under the toolbar holds the options
+//! of the tool in hand ([`options`]): the redaction method, retyping a selected label.
 
 mod draft;
+mod handles;
+mod options;
 mod paint;
 mod tool;
 mod toolbar;
 mod view;
 
-use annotate::{Annotation, AnnotationId, Edit, NormPoint, Shape, Style, hit_test};
+use annotate::{
+    Annotation, AnnotationId, Edit, NormPoint, RedactionMethod, Shape, Style, hit_test,
+};
 use egui::{
     Color32, ColorImage, Id, Key, Modifiers, PointerButton, Pos2, Rect, Sense, TextureHandle,
     TextureOptions, Ui, WidgetInfo, WidgetType, vec2,
 };
 
 use self::draft::Draft;
+use self::handles::HandleDrag;
+use self::options::LabelEdit;
 use self::paint::CanvasPainter;
 use self::tool::{PALETTE, TEXT_SIZE_PER_WIDTH, Tool, WIDTHS};
 use self::toolbar::{ToolbarAction, ToolbarState};
@@ -64,6 +72,7 @@ enum Gesture {
         start: NormPoint,
         now: NormPoint,
     },
+    Resizing(HandleDrag),
     Panning {
         last: Pos2,
     },
@@ -84,6 +93,10 @@ pub struct AnnotationEditor {
     gesture: Option<Gesture>,
     selected: Option<AnnotationId>,
     pending_text: Option<PendingText>,
+    /// How the redaction tools destroy pixels.
+    redaction: RedactionMethod,
+    /// The selected label being retyped.
+    label_edit: Option<LabelEdit>,
 }
 
 impl std::fmt::Debug for AnnotationEditor {
@@ -114,6 +127,8 @@ impl AnnotationEditor {
             gesture: None,
             selected: None,
             pending_text: None,
+            redaction: RedactionMethod::Pixelate,
+            label_edit: None,
         }
     }
 
@@ -142,6 +157,7 @@ impl AnnotationEditor {
         };
         let action = toolbar::show(ui, texts, &state);
         self.text_row(ui, texts);
+        self.options_row(ui, texts);
         let canvas = ui.available_rect_before_wrap();
         ui.allocate_rect(canvas, Sense::hover());
         let mut outcome = EditorOutcome::Editing;
@@ -164,6 +180,7 @@ impl AnnotationEditor {
                 if tool != Tool::Text {
                     self.pending_text = None;
                 }
+                self.label_edit = None;
             }
             ToolbarAction::Color(i) => {
                 self.color = i;
@@ -193,6 +210,7 @@ impl AnnotationEditor {
             ToolbarAction::Cancel => return EditorOutcome::Cancelled,
             ToolbarAction::Done => {
                 self.place_text();
+                self.apply_label_edit();
                 return EditorOutcome::Done(self.editor.annotations().to_vec());
             }
         }
@@ -269,22 +287,38 @@ impl AnnotationEditor {
         let ppp = ui.ctx().pixels_per_point();
         self.zoom_and_pan(ui, canvas);
         let mapping = self.view.mapping(canvas, self.full_size, ppp);
-        let visible = mapping.image_rect.intersect(canvas);
-        for contact in self.contacts.contacts(ui, visible) {
+        // Handles stick out of the photo at its edges: with a selection, touches start
+        // anywhere on the canvas.
+        let area = if self.selected.is_some() {
+            canvas
+        } else {
+            mapping.image_rect.intersect(canvas)
+        };
+        for contact in self.contacts.contacts(ui, area) {
             self.contact(contact, &mapping, canvas);
         }
         let mapping = self.view.mapping(canvas, self.full_size, ppp);
+
+        let preview = self.gesture_preview();
+        let selected = self.selected.and_then(|id| match &preview {
+            Some(p) if p.id == id => Some(p.clone()),
+            _ => self.editor.get(id).cloned(),
+        });
 
         // The canvas widget covers the whole photo, also where it is zoomed beyond the
         // screen: its bounds tell assistive technology (and tests) where the photo is.
         let response = ui
             .scope(|ui| {
                 ui.set_clip_rect(canvas);
-                ui.interact(
+                let response = ui.interact(
                     mapping.image_rect,
                     Id::new("naper-annotation-canvas"),
                     Sense::click_and_drag(),
-                )
+                );
+                if let Some(selected) = &selected {
+                    handles::widgets(ui, texts, selected, &mapping);
+                }
+                response
             })
             .inner;
         response.widget_info(|| WidgetInfo::labeled(WidgetType::Other, true, texts.editor_canvas));
@@ -303,7 +337,11 @@ impl AnnotationEditor {
             Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0)),
             Color32::WHITE,
         );
-        self.paint(ui, &painter, mapping);
+        self.paint(ui, &painter, mapping, preview.as_ref());
+        if let Some(selected) = &selected {
+            canvas_painter(ui, &painter, mapping).selection_frame(selected);
+            handles::paint(&painter, selected, &mapping);
+        }
     }
 
     fn texture(&mut self, ui: &Ui) -> TextureHandle {
@@ -318,24 +356,31 @@ impl AnnotationEditor {
         texture
     }
 
-    fn paint(&self, ui: &Ui, painter: &egui::Painter, mapping: Mapping) {
-        let canvas_painter = CanvasPainter {
-            painter,
-            mapping,
-            font: paint::annotation_font(ui.ctx()),
+    /// The annotation a move or handle drag in progress would leave, as the editor will
+    /// make it when the finger lifts (kept on the photo, refused if it would collapse).
+    fn gesture_preview(&self) -> Option<Annotation> {
+        let edit = match &self.gesture {
+            Some(Gesture::Moving { id, start, now }) => Edit::Move {
+                id: *id,
+                dx: now.x - start.x,
+                dy: now.y - start.y,
+            },
+            Some(Gesture::Resizing(drag)) => drag.edit(self.editor.get(drag.id)?)?,
+            _ => return None,
         };
-        let moving = match &self.gesture {
-            Some(Gesture::Moving { id, start, now }) => {
-                Some((*id, now.x - start.x, now.y - start.y))
-            }
-            _ => None,
-        };
-        let shown = self.editor.annotations().iter().map(|a| match moving {
-            Some((id, dx, dy)) if a.id == id => {
-                let mut moved = a.clone();
-                moved.shape = a.shape.map_points(|p| NormPoint::new(p.x + dx, p.y + dy));
-                moved
-            }
+        self.editor.preview(edit).ok()?.after
+    }
+
+    fn paint(
+        &self,
+        ui: &Ui,
+        painter: &egui::Painter,
+        mapping: Mapping,
+        preview: Option<&Annotation>,
+    ) {
+        let canvas_painter = canvas_painter(ui, painter, mapping);
+        let shown = self.editor.annotations().iter().map(|a| match preview {
+            Some(p) if p.id == a.id => p.clone(),
             _ => a.clone(),
         });
         let shown: Vec<Annotation> = shown.collect();
@@ -344,12 +389,6 @@ impl AnnotationEditor {
             && let Some(shape) = draft.shape(false)
         {
             canvas_painter.paint(&self.new_annotation(shape));
-        }
-        if let Some(selected) = self
-            .selected
-            .and_then(|id| shown.iter().find(|a| a.id == id))
-        {
-            canvas_painter.selection_frame(selected);
         }
         if let Some(pending) = &self.pending_text {
             // The label as it will be placed, while it is typed, and a caret where it starts.
@@ -411,6 +450,18 @@ impl AnnotationEditor {
         let at = mapping.to_norm_clamped(pos);
         self.gesture = match self.tool {
             Tool::Select => {
+                let grabbed = self
+                    .selected
+                    .and_then(|id| self.editor.get(id))
+                    .and_then(|a| HandleDrag::grab(a, mapping, pos));
+                if let Some(drag) = grabbed {
+                    self.gesture = Some(Gesture::Resizing(drag));
+                    return;
+                }
+                if !mapping.image_rect.contains(pos) {
+                    self.gesture = Some(Gesture::Panning { last: pos });
+                    return;
+                }
                 let tolerance = mapping.fraction_of_shorter_side(FINGER_TOLERANCE);
                 self.selected = hit_test(self.editor.annotations(), at, tolerance, mapping.pixels);
                 Some(match self.selected {
@@ -431,7 +482,9 @@ impl AnnotationEditor {
                 });
                 None
             }
-            tool => Some(Gesture::Drawing(Draft::new(tool, at, pressure))),
+            tool => Some(Gesture::Drawing(
+                Draft::new(tool, at, pressure).redacting_with(self.redaction),
+            )),
         };
     }
 
@@ -439,6 +492,7 @@ impl AnnotationEditor {
         match &mut self.gesture {
             Some(Gesture::Drawing(draft)) => draft.extend(mapping.to_norm_clamped(pos), pressure),
             Some(Gesture::Moving { now, .. }) => *now = mapping.to_norm(pos),
+            Some(Gesture::Resizing(drag)) => drag.now = mapping.to_norm(pos),
             Some(Gesture::Panning { last }) => {
                 let delta = pos - *last;
                 *last = pos;
@@ -462,6 +516,11 @@ impl AnnotationEditor {
                     dx: now.x - start.x,
                     dy: now.y - start.y,
                 });
+            }
+            Some(Gesture::Resizing(drag)) if drag.moved() => {
+                if let Some(edit) = self.editor.get(drag.id).and_then(|a| drag.edit(a)) {
+                    self.apply(edit);
+                }
             }
             _ => {}
         }
@@ -523,6 +582,14 @@ impl AnnotationEditor {
         if let Err(error) = self.editor.apply(edit) {
             tracing::debug!(%error, "annotation edit refused");
         }
+    }
+}
+
+fn canvas_painter<'a>(ui: &Ui, painter: &'a egui::Painter, mapping: Mapping) -> CanvasPainter<'a> {
+    CanvasPainter {
+        painter,
+        mapping,
+        font: paint::annotation_font(ui.ctx()),
     }
 }
 

@@ -203,11 +203,9 @@ impl CanvasPainter<'_> {
 
     /// Marks the selected annotation with a dashed frame around its ink.
     pub(super) fn selection_frame(&self, a: &Annotation) {
-        let Some(bounds) = ink_bounds(a, &self.mapping) else {
+        let Some(rect) = selection_rect(a, &self.mapping) else {
             return;
         };
-        let margin = self.mapping.stroke_width(a.style.width) / 2.0 + 6.0;
-        let rect = self.screen_rect(&bounds).expand(margin);
         let corners = [
             rect.left_top(),
             rect.right_top(),
@@ -223,6 +221,14 @@ impl CanvasPainter<'_> {
                 .extend(egui::Shape::dashed_line(&corners, stroke, 10.0, 6.0));
         }
     }
+}
+
+/// The selection frame of an annotation on screen: around its ink, with a little room.
+pub(super) fn selection_rect(a: &Annotation, mapping: &Mapping) -> Option<Rect> {
+    let bounds = ink_bounds(a, mapping)?;
+    let margin = mapping.stroke_width(a.style.width) / 2.0 + 6.0;
+    let rect = Rect::from_two_pos(mapping.to_screen(bounds.min), mapping.to_screen(bounds.max));
+    Some(rect.expand(margin))
 }
 
 /// The normalized box around an annotation's defining points (for text: around its glyphs).

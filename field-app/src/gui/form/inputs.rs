@@ -33,6 +33,13 @@ impl Typing {
     fn entry(&mut self, key: String, initial: impl FnOnce() -> String) -> &mut String {
         self.texts.entry(key).or_insert_with(initial)
     }
+
+    /// Forgets what was typed into field `key`'s inputs, so they show its stored answer again
+    /// (after the answer was set from elsewhere, e.g. the current position).
+    pub(super) fn forget(&mut self, key: &str) {
+        self.texts
+            .retain(|k, _| k != key && !k.strip_prefix(key).is_some_and(|r| r.starts_with('.')));
+    }
 }
 
 /// Draws the input for `field` (any kind but photos and signature, which have their own
@@ -341,10 +348,8 @@ fn gps_input(
         Some(FieldValue::Gps(p)) => Some(*p),
         _ => None,
     };
-    if current.is_none() {
-        // This tablet has no position source the app can read; the officer types it.
-        ui.label(egui::RichText::new(texts.gps_manual).small());
-    }
+    // Whether a position can come from the receiver is shown under the field (the form's
+    // position hint), next to the button that uses it.
     let mut changed = false;
     let mut parts = [String::new(), String::new()];
     for (i, (part, name)) in [("lat", texts.gps_lat), ("lon", texts.gps_lon)]

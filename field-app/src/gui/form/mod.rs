@@ -5,8 +5,8 @@
 
 mod inputs;
 mod photos;
+mod position_hint;
 mod problems;
-mod save;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -19,10 +19,10 @@ use schema::{
 pub use inputs::Input;
 pub use photos::PhotoAction;
 pub use problems::problem_text;
-pub use save::{save_annotations, save_answer};
 
 use self::inputs::{Typing, field_input};
 use self::photos::PhotoSection;
+use self::position_hint::position_hint;
 use super::a11y;
 use super::annotation_editor::{AnnotationEditor, EditorOutcome, preview_image};
 use super::errors::error_text;
@@ -31,6 +31,7 @@ use super::signature_pad::SignaturePad;
 use super::theme;
 use crate::actions;
 use crate::error::{FieldAppError, Result};
+use crate::position::FixState;
 use crate::store::LocalStore;
 use crate::store::enrollment::Enrollment;
 
@@ -63,6 +64,8 @@ pub struct FormScreen {
     signatures: BTreeMap<String, SignaturePad>,
     editor: Option<EditorSession>,
     error: Option<String>,
+    /// The device position as of this frame, for the position fields' hint.
+    fix: FixState,
 }
 
 /// The annotation editor open on a photo. Every change is saved as it happens (nothing drawn
@@ -107,6 +110,7 @@ impl FormScreen {
             signatures: BTreeMap::new(),
             editor: None,
             error: None,
+            fix: FixState::NoSource,
         };
         screen.photos.load_thumbnails(ctx, store, &screen.case);
         screen.revalidate();
@@ -147,7 +151,7 @@ impl FormScreen {
         }
     }
 
-    /// Draws the form (or the annotation editor over it).
+    /// Draws the form (or the annotation editor over it); `fix` is the device position now.
     pub fn show(
         &mut self,
         ui: &mut egui::Ui,
@@ -155,7 +159,9 @@ impl FormScreen {
         enrollment: &Enrollment,
         texts: &Texts,
         language: Language,
+        fix: &FixState,
     ) -> FormOutcome {
+        self.fix.clone_from(fix);
         if self.editor.is_some() {
             self.show_editor(ui, store, enrollment, texts);
             return FormOutcome::Stay;
@@ -165,7 +171,9 @@ impl FormScreen {
             if ui.button(texts.back).clicked() {
                 outcome = FormOutcome::Back;
             }
-            ui.heading(self.template.title.get(language));
+            // Wrapped: a long template title would run off a portrait screen.
+            let title = egui::RichText::new(self.template.title.get(language)).heading();
+            ui.add(egui::Label::new(title).wrap());
         });
         if let Some(error) = &self.error {
             ui.colored_label(theme::error_color(false), error);
@@ -240,6 +248,10 @@ impl FormScreen {
                     Some(PhotoAction::Annotate(photo)) => {
                         self.open_editor(store, photo, enrollment, texts);
                     }
+                    Some(PhotoAction::Delete(photo)) => {
+                        let result = actions::delete_photo(store, self.case_id, photo, enrollment);
+                        self.stored(result, texts);
+                    }
                     None => {}
                 }
             }
@@ -252,7 +264,7 @@ impl FormScreen {
                     SignaturePad::new().with_signer(enrollment.display_name.clone())
                 });
                 if pad.show(ui, texts, &mut value).changed() {
-                    let result = save_answer(
+                    let result = actions::save_answer(
                         store,
                         self.case_id,
                         &field.key,
@@ -276,13 +288,29 @@ impl FormScreen {
                     Input::Unchanged => {}
                     Input::Answer(value) => {
                         self.unreadable.remove(&field.key);
-                        let result =
-                            save_answer(store, self.case_id, &field.key, value, enrollment);
+                        let result = actions::save_answer(
+                            store,
+                            self.case_id,
+                            &field.key,
+                            value,
+                            enrollment,
+                        );
                         self.stored(result, texts);
                     }
                     Input::Unreadable(why) => {
                         self.unreadable.insert(field.key.clone(), why);
                     }
+                }
+                if matches!(field.kind, FieldKind::GpsPoint { .. })
+                    && let Some(point) =
+                        position_hint(ui, &self.fix, texts, label_text, self.editable())
+                {
+                    self.typing.forget(&field.key);
+                    self.unreadable.remove(&field.key);
+                    let value = Some(FieldValue::Gps(point));
+                    let result =
+                        actions::save_answer(store, self.case_id, &field.key, value, enrollment);
+                    self.stored(result, texts);
                 }
             }
         }
@@ -454,7 +482,7 @@ impl FormScreen {
             self.editor = None;
         }
         if let Some(wanted) = wanted {
-            let result = save_annotations(store, self.case_id, photo, wanted, enrollment);
+            let result = actions::save_annotations(store, self.case_id, photo, &wanted, enrollment);
             self.stored(result, texts);
         }
     }

@@ -1,6 +1,7 @@
 //! The photos of a photo field on the form: thumbnails, "add photo" (camera or file import,
-//! [`CameraPanel`]) and "edit annotations" for each photo. Thumbnails are decoded once per
-//! photo with the `annotate` pipeline's fast DCT-domain downscale and kept as textures.
+//! [`CameraPanel`]), "edit annotations" and "delete" (asked again before anything is lost)
+//! for each photo. Thumbnails are decoded once per photo with the `annotate` pipeline's fast
+//! DCT-domain downscale and kept as textures.
 
 use std::collections::HashMap;
 
@@ -24,6 +25,8 @@ pub enum PhotoAction {
     },
     /// Open the annotation editor on a photo.
     Annotate(PhotoId),
+    /// Delete a photo and its drawings (the officer has confirmed).
+    Delete(PhotoId),
 }
 
 /// Thumbnails and the open camera panel of the form's photo fields.
@@ -33,6 +36,8 @@ pub struct PhotoSection {
     thumbnails: HashMap<String, Option<egui::TextureHandle>>,
     /// The field whose camera/import panel is open, with the panel.
     camera: Option<(String, CameraPanel)>,
+    /// The photo whose "delete" was tapped and awaits confirmation.
+    confirm_delete: Option<PhotoId>,
 }
 
 impl std::fmt::Debug for PhotoSection {
@@ -108,6 +113,9 @@ impl PhotoSection {
                         if b.clicked() {
                             action = Some(PhotoAction::Annotate(p.id));
                         }
+                        if let Some(deleted) = self.delete_controls(ui, p.id, texts) {
+                            action = Some(deleted);
+                        }
                     }
                 });
             }
@@ -137,6 +145,41 @@ impl PhotoSection {
                 self.camera = Some((key.to_string(), CameraPanel::default()));
             }
         }
+        action
+    }
+}
+
+impl PhotoSection {
+    /// The "delete photo" button of one photo, and in its place, once tapped, the question
+    /// with "yes, delete" and "keep": a mis-tap loses nothing.
+    fn delete_controls(
+        &mut self,
+        ui: &mut egui::Ui,
+        photo: PhotoId,
+        texts: &Texts,
+    ) -> Option<PhotoAction> {
+        let named = |ui: &mut egui::Ui, text: &str| {
+            let button = ui.button(text);
+            a11y::name(&button, &format!("{text}: {photo}"));
+            button.clicked()
+        };
+        if self.confirm_delete != Some(photo) {
+            if named(ui, texts.photo_delete) {
+                self.confirm_delete = Some(photo);
+            }
+            return None;
+        }
+        ui.label(texts.photo_delete_question);
+        let mut action = None;
+        ui.horizontal(|ui| {
+            if named(ui, texts.photo_delete_confirm) {
+                self.confirm_delete = None;
+                action = Some(PhotoAction::Delete(photo));
+            }
+            if named(ui, texts.photo_delete_keep) {
+                self.confirm_delete = None;
+            }
+        });
         action
     }
 }

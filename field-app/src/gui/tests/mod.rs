@@ -3,6 +3,10 @@
 //! finds the tablet offline). They check what is on screen and what the store holds.
 #![allow(clippy::unwrap_used)] // tests: a panic is a failed test
 
+mod case_list;
 mod fixture;
 mod form;
+mod layout;
+mod photo_delete;
+mod position;
 mod shell;
