@@ -405,15 +405,21 @@ async fn photos_of_others_are_downloaded_lazily() {
 #[tokio::test]
 async fn a_sync_run_broken_off_midway_resumes_with_the_next_one() {
     let server = FakeServer::start();
+    // A case from the officer's other tablet, which the server offers in the first round's
+    // answer: the tablet asks for it in a second round.
+    let mut other = Tablet::enroll(&server, "a.abel").await;
+    let offered = other.create();
+    other.sync().await.unwrap();
     let mut a = Tablet::enroll(&server, "a.abel").await;
     let ids: Vec<CaseId> = (0..5).map(|_| a.create()).collect();
     // The second round's connection drops (the first round's answer was persisted).
-    server.state().drop_sync_request = Some(1);
+    let rounds_before = server.state().sync_requests.len();
+    server.state().drop_sync_request = Some(rounds_before + 1);
     let err = a.sync().await.unwrap_err();
     assert!(err.is_offline(), "{err}");
     a.set(ids[2], "count", "2");
     a.sync().await.unwrap();
-    for id in &ids {
+    for id in ids.iter().chain([&offered]) {
         assert_eq!(server.state().case(*id), a.case(*id));
     }
     assert!(

@@ -20,7 +20,8 @@ use crate::wire::{DocMessage, DocRejection, Limits, PROTOCOL_VERSION, SyncReques
 ///    [`SyncSession::handle_response`];
 /// 3. load again what `to_load` names now (documents the server sent), then persist every
 ///    replica of [`SyncSession::replicas`] marked changed, and every sync state;
-/// 4. stop when `handle_response` returned `true`.
+/// 4. stop when `handle_response` returned `true` (usually after the first round that
+///    carried changes; see there).
 #[derive(Debug)]
 pub struct SyncSession {
     replicas: Replicas,
@@ -147,10 +148,19 @@ impl SyncSession {
         })
     }
 
-    /// Applies the server's answer. Returns `true` when the run is settled: the last request
-    /// carried nothing and the server had nothing to send.
+    /// Applies the server's answer. Returns `true` when the run is settled: nothing is left
+    /// to say on either side.
+    ///
+    /// That is the case after a request without messages that the server answered with
+    /// nothing; and also, one round earlier, when the server sent no offers beyond this
+    /// response (`more` is false; it offers in every round, so an empty request could only
+    /// hear the same), every document it wrote to is loaded and has nothing to answer, and no
+    /// other document waits. A typical tablet run, changes up and the acknowledgement back,
+    /// so takes one round trip instead of two.
     pub fn handle_response(&mut self, response: SyncResponse) -> bool {
         let settled = self.last_request_empty && response.docs.is_empty() && !response.more;
+        let more = response.more;
+        let mut answered = BTreeSet::new();
         for DocMessage { doc, message } in response.docs {
             match self.replicas.get_mut(&doc) {
                 Some(replica) => {
@@ -159,6 +169,7 @@ impl SyncSession {
                         .is_ok()
                     {
                         self.syncing.insert(doc);
+                        answered.insert(doc);
                     }
                 }
                 // Not loaded yet: a case the server offers; the adapter loads it next.
@@ -169,8 +180,35 @@ impl SyncSession {
         }
         for rejection in response.rejected {
             self.syncing.remove(&rejection.doc);
+            answered.remove(&rejection.doc);
             self.rejected.push(rejection);
         }
-        settled
+        settled || (!more && self.nothing_left_after(&answered))
+    }
+
+    /// Whether, after the server answered `answered`, no document has anything to say: no
+    /// offer waits to be loaded, no message is held, and every document still syncing was
+    /// answered and generates nothing. A message generated here is held for the next request
+    /// (which would generate the same one).
+    fn nothing_left_after(&mut self, answered: &BTreeSet<CaseId>) -> bool {
+        if !self.inbox.is_empty()
+            || !self.held.is_empty()
+            || self.syncing.iter().any(|doc| !answered.contains(doc))
+        {
+            return false;
+        }
+        let mut quiet = Vec::new();
+        for doc in answered {
+            match self.replicas.get_mut(doc).and_then(Replica::generate) {
+                Some(message) => {
+                    self.held.insert(*doc, message);
+                }
+                None => quiet.push(*doc),
+            }
+        }
+        for doc in quiet {
+            self.syncing.remove(&doc);
+        }
+        self.held.is_empty() && self.syncing.is_empty()
     }
 }

@@ -66,6 +66,11 @@ fn a_new_case_reaches_the_server() {
     sync(&mut tablet, "tablet", &mut server, None);
     assert_eq!(server.case(id), tablet.case(id));
     assert!(tablet.dirty().is_empty(), "a synced case is not dirty");
+    assert_eq!(
+        tablet.sent,
+        vec![1],
+        "one round trip: the case up, the acknowledgement back"
+    );
 }
 
 #[test]
@@ -118,6 +123,7 @@ fn an_incremental_sync_sends_only_what_changed() {
         "a one-case change costs a few messages, not one per case: {:?}",
         tablet.sent
     );
+    assert_eq!(tablet.sent, vec![1], "and one round trip");
     assert_eq!(server.case(ids[17]).title, "geändert");
 }
 
