@@ -115,7 +115,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let screen = if flag("--pad") {
         Screen::Pad(SignaturePad::new(), None)
     } else if flag("--camera") {
-        Screen::Camera(CameraPanel::new())
+        Screen::Camera(CameraPanel::default())
     } else {
         let path = args
             .iter()

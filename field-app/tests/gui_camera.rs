@@ -19,7 +19,7 @@ fn camera_panel_without_a_camera_offers_import_from_file() {
                 let photo = panel.show(ui, &EN);
                 assert!(photo.is_none(), "nothing was taken or imported");
             },
-            CameraPanel::new(),
+            CameraPanel::default(),
         );
     // The cameras are listed on a thread; wait for its answer, frame by frame.
     let mut settled = false;

@@ -3,8 +3,10 @@
 //! drive the same [`FieldApp::ui`] through egui_kittest.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::a11y;
+use super::camera::{CameraSource, SystemCameras};
 use super::i18n::{Texts, texts};
 use super::prefs::Prefs;
 use super::screenshot::Screenshot;
@@ -27,13 +29,18 @@ pub struct FieldApp {
     gpsd: Option<String>,
     /// The device position, followed from the first frame on (it wakes the UI).
     position: Option<GpsdFeed>,
+    /// Where forms take photos from.
+    cameras: Arc<dyn CameraSource>,
 }
 
 impl FieldApp {
-    /// The app on the store in `data_dir` (created when missing).
+    /// The app on the store in `data_dir` (created when missing), taking photos with the
+    /// device's cameras.
     pub fn new(data_dir: PathBuf) -> Self {
         let prefs = Prefs::load(&data_dir);
-        let shell = Shell::open(&data_dir, prefs.last_sync_ms).map_err(|e| e.to_string());
+        let cameras: Arc<dyn CameraSource> = Arc::new(SystemCameras);
+        let shell = Shell::open(&data_dir, prefs.last_sync_ms, Arc::clone(&cameras))
+            .map_err(|e| e.to_string());
         Self {
             data_dir,
             prefs,
@@ -42,7 +49,18 @@ impl FieldApp {
             screenshot: None,
             gpsd: None,
             position: None,
+            cameras,
         }
+    }
+
+    /// The app taking photos from `cameras` instead of the device's (tests use synthetic
+    /// cameras).
+    pub fn with_cameras(mut self, cameras: Arc<dyn CameraSource>) -> Self {
+        if let Ok(shell) = &mut self.shell {
+            shell.set_cameras(Arc::clone(&cameras));
+        }
+        self.cameras = cameras;
+        self
     }
 
     /// The app following the device position from gpsd at `address` (`host:port`); without
@@ -220,7 +238,8 @@ impl FieldApp {
         }
         self.prefs.last_sync_ms = None;
         self.prefs.save(&self.data_dir);
-        self.shell = Shell::open(&self.data_dir, None).map_err(|e| e.to_string());
+        self.shell =
+            Shell::open(&self.data_dir, None, Arc::clone(&self.cameras)).map_err(|e| e.to_string());
         if let (Some(failure), Ok(shell)) = (failure, &mut self.shell) {
             shell.notice = Some(failure);
         }

@@ -1,20 +1,31 @@
-//! The camera panel: live preview and capture through `nokhwa`, a choice of camera when
-//! there are several, and import from a file, which is all there is when no camera can be
-//! opened.
+//! The camera panel: live preview and capture, a choice of camera when there are several,
+//! and import from a file, which is all there is when no camera can be opened.
 //!
-//! Nothing here blocks the UI: the cameras are listed, opened and read on threads
-//! ([`capture`]), and the file dialog runs on a thread too ([`import`]).
+//! The cameras come from a [`CameraSource`]: [`SystemCameras`] (`nokhwa`) on a tablet,
+//! synthetic cameras in tests. Nothing here blocks the UI: the cameras are listed, opened and
+//! read on threads ([`capture`]), frames become the preview and the stored JPEG in
+//! [`frames`], and the file dialog runs on a thread too ([`import`]).
 
 mod capture;
+mod frames;
 mod import;
+mod source;
+mod system;
 
+use std::sync::Arc;
 use std::sync::mpsc::{Receiver, TryRecvError};
 
 use egui::{Button, Sense, TextureHandle, TextureOptions, Ui, WidgetInfo, WidgetType, vec2};
 
-use self::capture::{CameraChoice, CaptureEvent, CaptureWorker};
+pub use self::source::{CameraChoice, CameraSource, CameraStream};
+pub use self::system::SystemCameras;
+
+use self::capture::{CaptureEvent, CaptureWorker};
 use crate::gui::annotation_editor::TOUCH_TARGET;
 use crate::gui::i18n::Texts;
+
+/// The name of the live preview's texture.
+pub(crate) const PREVIEW_TEXTURE: &str = "naper-camera-preview";
 
 /// A photo taken or imported, to be added to the case through the photo pipeline.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,6 +54,7 @@ enum Device {
 /// The camera panel of one "add photo" screen; keep it while the screen is shown. Dropping
 /// it stops the camera.
 pub struct CameraPanel {
+    source: Arc<dyn CameraSource>,
     device: Option<Device>,
     preview: Option<TextureHandle>,
     import: Option<Receiver<Option<Result<CapturedPhoto, String>>>>,
@@ -52,21 +64,24 @@ pub struct CameraPanel {
 impl std::fmt::Debug for CameraPanel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CameraPanel")
+            .field("source", &self.source)
             .field("import_error", &self.import_error)
             .finish_non_exhaustive()
     }
 }
 
 impl Default for CameraPanel {
+    /// A panel on the device's cameras ([`SystemCameras`]).
     fn default() -> Self {
-        Self::new()
+        Self::new(Arc::new(SystemCameras))
     }
 }
 
 impl CameraPanel {
-    /// A panel that starts looking for cameras when first shown.
-    pub fn new() -> Self {
+    /// A panel on the cameras of `source`; it starts looking for them when first shown.
+    pub fn new(source: Arc<dyn CameraSource>) -> Self {
         Self {
+            source,
             device: None,
             preview: None,
             import: None,
@@ -78,7 +93,7 @@ impl CameraPanel {
     pub fn show(&mut self, ui: &mut Ui, texts: &Texts) -> Option<CapturedPhoto> {
         let mut photo = self.poll_import();
         let device = match self.device.take() {
-            None => Device::Probing(capture::probe(ui.ctx().clone())),
+            None => self.probe(ui.ctx()),
             Some(device) => self.advance(device, ui, &mut photo),
         };
         let device = self.show_device(device, ui, texts);
@@ -95,7 +110,7 @@ impl CameraPanel {
                 Err(TryRecvError::Disconnected) => Device::Unavailable(None),
                 Ok(Err(reason)) => Device::Unavailable(Some(reason)),
                 Ok(Ok(cameras)) if cameras.is_empty() => Device::Unavailable(None),
-                Ok(Ok(cameras)) => start(cameras, 0, ui.ctx()),
+                Ok(Ok(cameras)) => self.start(cameras, 0, ui.ctx()),
             },
             Device::Running {
                 cameras,
@@ -117,6 +132,10 @@ impl CameraPanel {
                             self.preview = None;
                             return Device::Unavailable(Some(reason));
                         }
+                        CaptureEvent::Stopped => {
+                            self.preview = None;
+                            return Device::Unavailable(None);
+                        }
                     }
                 }
                 Device::Running {
@@ -135,7 +154,7 @@ impl CameraPanel {
             Some(texture) => texture.set(image, TextureOptions::LINEAR),
             None => {
                 self.preview = Some(ui.ctx().load_texture(
-                    "naper-camera-preview",
+                    PREVIEW_TEXTURE,
                     image,
                     TextureOptions::LINEAR,
                 ));
@@ -162,7 +181,7 @@ impl CameraPanel {
                 }
                 let retry = ui.add(Button::new(texts.camera_retry).min_size(touch_size()));
                 if retry.clicked() {
-                    Device::Probing(capture::probe(ui.ctx().clone()))
+                    self.probe(ui.ctx())
                 } else {
                     Device::Unavailable(reason)
                 }
@@ -199,7 +218,9 @@ impl CameraPanel {
                 .response
                 .labelled_by(label.id);
         }
-        let height = (ui.available_height() - 2.0 * TOUCH_TARGET).max(120.0);
+        // Room below for the capture and the import rows.
+        let rows = 2.0 * (TOUCH_TARGET + ui.spacing().item_spacing.y);
+        let height = (ui.available_height() - rows).max(120.0);
         let width = ui.available_width();
         let (rect, response) = ui.allocate_exact_size(vec2(width, height), Sense::hover());
         response.widget_info(|| WidgetInfo::labeled(WidgetType::Image, true, texts.camera_preview));
@@ -231,7 +252,7 @@ impl CameraPanel {
             // Dropping the worker stops the old camera.
             drop(worker);
             self.preview = None;
-            return start(cameras, choice, ui.ctx());
+            return self.start(cameras, choice, ui.ctx());
         }
         Device::Running {
             cameras,
@@ -278,15 +299,27 @@ impl CameraPanel {
     }
 }
 
-fn start(cameras: Vec<CameraChoice>, selected: usize, ctx: &egui::Context) -> Device {
-    match cameras.get(selected) {
-        Some(camera) => Device::Running {
-            worker: CaptureWorker::start(camera.index.clone(), ctx.clone()),
-            cameras,
-            selected,
-            capturing: false,
-        },
-        None => Device::Unavailable(None),
+impl CameraPanel {
+    /// Starts asking the source for its cameras.
+    fn probe(&self, ctx: &egui::Context) -> Device {
+        Device::Probing(capture::probe(Arc::clone(&self.source), ctx.clone()))
+    }
+
+    /// Opens `cameras[selected]` and streams from it.
+    fn start(&self, cameras: Vec<CameraChoice>, selected: usize, ctx: &egui::Context) -> Device {
+        match cameras.get(selected) {
+            Some(camera) => Device::Running {
+                worker: CaptureWorker::start(
+                    Arc::clone(&self.source),
+                    camera.index.clone(),
+                    ctx.clone(),
+                ),
+                cameras,
+                selected,
+                capturing: false,
+            },
+            None => Device::Unavailable(None),
+        }
     }
 }
 

@@ -2,9 +2,11 @@
 //! worker and its indicator, and the moves between screens.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use schema::Language;
 
+use super::camera::CameraSource;
 use super::case_list::{CaseListScreen, ListChoice};
 use super::enrollment::EnrollmentScreen;
 use super::errors::error_text;
@@ -47,15 +49,22 @@ pub struct Shell {
     worker: Option<SyncWorker>,
     /// A passing message on top of the screen (e.g. "submitted").
     pub notice: Option<String>,
+    /// Where forms take photos from.
+    cameras: Arc<dyn CameraSource>,
 }
 
 impl Shell {
     /// Opens the store in `data_dir`. An enrolled tablet starts on its case list without
-    /// asking anything (offline too); a new one on the enrollment screen.
+    /// asking anything (offline too); a new one on the enrollment screen. Forms take photos
+    /// from `cameras`.
     ///
     /// # Errors
     /// Whatever [`LocalStore::open`] fails with.
-    pub fn open(data_dir: &Path, last_sync_ms: Option<i64>) -> Result<Self> {
+    pub fn open(
+        data_dir: &Path,
+        last_sync_ms: Option<i64>,
+        cameras: Arc<dyn CameraSource>,
+    ) -> Result<Self> {
         let store = LocalStore::open(data_dir)?;
         let enrollment = store.enrollment()?;
         let screen = match &enrollment {
@@ -71,7 +80,13 @@ impl Shell {
             sync,
             worker: None,
             notice: None,
+            cameras,
         })
+    }
+
+    /// Takes photos from `cameras` in forms opened from now on.
+    pub fn set_cameras(&mut self, cameras: Arc<dyn CameraSource>) {
+        self.cameras = cameras;
     }
 
     /// Starts the sync worker the first time a frame is drawn (it needs the context to wake
@@ -161,14 +176,16 @@ impl Shell {
                     Some(ListChoice::NewCase) => {
                         Some(Screen::NewCase(TemplatePicker::load(&self.store)))
                     }
-                    Some(ListChoice::Open(id)) => match FormScreen::open(ui.ctx(), &self.store, id)
-                    {
-                        Ok(form) => Some(Screen::Form(Box::new(form))),
-                        Err(e) => {
-                            self.notice = Some(error_text(&e, texts));
-                            None
+                    Some(ListChoice::Open(id)) => {
+                        match FormScreen::open(ui.ctx(), &self.store, id, Arc::clone(&self.cameras))
+                        {
+                            Ok(form) => Some(Screen::Form(Box::new(form))),
+                            Err(e) => {
+                                self.notice = Some(error_text(&e, texts));
+                                None
+                            }
                         }
-                    },
+                    }
                     None => None,
                 }
             }
@@ -211,7 +228,7 @@ impl Shell {
     ) -> Option<Screen> {
         let enrollment = self.enrollment.as_ref()?;
         let opened = actions::new_case_at(&mut self.store, template, enrollment, fix.point())
-            .and_then(|id| FormScreen::open(ctx, &self.store, id));
+            .and_then(|id| FormScreen::open(ctx, &self.store, id, Arc::clone(&self.cameras)));
         match opened {
             Ok(form) => Some(Screen::Form(Box::new(form))),
             Err(e) => {

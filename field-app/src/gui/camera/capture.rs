@@ -1,46 +1,27 @@
-//! The capture thread: opens one camera with `nokhwa`, streams preview frames and takes the
-//! photo, so that a slow or stuck camera never blocks the UI.
+//! The capture thread: opens one camera of a [`CameraSource`], streams preview frames and
+//! takes the photo, so that a slow or stuck camera never blocks the UI.
 //!
-//! A camera is opened, read and closed on its own thread; the UI talks to it through
-//! channels and is woken by `request_repaint` when a frame or a photo is ready.
+//! A camera is listed, opened, read and closed on threads; the UI talks to them through
+//! channels and is woken by `request_repaint` when an answer, a frame or a photo is ready.
 
-use std::sync::mpsc::{Receiver, Sender, SyncSender, TryRecvError, channel, sync_channel};
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, Sender, TryRecvError, TrySendError, channel, sync_channel};
 
-use annotate::DecodeLimits;
-use annotate::photo::{self, ExportFormat};
 use egui::ColorImage;
-use nokhwa::Camera;
-use nokhwa::pixel_format::RgbFormat;
-use nokhwa::utils::{ApiBackend, CameraIndex, FrameFormat, RequestedFormat, RequestedFormatType};
+use nokhwa::utils::CameraIndex;
 
-/// Long side of the live preview: enough for a tablet screen, cheap to upload every frame.
-const PREVIEW_SIDE: u32 = 960;
-/// JPEG quality of photos from uncompressed camera frames (evidence: keep detail).
-const JPEG_QUALITY: u8 = 92;
+use super::frames::{photo_bytes, preview};
+use super::source::{CameraChoice, CameraSource, CameraStream};
 
-/// A camera the system offers.
-#[derive(Debug, Clone)]
-pub(super) struct CameraChoice {
-    pub(super) index: CameraIndex,
-    pub(super) name: String,
-}
-
-/// The cameras of this device, asked for on a thread; an error when the camera system
-/// cannot be queried at all.
-pub(super) fn probe(ctx: egui::Context) -> Receiver<Result<Vec<CameraChoice>, String>> {
+/// The cameras of `source`, asked for on a thread; an error when the camera system cannot
+/// be queried at all.
+pub(super) fn probe(
+    source: Arc<dyn CameraSource>,
+    ctx: egui::Context,
+) -> Receiver<Result<Vec<CameraChoice>, String>> {
     let (tx, rx) = channel();
     std::thread::spawn(move || {
-        let found = nokhwa::query(ApiBackend::Auto)
-            .map(|cameras| {
-                cameras
-                    .into_iter()
-                    .map(|info| CameraChoice {
-                        index: info.index().clone(),
-                        name: info.human_name(),
-                    })
-                    .collect()
-            })
-            .map_err(|e| e.to_string());
+        let found = source.list();
         // The panel may be gone already; then nobody wants the answer.
         let _ = tx.send(found);
         ctx.request_repaint();
@@ -49,33 +30,59 @@ pub(super) fn probe(ctx: egui::Context) -> Receiver<Result<Vec<CameraChoice>, St
 }
 
 /// What the capture thread reports.
+#[derive(Debug)]
 pub(super) enum CaptureEvent {
     /// A new preview frame.
     Frame(ColorImage),
     /// The photo asked for with [`CaptureWorker::capture`], as JPEG bytes.
     Photo(Vec<u8>),
-    /// The camera could not be opened or stopped delivering frames.
+    /// The camera could not be opened, stopped delivering frames or sent a frame that
+    /// cannot be used; the reason.
     Failed(String),
+    /// The thread ended without saying why (it panicked).
+    Stopped,
 }
 
 enum Command {
     Capture,
 }
 
-/// The handle of a running capture thread; dropping it stops the thread.
+/// The handle of a running capture thread; dropping it stops the thread, which closes the
+/// camera.
 pub(super) struct CaptureWorker {
     commands: Sender<Command>,
     events: Receiver<CaptureEvent>,
 }
 
 impl CaptureWorker {
-    /// Opens `camera` on a new thread and starts streaming.
-    pub(super) fn start(camera: CameraIndex, ctx: egui::Context) -> Self {
+    /// Opens `camera` of `source` on a new thread and starts streaming.
+    pub(super) fn start(
+        source: Arc<dyn CameraSource>,
+        camera: CameraIndex,
+        ctx: egui::Context,
+    ) -> Self {
         let (commands, command_rx) = channel();
         // Room for a photo and a failure besides a frame; older frames are dropped, not
         // queued, when the UI is slower than the camera.
         let (event_tx, events) = sync_channel(3);
-        std::thread::spawn(move || run(camera, &command_rx, &event_tx, &ctx));
+        std::thread::spawn(move || {
+            let send = |event: CaptureEvent, must_arrive: bool| {
+                let sent = if must_arrive {
+                    event_tx.send(event).is_ok()
+                } else {
+                    // A full channel only means the UI has not shown the last frame yet.
+                    !matches!(event_tx.try_send(event), Err(TrySendError::Disconnected(_)))
+                };
+                ctx.request_repaint();
+                sent
+            };
+            match source.open(&camera) {
+                Ok(stream) => stream_frames(stream, &command_rx, send),
+                Err(reason) => {
+                    send(CaptureEvent::Failed(reason), true);
+                }
+            }
+        });
         Self { commands, events }
     }
 
@@ -84,43 +91,31 @@ impl CaptureWorker {
         let _ = self.commands.send(Command::Capture);
     }
 
-    /// The events that arrived since the last call.
+    /// The events that arrived since the last call; [`CaptureEvent::Stopped`] last when the
+    /// thread is gone.
     pub(super) fn events(&self) -> Vec<CaptureEvent> {
-        self.events.try_iter().collect()
+        let mut events = Vec::new();
+        loop {
+            match self.events.try_recv() {
+                Ok(event) => events.push(event),
+                Err(TryRecvError::Empty) => return events,
+                Err(TryRecvError::Disconnected) => {
+                    events.push(CaptureEvent::Stopped);
+                    return events;
+                }
+            }
+        }
     }
 }
 
-fn run(
-    index: CameraIndex,
+/// Reads `stream` until the panel is gone or the camera fails: a preview of every frame
+/// (dropped when the UI is behind), the photo when asked. `send` reports whether the panel
+/// is still there; `must_arrive` waits for room instead of dropping.
+fn stream_frames(
+    mut stream: Box<dyn CameraStream>,
     commands: &Receiver<Command>,
-    events: &SyncSender<CaptureEvent>,
-    ctx: &egui::Context,
+    send: impl Fn(CaptureEvent, bool) -> bool,
 ) {
-    let send = |event: CaptureEvent, must_arrive: bool| {
-        let sent = if must_arrive {
-            events.send(event).is_ok()
-        } else {
-            // A full channel only means the UI has not shown the last frame yet.
-            !matches!(
-                events.try_send(event),
-                Err(std::sync::mpsc::TrySendError::Disconnected(_))
-            )
-        };
-        ctx.request_repaint();
-        sent
-    };
-    let requested =
-        RequestedFormat::new::<RgbFormat>(RequestedFormatType::AbsoluteHighestResolution);
-    let mut camera = match Camera::new(index, requested).and_then(|mut c| {
-        c.open_stream()?;
-        Ok(c)
-    }) {
-        Ok(camera) => camera,
-        Err(e) => {
-            send(CaptureEvent::Failed(e.to_string()), true);
-            return;
-        }
-    };
     loop {
         let wants_photo = match commands.try_recv() {
             Ok(Command::Capture) => true,
@@ -128,10 +123,10 @@ fn run(
             // The panel is gone.
             Err(TryRecvError::Disconnected) => break,
         };
-        let frame = match camera.frame() {
+        let frame = match stream.frame() {
             Ok(frame) => frame,
-            Err(e) => {
-                send(CaptureEvent::Failed(e.to_string()), true);
+            Err(reason) => {
+                send(CaptureEvent::Failed(reason), true);
                 break;
             }
         };
@@ -140,44 +135,19 @@ fn run(
         } else {
             preview(&frame).map(CaptureEvent::Frame)
         };
-        let delivered = match result {
-            Ok(event) => send(event, wants_photo),
-            Err(e) => send(CaptureEvent::Failed(e), true),
-        };
-        if !delivered {
-            break;
+        match result {
+            Ok(event) => {
+                if !send(event, wants_photo) {
+                    break;
+                }
+            }
+            Err(reason) => {
+                // The panel gives up on a camera whose frames cannot be used.
+                send(CaptureEvent::Failed(reason), true);
+                break;
+            }
         }
     }
-    let _ = camera.stop_stream();
-}
-
-/// The photo as stored: a camera's own JPEG as it came, anything else encoded as JPEG.
-fn photo_bytes(frame: &nokhwa::Buffer) -> Result<Vec<u8>, String> {
-    if frame.source_frame_format() == FrameFormat::MJPEG {
-        return Ok(frame.buffer().to_vec());
-    }
-    let rgb = frame
-        .decode_image::<RgbFormat>()
-        .map_err(|e| e.to_string())?;
-    photo::encode(
-        &rgb,
-        ExportFormat::Jpeg {
-            quality: JPEG_QUALITY,
-        },
-    )
-    .map_err(|e| e.to_string())
-}
-
-/// A small preview of a frame; camera JPEGs are reduced while decoding.
-fn preview(frame: &nokhwa::Buffer) -> Result<ColorImage, String> {
-    let rgb = if frame.source_frame_format() == FrameFormat::MJPEG {
-        photo::downscale(frame.buffer(), PREVIEW_SIDE, DecodeLimits::default())
-            .map_err(|e| e.to_string())?
-    } else {
-        frame
-            .decode_image::<RgbFormat>()
-            .map_err(|e| e.to_string())?
-    };
-    let (w, h) = rgb.dimensions();
-    Ok(ColorImage::from_rgb([w as usize, h as usize], rgb.as_raw()))
+    // Dropping the stream stops the camera.
+    drop(stream);
 }

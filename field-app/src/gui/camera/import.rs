@@ -48,3 +48,33 @@ pub(super) fn read_photo(path: &Path) -> Result<CapturedPhoto, String> {
             .map(|name| name.to_string_lossy().into_owned()),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)] // tests: a panic is a failed test
+
+    use super::*;
+
+    #[test]
+    fn a_photo_file_is_read_with_its_name() {
+        let path = Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../assets/photos/orientation-1.jpg"
+        ));
+        let photo = read_photo(path).unwrap();
+        assert_eq!(photo.bytes, std::fs::read(path).unwrap());
+        assert_eq!(photo.file_name.as_deref(), Some("orientation-1.jpg"));
+    }
+
+    #[test]
+    fn a_file_that_is_no_photo_or_missing_is_refused_naming_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = dir.path().join("notes.jpg");
+        std::fs::write(&text, "not a photo").unwrap();
+        let missing = dir.path().join("gone.png");
+        for path in [text, missing] {
+            let error = read_photo(&path).unwrap_err();
+            assert!(error.contains(&path.display().to_string()), "{error}");
+        }
+    }
+}

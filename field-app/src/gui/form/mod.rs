@@ -9,6 +9,7 @@ mod position_hint;
 mod problems;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use annotate::Annotation;
 use schema::{
@@ -25,6 +26,7 @@ use self::photos::PhotoSection;
 use self::position_hint::position_hint;
 use super::a11y;
 use super::annotation_editor::{AnnotationEditor, EditorOutcome, preview_image};
+use super::camera::CameraSource;
 use super::errors::error_text;
 use super::i18n::Texts;
 use super::signature_pad::SignaturePad;
@@ -89,12 +91,17 @@ impl std::fmt::Debug for FormScreen {
 }
 
 impl FormScreen {
-    /// Opens case `id` with its cached template.
+    /// Opens case `id` with its cached template; photo fields take photos from `cameras`.
     ///
     /// # Errors
     /// [`FieldAppError::NotFound`] for a case or template not on the tablet,
     /// [`FieldAppError::Store`], [`FieldAppError::Schema`].
-    pub fn open(ctx: &egui::Context, store: &LocalStore, id: CaseId) -> Result<Self> {
+    pub fn open(
+        ctx: &egui::Context,
+        store: &LocalStore,
+        id: CaseId,
+        cameras: Arc<dyn CameraSource>,
+    ) -> Result<Self> {
         let case = store.load_case(id)?.hydrate()?;
         let template = actions::template_of(store, &case)?;
         let mut screen = Self {
@@ -106,7 +113,7 @@ impl FormScreen {
             typing: Typing::default(),
             unreadable: BTreeMap::new(),
             help_open: BTreeSet::new(),
-            photos: PhotoSection::default(),
+            photos: PhotoSection::new(cameras),
             signatures: BTreeMap::new(),
             editor: None,
             error: None,

@@ -4,12 +4,13 @@
 //! DCT-domain downscale and kept as textures.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use annotate::{DecodeLimits, ExportFormat, photo};
 use schema::{InspectionCase, Photo, PhotoId};
 
 use crate::gui::a11y;
-use crate::gui::camera::CameraPanel;
+use crate::gui::camera::{CameraPanel, CameraSource};
 use crate::gui::i18n::Texts;
 use crate::store::LocalStore;
 
@@ -30,8 +31,9 @@ pub enum PhotoAction {
 }
 
 /// Thumbnails and the open camera panel of the form's photo fields.
-#[derive(Default)]
 pub struct PhotoSection {
+    /// Where the camera panel gets its cameras.
+    cameras: Arc<dyn CameraSource>,
     /// SHA-256 → texture; `None` when the photo is not on the tablet or cannot be decoded.
     thumbnails: HashMap<String, Option<egui::TextureHandle>>,
     /// The field whose camera/import panel is open, with the panel.
@@ -53,6 +55,16 @@ impl std::fmt::Debug for PhotoSection {
 const THUMBNAIL_SIDE: f32 = 160.0;
 
 impl PhotoSection {
+    /// The photo fields of a form whose camera panels use `cameras`.
+    pub fn new(cameras: Arc<dyn CameraSource>) -> Self {
+        Self {
+            cameras,
+            thumbnails: HashMap::new(),
+            camera: None,
+            confirm_delete: None,
+        }
+    }
+
     /// The photo field whose panel is open, where dropped files go.
     pub fn open_field(&self) -> Option<&str> {
         self.camera.as_ref().map(|(k, _)| k.as_str())
@@ -142,7 +154,8 @@ impl PhotoSection {
             let add = ui.button(texts.photo_add);
             a11y::name(&add, &format!("{label}: {}", texts.photo_add));
             if add.clicked() {
-                self.camera = Some((key.to_string(), CameraPanel::default()));
+                let panel = CameraPanel::new(Arc::clone(&self.cameras));
+                self.camera = Some((key.to_string(), panel));
             }
         }
         action

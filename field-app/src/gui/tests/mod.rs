@@ -3,7 +3,9 @@
 //! finds the tablet offline). They check what is on screen and what the store holds.
 #![allow(clippy::unwrap_used)] // tests: a panic is a failed test
 
+mod camera;
 mod case_list;
+mod fake_camera;
 mod fixture;
 mod form;
 mod layout;
