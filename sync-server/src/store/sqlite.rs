@@ -32,8 +32,10 @@ const SCHEMA_V4: &str = include_str!("schema_v4.sql");
 const SCHEMA_V5: &str = include_str!("schema_v5.sql");
 /// The schema version this build writes.
 const SCHEMA_VERSION: i64 = 5;
-/// Idle connections kept for reuse.
-const MAX_IDLE: usize = 8;
+/// Idle connections kept for reuse. Every API request checks its device token on a
+/// connection of its own, so a fleet of tablets syncing at shift end needs dozens at once;
+/// opening one (pragmas, an empty statement cache) cost more than the lookup itself.
+const MAX_IDLE: usize = 32;
 
 /// The SQLite implementation of [`CaseStore`], with a small pool of connections.
 #[derive(Debug)]
