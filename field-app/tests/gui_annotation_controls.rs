@@ -4,92 +4,25 @@
 //! `annotate::geometry`, the mapping the export uses.
 #![allow(clippy::unwrap_used)]
 
-use annotate::geometry::{self, PixelPoint, PixelSize};
+mod editor_screen;
+
+use editor_screen::*;
+
 use annotate::{Annotation, NormPoint, RedactionMethod, RedactionOutline, Shape};
 use egui::{Key, Pos2, Rect, Vec2, pos2, vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
-use field_app::gui::annotation_editor::{AnnotationEditor, EditorOutcome};
 use field_app::gui::i18n::EN;
-
-/// Close enough for a point that went through float conversions.
-const TOLERANCE: f32 = 0.002;
-const FULL_SIZE: (u32, u32) = (4000, 3000);
-
-struct Screen {
-    editor: AnnotationEditor,
-    outcome: EditorOutcome,
-}
-
-fn harness() -> Harness<'static, Screen> {
-    let preview = egui::ColorImage::filled([400, 300], egui::Color32::from_gray(128));
-    let screen = Screen {
-        editor: AnnotationEditor::new(preview, FULL_SIZE, Vec::new()).with_author("officer1"),
-        outcome: EditorOutcome::Editing,
-    };
-    let mut harness = Harness::builder()
-        .with_size(vec2(1280.0, 900.0))
-        .build_ui_state(
-            |ui, screen: &mut Screen| screen.outcome = screen.editor.show(ui, &EN),
-            screen,
-        );
-    harness.run();
-    harness
-}
-
-fn canvas(harness: &Harness<'_, Screen>) -> Rect {
-    harness.get_by_label(EN.editor_canvas).rect()
-}
-
-/// The normalized image point under `pos`, computed from the canvas's rectangle.
-fn expected(canvas: Rect, pos: Pos2) -> NormPoint {
-    let size = PixelSize::new(
-        canvas.width().round() as u32,
-        canvas.height().round() as u32,
-    );
-    let d = pos - canvas.min;
-    geometry::to_norm(PixelPoint { x: d.x, y: d.y }, size)
-}
 
 /// The screen position of a normalized point, from the canvas's rectangle.
 fn on_screen(canvas: Rect, p: NormPoint) -> Pos2 {
     canvas.min + vec2(p.x, p.y) * canvas.size()
 }
 
-/// A point at fractions `(fx, fy)` of the canvas.
-fn at(canvas: Rect, fx: f32, fy: f32) -> Pos2 {
-    canvas.min + vec2(fx, fy) * canvas.size()
-}
-
-fn assert_near(actual: NormPoint, expected: NormPoint) {
-    assert!(
-        (actual.x - expected.x).abs() < TOLERANCE && (actual.y - expected.y).abs() < TOLERANCE,
-        "{actual:?} is not near {expected:?}"
-    );
-}
-
 /// The options row under the toolbar is always there: picking a tool does not move the photo.
 fn assert_same_place(now: Rect, before: Rect) {
     let moved = (now.min - before.min).length() + (now.max - before.max).length();
     assert!(moved < 0.5, "the photo moved from {before:?} to {now:?}");
-}
-
-fn click(harness: &mut Harness<'_, Screen>, label: &str) {
-    harness.get_by_label(label).click();
-    harness.run();
-}
-
-fn mouse_drag(harness: &mut Harness<'_, Screen>, path: &[Pos2]) {
-    let (Some(first), Some(last)) = (path.first(), path.last()) else {
-        return;
-    };
-    harness.hover_at(*first);
-    harness.drag_at(*first);
-    for p in &path[1..] {
-        harness.hover_at(*p);
-    }
-    harness.drop_at(*last);
-    harness.run();
 }
 
 /// Drags the handle named `label` by `by` points, grabbing it off its centre as a finger
