@@ -671,39 +671,20 @@ fn upload(plan: &Plan, server_rt: &Runtime, client_rt: &Runtime) {
     let mut k = 0;
     // Run 0 warms up connections and caches and is not counted.
     for run in 0..=plan.upload_runs {
-        // Plain: one PUT, the server reads and drops the body.
-        let body = variant(&jpeg, k);
-        k += 1;
-        let start = Instant::now();
-        let answer = client_rt.block_on(async {
-            let response = http
-                .put(format!("{}{SINK}", server.url()))
-                .body(body)
-                .send()
-                .await
-                .unwrap();
-            assert!(response.status().is_success());
-            response.text().await.unwrap()
-        });
-        let plain_took = start.elapsed();
-        assert_eq!(answer, size.to_string());
-
-        // Plain, stored: one PUT, the server writes the body to a file.
-        let body = variant(&jpeg, k);
-        k += 1;
-        let start = Instant::now();
-        let answer = client_rt.block_on(async {
-            let response = http
-                .put(format!("{}{STORE}", server.url()))
-                .body(body)
-                .send()
-                .await
-                .unwrap();
-            assert!(response.status().is_success());
-            response.text().await.unwrap()
-        });
-        let stored_took = start.elapsed();
-        assert_eq!(answer, size.to_string());
+        // Plain: one PUT, the server reads and drops the body; then one it stores in a file.
+        let plain_took = plain_put(
+            client_rt,
+            &http,
+            &format!("{}{SINK}", server.url()),
+            variant(&jpeg, k),
+        );
+        let stored_took = plain_put(
+            client_rt,
+            &http,
+            &format!("{}{STORE}", server.url()),
+            variant(&jpeg, k + 1),
+        );
+        k += 2;
 
         // The tablet: the photo is in its store and outbox (not measured), then the upload.
         let bytes = variant(&jpeg, k);
@@ -808,6 +789,20 @@ fn upload(plan: &Plan, server_rt: &Runtime, client_rt: &Runtime) {
     );
     drop(store);
     server.stop(server_rt);
+}
+
+/// How long one plain PUT of `body` to `url` took; the route answers the bytes it got.
+fn plain_put(client_rt: &Runtime, http: &reqwest::Client, url: &str, body: Vec<u8>) -> Duration {
+    let size = body.len();
+    let start = Instant::now();
+    let answer = client_rt.block_on(async {
+        let response = http.put(url).body(body).send().await.unwrap();
+        assert!(response.status().is_success());
+        response.text().await.unwrap()
+    });
+    let took = start.elapsed();
+    assert_eq!(answer, size.to_string());
+    took
 }
 
 fn hex_sha256(bytes: &[u8]) -> String {
