@@ -47,8 +47,23 @@ enum Device {
         capturing: bool,
     },
     /// No camera could be opened; the system's reason, if it gave one (shown small, for
-    /// support).
-    Unavailable(Option<String>),
+    /// support), and the cameras known, so another one can be chosen when the selected one
+    /// fails (a tablet's infrared face camera, say).
+    Unavailable {
+        reason: Option<String>,
+        cameras: Vec<CameraChoice>,
+        selected: usize,
+    },
+}
+
+impl Device {
+    fn unavailable(reason: Option<String>) -> Self {
+        Device::Unavailable {
+            reason,
+            cameras: Vec::new(),
+            selected: 0,
+        }
+    }
 }
 
 /// The camera panel of one "add photo" screen; keep it while the screen is shown. Dropping
@@ -107,9 +122,9 @@ impl CameraPanel {
         match device {
             Device::Probing(rx) => match rx.try_recv() {
                 Err(TryRecvError::Empty) => Device::Probing(rx),
-                Err(TryRecvError::Disconnected) => Device::Unavailable(None),
-                Ok(Err(reason)) => Device::Unavailable(Some(reason)),
-                Ok(Ok(cameras)) if cameras.is_empty() => Device::Unavailable(None),
+                Err(TryRecvError::Disconnected) => Device::unavailable(None),
+                Ok(Err(reason)) => Device::unavailable(Some(reason)),
+                Ok(Ok(cameras)) if cameras.is_empty() => Device::unavailable(None),
                 Ok(Ok(cameras)) => self.start(cameras, 0, ui.ctx()),
             },
             Device::Running {
@@ -130,11 +145,19 @@ impl CameraPanel {
                         }
                         CaptureEvent::Failed(reason) => {
                             self.preview = None;
-                            return Device::Unavailable(Some(reason));
+                            return Device::Unavailable {
+                                reason: Some(reason),
+                                cameras,
+                                selected,
+                            };
                         }
                         CaptureEvent::Stopped => {
                             self.preview = None;
-                            return Device::Unavailable(None);
+                            return Device::Unavailable {
+                                reason: None,
+                                cameras,
+                                selected,
+                            };
                         }
                     }
                 }
@@ -145,7 +168,7 @@ impl CameraPanel {
                     capturing,
                 }
             }
-            unavailable @ Device::Unavailable(_) => unavailable,
+            unavailable @ Device::Unavailable { .. } => unavailable,
         }
     }
 
@@ -174,16 +197,27 @@ impl CameraPanel {
                     .request_repaint_after(std::time::Duration::from_millis(250));
                 Device::Probing(rx)
             }
-            Device::Unavailable(reason) => {
+            Device::Unavailable {
+                reason,
+                cameras,
+                selected,
+            } => {
                 ui.label(egui::RichText::new(texts.camera_unavailable).heading());
                 if let Some(reason) = &reason {
                     ui.label(egui::RichText::new(reason).small().weak());
                 }
+                let choice = camera_choice(ui, &cameras, selected, texts);
                 let retry = ui.add(Button::new(texts.camera_retry).min_size(touch_size()));
-                if retry.clicked() {
+                if choice != selected {
+                    self.start(cameras, choice, ui.ctx())
+                } else if retry.clicked() {
                     self.probe(ui.ctx())
                 } else {
-                    Device::Unavailable(reason)
+                    Device::Unavailable {
+                        reason,
+                        cameras,
+                        selected,
+                    }
                 }
             }
             Device::Running {
@@ -204,20 +238,7 @@ impl CameraPanel {
         ui: &mut Ui,
         texts: &Texts,
     ) -> Device {
-        let mut choice = selected;
-        if cameras.len() > 1 {
-            let label = ui.label(texts.camera_select);
-            let current = cameras.get(selected).map_or("", |c| c.name.as_str());
-            egui::ComboBox::from_id_salt("naper-camera-select")
-                .selected_text(current)
-                .show_ui(ui, |ui| {
-                    for (i, camera) in cameras.iter().enumerate() {
-                        ui.selectable_value(&mut choice, i, &camera.name);
-                    }
-                })
-                .response
-                .labelled_by(label.id);
-        }
+        let choice = camera_choice(ui, &cameras, selected, texts);
         // Room below for the capture and the import rows.
         let rows = 2.0 * (TOUCH_TARGET + ui.spacing().item_spacing.y);
         let height = (ui.available_height() - rows).max(120.0);
@@ -318,9 +339,28 @@ impl CameraPanel {
                 selected,
                 capturing: false,
             },
-            None => Device::Unavailable(None),
+            None => Device::unavailable(None),
         }
     }
+}
+
+/// The choice of camera when there are several; returns the one chosen now.
+fn camera_choice(ui: &mut Ui, cameras: &[CameraChoice], selected: usize, texts: &Texts) -> usize {
+    let mut choice = selected;
+    if cameras.len() > 1 {
+        let label = ui.label(texts.camera_select);
+        let current = cameras.get(selected).map_or("", |c| c.name.as_str());
+        egui::ComboBox::from_id_salt("naper-camera-select")
+            .selected_text(current)
+            .show_ui(ui, |ui| {
+                for (i, camera) in cameras.iter().enumerate() {
+                    ui.selectable_value(&mut choice, i, &camera.name);
+                }
+            })
+            .response
+            .labelled_by(label.id);
+    }
+    choice
 }
 
 fn touch_size() -> egui::Vec2 {

@@ -131,6 +131,33 @@ fn two_cameras_are_offered_and_the_chosen_one_takes_the_photo_into_the_case() {
 }
 
 #[test]
+fn when_the_first_camera_fails_another_can_be_chosen() {
+    let dir = enrolled_dir();
+    let cameras = FakeCameras::new(vec![
+        FakeCamera::failing("Infrarotkamera", "kein Farbformat"),
+        FakeCamera::streaming("Rückkamera", 640, 480, FrameFormat::RAWRGB),
+    ]);
+    let mut h = form_with_camera_open(dir.path(), &cameras);
+    wait_for(&mut h, "the message of the failed camera", |h| {
+        shows(h, DE.camera_unavailable)
+    });
+    // The message names the failure, and the choice of camera stays.
+    let choice = h.get_by_role_and_label(Role::ComboBox, DE.camera_select);
+    assert_eq!(
+        choice.accesskit_node().value().as_deref(),
+        Some("Infrarotkamera")
+    );
+    choice.click();
+    h.run_ok();
+    click(&mut h, "Rückkamera");
+    wait_for(&mut h, "the second camera's preview", |h| {
+        preview_size(h) == Some([640, 480])
+    });
+    assert!(!is_disabled(&h, DE.camera_capture));
+    assert_eq!(cameras.opened(), ["Infrarotkamera", "Rückkamera"]);
+}
+
+#[test]
 fn one_camera_is_used_without_a_choice() {
     let dir = enrolled_dir();
     let cameras = FakeCameras::new(vec![FakeCamera::streaming(
