@@ -38,8 +38,9 @@ pub(super) fn photo_bytes(frame: &Buffer) -> Result<Vec<u8>, String> {
     .map_err(|e| e.to_string())
 }
 
-/// The preview image of a frame; camera JPEGs are reduced to [`PREVIEW_SIDE`] while
-/// decoding, uncompressed frames are shown at their size.
+/// The preview image of a frame, its long side at most [`PREVIEW_SIDE`]: camera JPEGs are
+/// reduced while decoding, uncompressed frames after conversion (a 4K camera's full frame,
+/// uploaded as a texture many times a second, would cost more than the screen shows).
 ///
 /// # Errors
 /// Why the frame cannot be decoded.
@@ -48,7 +49,21 @@ pub(super) fn preview(frame: &Buffer) -> Result<ColorImage, String> {
         photo::downscale(frame.buffer(), PREVIEW_SIDE, DecodeLimits::default())
             .map_err(|e| e.to_string())?
     } else {
-        to_rgb(frame)?
+        let rgb = to_rgb(frame)?;
+        let (w, h) = rgb.dimensions();
+        let long = w.max(h);
+        if long > PREVIEW_SIDE {
+            let scale =
+                |side: u32| (u64::from(side) * u64::from(PREVIEW_SIDE) / u64::from(long)).max(1);
+            let (sw, sh) = (scale(w), scale(h));
+            image::imageops::thumbnail(
+                &rgb,
+                u32::try_from(sw).unwrap_or(1),
+                u32::try_from(sh).unwrap_or(1),
+            )
+        } else {
+            rgb
+        }
     };
     let (w, h) = rgb.dimensions();
     Ok(ColorImage::from_rgb([w as usize, h as usize], rgb.as_raw()))

@@ -182,3 +182,25 @@ fn a_corrupt_camera_jpeg_has_no_preview_and_the_photo_pipeline_refuses_it() {
     assert_eq!(stored, f.buffer());
     assert!(photo::inspect(&stored, DecodeLimits::default()).is_err());
 }
+
+#[test]
+fn a_large_uncompressed_frame_is_previewed_reduced_and_stored_whole() {
+    let (w, h) = (1920, 1080);
+    let f = frame(
+        FrameFormat::RAWRGB,
+        w,
+        h,
+        &filled(&[200, 40, 10], (w * h) as usize),
+    );
+    let shown = preview(&f).unwrap();
+    assert_eq!(shown.size, [PREVIEW_SIDE as usize, 540]);
+    let c = shown.pixels[shown.size[0] * 270 + 480];
+    assert_eq!([c.r(), c.g(), c.b()], [200, 40, 10]);
+    let info = photo::inspect(&photo_bytes(&f).unwrap(), DecodeLimits::default()).unwrap();
+    let size = info.display_size();
+    assert_eq!(
+        (size.width, size.height),
+        (w, h),
+        "the photo keeps every pixel"
+    );
+}
