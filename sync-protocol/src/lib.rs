@@ -24,7 +24,9 @@
 //!    replicas in one transaction and returns the [`SyncResponse`].
 //! 4. [`SyncSession::handle_response`] applies the replies (creating replicas for documents
 //!    the server offers, e.g. a case newly assigned to the officer), and marks what to persist.
-//! 5. Repeat from 2 until a round in which neither side had anything to send.
+//! 5. Repeat from 2 until nothing is left to say: the server announced no further offers and
+//!    no document has a message to send. A tablet that sends its changes and hears them
+//!    acknowledged is done after that one round trip.
 //!
 //! Sync states survive restarts on both sides ([`Replica::encode_state`]); a run interrupted
 //! at any point resumes with the next one, and repeated or reordered requests are harmless
