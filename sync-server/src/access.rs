@@ -11,6 +11,8 @@
 //!   see them too but may not change anything (no document changes, no uploads).
 //! - A **new case** from a device must belong to the device's tenant and be created by the
 //!   device's user.
+//! - A device learns that the server holds a photo only if its tenant uploaded it or it may see
+//!   a case referencing it ([`may_know_blob`]).
 //!
 //! The same rules reach the database as a [`Visibility`] filter, so the offers query and the
 //! photo check apply exactly what [`may_see`] decides for a single case.
@@ -38,7 +40,7 @@ use automerge::AutoCommit;
 use schema::{CaseId, InspectionCase, Role, Status};
 use sync_protocol::{Policy, heads_key};
 
-use crate::store::{CaseAccess, DeviceRow, UserRow};
+use crate::store::{BlobFacts, CaseAccess, DeviceRow, UserRow};
 
 /// The rejection detail for every case a device may not see, existing or not, of its tenant or
 /// another: the same words as `sync_protocol::serve` uses, so nothing tells them apart.
@@ -124,6 +126,14 @@ pub fn may_write(principal: &Principal) -> bool {
 /// Whether `principal` may upload photos.
 pub fn may_upload(principal: &Principal) -> bool {
     may_write(principal)
+}
+
+/// Whether a device may be told that the server holds a blob (an upload's status answers
+/// "complete"): when a device of its tenant uploaded it, or a case it may see references it
+/// (`facts` were read under [`visibility`]). Otherwise the server answers as if it did not
+/// have the blob, so a device cannot probe whether a photo exists in another tenant's cases.
+pub fn may_know_blob(facts: &BlobFacts) -> bool {
+    facts.blob.is_some() && (facts.tenant_uploaded || facts.referenced)
 }
 
 /// Checks a case as it is after `principal`'s changes were applied. `before` is the stored
@@ -508,6 +518,26 @@ mod tests {
             created_by: by.into(),
             assignee: assignee.map(Into::into),
         }
+    }
+
+    #[test]
+    fn a_stored_blob_is_known_only_through_the_tenant_or_a_visible_case() {
+        let facts = |stored: bool, tenant_uploaded: bool, referenced: bool| BlobFacts {
+            blob: stored.then(|| crate::store::BlobRow {
+                sha256: "s".into(),
+                size: 1,
+                mime: "image/jpeg".into(),
+            }),
+            tenant_uploaded,
+            referenced,
+        };
+        assert!(
+            !may_know_blob(&facts(true, false, false)),
+            "another tenant's"
+        );
+        assert!(may_know_blob(&facts(true, true, false)));
+        assert!(may_know_blob(&facts(true, false, true)));
+        assert!(!may_know_blob(&facts(false, true, true)), "not stored");
     }
 
     #[test]

@@ -148,7 +148,7 @@ pub fn list_devices(store: &dyn CaseStore) -> Result<String, ServerError> {
 pub fn revoke_device(store: &dyn CaseStore, device_id: &str) -> Result<String, ServerError> {
     store.revoke_device(device_id.trim())?;
     Ok(format!(
-        "revoked device {}; its token is refused from now on",
+        "revoked device {}; its token is refused from now on and its sync states are deleted",
         device_id.trim()
     ))
 }

@@ -8,6 +8,7 @@
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 use annotate::photo::{self, DecodeLimits, ExportFormat, PhotoFormat};
 
@@ -97,6 +98,42 @@ impl BlobStore {
         }
     }
 
+    /// When bytes were last appended to an upload in progress (`None` when it has no file).
+    ///
+    /// # Errors
+    /// File access errors other than "not found".
+    pub fn upload_modified(&self, sha256: &str) -> std::io::Result<Option<SystemTime>> {
+        match std::fs::metadata(self.upload_path(sha256)) {
+            Ok(meta) => Ok(Some(meta.modified()?)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Every upload file (`<sha256>.part`) with the time bytes were last appended to it.
+    /// Other files in the directory are left out.
+    ///
+    /// # Errors
+    /// File access errors reading the directory.
+    pub fn upload_files(&self) -> std::io::Result<Vec<(String, SystemTime)>> {
+        let mut out = Vec::new();
+        for entry in std::fs::read_dir(self.root.join("uploads"))? {
+            let entry = entry?;
+            let name = entry.file_name();
+            let Some(sha) = name.to_str().and_then(|n| n.strip_suffix(".part")) else {
+                continue;
+            };
+            if !is_sha256_hex(sha) {
+                continue;
+            }
+            // A file deleted meanwhile (its upload finished) is simply not listed.
+            if let Ok(modified) = entry.metadata().and_then(|m| m.modified()) {
+                out.push((sha.to_string(), modified));
+            }
+        }
+        Ok(out)
+    }
+
     /// Deletes an upload in progress.
     ///
     /// # Errors
@@ -110,7 +147,9 @@ impl BlobStore {
 
     /// Checks a complete upload and moves it into place: `actual` is the SHA-256 of its bytes,
     /// hashed while they arrived ([`crate::uploads::PartWriter`]), and the file must be a
-    /// photo. A failed check discards the upload. Blocking: call it from `spawn_blocking`.
+    /// photo. A failed check discards the upload; so does a passed one when the blob is stored
+    /// already (uploaded again by a device that may not know it is here): the stored original
+    /// is never rewritten. Blocking: call it from `spawn_blocking`.
     ///
     /// # Errors
     /// [`FinishError`]; nothing is stored then.
@@ -137,14 +176,11 @@ impl BlobStore {
         };
         let size = std::fs::metadata(&path)?.len();
         let target = self.blob_path(sha256);
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        std::fs::rename(&path, &target)?;
-        // The rename itself must survive a power loss too: once the server answers
-        // "complete", the tablet stops offering these bytes.
-        if let Some(parent) = target.parent() {
-            std::fs::File::open(parent)?.sync_all()?;
+        if target.is_file() {
+            // The same verified bytes are stored already: keep those.
+            self.discard_upload(sha256)?;
+        } else {
+            move_into_place(&path, &target)?;
         }
         Ok(BlobRow {
             sha256: sha256.to_string(),
@@ -198,6 +234,20 @@ impl BlobStore {
         std::fs::rename(&temp, &cached)?;
         Ok(jpeg)
     }
+}
+
+/// Renames a verified upload to its blob path, durably.
+fn move_into_place(path: &Path, target: &Path) -> std::io::Result<()> {
+    if let Some(parent) = target.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    std::fs::rename(path, target)?;
+    // The rename itself must survive a power loss too: once the server answers
+    // "complete", the tablet stops offering these bytes.
+    if let Some(parent) = target.parent() {
+        std::fs::File::open(parent)?.sync_all()?;
+    }
+    Ok(())
 }
 
 /// How much of a file's head is read to check that it is a photo. Header, EXIF (at most

@@ -1,14 +1,17 @@
 //! Background compaction: a document's appended change rows are replaced by one full save
 //! once there are more than `min_rows` of them, so loading a document stays one read of a
 //! compact snapshot plus a few recent changes. The document's state (heads, content) is
-//! unchanged; the store checks that before replacing anything.
+//! unchanged; the store checks that before replacing anything. The same periodic task deletes
+//! abandoned partial photo uploads ([`crate::upload_sweep`]).
 
 use std::sync::Arc;
+use std::time::SystemTime;
 
 use tokio::task::JoinHandle;
 
 use crate::config::Compaction;
 use crate::store::{CaseStore, StoreResult};
+use crate::upload_sweep::UploadSweep;
 
 /// Compacts every document with more than `min_rows` change rows; returns how many were
 /// compacted. A document that fails is logged and left as it is.
@@ -27,8 +30,13 @@ pub fn compact_all(store: &dyn CaseStore, min_rows: usize) -> StoreResult<usize>
     Ok(done)
 }
 
-/// Starts the periodic compaction task, if an interval is configured.
-pub fn spawn(store: Arc<dyn CaseStore>, config: Compaction) -> Option<JoinHandle<()>> {
+/// Starts the periodic compaction task, if an interval is configured; each run also deletes
+/// the abandoned uploads `sweep` finds.
+pub fn spawn(
+    store: Arc<dyn CaseStore>,
+    config: Compaction,
+    sweep: UploadSweep,
+) -> Option<JoinHandle<()>> {
     let period = config.interval?;
     Some(tokio::spawn(async move {
         let mut ticks = tokio::time::interval(period);
@@ -37,13 +45,26 @@ pub fn spawn(store: Arc<dyn CaseStore>, config: Compaction) -> Option<JoinHandle
         loop {
             ticks.tick().await;
             let store = store.clone();
-            match tokio::task::spawn_blocking(move || compact_all(store.as_ref(), config.min_rows))
-                .await
-            {
-                Ok(Ok(0)) => {}
-                Ok(Ok(n)) => tracing::info!(documents = n, "compacted"),
-                Ok(Err(e)) => tracing::error!("compaction failed: {e}"),
-                Err(e) => tracing::error!("compaction task failed: {e}"),
+            let sweep = sweep.clone();
+            let run = tokio::task::spawn_blocking(move || {
+                let compacted = compact_all(store.as_ref(), config.min_rows);
+                let swept = sweep.run(store.as_ref(), SystemTime::now());
+                (compacted, swept)
+            });
+            let Ok((compacted, swept)) = run.await.inspect_err(|e| {
+                tracing::error!("compaction task failed: {e}");
+            }) else {
+                continue;
+            };
+            match compacted {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(documents = n, "compacted"),
+                Err(e) => tracing::error!("compaction failed: {e}"),
+            }
+            match swept {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(uploads = n, "deleted abandoned partial uploads"),
+                Err(e) => tracing::error!("looking for abandoned uploads failed: {e}"),
             }
         }
     }))

@@ -86,6 +86,10 @@ pub struct Config {
     pub max_blob_bytes: u64,
     /// Background compaction.
     pub compaction: Compaction,
+    /// How long a partial photo upload may go without receiving bytes before the background
+    /// task (run with compaction) deletes it (default 7 days: a tablet offline over a long
+    /// weekend still resumes).
+    pub upload_max_idle: Duration,
     /// A directory of template JSON files to load instead of the bundled ones.
     pub templates_dir: Option<PathBuf>,
     /// When to seed the demo tenant.
@@ -105,6 +109,7 @@ impl Config {
             limits: Limits::default(),
             max_blob_bytes: 64 * 1024 * 1024,
             compaction: Compaction::default(),
+            upload_max_idle: Duration::from_secs(7 * 24 * 60 * 60),
             templates_dir: None,
             demo: DemoSeed::IfEmpty,
             password_cost: PasswordCost::Default,

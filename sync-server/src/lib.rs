@@ -54,6 +54,8 @@ pub mod http;
 pub mod projection;
 pub mod store;
 pub mod templates;
+pub mod throttle;
+pub mod upload_sweep;
 pub mod uploads;
 
 use std::net::SocketAddr;
@@ -178,12 +180,19 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
         .local_addr()
         .map_err(|e| ServerError::Io(format!("cannot read the bound address: {e}")))?;
 
-    let compaction = compaction::spawn(store.clone(), config.compaction);
+    let blobs = Arc::new(blobs);
+    let uploads: Arc<uploads::Uploads> = Arc::default();
+    let sweep = upload_sweep::UploadSweep {
+        blobs: blobs.clone(),
+        uploads: uploads.clone(),
+        max_idle: config.upload_max_idle,
+    };
+    let compaction = compaction::spawn(store.clone(), config.compaction, sweep);
     let state = AppState {
         store: store.clone(),
-        blobs: Arc::new(blobs),
+        blobs,
         config: Arc::new(config),
-        uploads: Arc::default(),
+        uploads,
         documents: Arc::default(),
         sync_rounds: http::SyncRounds::default(),
     };

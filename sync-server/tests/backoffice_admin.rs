@@ -375,10 +375,13 @@ async fn a_revoked_device_is_refused_at_once_and_listed_with_its_last_sync() {
     assert!(page.body.contains("nie"), "never synced yet");
 
     install_template(&server).await;
-    synced_case(&mut tablet, |c| c.title = "Fall".into()).await;
+    let case = synced_case(&mut tablet, |c| c.title = "Fall".into()).await;
+    let device_row = |body: &str| {
+        let start = body.find(&format!("id=\"device-{device}\"")).unwrap();
+        body[start..start + body[start..].find("</tr>").unwrap()].to_string()
+    };
     let page = admin.get("/backoffice/admin/devices").await;
-    let row_start = page.body.find(&format!("id=\"device-{device}\"")).unwrap();
-    let row = &page.body[row_start..row_start + page.body[row_start..].find("</tr>").unwrap()];
+    let row = device_row(&page.body);
     assert!(
         !row.contains("nie") && (row.contains("CET") || row.contains("CEST")),
         "{row}"
@@ -404,6 +407,16 @@ async fn a_revoked_device_is_refused_at_once_and_listed_with_its_last_sync() {
     );
     let page = admin.get("/backoffice/admin/devices").await;
     assert!(page.body.contains("gesperrt"));
+    // Its sync states went with the revocation; its last sync is still listed.
+    let row = device_row(&page.body);
+    assert!(row.contains("CET") || row.contains("CEST"), "{row}");
+    let store = server.store();
+    let key = device.clone();
+    let replicas = tokio::task::spawn_blocking(move || store.load_replicas(&key, &[case]))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(replicas[&case].state.is_none(), "sync state deleted");
     let store = server.store();
     let entries = tokio::task::spawn_blocking(move || store.audit_entries("a", None, 10))
         .await

@@ -265,3 +265,157 @@ async fn photos_are_served_to_devices_that_see_the_case() {
         StatusCode::OK
     );
 }
+
+fn photo_of(sha: &str, by: &str) -> Photo {
+    Photo {
+        id: PhotoId::new(),
+        field: "photos".into(),
+        sha256: sha.into(),
+        byte_size: JPEG.len() as u64,
+        width: 32,
+        height: 48,
+        mime_type: "image/jpeg".into(),
+        captured_at_ms: None,
+        gps: None,
+        caption: String::new(),
+        added: Stamp {
+            by: by.into(),
+            at_ms: 1_700_000_000_500,
+        },
+        annotations: vec![],
+    }
+}
+
+/// A device of another tenant cannot learn from the upload status whether the server holds a
+/// photo: it is told nothing is there, uploads it, and the stored blob is kept as it was.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_tenants_photo_looks_absent_and_is_uploaded_again() {
+    let server = TestServer::start().await;
+    let owner = server.tablet("officer1").await;
+    let sha = sha(JPEG);
+    let response = owner
+        .put(&upload_path(&sha, 0, JPEG.len()), JPEG.to_vec())
+        .await;
+    assert!(response.json::<UploadStatus>().await.unwrap().complete);
+    let stored = server.store().blob(&sha).unwrap().unwrap();
+    assert!(status(&owner, &sha).await.complete);
+    let colleague = server.tablet("officer2").await;
+    assert!(status(&colleague, &sha).await.complete, "same tenant");
+
+    let stranger = server.tablet("b.officer").await;
+    let nothing = UploadStatus {
+        received: 0,
+        complete: false,
+    };
+    assert_eq!(status(&stranger, &sha).await, nothing);
+    // Other bytes under the stored photo's address are refused as for any upload.
+    let mut tampered = JPEG.to_vec();
+    tampered[200] ^= 0xff;
+    let (code, body) = error_body(
+        stranger
+            .put(&upload_path(&sha, 0, JPEG.len()), tampered)
+            .await,
+    )
+    .await;
+    assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body.error, "hash_mismatch");
+    assert_eq!(status(&stranger, &sha).await, nothing);
+    // A chunk is taken like for a new photo, not answered "complete" at once.
+    let response = stranger
+        .put(&upload_path(&sha, 0, JPEG.len()), JPEG[..100].to_vec())
+        .await;
+    assert_eq!(
+        response.json::<UploadStatus>().await.unwrap(),
+        UploadStatus {
+            received: 100,
+            complete: false
+        }
+    );
+    let response = stranger
+        .put(&upload_path(&sha, 100, JPEG.len()), JPEG[100..].to_vec())
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(response.json::<UploadStatus>().await.unwrap().complete);
+    assert!(
+        status(&stranger, &sha).await.complete,
+        "now tenant b has it too"
+    );
+    assert_eq!(server.store().blob(&sha).unwrap().unwrap(), stored);
+    let path = server
+        .dir
+        .path()
+        .join("blobs")
+        .join(&sha[..2])
+        .join(&sha[2..]);
+    assert_eq!(
+        std::fs::read(path).unwrap(),
+        JPEG,
+        "the stored original is kept"
+    );
+    let left = std::fs::read_dir(server.dir.path().join("uploads")).unwrap();
+    assert_eq!(left.count(), 0, "the second copy is not kept");
+}
+
+/// A device that may see a case referencing a photo is told the server has it, whichever
+/// tenant uploaded it; a device of the same tenant that may not see the case is not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_photo_is_known_to_devices_that_see_a_case_referencing_it() {
+    let server = TestServer::start().await;
+    let sha = sha(JPEG);
+    let uploader = server.tablet("b.officer").await;
+    let response = uploader
+        .put(&upload_path(&sha, 0, JPEG.len()), JPEG.to_vec())
+        .await;
+    assert!(response.json::<UploadStatus>().await.unwrap().complete);
+
+    let mut officer = server.tablet("officer1").await;
+    assert!(!status(&officer, &sha).await.complete);
+    let photo = photo_of(&sha, "officer1");
+    officer.create_with(move |c| c.photos.push(photo));
+    assert!(officer.sync().await.is_empty());
+    assert!(status(&officer, &sha).await.complete, "its own case");
+    let coordinator = server.tablet("coordinator").await;
+    assert!(status(&coordinator, &sha).await.complete, "sees every case");
+    let colleague = server.tablet("officer2").await;
+    assert!(!status(&colleague, &sha).await.complete, "not their case");
+}
+
+/// A partial upload that stops receiving bytes is deleted by the background task after
+/// `upload_max_idle`; the tablet then uploads the photo from the start.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_abandoned_partial_upload_is_deleted_in_the_background() {
+    let server = TestServer::start_with(|c| {
+        c.compaction.interval = Some(Duration::from_millis(100));
+        c.upload_max_idle = Duration::from_secs(1);
+    })
+    .await;
+    let tablet = server.tablet("officer1").await;
+    let sha = sha(JPEG);
+    let response = tablet
+        .put(&upload_path(&sha, 0, JPEG.len()), JPEG[..300].to_vec())
+        .await;
+    assert_eq!(response.json::<UploadStatus>().await.unwrap().received, 300);
+    let part = server
+        .dir
+        .path()
+        .join("uploads")
+        .join(format!("{sha}.part"));
+    assert!(part.exists());
+
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while status(&tablet, &sha).await.received != 0 {
+        assert!(
+            Instant::now() < deadline,
+            "the partial upload was not deleted"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(!part.exists());
+    assert_eq!(server.store().upload_size(&sha).unwrap(), None);
+
+    let response = tablet
+        .put(&upload_path(&sha, 0, JPEG.len()), JPEG.to_vec())
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(response.json::<UploadStatus>().await.unwrap().complete);
+}

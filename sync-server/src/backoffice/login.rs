@@ -21,11 +21,11 @@ use super::session::{
     self, CsrfForm, LOGIN_COOKIE, csrf_field, csrf_refused, new_session, parse_form, return_path,
     session_cookie, tokens_match,
 };
-use super::throttle::LoginThrottle;
 use super::views::{Frame, LoginPage, render, see_other};
 use crate::access::{self, Staff};
 use crate::auth::{new_token, verify_nobody, verify_password};
 use crate::http::{AppError, AppState, blocking};
+use crate::throttle::LoginThrottle;
 
 /// Lifetime of the login form's token.
 const LOGIN_FORM_SECS: u64 = 60 * 60;

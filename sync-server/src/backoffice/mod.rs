@@ -7,7 +7,7 @@
 //!    request); no or an expired session (30 minutes idle, or past its lifetime) redirects a
 //!    page to the login page, and answers a form post with 401. Every POST form is a
 //!    `CsrfForm`, which refuses a missing or wrong synchronizer token with 403 before the
-//!    handler runs. Sign-ins are throttled per user name and address (`throttle.rs`).
+//!    handler runs. Sign-ins are throttled per user name and address (`crate::throttle`).
 //! 2. `load.rs`: the case is looked up and [`crate::access::check_staff`] decides — another
 //!    tenant's case is a 404 like a missing one, a viewer's action a 403.
 //! 3. The handler reads the projection or the document, or writes one Automerge change
@@ -46,7 +46,6 @@ mod photos;
 mod queue;
 mod report;
 mod session;
-mod throttle;
 mod views;
 
 use axum::Router;
@@ -150,7 +149,7 @@ pub fn router() -> Router<AppState> {
         .fallback(not_found)
         // One throttle per router, so every server (and every test server) counts its own.
         .layer(axum::Extension(std::sync::Arc::new(
-            throttle::LoginThrottle::default(),
+            crate::throttle::LoginThrottle::default(),
         )))
         .layer(middleware::from_fn(i18n::remember_language))
         .layer(middleware::from_fn(security_headers))

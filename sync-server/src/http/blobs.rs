@@ -11,7 +11,10 @@
 //!   discarded, 422 `hash_mismatch`) and that it is a JPEG or PNG photo (422 `not_an_image`),
 //!   then stores it and answers `complete: true`.
 //! - A blob the server already has answers `complete: true` at once, without reading the
-//!   body. `S` over the configured maximum answers 413 before anything is read.
+//!   body, if the device may know it is there (`access::may_know_blob`: its tenant uploaded
+//!   it, or it may see a case referencing it). Anyone else uploads the bytes like for a new
+//!   blob; they are verified as usual and then dropped, the stored blob kept.
+//!   `S` over the configured maximum answers 413 before anything is read.
 
 use std::future::poll_fn;
 use std::pin::Pin;
@@ -51,12 +54,22 @@ fn checked(sha: &str) -> Result<(), AppError> {
     }
 }
 
-async fn current_status(state: &AppState, sha: &str) -> Result<UploadStatus, AppError> {
+async fn current_status(
+    state: &AppState,
+    principal: &Principal,
+    sha: &str,
+) -> Result<UploadStatus, AppError> {
     let store = state.store.clone();
     let blobs = state.blobs.clone();
     let sha = sha.to_string();
+    let visibility = access::visibility(principal);
     blocking(move || -> Result<UploadStatus, AppError> {
-        if let Some(blob) = store.blob(&sha)? {
+        let facts = store.blob_facts(&visibility, &sha)?;
+        if let Some(blob) = facts
+            .blob
+            .as_ref()
+            .filter(|_| access::may_know_blob(&facts))
+        {
             return Ok(UploadStatus {
                 received: blob.size,
                 complete: true,
@@ -73,11 +86,11 @@ async fn current_status(state: &AppState, sha: &str) -> Result<UploadStatus, App
 /// `GET …/upload`: how much of the blob the server has.
 pub async fn status(
     State(state): State<AppState>,
-    _principal: Principal,
+    principal: Principal,
     Path(sha): Path<String>,
 ) -> Result<Json<UploadStatus>, AppError> {
     checked(&sha)?;
-    Ok(Json(current_status(&state, &sha).await?))
+    Ok(Json(current_status(&state, &principal, &sha).await?))
 }
 
 /// `PUT …/upload?offset=N&size=S`: appends the body at `N`; see the module documentation.
@@ -110,7 +123,7 @@ pub async fn upload(
     if size == 0 {
         return Err(AppError::BadRequest("an empty file is not a photo".into()));
     }
-    let status = current_status(&state, &sha).await?;
+    let status = current_status(&state, &principal, &sha).await?;
     if status.complete {
         return Ok(Json(status)); // deduplicated: the server has these bytes already
     }
@@ -167,11 +180,13 @@ pub async fn upload(
     let store = state.store.clone();
     let blobs = state.blobs.clone();
     let actual = hash.hex();
+    let tenant = principal.tenant.clone();
     blocking(move || -> Result<(), AppError> {
         let finished = blobs.finish_upload(&sha, &actual, DecodeLimits::default());
         store.delete_upload(&sha)?;
         let blob = finished?;
-        store.insert_blob(&blob)?;
+        // From now on the uploader's tenant is told the blob is here.
+        store.record_upload(&blob, &tenant)?;
         tracing::info!(sha256 = %sha, size = blob.size, "photo stored");
         Ok(())
     })

@@ -1,12 +1,17 @@
 //! `POST /api/v1/enroll`: a user signs in on a device and gets the device's bearer token.
 
-use axum::Json;
-use axum::extract::State;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Instant;
+
 use axum::extract::rejection::JsonRejection;
+use axum::extract::{ConnectInfo, State};
+use axum::{Extension, Json};
 use sync_protocol::http::{EnrollRequest, EnrollResponse};
 
 use super::{AppError, AppState, blocking};
 use crate::auth::{new_token, token_hash, verify_nobody, verify_password};
+use crate::throttle::LoginThrottle;
 
 /// Longest device name kept.
 const MAX_DEVICE_NAME: usize = 200;
@@ -19,9 +24,12 @@ fn wrong_credentials() -> AppError {
 
 /// Checks the password (argon2id) and registers a new device with a random token, which is
 /// returned once and stored only as its SHA-256. Wrong credentials answer 401 without telling
-/// whether the user exists.
+/// whether the user exists. Repeated failures for a user name from one address lock that pair
+/// out for a while ([`LoginThrottle`]): 429 with `Retry-After`, the password not checked.
 pub async fn enroll(
     State(state): State<AppState>,
+    Extension(throttle): Extension<Arc<LoginThrottle>>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     body: Result<Json<EnrollRequest>, JsonRejection>,
 ) -> Result<Json<EnrollResponse>, AppError> {
     let Json(request) = body.map_err(|e| {
@@ -30,15 +38,33 @@ pub async fn enroll(
             e.body_text()
         ))
     })?;
+    // Without the peer address (a router served without connect info) the name alone counts.
+    let ip = peer.map_or(
+        IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+        |Extension(ConnectInfo(a))| a.ip(),
+    );
+    let username = request.username.trim().to_string();
+    if let Some(left) = throttle.locked(&username, ip, Instant::now()) {
+        tracing::warn!(user = %username, %ip, "enrollment refused: locked out after failures");
+        return Err(AppError::TooManyRequests {
+            message: format!(
+                "too many failed sign-ins for this user name from this address; try again in \
+                 {} seconds",
+                left.as_secs().saturating_add(1)
+            ),
+            retry_after: left,
+        });
+    }
     let store = state.store.clone();
-    let response = blocking(move || -> Result<EnrollResponse, AppError> {
-        let username = request.username.trim();
-        let Some(user) = store.user(username)? else {
+    let attempted = username.clone();
+    // `None`: wrong credentials.
+    let enrolled = blocking(move || -> Result<Option<EnrollResponse>, AppError> {
+        let Some(user) = store.user(&username)? else {
             verify_nobody(&request.password);
-            return Err(wrong_credentials());
+            return Ok(None);
         };
         if !verify_password(&request.password, &user.password_hash) {
-            return Err(wrong_credentials());
+            return Ok(None);
         }
         let mut name: String = request
             .device_name
@@ -52,15 +78,20 @@ pub async fn enroll(
         let token = new_token()?;
         let device = store.create_device(&user.username, &name, &token_hash(&token))?;
         tracing::info!(user = %user.username, device = %device.id, "device enrolled");
-        Ok(EnrollResponse {
+        Ok(Some(EnrollResponse {
             device_id: device.id,
             token,
             username: user.username,
             display_name: user.display_name,
             tenant: user.tenant,
             role: user.role.as_str().to_string(),
-        })
+        }))
     })
     .await?;
+    let Some(response) = enrolled else {
+        throttle.failed(&attempted, ip, Instant::now());
+        return Err(wrong_credentials());
+    };
+    throttle.succeeded(&attempted, ip);
     Ok(Json(response))
 }

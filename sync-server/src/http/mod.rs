@@ -34,6 +34,7 @@ use crate::blobs::{BlobStore, FinishError, ThumbnailError};
 use crate::config::Config;
 use crate::doc_cache::DocCache;
 use crate::store::{CaseStore, StoreError};
+use crate::throttle::LoginThrottle;
 use crate::uploads::Uploads;
 
 /// What every handler shares.
@@ -126,6 +127,14 @@ pub enum AppError {
     /// The request conflicts with the current state (e.g. the case moved on meanwhile).
     #[error("{0}")]
     Conflict(String),
+    /// Too many failed attempts (enrollment's sign-in throttle); answered with `Retry-After`.
+    #[error("{message}")]
+    TooManyRequests {
+        /// What happened and when to try again.
+        message: String,
+        /// How long until the next attempt is checked.
+        retry_after: std::time::Duration,
+    },
     /// A server-side failure; details are logged, not sent.
     #[error("{0}")]
     Internal(String),
@@ -223,6 +232,9 @@ impl AppError {
             AppError::HashMismatch(_) => (StatusCode::UNPROCESSABLE_ENTITY, "hash_mismatch"),
             AppError::NotAnImage(_) => (StatusCode::UNPROCESSABLE_ENTITY, "not_an_image"),
             AppError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            AppError::TooManyRequests { .. } => {
+                (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts")
+            }
             AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
             AppError::Page { error, .. } => error.status_and_code(),
             AppError::LoginRequired { .. } => (StatusCode::UNAUTHORIZED, "login_required"),
@@ -279,7 +291,16 @@ impl IntoResponse for AppError {
             error: code.into(),
             message,
         };
-        (status, axum::Json(body)).into_response()
+        let mut response = (status, axum::Json(body)).into_response();
+        if let AppError::TooManyRequests { retry_after, .. } = &self {
+            // Whole seconds, rounded up, so a client that waits that long is let in.
+            let seconds = retry_after.as_secs().saturating_add(1);
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(seconds),
+            );
+        }
+        response
     }
 }
 
@@ -314,7 +335,11 @@ async fn not_found() -> AppError {
 pub fn router(state: AppState) -> Router {
     let sync_limit = state.config.limits.max_body_bytes;
     Router::new()
-        .route(ENROLL, post(enroll::enroll))
+        .route(
+            ENROLL,
+            // One throttle per router, so every server (and every test server) counts its own.
+            post(enroll::enroll).layer(axum::Extension(Arc::new(LoginThrottle::default()))),
+        )
         .route(
             SYNC,
             post(sync::sync).layer(DefaultBodyLimit::max(sync_limit)),

@@ -10,8 +10,9 @@ use super::{AuditEntry, DeviceRow};
 pub struct DeviceActivity {
     /// The device.
     pub device: DeviceRow,
-    /// The last time one of its sync states was written (ms since the epoch); `None` when it
-    /// never synced a case.
+    /// The last time one of its sync states was written (ms since the epoch; for a revoked
+    /// device, whose states are deleted, as recorded at the revocation); `None` when it never
+    /// synced a case.
     pub last_sync_ms: Option<i64>,
 }
 

@@ -254,6 +254,18 @@ pub enum PhotoAccess {
     Stored(BlobRow),
 }
 
+/// What may be told about a stored blob to a device that asks for it by its SHA-256
+/// ([`crate::access::may_know_blob`] decides).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlobFacts {
+    /// The stored blob, if the server has it (for any tenant).
+    pub blob: Option<BlobRow>,
+    /// Whether a device of the asking device's tenant uploaded it.
+    pub tenant_uploaded: bool,
+    /// Whether a case the asking device may see references it.
+    pub referenced: bool,
+}
+
 /// Persistent storage of the server. See the module documentation.
 pub trait CaseStore: Send + Sync {
     // --- tenants, users, devices -------------------------------------------------------
@@ -314,7 +326,9 @@ pub trait CaseStore: Send + Sync {
     /// Database errors.
     fn list_devices(&self) -> StoreResult<Vec<DeviceRow>>;
 
-    /// Revokes a device; its token is refused from now on.
+    /// Revokes a device; its token is refused from now on. Its sync states are deleted in the
+    /// same transaction (they could never be used again); the time of its last sync is kept
+    /// for [`CaseStore::tenant_devices`].
     ///
     /// # Errors
     /// [`StoreError::NotFound`] for an unknown device.
@@ -480,6 +494,33 @@ pub trait CaseStore: Send + Sync {
     /// # Errors
     /// Database errors.
     fn insert_blob(&self, blob: &BlobRow) -> StoreResult<()>;
+
+    /// A stored blob with whether the tenant of `visibility` uploaded it and whether a case
+    /// visible under `visibility` references it.
+    ///
+    /// # Errors
+    /// Database errors.
+    fn blob_facts(&self, visibility: &Visibility, sha256: &str) -> StoreResult<BlobFacts>;
+
+    /// Records a verified upload by a device of `tenant` in one transaction: the blob (a blob
+    /// stored already keeps its row) and that `tenant` uploaded it.
+    ///
+    /// # Errors
+    /// Database errors.
+    fn record_upload(&self, blob: &BlobRow, tenant: &str) -> StoreResult<()>;
+
+    /// The uploads in progress whose row was last touched before `before_ms`.
+    ///
+    /// # Errors
+    /// Database errors.
+    fn idle_uploads(&self, before_ms: i64) -> StoreResult<Vec<String>>;
+
+    /// Deletes the row of an upload unless it was touched at or after `before_ms`; returns
+    /// whether no row is left (`false`: the upload is alive and was kept).
+    ///
+    /// # Errors
+    /// Database errors.
+    fn forget_idle_upload(&self, sha256: &str, before_ms: i64) -> StoreResult<bool>;
 
     /// The declared size of an upload in progress.
     ///

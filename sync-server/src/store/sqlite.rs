@@ -12,6 +12,7 @@ use schema::{CaseDocument, CaseId, ChangeAuthor, InspectionCase};
 
 mod admin;
 mod backoffice;
+mod uploads;
 
 use super::{
     AuditEntry, BlobRow, CaseAccess, CasePage, CaseQuery, CaseRow, CaseStore, DeviceRow, DocAppend,
@@ -30,8 +31,10 @@ const SCHEMA_V3: &str = include_str!("schema_v3.sql");
 /// The schema version this build writes (`PRAGMA user_version`).
 const SCHEMA_V4: &str = include_str!("schema_v4.sql");
 const SCHEMA_V5: &str = include_str!("schema_v5.sql");
+/// Version 6: which tenants uploaded each blob, and a revoked device's last sync.
+const SCHEMA_V6: &str = include_str!("schema_v6.sql");
 /// The schema version this build writes.
-const SCHEMA_VERSION: i64 = 5;
+const SCHEMA_VERSION: i64 = 6;
 /// Idle connections kept for reuse. Every API request checks its device token on a
 /// connection of its own, so a fleet of tablets syncing at shift end needs dozens at once;
 /// opening one (pragmas, an empty statement cache) cost more than the lookup itself.
@@ -125,6 +128,9 @@ fn migrate(conn: &mut Connection) -> StoreResult<()> {
     }
     if version < 5 {
         tx.execute_batch(SCHEMA_V5)?;
+    }
+    if version < 6 {
+        tx.execute_batch(SCHEMA_V6)?;
     }
     // Versions 4 and 5 added projected columns and the search index: fill them once.
     if (1..5).contains(&version) {
@@ -564,19 +570,7 @@ impl CaseStore for SqliteStore {
     }
 
     fn revoke_device(&self, device_id: &str) -> StoreResult<()> {
-        self.write(|tx| {
-            let n = tx
-                .prepare_cached(
-                    "UPDATE devices SET revoked_at = coalesce(revoked_at, ?2) WHERE id = ?1",
-                )?
-                .execute(params![device_id, now_ms()])?;
-            if n == 0 {
-                return Err(StoreError::NotFound(format!(
-                    "there is no device `{device_id}`; `list-devices` shows the ids"
-                )));
-            }
-            Ok(())
-        })
+        self.write(|tx| admin::revoke_device(tx, device_id))
     }
 
     fn case_access(&self, ids: &[CaseId]) -> StoreResult<HashMap<CaseId, CaseAccess>> {
@@ -940,6 +934,22 @@ impl CaseStore for SqliteStore {
         })
     }
 
+    fn blob_facts(&self, visibility: &Visibility, sha256: &str) -> StoreResult<super::BlobFacts> {
+        self.with_conn(|conn| uploads::blob_facts(conn, visibility, sha256))
+    }
+
+    fn record_upload(&self, blob: &BlobRow, tenant: &str) -> StoreResult<()> {
+        self.write(|tx| uploads::record_upload(tx, blob, tenant))
+    }
+
+    fn idle_uploads(&self, before_ms: i64) -> StoreResult<Vec<String>> {
+        self.with_conn(|conn| uploads::idle_uploads(conn, before_ms))
+    }
+
+    fn forget_idle_upload(&self, sha256: &str, before_ms: i64) -> StoreResult<bool> {
+        self.write(|tx| uploads::forget_idle_upload(tx, sha256, before_ms))
+    }
+
     fn upload_size(&self, sha256: &str) -> StoreResult<Option<u64>> {
         self.with_conn(|conn| {
             Ok(conn
@@ -1287,6 +1297,7 @@ mod tests {
         let conn = Connection::open(&path).unwrap();
         conn.execute_batch(
             "ALTER TABLE cases DROP COLUMN answers; DROP TABLE cases_search;
+             DROP TABLE blob_tenants; ALTER TABLE devices DROP COLUMN last_sync_at;
              PRAGMA user_version = 3;",
         )
         .unwrap();

@@ -1,11 +1,13 @@
-//! The administration's SQL: roles, deleting users, devices with their last sync, and
-//! filtered pages of the audit log.
+//! The administration's SQL: roles, deleting users, revoking devices, devices with their last
+//! sync, and filtered pages of the audit log.
 
 use rusqlite::{Connection, Transaction, params};
 use schema::Role;
 
 use super::{DEVICE_SELECT, device_from, finish_device, parse_id};
-use crate::store::{AuditEntry, AuditPage, AuditQuery, DeviceActivity, StoreError, StoreResult};
+use crate::store::{
+    AuditEntry, AuditPage, AuditQuery, DeviceActivity, StoreError, StoreResult, now_ms,
+};
 
 fn no_user(username: &str) -> StoreError {
     StoreError::NotFound(format!("there is no user `{username}`"))
@@ -32,16 +34,38 @@ pub(super) fn delete_user(tx: &Transaction<'_>, username: &str) -> StoreResult<(
     Ok(())
 }
 
+/// Revokes a device and deletes its sync states in the same transaction: the token is refused
+/// from now on, so the per-document states could never be used again; the time of its last
+/// sync is kept on the device row for the device list.
+pub(super) fn revoke_device(tx: &Transaction<'_>, device_id: &str) -> StoreResult<()> {
+    let n = tx.execute(
+        "UPDATE devices SET revoked_at = coalesce(revoked_at, ?2),
+             last_sync_at = coalesce(
+                 (SELECT max(updated_at) FROM sync_states WHERE device_id = ?1), last_sync_at)
+         WHERE id = ?1",
+        params![device_id, now_ms()],
+    )?;
+    if n == 0 {
+        return Err(StoreError::NotFound(format!(
+            "there is no device `{device_id}`; `list-devices` shows the ids"
+        )));
+    }
+    tx.execute("DELETE FROM sync_states WHERE device_id = ?1", [device_id])?;
+    Ok(())
+}
+
 pub(super) fn tenant_devices(conn: &Connection, tenant: &str) -> StoreResult<Vec<DeviceActivity>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT * FROM ({DEVICE_SELECT} WHERE u.tenant = ?1) d
+        "SELECT d.*, coalesce(s.last_sync, (SELECT x.last_sync_at FROM devices x
+                                            WHERE x.id = d.id))
+         FROM ({DEVICE_SELECT} WHERE u.tenant = ?1) d
          LEFT JOIN (SELECT device_id, max(updated_at) AS last_sync FROM sync_states
                     GROUP BY device_id) s ON s.device_id = d.id
          ORDER BY d.username, d.created_at DESC, d.id DESC"
     ))?;
     let rows = stmt
         .query_map([tenant], |r| {
-            Ok((device_from(r)?, r.get::<_, Option<i64>>(8)?))
+            Ok((device_from(r)?, r.get::<_, Option<i64>>(7)?))
         })?
         .collect::<Result<Vec<_>, _>>()?;
     rows.into_iter()
@@ -108,4 +132,56 @@ pub(super) fn query_audit(conn: &Connection, query: &AuditQuery) -> StoreResult<
         entries,
         total: u64::try_from(total).unwrap_or(0),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use schema::{CaseId, Role};
+
+    use super::super::SqliteStore;
+    use crate::store::{CaseStore, NewUser, StateWrite};
+
+    #[test]
+    fn revoking_a_device_deletes_its_sync_states_but_keeps_its_last_sync() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("db.sqlite3")).unwrap();
+        store.create_tenant("a", "A").unwrap();
+        store
+            .create_user(&NewUser {
+                tenant: "a".into(),
+                username: "u".into(),
+                display_name: "U".into(),
+                role: Role::Officer,
+                password_hash: "h".into(),
+            })
+            .unwrap();
+        let revoked = store.create_device("u", "Tablet 1", "h1").unwrap();
+        let kept = store.create_device("u", "Tablet 2", "h2").unwrap();
+        let id = CaseId::new();
+        let state = |id| StateWrite {
+            id,
+            state: vec![1, 2, 3],
+            known_heads: Some("heads".into()),
+        };
+        store.commit_sync(&revoked.id, &[], &[state(id)]).unwrap();
+        store.commit_sync(&kept.id, &[], &[state(id)]).unwrap();
+
+        store.revoke_device(&revoked.id).unwrap();
+        let replicas = store.load_replicas(&revoked.id, &[id]).unwrap();
+        assert!(replicas.get(&id).is_none_or(|r| r.state.is_none()));
+        let replicas = store.load_replicas(&kept.id, &[id]).unwrap();
+        assert!(replicas[&id].state.is_some(), "other devices keep theirs");
+        let devices = store.tenant_devices("a").unwrap();
+        assert!(
+            devices.iter().all(|d| d.last_sync_ms.is_some()),
+            "{devices:?}"
+        );
+
+        // Revoking again changes nothing and is no error.
+        store.revoke_device(&revoked.id).unwrap();
+        let devices = store.tenant_devices("a").unwrap();
+        assert!(devices.iter().all(|d| d.last_sync_ms.is_some()));
+    }
 }

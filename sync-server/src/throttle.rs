@@ -1,7 +1,8 @@
-//! Login rate limiting: after [`MAX_FAILURES`] failed sign-ins for one user name from one
-//! address within [`WINDOW`], that pair is locked out for [`LOCKOUT`]. While locked, the
-//! login form answers 429 without checking the password, so guessing goes no faster and
-//! the answer says nothing about whether a guess was right.
+//! Sign-in rate limiting, for the back office's login form and for device enrollment (each
+//! with its own [`LoginThrottle`]): after [`MAX_FAILURES`] failed sign-ins for one user name
+//! from one address within [`WINDOW`], that pair is locked out for [`LOCKOUT`]. While locked,
+//! the sign-in answers 429 without checking the password, so guessing goes no faster and the
+//! answer says nothing about whether a guess was right.
 //!
 //! Keyed by user name *and* address, so an attacker elsewhere cannot lock a colleague out of
 //! their own desk, and guessing one password from many addresses is still slowed per
