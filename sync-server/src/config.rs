@@ -29,10 +29,11 @@ pub enum PasswordCost {
     InsecureFast,
 }
 
-/// Background compaction of document change rows.
+/// The background maintenance task: compaction of document change rows, and the sweep of
+/// abandoned partial uploads ([`crate::upload_sweep`]) in the same run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Compaction {
-    /// How often the compaction task runs; `None` disables it.
+    /// How often the task runs; `None` disables both compaction and the upload sweep.
     pub interval: Option<Duration>,
     /// A document is compacted when it has more change rows than this.
     pub min_rows: usize,

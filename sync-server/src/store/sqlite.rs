@@ -172,6 +172,20 @@ fn to_u64(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)
 }
 
+/// The stored blob `sha256`, if any.
+fn blob_row(conn: &Connection, sha256: &str) -> StoreResult<Option<BlobRow>> {
+    Ok(conn
+        .prepare_cached("SELECT sha256, size, mime FROM blobs WHERE sha256 = ?1")?
+        .query_row([sha256], |r| {
+            Ok(BlobRow {
+                sha256: r.get(0)?,
+                size: to_u64(r.get(1)?),
+                mime: r.get(2)?,
+            })
+        })
+        .optional()?)
+}
+
 fn role_of(text: &str) -> StoreResult<schema::Role> {
     parse_role(text).ok_or_else(|| StoreError::Invalid(format!("stored role `{text}` is unknown")))
 }
@@ -908,18 +922,7 @@ impl CaseStore for SqliteStore {
     }
 
     fn blob(&self, sha256: &str) -> StoreResult<Option<BlobRow>> {
-        self.with_conn(|conn| {
-            Ok(conn
-                .prepare_cached("SELECT sha256, size, mime FROM blobs WHERE sha256 = ?1")?
-                .query_row([sha256], |r| {
-                    Ok(BlobRow {
-                        sha256: r.get(0)?,
-                        size: to_u64(r.get(1)?),
-                        mime: r.get(2)?,
-                    })
-                })
-                .optional()?)
-        })
+        self.with_conn(|conn| blob_row(conn, sha256))
     }
 
     fn insert_blob(&self, blob: &BlobRow) -> StoreResult<()> {

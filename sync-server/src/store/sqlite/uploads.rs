@@ -1,9 +1,9 @@
 //! The SQL of photo uploads beyond single rows: what a device may be told about a stored
 //! blob, recording which tenant uploaded it, and finding and forgetting abandoned uploads.
 
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite::{Connection, Transaction, params};
 
-use super::{VISIBLE, to_i64, to_u64, visibility_params};
+use super::{VISIBLE, blob_row, to_i64, visibility_params};
 use crate::access::Visibility;
 use crate::store::{BlobFacts, BlobRow, StoreResult, now_ms};
 
@@ -15,16 +15,7 @@ pub(super) fn blob_facts(
     let (tenant, officer) = visibility_params(visibility);
     // One read transaction, so the three answers describe the same moment.
     let tx = conn.unchecked_transaction()?;
-    let blob = tx
-        .prepare_cached("SELECT sha256, size, mime FROM blobs WHERE sha256 = ?1")?
-        .query_row([sha256], |r| {
-            Ok(BlobRow {
-                sha256: r.get(0)?,
-                size: to_u64(r.get(1)?),
-                mime: r.get(2)?,
-            })
-        })
-        .optional()?;
+    let blob = blob_row(&tx, sha256)?;
     let (tenant_uploaded, referenced) = if blob.is_some() {
         let uploaded: bool = tx
             .prepare_cached(
