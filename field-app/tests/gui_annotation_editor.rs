@@ -327,3 +327,42 @@ fn annotation_editor_every_control_is_a_finger_sized_labelled_target() {
         assert!(size.x >= 48.0 && size.y >= 48.0, "{label} is {size:?}");
     }
 }
+
+#[test]
+fn annotation_editor_on_a_wide_screen_puts_the_tools_beside_a_larger_photo() {
+    // A landscape tablet's window below the app's top bar: rows of tools above the photo
+    // would leave it about half the height, so they go in a column beside it.
+    let mut harness = harness_sized(vec2(1280.0, 720.0));
+    harness.run();
+    let rect = canvas(&harness);
+    let window = egui::Rect::from_min_size(Pos2::ZERO, vec2(1280.0, 720.0));
+    for label in [EN.editor_tool_pen, EN.editor_undo, EN.editor_done] {
+        let button = harness.get_by_label(label).rect();
+        assert!(
+            button.max.x <= rect.min.x,
+            "{label} is beside the photo: {button:?}, photo {rect:?}"
+        );
+        assert!(
+            window.contains_rect(button),
+            "{label} is on screen: {button:?}"
+        );
+        assert!(
+            button.width() >= 48.0 && button.height() >= 48.0,
+            "{label}: {button:?}"
+        );
+    }
+    assert!(
+        rect.height() >= 600.0,
+        "the photo gets the height: {rect:?}"
+    );
+
+    // Drawing maps through the same geometry in this layout.
+    click(&mut harness, EN.editor_tool_line);
+    let (from, to) = (at(rect, 0.2, 0.3), at(rect, 0.8, 0.6));
+    mouse_drag(&mut harness, &[from, at(rect, 0.5, 0.45), to]);
+    let Shape::Line { from: a, to: b } = newest(&harness).shape else {
+        panic!("the line tool draws a line");
+    };
+    assert_near(a, expected(rect, from));
+    assert_near(b, expected(rect, to));
+}

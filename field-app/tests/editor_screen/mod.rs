@@ -23,17 +23,20 @@ pub struct Screen {
 
 /// A 1280 × 900 window showing an editor without annotations, run once.
 pub fn harness() -> Harness<'static, Screen> {
+    harness_sized(vec2(1280.0, 900.0))
+}
+
+/// A window of `size` showing an editor without annotations, run once.
+pub fn harness_sized(size: egui::Vec2) -> Harness<'static, Screen> {
     let preview = egui::ColorImage::filled([400, 300], egui::Color32::from_gray(128));
     let screen = Screen {
         editor: AnnotationEditor::new(preview, FULL_SIZE, Vec::new()).with_author("officer1"),
         outcome: EditorOutcome::Editing,
     };
-    let mut harness = Harness::builder()
-        .with_size(vec2(1280.0, 900.0))
-        .build_ui_state(
-            |ui, screen: &mut Screen| screen.outcome = screen.editor.show(ui, &EN),
-            screen,
-        );
+    let mut harness = Harness::builder().with_size(size).build_ui_state(
+        |ui, screen: &mut Screen| screen.outcome = screen.editor.show(ui, &EN),
+        screen,
+    );
     harness.run();
     harness
 }

@@ -97,7 +97,12 @@ pub struct AnnotationEditor {
     redaction: RedactionMethod,
     /// The selected label being retyped.
     label_edit: Option<LabelEdit>,
+    /// Height the toolbar rows took above the photo when last laid out there.
+    top_rows: f32,
 }
+
+/// Width of the tool column beside the photo, when the screen is wide enough for it.
+const SIDE_COLUMN: f32 = 400.0;
 
 impl std::fmt::Debug for AnnotationEditor {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -129,6 +134,7 @@ impl AnnotationEditor {
             pending_text: None,
             redaction: RedactionMethod::Pixelate,
             label_edit: None,
+            top_rows: 4.0 * (TOUCH_TARGET + 6.0),
         }
     }
 
@@ -155,11 +161,7 @@ impl AnnotationEditor {
             has_selection: self.selected.is_some(),
             zoomed: self.view.zoom() > 1.0,
         };
-        let action = toolbar::show(ui, texts, &state);
-        self.text_row(ui, texts);
-        self.options_row(ui, texts);
-        let canvas = ui.available_rect_before_wrap();
-        ui.allocate_rect(canvas, Sense::hover());
+        let (action, canvas) = self.layout(ui, texts, &state);
         let mut outcome = EditorOutcome::Editing;
         if let Some(action) = action {
             outcome = self.toolbar_action(action, canvas);
@@ -167,6 +169,49 @@ impl AnnotationEditor {
         self.shortcuts(ui);
         self.canvas(ui, texts, canvas);
         outcome
+    }
+
+    /// Lays out the toolbar rows and returns what was pressed and the canvas. The rows go
+    /// above the photo, or in a column beside it where that shows the photo clearly larger
+    /// (a landscape tablet: rows on top would leave the photo half the screen's height).
+    fn layout(
+        &mut self,
+        ui: &mut Ui,
+        texts: &Texts,
+        state: &ToolbarState,
+    ) -> (Option<ToolbarAction>, Rect) {
+        let full = ui.available_rect_before_wrap();
+        let gap = ui.spacing().item_spacing.x;
+        let photo_area = |width: f32, height: f32| {
+            let (w, h) = (self.full_size.0 as f32, self.full_size.1 as f32);
+            let scale = (width / w).min(height / h).max(0.0);
+            scale * scale * w * h
+        };
+        let beside = photo_area(full.width() - SIDE_COLUMN - gap, full.height());
+        let above = photo_area(full.width(), full.height() - self.top_rows);
+        // A margin, so a layout that is only just better does not flip back and forth.
+        if beside > above * 1.1 {
+            let column = Rect::from_min_size(full.min, vec2(SIDE_COLUMN, full.height()));
+            let mut side = ui.new_child(
+                egui::UiBuilder::new()
+                    .max_rect(column)
+                    .layout(egui::Layout::top_down(egui::Align::Min)),
+            );
+            let action = toolbar::show(&mut side, texts, state);
+            self.text_row(&mut side, texts);
+            self.options_row(&mut side, texts);
+            let canvas = Rect::from_min_max(egui::pos2(column.max.x + gap, full.min.y), full.max);
+            ui.allocate_rect(full, Sense::hover());
+            (action, canvas)
+        } else {
+            let action = toolbar::show(ui, texts, state);
+            self.text_row(ui, texts);
+            self.options_row(ui, texts);
+            let canvas = ui.available_rect_before_wrap();
+            self.top_rows = canvas.min.y - full.min.y;
+            ui.allocate_rect(canvas, Sense::hover());
+            (action, canvas)
+        }
     }
 
     fn toolbar_action(&mut self, action: ToolbarAction, canvas: Rect) -> EditorOutcome {
