@@ -99,6 +99,9 @@ pub struct Config {
     pub password_cost: PasswordCost,
     /// Back-office sessions.
     pub backoffice: Backoffice,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (for the sign-in
+    /// throttles); empty: the peer is the client.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Config {
@@ -115,6 +118,7 @@ impl Config {
             demo: DemoSeed::IfEmpty,
             password_cost: PasswordCost::Default,
             backoffice: Backoffice::default(),
+            trusted_proxies: Vec::new(),
         }
     }
 

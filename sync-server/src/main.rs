@@ -50,6 +50,15 @@ struct ServeArgs {
     /// machine without a TLS proxy. Never in production.
     #[arg(long)]
     insecure_cookies: bool,
+    /// Address of a reverse proxy in front of the server whose `X-Forwarded-For` names the
+    /// client (for the sign-in throttles); repeat it, or comma-separate, for several.
+    #[arg(
+        long = "trusted-proxy",
+        env = "NAPER_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        value_name = "IP"
+    )]
+    trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 #[derive(Debug, Args)]
@@ -143,6 +152,7 @@ fn run_serve(args: ServeArgs) -> Result<(), ServerError> {
     config.templates_dir = args.templates;
     config.max_blob_bytes = args.max_blob_bytes;
     config.backoffice.secure_cookies = !args.insecure_cookies;
+    config.trusted_proxies = args.trusted_proxies;
     config.demo = if args.demo {
         DemoSeed::Always
     } else {

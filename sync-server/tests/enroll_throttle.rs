@@ -9,9 +9,21 @@ use reqwest::StatusCode;
 use sync_protocol::http::{ENROLL, EnrollRequest};
 
 async fn enroll(server: &TestServer, username: &str, password: &str) -> reqwest::Response {
-    server
-        .http
-        .post(server.url(ENROLL))
+    enroll_via(server, username, password, None).await
+}
+
+/// Enrolls with `X-Forwarded-For: forwarded_for`, as a reverse proxy would send it.
+async fn enroll_via(
+    server: &TestServer,
+    username: &str,
+    password: &str,
+    forwarded_for: Option<&str>,
+) -> reqwest::Response {
+    let mut request = server.http.post(server.url(ENROLL));
+    if let Some(client) = forwarded_for {
+        request = request.header("x-forwarded-for", client);
+    }
+    request
         .json(&EnrollRequest {
             username: username.into(),
             password: password.into(),
@@ -64,4 +76,35 @@ async fn a_successful_enrollment_forgets_earlier_failures() {
         assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "counted anew");
     }
     server.enroll("officer1").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn behind_a_trusted_proxy_each_client_address_counts_on_its_own() {
+    // The test client connects from 127.0.0.1, which plays the reverse proxy here.
+    let server = TestServer::start_with(|config| {
+        config.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+    })
+    .await;
+    for _ in 0..5 {
+        let response = enroll_via(&server, "officer1", "falsch", Some("203.0.113.7")).await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    }
+    let locked = enroll_via(&server, "officer1", PASSWORD, Some("203.0.113.7")).await;
+    assert_eq!(locked.status(), StatusCode::TOO_MANY_REQUESTS);
+    // Another client behind the same proxy is not locked out by the first one's failures.
+    let other = enroll_via(&server, "officer1", PASSWORD, Some("203.0.113.8")).await;
+    assert_eq!(other.status(), StatusCode::OK);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_forwarded_for_header_from_an_untrusted_peer_is_ignored() {
+    let server = TestServer::start().await;
+    for i in 0..5 {
+        // A client that writes a new address into the header each time gains nothing.
+        let forged = format!("198.51.100.{i}");
+        let response = enroll_via(&server, "officer1", "falsch", Some(&forged)).await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    }
+    let locked = enroll_via(&server, "officer1", PASSWORD, Some("198.51.100.99")).await;
+    assert_eq!(locked.status(), StatusCode::TOO_MANY_REQUESTS);
 }

@@ -1,13 +1,12 @@
 //! Signing in and out of the back office.
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Instant;
 
 use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{Query, State};
 use axum::http::header::{RETRY_AFTER, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
@@ -24,7 +23,7 @@ use super::session::{
 use super::views::{Frame, LoginPage, render, see_other};
 use crate::access::{self, Staff};
 use crate::auth::{new_token, verify_nobody, verify_password};
-use crate::http::{AppError, AppState, blocking};
+use crate::http::{AppError, AppState, ClientAddr, blocking};
 use crate::throttle::LoginThrottle;
 
 /// Lifetime of the login form's token.
@@ -127,16 +126,11 @@ enum Refusal {
 pub async fn submit(
     State(state): State<AppState>,
     Extension(throttle): Extension<Arc<LoginThrottle>>,
-    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    ClientAddr(ip): ClientAddr,
     uri: Uri,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    // Without the peer address (a router served without connect info) the name alone counts.
-    let ip = peer.map_or(
-        IpAddr::V4(Ipv4Addr::UNSPECIFIED),
-        |Extension(ConnectInfo(a))| a.ip(),
-    );
     let lang = super::i18n::language_of(&uri, &headers);
     let outcome = async {
         let expected = cookies::get(&headers, LOGIN_COOKIE).unwrap_or_default();

@@ -1,15 +1,14 @@
 //! `POST /api/v1/enroll`: a user signs in on a device and gets the device's bearer token.
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Instant;
 
+use axum::extract::State;
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{ConnectInfo, State};
 use axum::{Extension, Json};
 use sync_protocol::http::{EnrollRequest, EnrollResponse};
 
-use super::{AppError, AppState, blocking};
+use super::{AppError, AppState, ClientAddr, blocking};
 use crate::auth::{new_token, token_hash, verify_nobody, verify_password};
 use crate::throttle::LoginThrottle;
 
@@ -29,7 +28,7 @@ fn wrong_credentials() -> AppError {
 pub async fn enroll(
     State(state): State<AppState>,
     Extension(throttle): Extension<Arc<LoginThrottle>>,
-    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    ClientAddr(ip): ClientAddr,
     body: Result<Json<EnrollRequest>, JsonRejection>,
 ) -> Result<Json<EnrollResponse>, AppError> {
     let Json(request) = body.map_err(|e| {
@@ -38,11 +37,6 @@ pub async fn enroll(
             e.body_text()
         ))
     })?;
-    // Without the peer address (a router served without connect info) the name alone counts.
-    let ip = peer.map_or(
-        IpAddr::V4(Ipv4Addr::UNSPECIFIED),
-        |Extension(ConnectInfo(a))| a.ip(),
-    );
     let username = request.username.trim().to_string();
     if let Some(left) = throttle.locked(&username, ip, Instant::now()) {
         tracing::warn!(user = %username, %ip, "enrollment refused: locked out after failures");

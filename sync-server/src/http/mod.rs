@@ -8,6 +8,7 @@
 //! response.
 
 mod blobs;
+mod client_addr;
 mod enroll;
 mod sync;
 mod templates;
@@ -36,6 +37,8 @@ use crate::doc_cache::DocCache;
 use crate::store::{CaseStore, StoreError};
 use crate::throttle::LoginThrottle;
 use crate::uploads::Uploads;
+
+pub use client_addr::{ClientAddr, client_ip};
 
 /// What every handler shares.
 #[derive(Clone)]
