@@ -4,10 +4,9 @@
 use rusqlite::{Connection, Transaction, params};
 use schema::Role;
 
-use super::{DEVICE_SELECT, device_from, finish_device, parse_id};
-use crate::store::{
-    AuditEntry, AuditPage, AuditQuery, DeviceActivity, StoreError, StoreResult, now_ms,
-};
+use super::backoffice::{AUDIT_COLUMNS, audit_entry, raw_audit};
+use super::{DEVICE_SELECT, device_from, finish_device};
+use crate::store::{AuditPage, AuditQuery, DeviceActivity, StoreError, StoreResult, now_ms};
 
 fn no_user(username: &str) -> StoreError {
     StoreError::NotFound(format!("there is no user `{username}`"))
@@ -90,7 +89,7 @@ pub(super) fn query_audit(conn: &Connection, query: &AuditQuery) -> StoreResult<
     )?;
     let raw = {
         let mut stmt = tx.prepare(&format!(
-            "SELECT at, tenant, username, action, case_id, detail FROM audit_log
+            "SELECT {AUDIT_COLUMNS} FROM audit_log
              WHERE {filter} ORDER BY seq DESC LIMIT ?4 OFFSET ?5"
         ))?;
         stmt.query_map(
@@ -101,32 +100,14 @@ pub(super) fn query_audit(conn: &Connection, query: &AuditQuery) -> StoreResult<
                 i64::try_from(query.limit).unwrap_or(i64::MAX),
                 i64::try_from(query.offset).unwrap_or(i64::MAX)
             ],
-            |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, Option<String>>(4)?,
-                    r.get::<_, String>(5)?,
-                ))
-            },
+            raw_audit,
         )?
         .collect::<Result<Vec<_>, _>>()?
     };
     tx.commit()?;
     let entries = raw
         .into_iter()
-        .map(|(at_ms, tenant, username, action, case_id, detail)| {
-            Ok(AuditEntry {
-                at_ms,
-                tenant,
-                username,
-                action,
-                case_id: case_id.as_deref().map(parse_id).transpose()?,
-                detail,
-            })
-        })
+        .map(audit_entry)
         .collect::<StoreResult<Vec<_>>>()?;
     Ok(AuditPage {
         entries,

@@ -269,11 +269,11 @@ pub(super) fn audit_entries(
     case: Option<CaseId>,
     limit: usize,
 ) -> StoreResult<Vec<AuditEntry>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT at, tenant, username, action, case_id, detail FROM audit_log
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {AUDIT_COLUMNS} FROM audit_log
          WHERE tenant = ?1 AND (?2 IS NULL OR case_id = ?2)
-         ORDER BY seq DESC LIMIT ?3",
-    )?;
+         ORDER BY seq DESC LIMIT ?3"
+    ))?;
     let raw = stmt
         .query_map(
             params![
@@ -281,28 +281,39 @@ pub(super) fn audit_entries(
                 case.map(|id| id.to_string()),
                 i64::try_from(limit).unwrap_or(i64::MAX)
             ],
-            |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, Option<String>>(4)?,
-                    r.get::<_, String>(5)?,
-                ))
-            },
+            raw_audit,
         )?
         .collect::<Result<Vec<_>, _>>()?;
-    raw.into_iter()
-        .map(|(at_ms, tenant, username, action, case_id, detail)| {
-            Ok(AuditEntry {
-                at_ms,
-                tenant,
-                username,
-                action,
-                case_id: case_id.as_deref().map(parse_id).transpose()?,
-                detail,
-            })
-        })
-        .collect()
+    raw.into_iter().map(audit_entry).collect()
+}
+
+/// The audit log's columns, in the order [`raw_audit`] reads them.
+pub(super) const AUDIT_COLUMNS: &str = "at, tenant, username, action, case_id, detail";
+
+/// An audit row as read ([`AUDIT_COLUMNS`]), its case id not yet parsed: rows are collected
+/// while the statement borrows the connection, and parsing can fail with a store error.
+pub(super) type RawAudit = (i64, String, String, String, Option<String>, String);
+
+pub(super) fn raw_audit(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawAudit> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+    ))
+}
+
+pub(super) fn audit_entry(
+    (at_ms, tenant, username, action, case_id, detail): RawAudit,
+) -> StoreResult<AuditEntry> {
+    Ok(AuditEntry {
+        at_ms,
+        tenant,
+        username,
+        action,
+        case_id: case_id.as_deref().map(parse_id).transpose()?,
+        detail,
+    })
 }
