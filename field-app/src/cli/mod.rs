@@ -110,7 +110,7 @@ pub enum Command {
     /// Sync with the server and upload photos; ends with
     /// `synced: sent=N received=M rejected=K uploaded_bytes=B`.
     Sync {
-        /// Upload chunk size in bytes.
+        /// Most bytes one upload request carries (default: a whole photo in one request).
         #[arg(long, default_value_t = crate::sync_client::DEFAULT_CHUNK_BYTES)]
         chunk_bytes: usize,
     },
