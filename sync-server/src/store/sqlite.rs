@@ -355,7 +355,38 @@ fn visibility_params(visibility: &Visibility) -> (&str, Option<&str>) {
     }
 }
 
-const VISIBLE: &str = "c.tenant = ?1 AND (?2 IS NULL OR c.created_by = ?2 OR c.assignee = ?2)";
+/// The condition on `cases c` of what `visibility` sees, over the parameters of
+/// [`visibility_params`] (`?1` tenant, `?2` officer or NULL).
+///
+/// An officer's cases are found through the creator and assignee indexes, so a sync costs
+/// what the officer's cases cost, not what the tenant's do: one condition for both kinds,
+/// `?2 IS NULL OR created_by = ?2 OR …`, made SQLite walk every case of the tenant.
+fn visible(visibility: &Visibility) -> &'static str {
+    match visibility {
+        // `?2` stays in the text so both variants take the same parameters.
+        Visibility::Tenant { .. } => "c.tenant = ?1 AND ?2 IS NULL",
+        Visibility::Officer { .. } => {
+            // `rowid`, which the two indexes hold, so neither subquery reads the table and
+            // the planner does not prefer the queue's covering index (a walk of the tenant);
+            // no tenant condition outside, or the planner walks the tenant to sort.
+            "c.rowid IN (
+                 SELECT rowid FROM cases WHERE tenant = ?1 AND created_by = ?2
+                 UNION SELECT rowid FROM cases WHERE tenant = ?1 AND assignee = ?2)"
+        }
+    }
+}
+
+/// What `visibility` sees that device `?3` does not have at the stored heads, newest first,
+/// at most `?4`.
+fn offers_sql(visibility: &Visibility) -> String {
+    format!(
+        "SELECT c.id FROM cases c
+         LEFT JOIN sync_states s ON s.doc_id = c.id AND s.device_id = ?3
+         WHERE {} AND (s.known_heads IS NULL OR s.known_heads <> c.heads)
+         ORDER BY c.updated_at DESC, c.id LIMIT ?4",
+        visible(visibility)
+    )
+}
 
 fn device_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<(DeviceRow, String)> {
     let role: String = r.get(3)?;
@@ -628,8 +659,9 @@ impl CaseStore for SqliteStore {
         let (tenant, officer) = visibility_params(visibility);
         self.with_conn(|conn| {
             let columns = CASE_COLUMNS.replace(", ", ", c.");
+            let visible = visible(visibility);
             let mut stmt = conn.prepare(&format!(
-                "SELECT c.{columns} FROM cases c WHERE {VISIBLE} ORDER BY c.updated_at DESC, c.id"
+                "SELECT c.{columns} FROM cases c WHERE {visible} ORDER BY c.updated_at DESC, c.id"
             ))?;
             let mut rows = stmt.query(params![tenant, officer])?;
             let mut out = Vec::new();
@@ -683,12 +715,7 @@ impl CaseStore for SqliteStore {
         let (tenant, officer) = visibility_params(visibility);
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         self.with_conn(|conn| {
-            let mut stmt = conn.prepare_cached(&format!(
-                "SELECT c.id FROM cases c
-                 LEFT JOIN sync_states s ON s.doc_id = c.id AND s.device_id = ?3
-                 WHERE {VISIBLE} AND (s.known_heads IS NULL OR s.known_heads <> c.heads)
-                 ORDER BY c.updated_at DESC, c.id LIMIT ?4"
-            ))?;
+            let mut stmt = conn.prepare_cached(&offers_sql(visibility))?;
             let ids = stmt
                 .query_map(params![tenant, officer, device_id, limit], |r| {
                     r.get::<_, String>(0)
@@ -988,11 +1015,12 @@ impl CaseStore for SqliteStore {
 
     fn photo_access(&self, visibility: &Visibility, sha256: &str) -> StoreResult<PhotoAccess> {
         let (tenant, officer) = visibility_params(visibility);
+        let visible = visible(visibility);
         let referenced: bool = self.with_conn(|conn| {
             Ok(conn.query_row(
                 &format!(
                     "SELECT EXISTS(SELECT 1 FROM case_photos p JOIN cases c ON c.id = p.case_id
-                     WHERE p.sha256 = ?3 AND {VISIBLE})"
+                     WHERE p.sha256 = ?3 AND {visible})"
                 ),
                 params![tenant, officer, sha256],
                 |r| r.get(0),
@@ -1208,6 +1236,53 @@ mod tests {
             store.edit_case(CaseId::new(), &author, &mut |_| {}),
             Err(StoreError::NotFound(_))
         ));
+    }
+
+    #[test]
+    fn an_officer_sees_created_and_assigned_cases_through_their_indexes() {
+        let (_dir, store, case, author, _doc) = stored_draft();
+        store
+            .edit_case(case.id, &author, &mut |c| {
+                c.assigned_officer = Some("v".into())
+            })
+            .unwrap();
+        let officer = |name: &str| Visibility::Officer {
+            tenant: "a".into(),
+            username: name.into(),
+        };
+        for name in ["u", "v"] {
+            assert_eq!(store.list_cases(&officer(name)).unwrap().len(), 1, "{name}");
+            assert_eq!(
+                store.offers("d", &officer(name), 10).unwrap(),
+                vec![case.id],
+                "{name}"
+            );
+        }
+        assert!(store.list_cases(&officer("w")).unwrap().is_empty());
+        assert!(store.offers("d", &officer("w"), 10).unwrap().is_empty());
+        let staff = Visibility::Tenant { tenant: "a".into() };
+        assert_eq!(store.offers("d", &staff, 10).unwrap(), vec![case.id]);
+        let other = Visibility::Tenant { tenant: "b".into() };
+        assert!(store.offers("d", &other, 10).unwrap().is_empty());
+
+        // Every sync asks this; walking the whole tenant would make each officer's sync cost
+        // grow with the office's case count.
+        let plan: Vec<String> = store
+            .with_conn(|conn| {
+                let sql = format!("EXPLAIN QUERY PLAN {}", offers_sql(&officer("u")));
+                let mut stmt = conn.prepare(&sql)?;
+                let rows = stmt.query_map(params!["a", "u", "d", 10], |r| r.get::<_, String>(3))?;
+                Ok(rows.collect::<Result<Vec<_>, _>>()?)
+            })
+            .unwrap();
+        let plan = plan.join("\n");
+        assert!(plan.contains("cases_by_creator"), "{plan}");
+        assert!(plan.contains("cases_by_assignee"), "{plan}");
+        assert!(
+            plan.contains("SEARCH c USING INTEGER PRIMARY KEY"),
+            "{plan}"
+        );
+        assert!(!plan.contains("SCAN"), "{plan}");
     }
 
     /// Two rounds that loaded the same state merge concurrently: the second must not project

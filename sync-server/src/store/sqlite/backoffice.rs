@@ -15,7 +15,8 @@ use crate::store::{
 fn filters(query: &CaseQuery, with_status: bool) -> (String, Vec<Value>) {
     let (tenant, officer) = visibility_params(&query.visibility);
     let officer = officer.map_or(Value::Null, |o| Value::Text(o.to_string()));
-    // The same rule as the store's `VISIBLE`, with anonymous placeholders.
+    // The rule of the store's `visible`, with anonymous placeholders (the back office's
+    // staff see the whole tenant, so the officer's index path does not matter here).
     let mut clauses =
         vec!["c.tenant = ? AND (? IS NULL OR c.created_by = ? OR c.assignee = ?)".to_string()];
     let mut values = vec![

@@ -3,7 +3,7 @@
 
 use rusqlite::{Connection, Transaction, params};
 
-use super::{VISIBLE, blob_row, to_i64, visibility_params};
+use super::{blob_row, to_i64, visibility_params, visible};
 use crate::access::Visibility;
 use crate::store::{BlobFacts, BlobRow, StoreResult, now_ms};
 
@@ -13,6 +13,7 @@ pub(super) fn blob_facts(
     sha256: &str,
 ) -> StoreResult<BlobFacts> {
     let (tenant, officer) = visibility_params(visibility);
+    let visible = visible(visibility);
     // One read transaction, so the three answers describe the same moment.
     let tx = conn.unchecked_transaction()?;
     let blob = blob_row(&tx, sha256)?;
@@ -25,7 +26,7 @@ pub(super) fn blob_facts(
         let referenced: bool = tx
             .prepare_cached(&format!(
                 "SELECT EXISTS(SELECT 1 FROM case_photos p JOIN cases c ON c.id = p.case_id
-                 WHERE p.sha256 = ?3 AND {VISIBLE})"
+                 WHERE p.sha256 = ?3 AND {visible})"
             ))?
             .query_row(params![tenant, officer, sha256], |r| r.get(0))?;
         (uploaded, referenced)
