@@ -24,7 +24,7 @@ mod workflow;
 
 pub use case::{
     CURRENT_SCHEMA_VERSION, CaseId, Comment, CommentId, InspectionCase, Photo, PhotoId, Stamp,
-    TemplateRef,
+    TemplateRef, rehydrate_case,
 };
 pub use document::{CaseDocument, ChangeAuthor, check_template};
 pub use error::Error;

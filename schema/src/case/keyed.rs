@@ -49,21 +49,56 @@ pub fn hydrate<D: ReadDoc, T: Keyed + Hydrate>(
     obj: &automerge::ObjId,
     prop: Prop<'_>,
 ) -> Result<Vec<T>, HydrateError> {
-    let map = match doc.get(obj, &prop)? {
-        Some((automerge::Value::Object(automerge::ObjType::Map), id)) => id,
-        Some((other, _)) => return Err(HydrateError::unexpected("a map", format!("{other:?}"))),
-        None => return Err(HydrateError::unexpected("a map", "nothing at all".into())),
-    };
-    let mut items: Vec<T> = super::single_pass::entries(doc, &map)?
-        .into_iter()
-        .map(|(_, item)| item)
-        .collect();
+    let map = super::single_pass::map_at(doc, obj, prop)?;
+    let mut items = Vec::new();
+    for (key, item) in super::single_pass::entries::<D, T>(doc, &map)? {
+        items.push(stored_under(&key, item)?);
+    }
+    sort(&mut items);
+    Ok(items)
+}
+
+/// `item`, read from the entry `key`, if that is its own key. [`reconcile`] never writes an
+/// item anywhere else, and the rule lets [`rehydrate_entries`] find an entry's item by key.
+fn stored_under<T: Keyed>(key: &str, item: T) -> Result<T, HydrateError> {
+    if item.key() == key {
+        Ok(item)
+    } else {
+        Err(HydrateError::unexpected(
+            format!("an item stored under its own id `{key}`"),
+            format!("the item `{}`", item.key()),
+        ))
+    }
+}
+
+fn sort<T: Keyed>(items: &mut [T]) {
     items.sort_by(|a, b| {
         a.order()
             .cmp(&b.order())
             .then_with(|| a.key().cmp(&b.key()))
     });
-    Ok(items)
+}
+
+/// Brings `items`, hydrated by [`hydrate`] from the map at `prop`, up to date after the
+/// entries `keys` of that map changed: each is read again or, when gone, dropped. The result
+/// is what [`hydrate`] returns for the whole map.
+pub fn rehydrate_entries<'k, D: ReadDoc, T: Keyed + Hydrate>(
+    doc: &D,
+    obj: &automerge::ObjId,
+    prop: Prop<'_>,
+    items: &mut Vec<T>,
+    keys: impl IntoIterator<Item = &'k String>,
+) -> Result<(), HydrateError> {
+    let map = super::single_pass::map_at(doc, obj, prop)?;
+    for key in keys {
+        items.retain(|item| item.key() != *key);
+        if doc.get(&map, key.as_str())?.is_some() {
+            let item: T = autosurgeon::hydrate_prop(doc, &map, key.as_str())?;
+            items.push(stored_under(key, item)?);
+        }
+    }
+    sort(items);
+    Ok(())
 }
 
 /// Orders `items` as [`hydrate`] returns them, keeping the last of items sharing a key (the
@@ -75,10 +110,6 @@ pub fn normalize<T: Keyed>(items: &mut Vec<T>) {
         .rev()
         .filter(|item| seen.insert(item.key()))
         .collect();
-    kept.sort_by(|a, b| {
-        a.order()
-            .cmp(&b.order())
-            .then_with(|| a.key().cmp(&b.key()))
-    });
+    sort(&mut kept);
     *items = kept;
 }

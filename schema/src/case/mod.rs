@@ -4,6 +4,7 @@ mod annotations;
 pub(crate) mod diff;
 mod ids;
 mod keyed;
+mod rehydrate;
 mod single_pass;
 
 use std::collections::BTreeMap;
@@ -17,6 +18,7 @@ use crate::workflow::Status;
 
 pub use ids::{CaseId, CommentId, PhotoId};
 use keyed::Keyed;
+pub use rehydrate::rehydrate_case;
 
 /// The version of the document layout this build writes. See `upgrade` for how older
 /// documents are brought up to it and how newer ones are handled.

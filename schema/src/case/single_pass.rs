@@ -77,12 +77,22 @@ pub(crate) fn map<D: ReadDoc, T: Hydrate>(
     obj: &automerge::ObjId,
     prop: Prop<'_>,
 ) -> Result<BTreeMap<String, T>, HydrateError> {
-    let map = match doc.get(obj, &prop)? {
-        Some((automerge::Value::Object(automerge::ObjType::Map), id)) => id,
-        Some((other, _)) => return Err(HydrateError::unexpected("a map", format!("{other:?}"))),
-        None => return Err(HydrateError::unexpected("a map", "nothing at all".into())),
-    };
-    Ok(entries(doc, &map)?.into_iter().collect())
+    Ok(entries(doc, &map_at(doc, obj, prop)?)?
+        .into_iter()
+        .collect())
+}
+
+/// The id of the map at `prop` of `obj`.
+pub(crate) fn map_at<D: ReadDoc>(
+    doc: &D,
+    obj: &automerge::ObjId,
+    prop: Prop<'_>,
+) -> Result<automerge::ObjId, HydrateError> {
+    match doc.get(obj, &prop)? {
+        Some((automerge::Value::Object(automerge::ObjType::Map), id)) => Ok(id),
+        Some((other, _)) => Err(HydrateError::unexpected("a map", format!("{other:?}"))),
+        None => Err(HydrateError::unexpected("a map", "nothing at all".into())),
+    }
 }
 
 /// The entries of the map `map`, each hydrated as a `T`.
