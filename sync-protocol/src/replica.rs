@@ -24,6 +24,21 @@ pub struct Replica {
     pub changed: bool,
     /// Applying a message failed; the replica must not be persisted or used further.
     pub failed: Option<String>,
+    /// Record what each received message changes ([`Replica::received`]), for an adapter
+    /// that keeps the document's hydrated case and brings it up to date instead of reading
+    /// it whole. Off by default: recording costs a little on every message.
+    pub record_patches: bool,
+    /// What the last message that changed the document changed, when recording.
+    pub received: Option<Received>,
+}
+
+/// What one received message changed in a document.
+#[derive(Debug, Clone)]
+pub struct Received {
+    /// The document's heads before the message.
+    pub before: Vec<ChangeHash>,
+    /// Automerge's patches from `before` to the heads after the message.
+    pub patches: Vec<automerge::Patch>,
 }
 
 impl Default for Replica {
@@ -50,6 +65,8 @@ impl Replica {
             state,
             changed: false,
             failed: None,
+            record_patches: false,
+            received: None,
         }
     }
 
@@ -122,18 +139,36 @@ impl Replica {
             ));
         }
         let before = self.doc.get_heads();
-        let outcome = catch_unwind(AssertUnwindSafe(|| -> Result<(), String> {
+        self.received = None;
+        // An empty document has no earlier case to bring up to date.
+        let record = self.record_patches && !before.is_empty();
+        let outcome = catch_unwind(AssertUnwindSafe(|| -> Result<Option<Received>, String> {
             let message = sync::Message::decode(message)
                 .map_err(|e| format!("not an Automerge sync message: {e}"))?;
+            if record {
+                // Logs the patches of what the message applies, from `before` on.
+                self.doc.update_diff_cursor();
+            }
             self.doc
                 .sync()
                 .receive_sync_message(&mut self.state, message)
-                .map_err(|e| format!("the changes could not be applied: {e}"))
+                .map_err(|e| format!("the changes could not be applied: {e}"))?;
+            if !record {
+                return Ok(None);
+            }
+            let after = self.doc.get_heads();
+            let patches = self.doc.diff(&before, &after);
+            self.doc.reset_diff_cursor();
+            Ok(Some(Received {
+                before: before.clone(),
+                patches,
+            }))
         }));
         match outcome {
-            Ok(Ok(())) => {
+            Ok(Ok(received)) => {
                 if self.doc.get_heads() != before {
                     self.changed = true;
+                    self.received = received;
                 }
                 Ok(())
             }
@@ -177,4 +212,67 @@ pub fn heads_key(heads: &[ChangeHash]) -> String {
 /// The heads of a [`heads_key`]; unreadable entries are skipped.
 pub fn parse_heads_key(key: &str) -> Vec<ChangeHash> {
     key.split(',').filter_map(|h| h.parse().ok()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use automerge::transaction::Transactable;
+    use automerge::{PatchAction, ROOT};
+
+    use super::*;
+
+    /// A first message from `from` that carries all its changes.
+    fn message(from: &mut AutoCommit) -> Vec<u8> {
+        let mut sender = Replica::from_parts(from.clone(), None);
+        sender.expect_peer_at_last_sync();
+        sender.generate().unwrap()
+    }
+
+    #[test]
+    fn a_recording_replica_reports_what_a_message_changed_from_where() {
+        let mut server = AutoCommit::new();
+        server.put(ROOT, "title", "alt").unwrap();
+        let mut tablet = server.fork();
+        tablet.put(ROOT, "title", "neu").unwrap();
+        let before = server.get_heads();
+
+        let mut quiet = Replica::from_parts(server.clone(), None);
+        quiet.receive(&message(&mut tablet), usize::MAX).unwrap();
+        assert!(quiet.changed);
+        assert!(quiet.received.is_none(), "recording is off by default");
+
+        let mut recording = Replica::from_parts(server, None);
+        recording.record_patches = true;
+        recording
+            .receive(&message(&mut tablet), usize::MAX)
+            .unwrap();
+        let received = recording.received.clone().unwrap();
+        assert_eq!(received.before, before);
+        assert!(
+            received.patches.iter().any(|p| matches!(
+                &p.action,
+                PatchAction::PutMap { key, .. } if key == "title"
+            )),
+            "{:?}",
+            received.patches
+        );
+
+        // The same changes again change nothing, and report nothing.
+        recording
+            .receive(&message(&mut tablet), usize::MAX)
+            .unwrap();
+        assert!(recording.received.is_none());
+
+        // Recording stops with the message: later local edits are not logged.
+        recording.doc.put(ROOT, "title", "später").unwrap();
+        assert!(recording.received.is_none());
+
+        let mut empty = Replica::new();
+        empty.record_patches = true;
+        empty.receive(&message(&mut tablet), usize::MAX).unwrap();
+        assert!(empty.changed);
+        assert!(empty.received.is_none(), "no earlier state to compare with");
+    }
 }

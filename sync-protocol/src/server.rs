@@ -6,7 +6,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use automerge::AutoCommit;
 use schema::CaseId;
 
-use crate::replica::{Replica, Replicas};
+use crate::replica::{Received, Replica, Replicas};
 use crate::wire::{
     DocMessage, DocRejection, Limits, PROTOCOL_VERSION, RejectReason, SyncRequest, SyncResponse,
 };
@@ -20,8 +20,14 @@ pub trait Policy {
 
     /// Whether the document, after applying the device's changes, is one the device may have
     /// written (e.g. still a case of the device's tenant, with the same id). `None` means yes.
-    /// A refused document is not persisted and the device is told why.
-    fn accept(&self, doc: CaseId, after: &AutoCommit) -> Option<String>;
+    /// A refused document is not persisted and the device is told why. `received` says what
+    /// the message changed when the replica records patches ([`Replica::record_patches`]).
+    fn accept(
+        &self,
+        doc: CaseId,
+        after: &AutoCommit,
+        received: Option<&Received>,
+    ) -> Option<String>;
 }
 
 /// Applies a request's messages to the loaded `replicas`, then generates replies, and offers
@@ -176,8 +182,10 @@ fn apply_one(
         return Outcome::Rejected(reason, detail);
     }
     if replica.changed {
-        let verdict = catch_unwind(AssertUnwindSafe(|| policy.accept(doc, &replica.doc)))
-            .unwrap_or_else(|_| Some("checking the changed case failed inside the server".into()));
+        let verdict = catch_unwind(AssertUnwindSafe(|| {
+            policy.accept(doc, &replica.doc, replica.received.as_ref())
+        }))
+        .unwrap_or_else(|_| Some("checking the changed case failed inside the server".into()));
         if let Some(detail) = verdict {
             replica.failed = Some(detail.clone());
             return Outcome::Rejected(RejectReason::Refused, detail);

@@ -11,7 +11,7 @@ use automerge::AutoCommit;
 use schema::{CaseDocument, CaseId, InspectionCase};
 
 use crate::{
-    Limits, Policy, Replica, Replicas, SyncRequest, SyncResponse, SyncSession, WireError,
+    Limits, Policy, Received, Replica, Replicas, SyncRequest, SyncResponse, SyncSession, WireError,
     heads_key, serve,
 };
 
@@ -37,7 +37,12 @@ impl Policy for Admit<'_> {
             .then(|| "this case is not available to this device".into())
     }
 
-    fn accept(&self, _doc: CaseId, after: &AutoCommit) -> Option<String> {
+    fn accept(
+        &self,
+        _doc: CaseId,
+        after: &AutoCommit,
+        _received: Option<&Received>,
+    ) -> Option<String> {
         let case: Result<InspectionCase, _> = autosurgeon::hydrate(after);
         case.err().map(|e| format!("not a case: {e}"))
     }

@@ -38,7 +38,7 @@ use std::sync::Mutex;
 
 use automerge::AutoCommit;
 use schema::{CaseId, InspectionCase, Role, Status};
-use sync_protocol::{Policy, heads_key};
+use sync_protocol::{Policy, Received, heads_key};
 
 use crate::store::{BlobFacts, CaseAccess, DeviceRow, UserRow};
 
@@ -442,14 +442,16 @@ pub fn permissions(staff: &Staff, status: Status) -> Permissions {
 /// The [`Policy`] of one sync round: `known` holds the access information of the request's
 /// documents that are stored.
 ///
-/// Checking a written document needs the whole case hydrated, and so does its projection:
-/// the policy keeps each accepted case with the heads it was read at, so the round projects
-/// it without hydrating it a second time ([`SyncPolicy::take_accepted`]).
+/// Checking a written document needs its case read, and so does its projection: the policy
+/// keeps each document's case with the heads it was read at, so the round projects and
+/// caches it without reading it again ([`SyncPolicy::take_case`]). Given the case a document
+/// had before a merge ([`SyncPolicy::remember`]) and the merge's patches, it reads only what
+/// the merge changed ([`schema::rehydrate_case`]).
 #[derive(Debug)]
 pub struct SyncPolicy<'a> {
     principal: &'a Principal,
     known: HashMap<CaseId, CaseAccess>,
-    accepted: Mutex<HashMap<CaseId, (String, InspectionCase)>>,
+    cases: Mutex<HashMap<CaseId, (String, InspectionCase)>>,
 }
 
 impl<'a> SyncPolicy<'a> {
@@ -458,14 +460,22 @@ impl<'a> SyncPolicy<'a> {
         Self {
             principal,
             known,
-            accepted: Mutex::default(),
+            cases: Mutex::default(),
         }
     }
 
-    /// The case `doc` as last accepted in this round, if it was read at `heads`
-    /// ([`sync_protocol::heads_key`] form), i.e. nothing changed the document since.
-    pub fn take_accepted(&self, doc: CaseId, heads: &str) -> Option<InspectionCase> {
-        let (read_at, case) = self.accepted.lock().ok()?.remove(&doc)?;
+    /// Tells the policy that document `doc` at `heads` ([`sync_protocol::heads_key`] form)
+    /// reads as `case`.
+    pub fn remember(&self, doc: CaseId, heads: String, case: InspectionCase) {
+        if let Ok(mut cases) = self.cases.lock() {
+            cases.insert(doc, (heads, case));
+        }
+    }
+
+    /// The case `doc` as last read or remembered in this round, if it was read at `heads`,
+    /// i.e. nothing changed the document since.
+    pub fn take_case(&self, doc: CaseId, heads: &str) -> Option<InspectionCase> {
+        let (read_at, case) = self.cases.lock().ok()?.remove(&doc)?;
         (read_at == heads).then_some(case)
     }
 }
@@ -479,8 +489,24 @@ impl Policy for SyncPolicy<'_> {
         }
     }
 
-    fn accept(&self, doc: CaseId, after: &AutoCommit) -> Option<String> {
-        let case: InspectionCase = match autosurgeon::hydrate(after) {
+    fn accept(
+        &self,
+        doc: CaseId,
+        after: &AutoCommit,
+        received: Option<&Received>,
+    ) -> Option<String> {
+        let before = self
+            .cases
+            .lock()
+            .ok()
+            .and_then(|mut cases| cases.remove(&doc));
+        let read = match (before, received) {
+            (Some((read_at, case)), Some(received)) if read_at == heads_key(&received.before) => {
+                schema::rehydrate_case(case, after, &received.patches)
+            }
+            _ => autosurgeon::hydrate(after),
+        };
+        let case: InspectionCase = match read {
             Ok(case) => case,
             Err(e) => return Some(format!("the document is not a readable case: {e}")),
         };
@@ -489,9 +515,7 @@ impl Policy for SyncPolicy<'_> {
         }
         let heads = heads_key(&autosurgeon::ReadDoc::get_heads(after));
         // A poisoned map only costs the round a second hydrate (the store re-projects).
-        if let Ok(mut accepted) = self.accepted.lock() {
-            accepted.insert(doc, (heads, case));
-        }
+        self.remember(doc, heads, case);
         None
     }
 }

@@ -7,23 +7,35 @@
 //! records them in the same transaction as every write), so a document that another round or
 //! the back office changed meanwhile is loaded from the store: an entry can be outdated, and
 //! then it is not used, but it is never wrong.
+//!
+//! With a document the cache keeps its hydrated case when the round read one at the same
+//! heads, so the next round that merges into the document brings that case up to date from
+//! the merge's patches ([`schema::rehydrate_case`]) instead of hydrating it whole.
 
 use std::num::NonZeroUsize;
 use std::sync::Mutex;
 
 use automerge::AutoCommit;
 use lru::LruCache;
-use schema::CaseId;
+use schema::{CaseId, InspectionCase};
 
 /// How many documents stay loaded. A typical case takes a few hundred KiB loaded; this bounds
 /// the cache to well under 100 MiB and covers the documents of a few hundred tablets syncing
 /// at the same time.
 pub const DEFAULT_CAPACITY: usize = 256;
 
-/// Loaded documents by id, each with the heads ([`sync_protocol::heads_key`] form) it is at.
+/// Loaded documents by id, each with the heads ([`sync_protocol::heads_key`] form) it is at
+/// and, if known, its case hydrated at those heads.
 #[derive(Debug)]
 pub struct DocCache {
-    docs: Mutex<LruCache<CaseId, (String, AutoCommit)>>,
+    docs: Mutex<LruCache<CaseId, Cached>>,
+}
+
+#[derive(Debug)]
+struct Cached {
+    heads: String,
+    doc: AutoCommit,
+    case: Option<InspectionCase>,
 }
 
 impl Default for DocCache {
@@ -42,21 +54,24 @@ impl DocCache {
         }
     }
 
-    /// A copy of document `id` if it is cached at exactly `heads`.
-    pub fn get(&self, id: CaseId, heads: &str) -> Option<AutoCommit> {
+    /// A copy of document `id`, with its case if known, if it is cached at exactly `heads`.
+    pub fn get(&self, id: CaseId, heads: &str) -> Option<(AutoCommit, Option<InspectionCase>)> {
         // A poisoned lock only means a round panicked while holding it; the map itself is
         // consistent after every call, but not using it is as correct and simpler.
         let mut docs = self.docs.lock().ok()?;
         match docs.get(&id) {
-            Some((cached_at, doc)) if cached_at == heads => Some(doc.clone()),
+            Some(cached) if cached.heads == heads => {
+                Some((cached.doc.clone(), cached.case.clone()))
+            }
             _ => None,
         }
     }
 
-    /// Remembers `doc`, which is at `heads`.
-    pub fn put(&self, id: CaseId, heads: String, doc: AutoCommit) {
+    /// Remembers `doc`, which is at `heads`, and `case`, which must be read from `doc` at
+    /// those heads.
+    pub fn put(&self, id: CaseId, heads: String, doc: AutoCommit, case: Option<InspectionCase>) {
         if let Ok(mut docs) = self.docs.lock() {
-            docs.put(id, (heads, doc));
+            docs.put(id, Cached { heads, doc, case });
         }
     }
 }
@@ -77,16 +92,16 @@ mod tests {
         doc.put(automerge::ROOT, "n", 1).unwrap();
         let at_one = heads_key(&doc.get_heads());
         let (a, b, c) = (CaseId::new(), CaseId::new(), CaseId::new());
-        cache.put(a, at_one.clone(), doc.clone());
-        let mut copy = cache.get(a, &at_one).unwrap();
+        cache.put(a, at_one.clone(), doc.clone(), None);
+        let (mut copy, _) = cache.get(a, &at_one).unwrap();
         assert_eq!(heads_key(&copy.get_heads()), at_one);
         doc.put(automerge::ROOT, "n", 2).unwrap();
         let at_two = heads_key(&doc.get_heads());
         assert!(cache.get(a, &at_two).is_none(), "the store moved on");
         assert!(cache.get(b, &at_one).is_none(), "another document");
 
-        cache.put(b, at_one.clone(), AutoCommit::new());
-        cache.put(c, at_one.clone(), AutoCommit::new());
+        cache.put(b, at_one.clone(), AutoCommit::new(), None);
+        cache.put(c, at_one.clone(), AutoCommit::new(), None);
         assert!(
             cache.get(a, &at_one).is_none(),
             "evicted as the least recently used"

@@ -76,6 +76,53 @@ async fn an_incremental_sync_costs_what_changed() {
     );
 }
 
+/// From the second sync of a case on, the server reads only what a merge changed (the case
+/// it read before, brought up to date from the merge's patches): what it projects and what
+/// it refuses must be what reading the whole case gives.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn later_changes_are_projected_and_checked_like_whole_cases() {
+    let server = TestServer::start().await;
+    let mut tablet = server.tablet("officer1").await;
+    let id = tablet.create("Fall");
+    tablet.sync().await;
+    let edits: [fn(&mut schema::InspectionCase); 4] = [
+        |c| {
+            c.fields.insert("count".into(), FieldValue::Integer(3));
+        },
+        |c| {
+            c.title = "Sperrmüll".into();
+            c.fields.remove("count");
+        },
+        |c| c.assigned_officer = Some("officer2".into()),
+        |c| {
+            c.address = Some(schema::PostalAddress {
+                street: "Hauptstraße".into(),
+                house_number: "12".into(),
+                postal_code: "10115".into(),
+                city: "Berlin".into(),
+            });
+        },
+    ];
+    for edit in edits {
+        tablet.edit(id, edit);
+        let rejected = tablet.sync().await;
+        assert!(rejected.is_empty(), "{rejected:?}");
+        let stored = server.case(id).await.unwrap();
+        assert_eq!(stored, tablet.case(id));
+        let row = server.store().case_row(id).unwrap().unwrap();
+        assert_eq!(row.title, stored.title);
+        assert_eq!(row.assignee, stored.assigned_officer);
+        assert_eq!(row.address.is_some(), stored.address.is_some());
+    }
+
+    // A forged creator in a later change is refused as in a new case.
+    tablet.edit(id, |c| c.created.by = "officer2".into());
+    let rejected = tablet.sync().await;
+    assert_eq!(rejected.len(), 1, "{rejected:?}");
+    assert_eq!(rejected[0].reason, RejectReason::Refused);
+    assert_eq!(server.case(id).await.unwrap().created.by, "officer1");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wrong_credentials_do_not_tell_whether_the_user_exists() {
     let server = TestServer::start().await;

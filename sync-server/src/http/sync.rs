@@ -93,11 +93,17 @@ pub fn round(
     let mut loaded_heads = HashMap::new();
     for id in to_load {
         let entry = stored.get(&id);
-        let cached = entry
-            .and_then(|e| e.heads.as_deref())
-            .and_then(|heads| documents.get(id, heads));
+        let stored_heads = entry.and_then(|e| e.heads.as_deref());
+        let cached = stored_heads.and_then(|heads| documents.get(id, heads));
+        let mut known_case = false;
         let mut doc = match (cached, entry.and_then(|e| e.doc.as_deref())) {
-            (Some(doc), _) => doc,
+            (Some((doc, case)), _) => {
+                if let (Some(case), Some(heads)) = (case, stored_heads) {
+                    policy.remember(id, heads.to_string(), case);
+                    known_case = true;
+                }
+                doc
+            }
             (None, None) => automerge::AutoCommit::new(),
             (None, Some(bytes)) => match load_document(bytes) {
                 Ok(doc) => doc,
@@ -109,13 +115,16 @@ pub fn round(
         };
         loaded_heads.insert(id, doc.get_heads());
         let state = entry.and_then(|e| e.state.as_deref());
-        replicas.insert(id, Replica::from_parts(doc, state));
+        let mut replica = Replica::from_parts(doc, state);
+        replica.record_patches = known_case;
+        replicas.insert(id, replica);
     }
 
     let response = serve(&request, &mut replicas, &offers, &policy, limits);
 
     let mut appends = Vec::new();
     let mut states = Vec::new();
+    let mut read_cases = HashMap::new();
     for (id, replica) in &mut replicas {
         if replica.failed.is_some() {
             continue;
@@ -123,9 +132,11 @@ pub fn round(
         if replica.changed {
             let before = loaded_heads.get(id).map(Vec::as_slice).unwrap_or_default();
             let after = heads_key(&replica.heads());
-            let row = policy
-                .take_accepted(*id, &after)
-                .map(|case| projection::from_case(&case, after));
+            let case = policy.take_case(*id, &after);
+            let row = case.as_ref().map(|case| projection::from_case(case, after));
+            if let Some(case) = case {
+                read_cases.insert(*id, case);
+            }
             appends.push(DocAppend {
                 id: *id,
                 changes: replica.doc.save_after(before),
@@ -160,7 +171,10 @@ pub fn round(
     for (id, mut replica) in replicas {
         if replica.failed.is_none() {
             let heads = heads_key(&replica.heads());
-            documents.put(id, heads, replica.doc);
+            let case = read_cases
+                .remove(&id)
+                .or_else(|| policy.take_case(id, &heads));
+            documents.put(id, heads, replica.doc, case);
         }
     }
     if !response.rejected.is_empty() {
