@@ -1,6 +1,6 @@
 //! Photo uploads in progress: which blobs have a request in flight, the running SHA-256 of
 //! each partial upload, and the blocking writer that appends a request's bytes to the
-//! `.part` file and hashes them in the same pass.
+//! `.part` file and hashes them as they arrive.
 //!
 //! Hashing while receiving is what keeps an upload's cost close to a plain upload's: the
 //! complete file is never read back to be hashed. A request that resumes an upload continues
@@ -12,7 +12,11 @@ use std::fs::File;
 use std::io::{Read, Write};
 use std::num::NonZeroUsize;
 use std::path::Path;
+use std::sync::mpsc::{SyncSender, sync_channel};
 use std::sync::{Arc, Mutex, PoisonError};
+use std::thread::JoinHandle;
+
+use bytes::Bytes;
 
 use lru::LruCache;
 use sha2::{Digest, Sha256};
@@ -128,13 +132,20 @@ impl Uploads {
 }
 
 /// Appends one request's bytes to a `.part` file and hashes them. Blocking: it lives on a
-/// blocking-pool thread while the request's body arrives on the runtime, so receiving,
-/// writing and hashing overlap.
+/// blocking-pool thread while the request's body arrives on the runtime, and hashes on a
+/// thread of its own, so receiving, writing, hashing and the final flush to the disk
+/// overlap. Hashing is the slowest of them (SHA-256 of a 12 MB photo takes about 8 ms here);
+/// in line with the writes it made the upload wait for both.
 #[derive(Debug)]
 pub struct PartWriter {
     file: File,
-    hash: RunningHash,
+    len: u64,
+    to_hash: Option<SyncSender<Bytes>>,
+    hashing: Option<JoinHandle<RunningHash>>,
 }
+
+/// Frames written but not yet hashed, at most; the writer waits beyond that.
+const HASH_QUEUE: usize = 64;
 
 impl PartWriter {
     /// Opens `path` for appending after its `received` bytes. `hash` is the running hash of
@@ -143,46 +154,79 @@ impl PartWriter {
     /// # Errors
     /// File access errors; a file shorter than `received`.
     pub fn open(path: &Path, received: u64, hash: Option<RunningHash>) -> std::io::Result<Self> {
-        let hash = match hash {
+        let mut hash = match hash {
             Some(hash) => hash,
             None => hash_prefix(path, received)?,
         };
         let file = File::options().create(true).append(true).open(path)?;
-        Ok(Self { file, hash })
+        let (to_hash, frames) = sync_channel::<Bytes>(HASH_QUEUE);
+        let hashing = std::thread::Builder::new()
+            .name("upload-hash".into())
+            .spawn(move || {
+                for frame in frames {
+                    hash.update(&frame);
+                }
+                hash
+            })?;
+        Ok(Self {
+            file,
+            len: received,
+            to_hash: Some(to_hash),
+            hashing: Some(hashing),
+        })
     }
 
     /// Bytes in the file now.
     pub fn len(&self) -> u64 {
-        self.hash.len
+        self.len
     }
 
     /// Whether the file is empty.
     pub fn is_empty(&self) -> bool {
-        self.hash.len == 0
+        self.len == 0
     }
 
-    /// Appends and hashes `bytes`.
+    /// Appends `bytes` and hands them to the hashing thread.
     ///
     /// # Errors
     /// File access errors; the hash then no longer matches the file, so the caller drops it.
-    pub fn write(&mut self, bytes: &[u8]) -> std::io::Result<()> {
-        self.file.write_all(bytes)?;
-        self.hash.update(bytes);
-        Ok(())
+    pub fn write(&mut self, bytes: Bytes) -> std::io::Result<()> {
+        self.file.write_all(&bytes)?;
+        self.len = self
+            .len
+            .saturating_add(u64::try_from(bytes.len()).unwrap_or(u64::MAX));
+        let sent = self.to_hash.as_ref().map(|to_hash| to_hash.send(bytes));
+        match sent {
+            Some(Ok(())) => Ok(()),
+            _ => Err(std::io::Error::other("the upload's hashing thread stopped")),
+        }
     }
 
     /// Flushes the file; with `durable`, also to the disk (done before a complete upload is
-    /// moved into place, so a stored blob's bytes survive a power loss). Returns the running
-    /// hash of everything in the file.
+    /// moved into place, so a stored blob's bytes survive a power loss) while the hash of the
+    /// last bytes is computed. Returns the running hash of everything in the file.
     ///
     /// # Errors
     /// File access errors.
     pub fn finish(mut self, durable: bool) -> std::io::Result<RunningHash> {
         self.file.flush()?;
+        drop(self.to_hash.take());
         if durable {
             self.file.sync_data()?;
         }
-        Ok(self.hash)
+        let hash = self
+            .hashing
+            .take()
+            .map(JoinHandle::join)
+            .and_then(Result::ok)
+            .ok_or_else(|| std::io::Error::other("hashing the upload failed"))?;
+        if hash.len != self.len {
+            return Err(std::io::Error::other(format!(
+                "{} bytes of the upload were hashed, but {} written",
+                hash.len, self.len
+            )));
+        }
+        Ok(hash)
     }
 }
 
@@ -229,16 +273,22 @@ mod tests {
         let data: Vec<u8> = (0..300_000u32).map(|i| (i * 7 % 251) as u8).collect();
 
         let mut first = PartWriter::open(&path, 0, None).unwrap();
-        first.write(&data[..100_000]).unwrap();
+        first
+            .write(Bytes::copy_from_slice(&data[..100_000]))
+            .unwrap();
         let kept = first.finish(false).unwrap();
         assert_eq!(kept.len(), 100_000);
 
         // Resumed with the kept state, and once more after "a restart" (no state).
         let mut second = PartWriter::open(&path, 100_000, Some(kept)).unwrap();
-        second.write(&data[100_000..200_000]).unwrap();
+        second
+            .write(Bytes::copy_from_slice(&data[100_000..200_000]))
+            .unwrap();
         second.finish(false).unwrap();
         let mut third = PartWriter::open(&path, 200_000, None).unwrap();
-        third.write(&data[200_000..]).unwrap();
+        third
+            .write(Bytes::copy_from_slice(&data[200_000..]))
+            .unwrap();
         let whole = third.finish(true).unwrap();
 
         assert_eq!(whole.len(), 300_000);

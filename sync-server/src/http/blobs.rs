@@ -217,7 +217,7 @@ async fn append_body(
     let writer = tokio::task::spawn_blocking(move || -> std::io::Result<RunningHash> {
         let mut writer = PartWriter::open(&path, received, known)?;
         while let Some(bytes) = to_write.blocking_recv() {
-            writer.write(&bytes)?;
+            writer.write(bytes)?;
         }
         let complete = writer.len() >= size;
         writer.finish(complete)
