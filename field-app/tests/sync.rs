@@ -353,6 +353,34 @@ async fn a_photo_damaged_on_the_tablet_is_reported_as_damaged_and_stays_queued()
 }
 
 #[tokio::test]
+async fn a_photo_file_cut_short_on_the_tablet_is_reported_as_damaged_and_stays_queued() {
+    let server = FakeServer::start();
+    let mut a = Tablet::enroll(&server, "a.abel").await;
+    let id = a.create();
+    let bytes = jpeg(3);
+    let photo =
+        field_app::actions::add_photo(&mut a.store, id, "photos", &bytes, &a.enrollment).unwrap();
+    // The upload streams the file as it is now: half of it, which is not the photo.
+    std::fs::write(a.store.blob_path(&photo.sha256), &bytes[..bytes.len() / 2]).unwrap();
+
+    let report = a.sync().await.unwrap();
+    assert!(report.uploads.completed.is_empty());
+    assert_eq!(
+        report.uploads.failed.len(),
+        1,
+        "{:?}",
+        report.uploads.failed
+    );
+    assert!(
+        report.uploads.failed[0].1.contains("is damaged"),
+        "{:?}",
+        report.uploads.failed
+    );
+    assert!(!server.state().complete.contains(&photo.sha256));
+    assert_eq!(a.store.pending_uploads().unwrap().len(), 1);
+}
+
+#[tokio::test]
 async fn photos_of_others_are_downloaded_lazily() {
     let server = FakeServer::start();
     let mut a = Tablet::enroll(&server, "a.abel").await;

@@ -161,17 +161,18 @@ impl LocalStore {
         Ok(bytes)
     }
 
-    /// The bytes of a photo on this tablet without checking them against their address, for
-    /// sending them to a server that checks them itself; [`LocalStore::read_blob`] checks.
+    /// The file of a photo on this tablet and its length, without checking the bytes against
+    /// their address, for streaming them to a server that checks them itself;
+    /// [`LocalStore::read_blob`] checks.
     ///
     /// # Errors
     /// [`FieldAppError::Invalid`] for a malformed address, [`FieldAppError::NotFound`],
     /// [`FieldAppError::Io`].
-    pub fn read_blob_unverified(&self, sha256: &str) -> Result<Vec<u8>> {
+    pub fn blob_to_upload(&self, sha256: &str) -> Result<(PathBuf, u64)> {
         check_sha(sha256)?;
         let path = self.blob_path(sha256);
-        match fs::read(&path) {
-            Ok(bytes) => Ok(bytes),
+        match fs::metadata(&path) {
+            Ok(meta) => Ok((path, meta.len())),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(FieldAppError::NotFound(
                 format!("the photo {sha256} is not on this tablet; it cannot be uploaded"),
             )),

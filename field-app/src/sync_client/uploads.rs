@@ -10,10 +10,15 @@
 //!
 //! The tablet does not hash a photo again before sending it: the server hashes what arrives,
 //! and only when it answers `hash_mismatch` does the tablet check its own copy, to tell a
-//! damaged file on the tablet from damage on the way.
+//! damaged file on the tablet from damage on the way. Nor does it read the photo into memory
+//! first: a request streams the file, so reading overlaps sending.
 
-use bytes::Bytes;
+use std::io::SeekFrom;
+use std::path::PathBuf;
+
+use bytes::{Bytes, BytesMut};
 use sync_protocol::http::{BLOBS, UploadStatus};
+use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
 use super::SyncClient;
 use crate::error::{FieldAppError, Result};
@@ -91,8 +96,7 @@ impl SyncClient {
         progress: &mut (dyn FnMut(&UploadProgress) + Send),
         report: &mut UploadReport,
     ) -> Result<()> {
-        let bytes = Bytes::from(store.read_blob_unverified(&item.sha256)?);
-        let size = bytes.len() as u64;
+        let (path, size) = store.blob_to_upload(&item.sha256)?;
         let mut status = self.upload_status(&item.sha256).await?;
         let mut resumes = 0;
         let mut conflicts = 0;
@@ -112,16 +116,31 @@ impl SyncClient {
                     item.sha256
                 )));
             }
-            let start = usize::try_from(offset).unwrap_or(usize::MAX);
-            let end = start.saturating_add(self.chunk_bytes).min(bytes.len());
-            let body = bytes.slice(start.min(end)..end);
+            let chunk = size
+                .saturating_sub(offset)
+                .min(u64::try_from(self.chunk_bytes).unwrap_or(u64::MAX));
+            let body = FileRange {
+                path: path.clone(),
+                offset,
+                len: chunk,
+            };
             match self
                 .put_body(&item.sha256, offset, size, body, progress)
                 .await
             {
+                Ok(next) if !next.complete && next.received <= offset => {
+                    // Nothing arrived although the request succeeded: the file is shorter
+                    // than it was when the upload began.
+                    return Err(FieldAppError::CorruptBlob {
+                        sha256: item.sha256.clone(),
+                    });
+                }
                 Ok(next) => {
                     report.bytes_uploaded += next.received.saturating_sub(offset);
-                    store.record_upload_progress(&item.sha256, next.received)?;
+                    if !next.complete {
+                        // A complete one leaves the outbox right after; no need to write twice.
+                        store.record_upload_progress(&item.sha256, next.received)?;
+                    }
                     progress(&UploadProgress {
                         sha256: item.sha256.clone(),
                         received: next.received,
@@ -163,32 +182,37 @@ impl SyncClient {
         self.json(response, "upload status").await
     }
 
-    /// Sends `body` as the bytes from `offset` on, reporting each piece handed to the
+    /// Streams `body` as the bytes from `offset` on, reporting each piece handed to the
     /// connection, and returns what the server then has.
     async fn put_body(
         &self,
         sha256: &str,
         offset: u64,
         size: u64,
-        body: Bytes,
+        body: FileRange,
         progress: &mut (dyn FnMut(&UploadProgress) + Send),
     ) -> Result<UploadStatus> {
         let url = self.url(&format!(
             "{BLOBS}/{sha256}/upload?offset={offset}&size={size}"
         ));
         let (sent_tx, mut sent_rx) = tokio::sync::mpsc::unbounded_channel::<u64>();
-        let pieces = (0..body.len()).step_by(PIECE_BYTES).map(move |start| {
-            let piece = body.slice(start..body.len().min(start + PIECE_BYTES));
-            // The receiver is gone only once the request finished; nothing to report then.
-            let _ = sent_tx.send(piece.len() as u64);
-            Ok::<_, std::io::Error>(piece)
+        let reader = body.open().await?;
+        let pieces = futures_util::stream::try_unfold(reader, move |mut reader| {
+            let sent_tx = sent_tx.clone();
+            async move {
+                let piece = read_piece(&mut reader).await?;
+                if piece.is_empty() {
+                    return Ok(None);
+                }
+                // The receiver is gone only once the request finished; nothing to report then.
+                let _ = sent_tx.send(piece.len() as u64);
+                Ok::<_, std::io::Error>(Some((piece, reader)))
+            }
         });
         let request = self
             .authorized(self.http.put(url))?
             .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
-            .body(reqwest::Body::wrap_stream(futures_util::stream::iter(
-                pieces,
-            )));
+            .body(reqwest::Body::wrap_stream(pieces));
         let response = self.send(request);
         tokio::pin!(response);
         let mut sent = offset;
@@ -203,4 +227,32 @@ impl SyncClient {
         };
         self.json(response, "upload status").await
     }
+}
+
+/// The bytes `offset..offset + len` of a photo's file, the body of one request.
+#[derive(Debug)]
+struct FileRange {
+    path: PathBuf,
+    offset: u64,
+    len: u64,
+}
+
+impl FileRange {
+    async fn open(&self) -> Result<tokio::io::Take<tokio::fs::File>> {
+        let io = |e| FieldAppError::io(&self.path, e);
+        let mut file = tokio::fs::File::open(&self.path).await.map_err(io)?;
+        file.seek(SeekFrom::Start(self.offset)).await.map_err(io)?;
+        Ok(file.take(self.len))
+    }
+}
+
+/// The next piece of up to [`PIECE_BYTES`]; empty at the end.
+async fn read_piece(reader: &mut tokio::io::Take<tokio::fs::File>) -> std::io::Result<Bytes> {
+    let mut piece = BytesMut::with_capacity(PIECE_BYTES);
+    while piece.len() < PIECE_BYTES {
+        if reader.read_buf(&mut piece).await? == 0 {
+            break;
+        }
+    }
+    Ok(piece.freeze())
 }
