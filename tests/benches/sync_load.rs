@@ -49,7 +49,9 @@ use sync_server::access::Visibility;
 use tokio::runtime::Runtime;
 use tokio::task::JoinSet;
 
-use crate::servers::{InProcess, PASSWORD, SINK, STORE, ServerProcess, TENANT, WithSink, officer};
+use crate::servers::{
+    InProcess, PASSWORD, SINK, STORE, STORE_DURABLE, ServerProcess, TENANT, WithSink, officer,
+};
 use crate::sim::SimTablet;
 use crate::stats::{Samples, ms, verdict};
 
@@ -661,7 +663,8 @@ fn upload(plan: &Plan, server_rt: &Runtime, client_rt: &Runtime) {
     let client = client_rt.block_on(enroll(server.url(), &mut store, &officer(0)));
     let token = store.require_enrollment().unwrap().token;
     let http = reqwest::Client::new();
-    let (mut plain, mut stored, mut tablet, mut single) = (
+    let (mut plain, mut stored, mut durable, mut tablet, mut single) = (
+        Samples::default(),
         Samples::default(),
         Samples::default(),
         Samples::default(),
@@ -684,7 +687,13 @@ fn upload(plan: &Plan, server_rt: &Runtime, client_rt: &Runtime) {
             &format!("{}{STORE}", server.url()),
             variant(&jpeg, k + 1),
         );
-        k += 2;
+        let durable_took = plain_put(
+            client_rt,
+            &http,
+            &format!("{}{STORE_DURABLE}", server.url()),
+            variant(&jpeg, k + 2),
+        );
+        k += 3;
 
         // The tablet: the photo is in its store and outbox (not measured), then the upload.
         let bytes = variant(&jpeg, k);
@@ -737,11 +746,13 @@ fn upload(plan: &Plan, server_rt: &Runtime, client_rt: &Runtime) {
         std::fs::remove_file(&path).unwrap();
 
         println!(
-            "   run {run}{}: plain {:.1} ms, plain stored {:.1} ms, tablet upload {:.1} ms, \
-             one-request upload {:.1} ms, no HTTP: write {:.1} ms, SHA-256 {:.1} ms",
+            "   run {run}{}: plain {:.1} ms, plain stored {:.1} ms, plain stored durably {:.1} ms, \
+             tablet upload {:.1} ms, one-request upload {:.1} ms, no HTTP: write {:.1} ms, \
+             SHA-256 {:.1} ms",
             if run == 0 { " (warm-up)" } else { "" },
             ms(plain_took),
             ms(stored_took),
+            ms(durable_took),
             ms(tablet_took),
             ms(single_took),
             ms(write_took),
@@ -750,6 +761,7 @@ fn upload(plan: &Plan, server_rt: &Runtime, client_rt: &Runtime) {
         if run > 0 {
             plain.push(plain_took);
             stored.push(stored_took);
+            durable.push(durable_took);
             tablet.push(tablet_took);
             single.push(single_took);
             write.push(write_took);
@@ -760,6 +772,7 @@ fn upload(plan: &Plan, server_rt: &Runtime, client_rt: &Runtime) {
     for (label, s) in [
         ("plain PUT to the sink", &plain),
         ("plain PUT stored to a file", &stored),
+        ("plain PUT stored to a file durably", &durable),
         ("tablet upload (upload_pending)", &tablet),
         ("upload endpoint, one request", &single),
         ("no HTTP: write the file only", &write),
@@ -776,16 +789,21 @@ fn upload(plan: &Plan, server_rt: &Runtime, client_rt: &Runtime) {
     }
     let ratio = rate(tablet.median()) / rate(plain.median());
     let ratio_stored = rate(tablet.median()) / rate(stored.median());
+    let ratio_durable = rate(tablet.median()) / rate(durable.median());
     println!(
         "   RESULT photo upload throughput: tablet {:.0} MB/s vs plain discarded {:.0} MB/s = \
          {ratio:.2} × (target ≥ 0.8 ×: {}); vs plain stored {:.0} MB/s = {ratio_stored:.2} × \
-         (target ≥ 0.8 ×: {}); one-request endpoint {:.2} × discarded",
+         ({}); vs plain stored durably {:.0} MB/s = {ratio_durable:.2} × ({}); one-request \
+         endpoint {:.2} × discarded, {:.2} × stored durably",
         rate(tablet.median()),
         rate(plain.median()),
         verdict(ratio >= 0.8),
         rate(stored.median()),
         verdict(ratio_stored >= 0.8),
+        rate(durable.median()),
+        verdict(ratio_durable >= 0.8),
         rate(single.median()) / rate(plain.median()),
+        rate(single.median()) / rate(durable.median()),
     );
     drop(store);
     server.stop(server_rt);

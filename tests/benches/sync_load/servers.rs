@@ -22,6 +22,7 @@ use sync_server::config::{Config, PasswordCost};
 use sync_server::http::AppState;
 use sync_server::store::NewUser;
 use sync_server::{CaseStore, RunningServer};
+use tokio::io::AsyncWriteExt;
 use tokio::runtime::Runtime;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -35,6 +36,9 @@ pub const SINK: &str = "/bench/sink";
 /// The bench-only route that stores a body in a file, as a plain upload handler would: the
 /// whole body read into memory, then written with `tokio::fs::write` (no hash, no fsync).
 pub const STORE: &str = "/bench/store";
+/// As [`STORE`], then flushed to the disk (`fdatasync`) before the answer, as a plain upload
+/// handler that must not lose an accepted photo would.
+pub const STORE_DURABLE: &str = "/bench/store-durable";
 
 /// The user name of officer `i`.
 pub fn officer(i: usize) -> String {
@@ -136,6 +140,16 @@ async fn store_plain(State(dir): State<PathBuf>, body: Body) -> String {
     bytes.len().to_string()
 }
 
+/// The plain durable upload behind [`STORE_DURABLE`]; answers the bytes stored.
+async fn store_durable(State(dir): State<PathBuf>, body: Body) -> String {
+    let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap();
+    let name = format!("plain-{}.jpg", STORED.fetch_add(1, Ordering::Relaxed));
+    let mut file = tokio::fs::File::create(dir.join(name)).await.unwrap();
+    file.write_all(&bytes).await.unwrap();
+    file.sync_data().await.unwrap();
+    bytes.len().to_string()
+}
+
 static STORED: AtomicUsize = AtomicUsize::new(0);
 
 impl WithSink {
@@ -160,6 +174,7 @@ impl WithSink {
             Router::new()
                 .route(SINK, put(sink))
                 .route(STORE, put(store_plain))
+                .route(STORE_DURABLE, put(store_durable))
                 .with_state(plain_dir),
         );
         let (tx, rx) = oneshot::channel::<()>();
