@@ -33,8 +33,8 @@ pub const TENANT: &str = "bench-stadt";
 pub const PASSWORD: &str = "bench-passwort-123";
 /// The bench-only route that reads and discards a body (the "plain upload" baseline).
 pub const SINK: &str = "/bench/sink";
-/// The bench-only route that stores a body in a file, as a plain upload handler would: the
-/// whole body read into memory, then written with `tokio::fs::write` (no hash, no fsync).
+/// The bench-only route that stores a body in a file, as a plain upload handler would: each
+/// frame written as it arrives (no hash, no fsync).
 pub const STORE: &str = "/bench/store";
 /// As [`STORE`], then flushed to the disk (`fdatasync`) before the answer, as a plain upload
 /// handler that must not lose an accepted photo would.
@@ -134,20 +134,33 @@ async fn sink(mut body: Body) -> String {
 
 /// The plain storing upload behind [`STORE`]; answers the bytes stored.
 async fn store_plain(State(dir): State<PathBuf>, body: Body) -> String {
-    let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap();
-    let name = format!("plain-{}.jpg", STORED.fetch_add(1, Ordering::Relaxed));
-    tokio::fs::write(dir.join(name), &bytes).await.unwrap();
-    bytes.len().to_string()
+    store_streamed(&dir, body, false).await
 }
 
 /// The plain durable upload behind [`STORE_DURABLE`]; answers the bytes stored.
 async fn store_durable(State(dir): State<PathBuf>, body: Body) -> String {
-    let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap();
+    store_streamed(&dir, body, true).await
+}
+
+/// Writes the body to a new file frame by frame as it arrives, as a plain upload handler
+/// would (one large write of the whole body is throttled by the kernel's writeback here and
+/// made the baseline slower than uploads that stream), then with `durable` flushes it to
+/// the disk.
+async fn store_streamed(dir: &Path, mut body: Body, durable: bool) -> String {
     let name = format!("plain-{}.jpg", STORED.fetch_add(1, Ordering::Relaxed));
     let mut file = tokio::fs::File::create(dir.join(name)).await.unwrap();
-    file.write_all(&bytes).await.unwrap();
-    file.sync_data().await.unwrap();
-    bytes.len().to_string()
+    let mut bytes = 0usize;
+    while let Some(frame) = poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await {
+        if let Ok(data) = frame.unwrap().into_data() {
+            file.write_all(&data).await.unwrap();
+            bytes += data.len();
+        }
+    }
+    file.flush().await.unwrap();
+    if durable {
+        file.sync_data().await.unwrap();
+    }
+    bytes.to_string()
 }
 
 static STORED: AtomicUsize = AtomicUsize::new(0);
