@@ -376,9 +376,10 @@ fn case_with_photos(server: &RunningServer, dir: &Path, photos: u32) -> (String,
     for p in 0..photos {
         let bytes = photo_12mp(p);
         let sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes));
-        std::fs::write(blobs.upload_path(&sha), &bytes).unwrap();
+        let key = sync_server::uploads::upload_key(TENANT, &sha);
+        std::fs::write(blobs.upload_path(&key), &bytes).unwrap();
         let row = blobs
-            .finish_upload(&sha, &sha, annotate::DecodeLimits::default())
+            .finish_upload(&key, &sha, &sha, annotate::DecodeLimits::default())
             .unwrap();
         store.insert_blob(&row).unwrap();
         let mut photo = case.photos[p as usize % case.photos.len()].clone();

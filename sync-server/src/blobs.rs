@@ -77,21 +77,22 @@ impl BlobStore {
         self.sharded("blobs", sha256, "")
     }
 
-    /// Where an upload in progress collects its bytes.
-    pub fn upload_path(&self, sha256: &str) -> PathBuf {
-        self.root.join("uploads").join(format!("{sha256}.part"))
+    /// Where the upload in progress `key` ([`crate::uploads::upload_key`]) collects its
+    /// bytes.
+    pub fn upload_path(&self, key: &str) -> PathBuf {
+        self.root.join("uploads").join(format!("{key}.part"))
     }
 
     fn thumbnail_path(&self, sha256: &str) -> PathBuf {
         self.sharded("thumbs", sha256, ".jpg")
     }
 
-    /// Bytes received so far for an upload (0 when none is in progress).
+    /// Bytes received so far for upload `key` (0 when none is in progress).
     ///
     /// # Errors
     /// File access errors other than "not found".
-    pub fn received(&self, sha256: &str) -> std::io::Result<u64> {
-        match std::fs::metadata(self.upload_path(sha256)) {
+    pub fn received(&self, key: &str) -> std::io::Result<u64> {
+        match std::fs::metadata(self.upload_path(key)) {
             Ok(meta) => Ok(meta.len()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(0),
             Err(e) => Err(e),
@@ -102,16 +103,16 @@ impl BlobStore {
     ///
     /// # Errors
     /// File access errors other than "not found".
-    pub fn upload_modified(&self, sha256: &str) -> std::io::Result<Option<SystemTime>> {
-        match std::fs::metadata(self.upload_path(sha256)) {
+    pub fn upload_modified(&self, key: &str) -> std::io::Result<Option<SystemTime>> {
+        match std::fs::metadata(self.upload_path(key)) {
             Ok(meta) => Ok(Some(meta.modified()?)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(e),
         }
     }
 
-    /// Every upload file (`<sha256>.part`) with the time bytes were last appended to it.
-    /// Other files in the directory are left out.
+    /// The key of every upload file (`<key>.part`) with the time bytes were last appended to
+    /// it. Other files in the directory are left out.
     ///
     /// # Errors
     /// File access errors reading the directory.
@@ -120,32 +121,33 @@ impl BlobStore {
         for entry in std::fs::read_dir(self.root.join("uploads"))? {
             let entry = entry?;
             let name = entry.file_name();
-            let Some(sha) = name.to_str().and_then(|n| n.strip_suffix(".part")) else {
+            let Some(key) = name.to_str().and_then(|n| n.strip_suffix(".part")) else {
                 continue;
             };
-            if !is_sha256_hex(sha) {
+            if !crate::uploads::is_upload_key(key) {
                 continue;
             }
             // A file deleted meanwhile (its upload finished) is simply not listed.
             if let Ok(modified) = entry.metadata().and_then(|m| m.modified()) {
-                out.push((sha.to_string(), modified));
+                out.push((key.to_string(), modified));
             }
         }
         Ok(out)
     }
 
-    /// Deletes an upload in progress.
+    /// Deletes the upload in progress `key`.
     ///
     /// # Errors
     /// File access errors other than "not found".
-    pub fn discard_upload(&self, sha256: &str) -> std::io::Result<()> {
-        match std::fs::remove_file(self.upload_path(sha256)) {
+    pub fn discard_upload(&self, key: &str) -> std::io::Result<()> {
+        match std::fs::remove_file(self.upload_path(key)) {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
             _ => Ok(()),
         }
     }
 
-    /// Checks a complete upload and moves it into place: `actual` is the SHA-256 of its bytes,
+    /// Checks the complete upload `key` of blob `sha256` and moves it into place: `actual` is
+    /// the SHA-256 of its bytes,
     /// hashed while they arrived ([`crate::uploads::PartWriter`]), and the file must be a
     /// photo. A failed check discards the upload; so does a passed one when the blob is stored
     /// already (uploaded again by a device that may not know it is here): the stored original
@@ -155,13 +157,14 @@ impl BlobStore {
     /// [`FinishError`]; nothing is stored then.
     pub fn finish_upload(
         &self,
+        key: &str,
         sha256: &str,
         actual: &str,
         limits: DecodeLimits,
     ) -> Result<BlobRow, FinishError> {
-        let path = self.upload_path(sha256);
+        let path = self.upload_path(key);
         if actual != sha256 {
-            self.discard_upload(sha256)?;
+            self.discard_upload(key)?;
             return Err(FinishError::HashMismatch {
                 expected: sha256.to_string(),
                 actual: actual.to_string(),
@@ -170,7 +173,7 @@ impl BlobStore {
         let info = match inspect_file(&path, limits) {
             Ok(info) => info,
             Err(e) => {
-                self.discard_upload(sha256)?;
+                self.discard_upload(key)?;
                 return Err(FinishError::NotAnImage(e));
             }
         };
@@ -178,7 +181,7 @@ impl BlobStore {
         let target = self.blob_path(sha256);
         if target.is_file() {
             // The same verified bytes are stored already: keep those.
-            self.discard_upload(sha256)?;
+            self.discard_upload(key)?;
         } else {
             move_into_place(&path, &target)?;
         }
@@ -308,13 +311,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = BlobStore::open(dir.path()).unwrap();
         let sha = "00".repeat(32);
-        std::fs::write(store.upload_path(&sha), b"hello").unwrap();
+        let key = crate::uploads::upload_key("a", &sha);
+        std::fs::write(store.upload_path(&key), b"hello").unwrap();
         let actual = hex::encode(Sha256::digest(b"hello"));
         let err = store
-            .finish_upload(&sha, &actual, DecodeLimits::default())
+            .finish_upload(&key, &sha, &actual, DecodeLimits::default())
             .unwrap_err();
         assert!(matches!(err, FinishError::HashMismatch { .. }));
-        assert_eq!(store.received(&sha).unwrap(), 0);
+        assert_eq!(store.received(&key).unwrap(), 0);
         assert!(!store.has_blob(&sha));
     }
 }

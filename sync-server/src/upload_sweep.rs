@@ -46,14 +46,14 @@ impl UploadSweep {
                 .upload_files()?
                 .into_iter()
                 .filter(|(_, modified)| *modified < cutoff)
-                .map(|(sha, _)| sha),
+                .map(|(key, _)| key),
         );
         let mut removed = 0;
-        for sha in candidates {
-            match self.remove_if_idle(store, &sha, cutoff, cutoff_ms) {
+        for key in candidates {
+            match self.remove_if_idle(store, &key, cutoff, cutoff_ms) {
                 Ok(true) => removed += 1,
                 Ok(false) => {}
-                Err(e) => tracing::error!(sha256 = %sha, "an abandoned upload was kept: {e}"),
+                Err(e) => tracing::error!(upload = %key, "an abandoned upload was kept: {e}"),
             }
         }
         Ok(removed)
@@ -62,28 +62,28 @@ impl UploadSweep {
     fn remove_if_idle(
         &self,
         store: &dyn CaseStore,
-        sha: &str,
+        key: &str,
         cutoff: SystemTime,
         cutoff_ms: i64,
     ) -> StoreResult<bool> {
         // Held until the upload is gone, so no request can start on it meanwhile.
-        let Some(_claim) = self.uploads.acquire(sha) else {
+        let Some(_claim) = self.uploads.acquire(key) else {
             return Ok(false); // a request is receiving its bytes right now
         };
         // Checked again under the claim: bytes may have arrived since the listing.
         if self
             .blobs
-            .upload_modified(sha)?
+            .upload_modified(key)?
             .is_some_and(|modified| modified >= cutoff)
         {
             return Ok(false);
         }
-        if !store.forget_idle_upload(sha, cutoff_ms)? {
+        if !store.forget_idle_upload(key, cutoff_ms)? {
             return Ok(false); // the row was touched since: a request started it anew
         }
-        self.uploads.forget_hash(sha);
-        self.blobs.discard_upload(sha)?;
-        tracing::info!(sha256 = %sha, "deleted an abandoned partial upload");
+        self.uploads.forget_hash(key);
+        self.blobs.discard_upload(key)?;
+        tracing::info!(upload = %key, "deleted an abandoned partial upload");
         Ok(true)
     }
 }
@@ -106,10 +106,13 @@ mod tests {
             uploads: Arc::default(),
             max_idle: 7 * DAY,
         };
-        let (idle, busy, orphan) = ("aa".repeat(32), "bb".repeat(32), "cc".repeat(32));
-        for sha in [&idle, &busy] {
-            store.put_upload(sha, 10, "d").unwrap();
-            std::fs::write(sweep.blobs.upload_path(sha), b"12345").unwrap();
+        let idle = crate::uploads::upload_key("a", &"aa".repeat(32));
+        let busy = crate::uploads::upload_key("b", &"bb".repeat(32));
+        // A file without a row, named as uploads were before they were kept per tenant.
+        let orphan = "cc".repeat(32);
+        for key in [&idle, &busy] {
+            store.put_upload(key, 10, "d").unwrap();
+            std::fs::write(sweep.blobs.upload_path(key), b"12345").unwrap();
         }
         std::fs::write(sweep.blobs.upload_path(&orphan), b"12").unwrap();
         std::fs::write(dir.path().join("uploads").join("notes.txt"), b"x").unwrap();

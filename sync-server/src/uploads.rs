@@ -1,6 +1,6 @@
-//! Photo uploads in progress: which blobs have a request in flight, the running SHA-256 of
-//! each partial upload, and the blocking writer that appends a request's bytes to the
-//! `.part` file and hashes them as they arrive.
+//! Photo uploads in progress, each keyed by tenant and blob ([`upload_key`]): which have a
+//! request in flight, the running SHA-256 of each partial upload, and the blocking writer
+//! that appends a request's bytes to the `.part` file and hashes them as they arrive.
 //!
 //! Hashing while receiving is what keeps an upload's cost close to a plain upload's: the
 //! complete file is never read back to be hashed. A request that resumes an upload continues
@@ -20,6 +20,27 @@ use bytes::Bytes;
 
 use lru::LruCache;
 use sha2::{Digest, Sha256};
+
+/// The key of one tenant's upload of the blob `sha256`: partial uploads are kept per tenant,
+/// so nothing of one office's upload in progress (that it exists, how far it got, that a
+/// request is receiving it) reaches a device of another, which must upload its own copy. Two
+/// devices of the same tenant share one, and either may resume it. Safe as a file name.
+pub fn upload_key(tenant: &str, sha256: &str) -> String {
+    format!("{sha256}-{}", hex::encode(tenant))
+}
+
+/// Whether `text` is an upload key ([`upload_key`]), or a blob address alone: the key of
+/// uploads begun before they were kept per tenant, still on disk until they are swept.
+pub fn is_upload_key(text: &str) -> bool {
+    match text.split_once('-') {
+        Some((sha, tenant)) => {
+            crate::blobs::is_sha256_hex(sha)
+                && !tenant.is_empty()
+                && tenant.bytes().all(|b| b.is_ascii_hexdigit())
+        }
+        None => crate::blobs::is_sha256_hex(text),
+    }
+}
 
 /// How many partial uploads keep their running hash in memory. Abandoned uploads age out;
 /// a resumed upload whose state was evicted re-hashes its bytes on disk.
@@ -72,11 +93,11 @@ impl RunningHash {
     }
 }
 
-/// Marks a blob as having an upload request in flight until dropped.
+/// Marks an upload as having a request in flight until dropped.
 #[derive(Debug)]
 pub struct InFlight {
     uploads: Arc<Uploads>,
-    sha: String,
+    key: String,
 }
 
 impl Drop for InFlight {
@@ -85,49 +106,49 @@ impl Drop for InFlight {
             .in_flight
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .remove(&self.sha);
+            .remove(&self.key);
     }
 }
 
 impl Uploads {
-    /// Claims `sha` for one request; `None` while another request for it is in flight, so two
+    /// Claims the upload `key` for one request; `None` while another request for it is in flight, so two
     /// requests never interleave their bytes in one file.
-    pub fn acquire(self: &Arc<Self>, sha: &str) -> Option<InFlight> {
+    pub fn acquire(self: &Arc<Self>, key: &str) -> Option<InFlight> {
         let inserted = self
             .in_flight
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .insert(sha.to_string());
+            .insert(key.to_string());
         inserted.then(|| InFlight {
             uploads: self.clone(),
-            sha: sha.to_string(),
+            key: key.to_string(),
         })
     }
 
-    /// The running hash of `sha`'s upload if it covers exactly `received` bytes.
-    pub fn take_hash(&self, sha: &str, received: u64) -> Option<RunningHash> {
+    /// The running hash of upload `key` if it covers exactly `received` bytes.
+    pub fn take_hash(&self, key: &str, received: u64) -> Option<RunningHash> {
         let state = self
             .hashes
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .pop(sha)?;
+            .pop(key)?;
         (state.len == received).then_some(state)
     }
 
     /// Keeps the running hash of an unfinished upload for its next request.
-    pub fn keep_hash(&self, sha: &str, hash: RunningHash) {
+    pub fn keep_hash(&self, key: &str, hash: RunningHash) {
         self.hashes
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .put(sha.to_string(), hash);
+            .put(key.to_string(), hash);
     }
 
-    /// Forgets `sha`'s running hash (the upload finished or was discarded).
-    pub fn forget_hash(&self, sha: &str) {
+    /// Forgets `key`'s running hash (the upload finished or was discarded).
+    pub fn forget_hash(&self, key: &str) {
         self.hashes
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .pop(sha);
+            .pop(key);
     }
 }
 
@@ -294,6 +315,24 @@ mod tests {
         assert_eq!(whole.len(), 300_000);
         assert_eq!(whole.hex(), sha_hex(&data));
         assert_eq!(std::fs::read(&path).unwrap(), data);
+    }
+
+    #[test]
+    fn upload_keys_are_per_tenant_file_names_and_old_names_still_count() {
+        let sha = "ab".repeat(32);
+        let a = upload_key("stadt-a", &sha);
+        assert_ne!(a, upload_key("stadt-b", &sha));
+        assert_eq!(a, upload_key("stadt-a", &sha));
+        assert!(is_upload_key(&a));
+        assert!(is_upload_key(&upload_key("../x/", &sha)), "any tenant id");
+        assert!(!upload_key("../x/", &sha).contains('/'));
+        assert!(
+            is_upload_key(&sha),
+            "the key before uploads were per tenant"
+        );
+        assert!(!is_upload_key("notes"));
+        assert!(!is_upload_key(&format!("{sha}-")));
+        assert!(!is_upload_key(&format!("{sha}-../")));
     }
 
     #[test]

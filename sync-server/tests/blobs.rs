@@ -356,6 +356,59 @@ async fn another_tenants_photo_looks_absent_and_is_uploaded_again() {
     assert_eq!(left.count(), 0, "the second copy is not kept");
 }
 
+/// An upload in progress belongs to its tenant: a colleague's device resumes it, another
+/// tenant's device sees nothing of it and uploads its own copy.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_partial_upload_is_shared_within_its_tenant_only() {
+    let server = TestServer::start().await;
+    let first = server.tablet("officer1").await;
+    let sha = sha(JPEG);
+    let response = first
+        .put(&upload_path(&sha, 0, JPEG.len()), JPEG[..300].to_vec())
+        .await;
+    assert_eq!(response.json::<UploadStatus>().await.unwrap().received, 300);
+
+    let stranger = server.tablet("b.officer").await;
+    let nothing = UploadStatus {
+        received: 0,
+        complete: false,
+    };
+    assert_eq!(status(&stranger, &sha).await, nothing);
+    // Resuming the other tenant's upload is refused as starting at the wrong offset.
+    let response = stranger
+        .put(&upload_path(&sha, 300, JPEG.len()), JPEG[300..].to_vec())
+        .await;
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    assert_eq!(status(&stranger, &sha).await, nothing);
+    let response = stranger
+        .put(&upload_path(&sha, 0, JPEG.len()), JPEG[..100].to_vec())
+        .await;
+    assert_eq!(response.json::<UploadStatus>().await.unwrap().received, 100);
+    assert_eq!(status(&first, &sha).await.received, 300, "untouched");
+
+    let colleague = server.tablet("officer2").await;
+    assert_eq!(status(&colleague, &sha).await.received, 300);
+    let response = colleague
+        .put(&upload_path(&sha, 300, JPEG.len()), JPEG[300..].to_vec())
+        .await;
+    assert!(response.json::<UploadStatus>().await.unwrap().complete);
+    assert!(status(&first, &sha).await.complete);
+    assert_eq!(
+        status(&stranger, &sha).await,
+        UploadStatus {
+            received: 100,
+            complete: false
+        },
+        "still its own upload"
+    );
+    let response = stranger
+        .put(&upload_path(&sha, 100, JPEG.len()), JPEG[100..].to_vec())
+        .await;
+    assert!(response.json::<UploadStatus>().await.unwrap().complete);
+    let left = std::fs::read_dir(server.dir.path().join("uploads")).unwrap();
+    assert_eq!(left.count(), 0, "no partial upload is left");
+}
+
 /// A device that may see a case referencing a photo is told the server has it, whichever
 /// tenant uploaded it; a device of the same tenant that may not see the case is not.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -395,11 +448,12 @@ async fn an_abandoned_partial_upload_is_deleted_in_the_background() {
         .put(&upload_path(&sha, 0, JPEG.len()), JPEG[..300].to_vec())
         .await;
     assert_eq!(response.json::<UploadStatus>().await.unwrap().received, 300);
+    let key = sync_server::uploads::upload_key("a", &sha);
     let part = server
         .dir
         .path()
         .join("uploads")
-        .join(format!("{sha}.part"));
+        .join(format!("{key}.part"));
     assert!(part.exists());
 
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -411,7 +465,7 @@ async fn an_abandoned_partial_upload_is_deleted_in_the_background() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert!(!part.exists());
-    assert_eq!(server.store().upload_size(&sha).unwrap(), None);
+    assert_eq!(server.store().upload_size(&key).unwrap(), None);
 
     let response = tablet
         .put(&upload_path(&sha, 0, JPEG.len()), JPEG.to_vec())

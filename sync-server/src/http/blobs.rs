@@ -15,6 +15,9 @@
 //!   it, or it may see a case referencing it). Anyone else uploads the bytes like for a new
 //!   blob; they are verified as usual and then dropped, the stored blob kept.
 //!   `S` over the configured maximum answers 413 before anything is read.
+//! - An upload in progress belongs to the device's tenant (`uploads::upload_key`): devices of
+//!   the tenant share and resume it; another tenant's device sees nothing of it and uploads
+//!   its own copy.
 
 use std::future::poll_fn;
 use std::pin::Pin;
@@ -33,7 +36,7 @@ use super::{AppError, AppState, blocking};
 use crate::access::{self, Principal};
 use crate::blobs::is_sha256_hex;
 use crate::store::PhotoAccess;
-use crate::uploads::{PartWriter, RunningHash};
+use crate::uploads::{PartWriter, RunningHash, upload_key};
 
 /// Query of an upload request.
 #[derive(Debug, Deserialize)]
@@ -61,6 +64,7 @@ async fn current_status(
 ) -> Result<UploadStatus, AppError> {
     let store = state.store.clone();
     let blobs = state.blobs.clone();
+    let key = upload_key(&principal.tenant, sha);
     let sha = sha.to_string();
     let visibility = access::visibility(principal);
     blocking(move || -> Result<UploadStatus, AppError> {
@@ -76,7 +80,7 @@ async fn current_status(
             });
         }
         Ok(UploadStatus {
-            received: blobs.received(&sha)?,
+            received: blobs.received(&key)?,
             complete: false,
         })
     })
@@ -127,7 +131,8 @@ pub async fn upload(
     if status.complete {
         return Ok(Json(status)); // deduplicated: the server has these bytes already
     }
-    let Some(_in_flight) = state.uploads.acquire(&sha) else {
+    let key = upload_key(&principal.tenant, &sha);
+    let Some(_in_flight) = state.uploads.acquire(&key) else {
         return Err(AppError::UploadConflict {
             message: "another upload of this photo is in progress; ask for the status and retry"
                 .into(),
@@ -140,15 +145,15 @@ pub async fn upload(
     let received = {
         let store = state.store.clone();
         let blobs = state.blobs.clone();
-        let (sha, device) = (sha.clone(), principal.device_id.clone());
+        let (key, device) = (key.clone(), principal.device_id.clone());
         blocking(move || -> Result<u64, AppError> {
-            let declared = store.upload_size(&sha)?;
+            let declared = store.upload_size(&key)?;
             if declared.is_some_and(|d| d != size) {
-                blobs.discard_upload(&sha)?;
+                blobs.discard_upload(&key)?;
             }
-            let received = blobs.received(&sha)?;
+            let received = blobs.received(&key)?;
             if declared != Some(size) || received == 0 {
-                store.put_upload(&sha, size, &device)?;
+                store.put_upload(&key, size, &device)?;
             }
             Ok(received)
         })
@@ -167,10 +172,10 @@ pub async fn upload(
         });
     }
 
-    let hash = append_body(&state, &sha, body, received, size).await?;
+    let hash = append_body(&state, &key, body, received, size).await?;
     if hash.len() < size {
         let received = hash.len();
-        state.uploads.keep_hash(&sha, hash);
+        state.uploads.keep_hash(&key, hash);
         return Ok(Json(UploadStatus {
             received,
             complete: false,
@@ -182,8 +187,8 @@ pub async fn upload(
     let actual = hash.hex();
     let tenant = principal.tenant.clone();
     blocking(move || -> Result<(), AppError> {
-        let finished = blobs.finish_upload(&sha, &actual, DecodeLimits::default());
-        store.delete_upload(&sha)?;
+        let finished = blobs.finish_upload(&key, &sha, &actual, DecodeLimits::default());
+        store.delete_upload(&key)?;
         let blob = finished?;
         // From now on the uploader's tenant is told the blob is here.
         store.record_upload(&blob, &tenant)?;
@@ -201,18 +206,18 @@ pub async fn upload(
 /// while earlier ones are written and hashed.
 const FRAMES_IN_FLIGHT: usize = 16;
 
-/// Appends the body to the upload file as it arrives, hashing it in the same pass on a
-/// blocking thread; returns the running hash of everything now received. Bytes that arrived
+/// Appends the body to the file of upload `key` as it arrives, hashing it on the way
+/// ([`PartWriter`]); returns the running hash of everything now received. Bytes that arrived
 /// before a broken connection are kept, and so is their hash, for the next request.
 async fn append_body(
     state: &AppState,
-    sha: &str,
+    key: &str,
     mut body: Body,
     received: u64,
     size: u64,
 ) -> Result<RunningHash, AppError> {
-    let path = state.blobs.upload_path(sha);
-    let known = state.uploads.take_hash(sha, received);
+    let path = state.blobs.upload_path(key);
+    let known = state.uploads.take_hash(key, received);
     let (frames, mut to_write) = tokio::sync::mpsc::channel::<Bytes>(FRAMES_IN_FLIGHT);
     let writer = tokio::task::spawn_blocking(move || -> std::io::Result<RunningHash> {
         let mut writer = PartWriter::open(&path, received, known)?;
@@ -259,13 +264,13 @@ async fn append_body(
         (_, Err(e)) => Err(e),
         (_, Ok(Err(e))) => {
             // The file may now hold bytes the hash does not cover: start this photo over.
-            state.uploads.forget_hash(sha);
-            state.blobs.discard_upload(sha)?;
+            state.uploads.forget_hash(key);
+            state.blobs.discard_upload(key)?;
             Err(e.into())
         }
         (Ok(()), Ok(Ok(hash))) => Ok(hash),
         (Err(e), Ok(Ok(hash))) => {
-            state.uploads.keep_hash(sha, hash);
+            state.uploads.keep_hash(key, hash);
             Err(e)
         }
     }

@@ -509,7 +509,8 @@ pub trait CaseStore: Send + Sync {
     /// Database errors.
     fn record_upload(&self, blob: &BlobRow, tenant: &str) -> StoreResult<()>;
 
-    /// The uploads in progress whose row was last touched before `before_ms`.
+    /// The keys of the uploads in progress (`uploads::upload_key`: per tenant and blob) whose
+    /// row was last touched before `before_ms`.
     ///
     /// # Errors
     /// Database errors.
@@ -520,25 +521,25 @@ pub trait CaseStore: Send + Sync {
     ///
     /// # Errors
     /// Database errors.
-    fn forget_idle_upload(&self, sha256: &str, before_ms: i64) -> StoreResult<bool>;
+    fn forget_idle_upload(&self, key: &str, before_ms: i64) -> StoreResult<bool>;
 
-    /// The declared size of an upload in progress.
+    /// The declared size of the upload in progress `key`.
     ///
     /// # Errors
     /// Database errors.
-    fn upload_size(&self, sha256: &str) -> StoreResult<Option<u64>>;
+    fn upload_size(&self, key: &str) -> StoreResult<Option<u64>>;
 
-    /// Records (or touches) an upload in progress.
+    /// Records (or touches) the upload in progress `key`.
     ///
     /// # Errors
     /// Database errors.
-    fn put_upload(&self, sha256: &str, size: u64, device_id: &str) -> StoreResult<()>;
+    fn put_upload(&self, key: &str, size: u64, device_id: &str) -> StoreResult<()>;
 
-    /// Forgets an upload in progress.
+    /// Forgets the upload in progress `key`.
     ///
     /// # Errors
     /// Database errors.
-    fn delete_upload(&self, sha256: &str) -> StoreResult<()>;
+    fn delete_upload(&self, key: &str) -> StoreResult<()>;
 
     /// Whether a case visible under `visibility` references the photo, and whether its bytes
     /// are stored.

@@ -33,8 +33,10 @@ const SCHEMA_V4: &str = include_str!("schema_v4.sql");
 const SCHEMA_V5: &str = include_str!("schema_v5.sql");
 /// Version 6: which tenants uploaded each blob, and a revoked device's last sync.
 const SCHEMA_V6: &str = include_str!("schema_v6.sql");
+/// Version 7: uploads in progress kept per tenant.
+const SCHEMA_V7: &str = include_str!("schema_v7.sql");
 /// The schema version this build writes.
-const SCHEMA_VERSION: i64 = 6;
+const SCHEMA_VERSION: i64 = 7;
 /// Idle connections kept for reuse. Every API request checks its device token on a
 /// connection of its own, so a fleet of tablets syncing at shift end needs dozens at once;
 /// opening one (pragmas, an empty statement cache) cost more than the lookup itself.
@@ -131,6 +133,9 @@ fn migrate(conn: &mut Connection) -> StoreResult<()> {
     }
     if version < 6 {
         tx.execute_batch(SCHEMA_V6)?;
+    }
+    if version < 7 {
+        tx.execute_batch(SCHEMA_V7)?;
     }
     // Versions 4 and 5 added projected columns and the search index: fill them once.
     if (1..5).contains(&version) {
@@ -976,39 +981,39 @@ impl CaseStore for SqliteStore {
         self.with_conn(|conn| uploads::idle_uploads(conn, before_ms))
     }
 
-    fn forget_idle_upload(&self, sha256: &str, before_ms: i64) -> StoreResult<bool> {
-        self.write(|tx| uploads::forget_idle_upload(tx, sha256, before_ms))
+    fn forget_idle_upload(&self, key: &str, before_ms: i64) -> StoreResult<bool> {
+        self.write(|tx| uploads::forget_idle_upload(tx, key, before_ms))
     }
 
-    fn upload_size(&self, sha256: &str) -> StoreResult<Option<u64>> {
+    fn upload_size(&self, key: &str) -> StoreResult<Option<u64>> {
         self.with_conn(|conn| {
             Ok(conn
-                .prepare_cached("SELECT size FROM uploads WHERE sha256 = ?1")?
-                .query_row([sha256], |r| r.get::<_, i64>(0))
+                .prepare_cached("SELECT size FROM uploads WHERE upload_key = ?1")?
+                .query_row([key], |r| r.get::<_, i64>(0))
                 .optional()?
                 .map(to_u64))
         })
     }
 
-    fn put_upload(&self, sha256: &str, size: u64, device_id: &str) -> StoreResult<()> {
+    fn put_upload(&self, key: &str, size: u64, device_id: &str) -> StoreResult<()> {
         let size = to_i64(size)?;
         self.write(|tx| {
             let now = now_ms();
             tx.prepare_cached(
-                "INSERT INTO uploads (sha256, size, device_id, created_at, updated_at)
+                "INSERT INTO uploads (upload_key, size, device_id, created_at, updated_at)
                  VALUES (?1, ?2, ?3, ?4, ?4)
-                 ON CONFLICT(sha256) DO UPDATE SET size = excluded.size,
+                 ON CONFLICT(upload_key) DO UPDATE SET size = excluded.size,
                      device_id = excluded.device_id, updated_at = excluded.updated_at",
             )?
-            .execute(params![sha256, size, device_id, now])?;
+            .execute(params![key, size, device_id, now])?;
             Ok(())
         })
     }
 
-    fn delete_upload(&self, sha256: &str) -> StoreResult<()> {
+    fn delete_upload(&self, key: &str) -> StoreResult<()> {
         self.write(|tx| {
-            tx.prepare_cached("DELETE FROM uploads WHERE sha256 = ?1")?
-                .execute([sha256])?;
+            tx.prepare_cached("DELETE FROM uploads WHERE upload_key = ?1")?
+                .execute([key])?;
             Ok(())
         })
     }

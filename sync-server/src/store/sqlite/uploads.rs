@@ -55,27 +55,27 @@ pub(super) fn record_upload(tx: &Transaction<'_>, blob: &BlobRow, tenant: &str) 
 
 pub(super) fn idle_uploads(conn: &Connection, before_ms: i64) -> StoreResult<Vec<String>> {
     Ok(conn
-        .prepare_cached("SELECT sha256 FROM uploads WHERE updated_at < ?1 ORDER BY sha256")?
+        .prepare_cached("SELECT upload_key FROM uploads WHERE updated_at < ?1 ORDER BY upload_key")?
         .query_map([before_ms], |r| r.get(0))?
         .collect::<Result<_, _>>()?)
 }
 
 pub(super) fn forget_idle_upload(
     tx: &Transaction<'_>,
-    sha256: &str,
+    key: &str,
     before_ms: i64,
 ) -> StoreResult<bool> {
     let deleted = tx
-        .prepare_cached("DELETE FROM uploads WHERE sha256 = ?1 AND updated_at < ?2")?
-        .execute(params![sha256, before_ms])?;
+        .prepare_cached("DELETE FROM uploads WHERE upload_key = ?1 AND updated_at < ?2")?
+        .execute(params![key, before_ms])?;
     if deleted > 0 {
         return Ok(true);
     }
     // Not deleted: either there is no row (a `.part` file left alone), or it was touched
     // since, and then the upload is alive.
     let exists: bool = tx
-        .prepare_cached("SELECT EXISTS(SELECT 1 FROM uploads WHERE sha256 = ?1)")?
-        .query_row([sha256], |r| r.get(0))?;
+        .prepare_cached("SELECT EXISTS(SELECT 1 FROM uploads WHERE upload_key = ?1)")?
+        .query_row([key], |r| r.get(0))?;
     Ok(!exists)
 }
 
