@@ -4,10 +4,10 @@
 //! The sync server reads every case a device writes, to refuse one that no longer reads as a
 //! case and to project it. Hydrating the typical case takes about 0.9 ms, most of a merge's
 //! cost, while a device's change usually touches one answer. Automerge's patches of a merge
-//! name the paths that changed (recording them costs a few microseconds); only the
-//! top-level properties and the entries of `fields`, `photos` and `comments` on those paths
-//! are read again. Everything else is as the previous hydration left it, which is what a full
-//! hydration would read there, since nothing under it changed.
+//! name the paths that changed (recording them costs a few microseconds); of `fields`,
+//! `photos` and `comments` only the entries on those paths are read again, and the small
+//! top-level properties always are. Everything else is as the previous hydration left it,
+//! which is what a full hydration would read there, since nothing under it changed.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -103,26 +103,31 @@ pub fn rehydrate_case<D: ReadDoc>(
         comments,
         service_request,
     } = &mut case;
+    // The small top-level properties are always read again, patches or not: that costs a
+    // few lookups, and what the server checks a written case by (id, tenant, creator,
+    // status, assignee) then never depends on the patches being complete.
+    macro_rules! read {
+        ($($field:ident),*) => {
+            $(*$field = autosurgeon::hydrate_prop(doc, &ROOT, stringify!($field))?;)*
+        };
+    }
+    read!(
+        schema_version,
+        id,
+        tenant,
+        template,
+        status,
+        title,
+        created,
+        updated,
+        assigned_officer,
+        location,
+        address,
+        service_request
+    );
     for (key, scope) in &touched {
         let prop = || HydrateProp::from(key.as_str());
-        macro_rules! read {
-            () => {
-                autosurgeon::hydrate_prop(doc, &ROOT, key.as_str())?
-            };
-        }
         match (key.as_str(), scope) {
-            ("schema_version", _) => *schema_version = read!(),
-            ("id", _) => *id = read!(),
-            ("tenant", _) => *tenant = read!(),
-            ("template", _) => *template = read!(),
-            ("status", _) => *status = read!(),
-            ("title", _) => *title = read!(),
-            ("created", _) => *created = read!(),
-            ("updated", _) => *updated = read!(),
-            ("assigned_officer", _) => *assigned_officer = read!(),
-            ("location", _) => *location = read!(),
-            ("address", _) => *address = read!(),
-            ("service_request", _) => *service_request = read!(),
             ("fields", Scope::Whole) => *fields = single_pass::map(doc, &ROOT, prop())?,
             ("fields", Scope::Entries(keys)) => {
                 let map = single_pass::map_at(doc, &ROOT, prop())?;
@@ -143,8 +148,8 @@ pub fn rehydrate_case<D: ReadDoc>(
             ("comments", Scope::Entries(keys)) => {
                 keyed::rehydrate_entries(doc, &ROOT, prop(), comments, keys)?;
             }
-            // Not part of this version's case (written by a newer one): a full hydration
-            // ignores it too.
+            // Read above, or not part of this version's case (written by a newer one), which
+            // a full hydration ignores too.
             _ => {}
         }
     }
@@ -393,6 +398,20 @@ mod tests {
             change(tablet.automerge_mut());
             check_merge(server.automerge_mut(), tablet.automerge_mut());
         }
+    }
+
+    /// What the server checks a written case by is read from the document, whatever the
+    /// patches say: a patch log that missed a change cannot hide a forged tenant or creator.
+    #[test]
+    fn the_checked_properties_are_read_whatever_the_patches_say() {
+        let doc = base();
+        let case = doc.hydrate_uncached().unwrap();
+        let mut stale = case.clone();
+        stale.tenant = "andere".into();
+        stale.created.by = "jemand".into();
+        stale.assigned_officer = None;
+        stale.status = crate::Status::Closed;
+        assert_eq!(rehydrate_case(stale, doc.automerge(), &[]).unwrap(), case);
     }
 
     #[test]
