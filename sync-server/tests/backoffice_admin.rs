@@ -195,6 +195,41 @@ async fn admin_pages_and_actions_refuse_other_roles_tenants_signed_out_users_and
     );
 }
 
+/// An officer with open cases assigned is not deleted: nobody's tablet would get those
+/// cases any more. Once they are assigned to someone else, the deletion goes through.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_user_with_open_assigned_cases_is_not_deleted() {
+    let server = setup().await;
+    install_template(&server).await;
+    let mut tablet = server.tablet("officer1").await;
+    let case = synced_case(&mut tablet, |_| {}).await;
+    let mut admin = Browser::signed_in(&server, "admin").await;
+    let csrf = admin.get("/backoffice/admin/users").await.csrf();
+    let delete = [("csrf", csrf.as_str()), ("confirm", "on")];
+
+    let refused = admin
+        .post("/backoffice/admin/users/officer1/delete", &delete)
+        .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert!(
+        refused.body.contains("noch offene Fälle zugewiesen") && refused.body.contains(": 1"),
+        "{}",
+        refused.body
+    );
+    assert!(server.store().user("officer1").unwrap().is_some());
+
+    server
+        .edit(case, "coordinator", |c| {
+            c.assigned_officer = Some("officer2".into());
+        })
+        .await;
+    let deleted = admin
+        .post("/backoffice/admin/users/officer1/delete", &delete)
+        .await;
+    assert_eq!(deleted.status, StatusCode::SEE_OTHER);
+    assert!(server.store().user("officer1").unwrap().is_none());
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_admin_creates_a_user_changes_the_role_resets_the_password_and_deletes_them() {
     let server = setup().await;

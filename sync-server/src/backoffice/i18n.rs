@@ -191,6 +191,8 @@ texts! {
     error_own_account: "Sie können sich die eigenen Administrationsrechte nicht entziehen; bitten Sie eine andere Administration darum.",
         "You cannot remove your own administration rights; ask another administrator.";
     error_confirm_delete: "Bitte bestätigen Sie das Löschen mit dem Kästchen.", "Please confirm the deletion with the checkbox.";
+    error_still_assigned: "Dieser Person sind noch offene Fälle zugewiesen; weisen Sie sie zuerst jemand anderem zu (Fallliste, Filter „Zugewiesen an“). Offene Fälle:",
+        "Open cases are still assigned to this person; assign them to someone else first (case list, filter “Assigned to”). Open cases:";
     devices_title: "Angemeldete Geräte", "Enrolled devices";
     device_name: "Gerätename", "Device name";
     device_id: "Geräte-ID", "Device id";

@@ -50,6 +50,18 @@ pub enum StoreError {
     /// nothing was written.
     #[error("{0}")]
     Refused(String),
+    /// A user who still has open cases assigned cannot be deleted: nobody's tablet would
+    /// get those cases any more.
+    #[error(
+        "`{username}` still has {cases} open cases assigned; assign them to someone else \
+         first"
+    )]
+    StillAssigned {
+        /// The user.
+        username: String,
+        /// Cases assigned to them that are not approved, rejected or closed.
+        cases: u64,
+    },
 }
 
 /// Result of store operations.
@@ -632,7 +644,8 @@ pub trait CaseStore: Send + Sync {
     /// history and the audit log keep the user name.
     ///
     /// # Errors
-    /// [`StoreError::NotFound`] for an unknown user.
+    /// [`StoreError::NotFound`] for an unknown user, [`StoreError::StillAssigned`] while
+    /// cases that are not approved, rejected or closed are assigned to them.
     fn delete_user(&self, username: &str) -> StoreResult<()>;
 
     /// The devices of a tenant's users with their last sync, by user, newest enrollment

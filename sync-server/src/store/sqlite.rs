@@ -1250,6 +1250,24 @@ mod tests {
         ));
     }
 
+    #[test]
+    fn a_user_with_open_assigned_cases_is_not_deleted() {
+        let (_dir, store, case, author, _doc) = stored_draft();
+        store.create_user(&user("a", "u")).unwrap();
+        assert!(matches!(
+            store.delete_user("u"),
+            Err(StoreError::StillAssigned { cases: 1, .. })
+        ));
+        assert!(store.user("u").unwrap().is_some());
+        store
+            .edit_case(case.id, &author, &mut |c| {
+                c.status = schema::Status::Closed;
+            })
+            .unwrap();
+        store.delete_user("u").unwrap();
+        assert!(store.user("u").unwrap().is_none());
+    }
+
     /// Every API request checks a token and every sync asks for offers with other values;
     /// re-preparing those statements each time was a sixth of the server's work.
     #[test]

@@ -258,7 +258,14 @@ pub async fn delete(
         }
         let store = state.store.clone();
         let key = user.username.clone();
-        blocking(move || store.delete_user(&key)).await?;
+        let deleted = blocking(move || Ok::<_, AppError>(store.delete_user(&key))).await?;
+        if let Err(StoreError::StillAssigned { cases, .. }) = deleted {
+            return Err(AppError::BadRequest(format!(
+                "{} {cases}",
+                t.error_still_assigned
+            )));
+        }
+        deleted?;
         audit::record(
             &state,
             &session.staff,

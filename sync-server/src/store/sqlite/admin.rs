@@ -2,7 +2,7 @@
 //! sync, and filtered pages of the audit log.
 
 use rusqlite::{Connection, Transaction, params};
-use schema::Role;
+use schema::{Role, Status};
 
 use super::backoffice::{AUDIT_COLUMNS, audit_entry, raw_audit};
 use super::{DEVICE_SELECT, device_from, finish_device};
@@ -24,6 +24,24 @@ pub(super) fn set_role(tx: &Transaction<'_>, username: &str, role: Role) -> Stor
 }
 
 pub(super) fn delete_user(tx: &Transaction<'_>, username: &str) -> StoreResult<()> {
+    // Checked in the deleting transaction, so no assignment slips in between.
+    let open: i64 = tx.query_row(
+        "SELECT count(*) FROM cases c JOIN users u ON u.tenant = c.tenant
+         WHERE u.username = ?1 AND c.assignee = ?1 AND c.status NOT IN (?2, ?3, ?4)",
+        params![
+            username,
+            Status::Approved.as_str(),
+            Status::Rejected.as_str(),
+            Status::Closed.as_str()
+        ],
+        |r| r.get(0),
+    )?;
+    if open > 0 {
+        return Err(StoreError::StillAssigned {
+            username: username.to_string(),
+            cases: u64::try_from(open).unwrap_or(0),
+        });
+    }
     // Sessions, devices and (through the devices) sync states go by their foreign keys'
     // ON DELETE CASCADE.
     let n = tx.execute("DELETE FROM users WHERE username = ?1", [username])?;
