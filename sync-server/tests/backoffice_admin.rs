@@ -390,7 +390,7 @@ async fn an_admin_creates_a_user_changes_the_role_resets_the_password_and_delete
     .iter()
     .map(|action| {
         log.body
-            .find(&format!("<td class=\"action\">{action}</td>"))
+            .find(&format!("<td class=\"action\" data-action=\"{action}\">"))
             .unwrap_or_else(|| panic!("{action} missing:\n{}", log.body))
     })
     .collect();
@@ -612,7 +612,12 @@ async fn the_audit_log_shows_the_tenants_entries_newest_first_paged_and_filtered
     assert!(!page.body.contains("b.coordinator"));
     assert!(page.body.contains("Seite 1 / 2"));
     // Newest first: the coordinator's own login, then the view of the second case.
-    let login = page.body.find("<td class=\"action\">login</td>").unwrap();
+    // Actions are shown in the page's language, the stored name kept beside.
+    let login = page
+        .body
+        .find("<td class=\"action\" data-action=\"login\">Angemeldet</td>")
+        .unwrap();
+    assert!(page.body.contains(">Fall angesehen</td>"));
     let view_second = page.body.find(&second.to_string()).unwrap();
     assert!(login < view_second);
     assert!(page.body.contains("rel=\"next\""));

@@ -43,6 +43,30 @@ pub enum Action {
 }
 
 impl Action {
+    /// Every action.
+    pub const ALL: [Action; 15] = [
+        Action::Login,
+        Action::Logout,
+        Action::ViewCase,
+        Action::ViewHistory,
+        Action::ChangeStatus,
+        Action::EditField,
+        Action::Comment,
+        Action::Assign,
+        Action::DownloadReport,
+        Action::CreateUser,
+        Action::ChangeRole,
+        Action::ResetPassword,
+        Action::DeleteUser,
+        Action::RevokeDevice,
+        Action::UploadTemplate,
+    ];
+
+    /// The action written as `text` in the log's column.
+    pub fn parse(text: &str) -> Option<Action> {
+        Action::ALL.into_iter().find(|a| a.as_str() == text)
+    }
+
     /// The column value.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -99,4 +123,27 @@ pub async fn record(
     let entry = entry(staff, action, case, detail);
     let store = state.store.clone();
     blocking(move || store.append_audit(&entry)).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backoffice::i18n::{DE, EN};
+
+    #[test]
+    fn every_action_reads_back_and_has_its_own_label_in_both_languages() {
+        let mut seen = std::collections::HashSet::new();
+        for action in Action::ALL {
+            assert_eq!(Action::parse(action.as_str()), Some(action));
+            for t in [&DE, &EN] {
+                let label = t.action_str(action.as_str());
+                assert_ne!(label, action.as_str(), "{action:?} untranslated");
+                assert!(seen.insert(label), "{label} used twice");
+            }
+        }
+        assert_eq!(
+            DE.action_str("from_a_newer_version"),
+            "from_a_newer_version"
+        );
+    }
 }

@@ -37,8 +37,10 @@ pub struct EntryView {
     pub at: String,
     /// Who.
     pub user: String,
-    /// What (the stored action name).
+    /// What, as stored (`delete_user`).
     pub action: String,
+    /// What, in the page's language.
+    pub action_label: String,
     /// The case, if any.
     pub case_id: Option<String>,
     /// Details.
@@ -131,6 +133,7 @@ async fn show(
             .map(|e| EntryView {
                 at: datetime_ms(e.at_ms, lang),
                 user: e.username,
+                action_label: texts(lang).action_str(&e.action).to_string(),
                 action: e.action,
                 case_id: e.case_id.map(|id| id.to_string()),
                 detail: e.detail,

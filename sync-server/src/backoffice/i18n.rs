@@ -248,6 +248,21 @@ texts! {
     status_approved: "Genehmigt", "Approved";
     status_rejected: "Abgelehnt", "Rejected";
     status_closed: "Abgeschlossen", "Closed";
+    action_login: "Angemeldet", "Signed in";
+    action_logout: "Abgemeldet", "Signed out";
+    action_view_case: "Fall angesehen", "Viewed case";
+    action_view_history: "Verlauf angesehen", "Viewed history";
+    action_change_status: "Status geändert", "Changed status";
+    action_edit_field: "Angabe geändert", "Changed answer";
+    action_comment: "Kommentiert", "Commented";
+    action_assign: "Zugewiesen", "Assigned";
+    action_download_report: "Bericht heruntergeladen", "Downloaded report";
+    action_create_user: "Benutzer angelegt", "Created user";
+    action_change_role: "Rolle geändert", "Changed role";
+    action_reset_password: "Passwort zurückgesetzt", "Reset password";
+    action_delete_user: "Benutzer gelöscht", "Deleted user";
+    action_revoke_device: "Gerät gesperrt", "Revoked device";
+    action_upload_template: "Formularvorlage hochgeladen", "Uploaded form template";
 }
 
 impl Texts {
@@ -275,6 +290,30 @@ impl Texts {
             Role::CaseWorker => self.role_case_worker,
             Role::Viewer => self.role_viewer,
             Role::Officer => self.role_officer,
+        }
+    }
+
+    /// The label of an audit log action as stored (`delete_user`); unknown ones (written by
+    /// a newer version) as they are.
+    pub fn action_str<'a>(&self, action: &'a str) -> &'a str {
+        use crate::backoffice::audit::Action;
+        match Action::parse(action) {
+            Some(Action::Login) => self.action_login,
+            Some(Action::Logout) => self.action_logout,
+            Some(Action::ViewCase) => self.action_view_case,
+            Some(Action::ViewHistory) => self.action_view_history,
+            Some(Action::ChangeStatus) => self.action_change_status,
+            Some(Action::EditField) => self.action_edit_field,
+            Some(Action::Comment) => self.action_comment,
+            Some(Action::Assign) => self.action_assign,
+            Some(Action::DownloadReport) => self.action_download_report,
+            Some(Action::CreateUser) => self.action_create_user,
+            Some(Action::ChangeRole) => self.action_change_role,
+            Some(Action::ResetPassword) => self.action_reset_password,
+            Some(Action::DeleteUser) => self.action_delete_user,
+            Some(Action::RevokeDevice) => self.action_revoke_device,
+            Some(Action::UploadTemplate) => self.action_upload_template,
+            None => action,
         }
     }
 
