@@ -94,16 +94,24 @@ async fn browser(driver: &ChromeDriver) -> Client {
 }
 
 async fn text_of(client: &Client, css: &str) -> String {
-    match client
-        .wait()
-        .at_most(PAGE_WAIT)
-        .for_element(Locator::Css(css))
-        .await
-    {
-        Ok(element) => element.text().await.unwrap(),
-        Err(e) => {
-            let source = client.source().await.unwrap_or_default();
-            panic!("no `{css}` on the page ({e}):\n{source}");
+    let deadline = std::time::Instant::now() + PAGE_WAIT;
+    loop {
+        match client
+            .wait()
+            .at_most(PAGE_WAIT)
+            .for_element(Locator::Css(css))
+            .await
+        {
+            Ok(element) => match element.text().await {
+                Ok(text) => return text,
+                // Replaced by the next page between finding and reading: find it again.
+                Err(_) if std::time::Instant::now() < deadline => {}
+                Err(e) => panic!("`{css}` could not be read: {e}"),
+            },
+            Err(e) => {
+                let source = client.source().await.unwrap_or_default();
+                panic!("no `{css}` on the page ({e}):\n{source}");
+            }
         }
     }
 }
@@ -249,7 +257,9 @@ async fn review_in_the_browser(client: &Client, url: &str, tablet: &Tablet, id: 
     click_transition(client, "in_review").await;
     wait_for_status(client, "in_review").await;
     click_transition(client, "needs_changes").await;
-    let refusal = text_of(client, "main").await;
+    // The refusal's own alert: `main` is on the case page too, and reading it while the
+    // answer replaces the page found a stale element (seen once in CI).
+    let refusal = text_of(client, "p.error[role=alert]").await;
     assert!(
         refusal.contains("Kommentar"),
         "the refusal asks for a comment: {refusal}"
