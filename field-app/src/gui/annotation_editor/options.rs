@@ -4,11 +4,11 @@
 //! jump when the officer picks another tool or selects something.
 
 use annotate::{AnnotationId, Edit, RedactionMethod, Shape};
-use egui::{Button, Key, Ui, Vec2, vec2};
+use egui::{Key, Ui, vec2};
 
 use super::AnnotationEditor;
 use super::tool::Tool;
-use super::toolbar::TOUCH_TARGET;
+use super::toolbar::{TOUCH_TARGET, touch_button};
 use crate::gui::i18n::Texts;
 
 /// The methods the redaction tools offer, in the row's order (every method of the model).
@@ -19,16 +19,6 @@ fn method_label(texts: &Texts, method: RedactionMethod) -> &'static str {
         RedactionMethod::Pixelate => texts.editor_redaction_pixelate,
         RedactionMethod::Blur => texts.editor_redaction_blur,
     }
-}
-
-fn touch_button(ui: &mut Ui, text: &str, selected: bool, enabled: bool) -> bool {
-    ui.add_enabled(
-        enabled,
-        Button::new(text)
-            .selected(selected)
-            .min_size(Vec2::splat(TOUCH_TARGET)),
-    )
-    .clicked()
 }
 
 /// A label being retyped: the text field, prefilled with the label's text.

@@ -36,7 +36,8 @@ pub(super) struct ToolbarState {
     pub(super) zoomed: bool,
 }
 
-fn touch_button(ui: &mut Ui, text: &str, selected: bool, enabled: bool) -> bool {
+/// A button of at least [`TOUCH_TARGET`] in both directions, shown pressed when `selected`.
+pub(super) fn touch_button(ui: &mut Ui, text: &str, selected: bool, enabled: bool) -> bool {
     ui.add_enabled(
         enabled,
         // Framed even when not selected: a flat label is hard to see as a button outdoors.
