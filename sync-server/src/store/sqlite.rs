@@ -424,6 +424,27 @@ fn finish_device((mut device, role): (DeviceRow, String)) -> StoreResult<DeviceR
     Ok(device)
 }
 
+const USER_SELECT: &str = "SELECT tenant, username, display_name, role, password_hash FROM users";
+
+/// A row of [`USER_SELECT`] with its role still as stored; [`finish_user`] parses it.
+fn user_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<(UserRow, String)> {
+    Ok((
+        UserRow {
+            tenant: r.get(0)?,
+            username: r.get(1)?,
+            display_name: r.get(2)?,
+            role: schema::Role::Viewer, // replaced by `finish_user`
+            password_hash: r.get(4)?,
+        },
+        r.get(3)?,
+    ))
+}
+
+fn finish_user((mut user, role): (UserRow, String)) -> StoreResult<UserRow> {
+    user.role = role_of(&role)?;
+    Ok(user)
+}
+
 fn template_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<TemplateRow> {
     Ok(TemplateRow {
         tenant: r.get(0)?,
@@ -535,31 +556,11 @@ impl CaseStore for SqliteStore {
 
     fn user(&self, username: &str) -> StoreResult<Option<UserRow>> {
         self.with_conn(|conn| {
-            let row = conn
-                .prepare_cached(
-                    "SELECT tenant, username, display_name, role, password_hash FROM users
-                     WHERE username = ?1",
-                )?
-                .query_row([username], |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, String>(3)?,
-                        r.get::<_, String>(4)?,
-                    ))
-                })
-                .optional()?;
-            row.map(|(tenant, username, display_name, role, password_hash)| {
-                Ok(UserRow {
-                    tenant,
-                    username,
-                    display_name,
-                    role: role_of(&role)?,
-                    password_hash,
-                })
-            })
-            .transpose()
+            conn.prepare_cached(&format!("{USER_SELECT} WHERE username = ?1"))?
+                .query_row([username], user_from)
+                .optional()?
+                .map(finish_user)
+                .transpose()
         })
     }
 
@@ -1119,6 +1120,18 @@ impl CaseStore for SqliteStore {
     }
 }
 
+/// A new officer `username` of `tenant` with a dummy password hash, for the store's tests.
+#[cfg(test)]
+fn test_officer(tenant: &str, username: &str) -> NewUser {
+    NewUser {
+        tenant: tenant.into(),
+        username: username.into(),
+        display_name: "X".into(),
+        role: schema::Role::Officer,
+        password_hash: "h".into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -1133,16 +1146,6 @@ mod tests {
         (dir, store)
     }
 
-    fn user(tenant: &str, username: &str) -> NewUser {
-        NewUser {
-            tenant: tenant.into(),
-            username: username.into(),
-            display_name: "X".into(),
-            role: Role::Officer,
-            password_hash: "h".into(),
-        }
-    }
-
     #[test]
     fn tenants_users_and_devices_are_unique_and_revocable() {
         let (_dir, store) = store();
@@ -1153,12 +1156,12 @@ mod tests {
             Err(StoreError::AlreadyExists(_))
         ));
         assert!(matches!(
-            store.create_user(&user("nope", "u")),
+            store.create_user(&test_officer("nope", "u")),
             Err(StoreError::NotFound(_))
         ));
-        store.create_user(&user("a", "u")).unwrap();
+        store.create_user(&test_officer("a", "u")).unwrap();
         assert!(matches!(
-            store.create_user(&user("a", "u")),
+            store.create_user(&test_officer("a", "u")),
             Err(StoreError::AlreadyExists(_))
         ));
         let device = store.create_device("u", "Tablet", "hash").unwrap();
@@ -1253,7 +1256,7 @@ mod tests {
     #[test]
     fn a_user_with_open_assigned_cases_is_not_deleted() {
         let (_dir, store, case, author, _doc) = stored_draft();
-        store.create_user(&user("a", "u")).unwrap();
+        store.create_user(&test_officer("a", "u")).unwrap();
         assert!(matches!(
             store.delete_user("u"),
             Err(StoreError::StillAssigned { cases: 1, .. })

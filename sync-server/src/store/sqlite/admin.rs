@@ -137,10 +137,10 @@ pub(super) fn query_audit(conn: &Connection, query: &AuditQuery) -> StoreResult<
 mod tests {
     #![allow(clippy::unwrap_used)]
 
-    use schema::{CaseId, Role};
+    use schema::CaseId;
 
     use super::super::SqliteStore;
-    use crate::store::{CaseStore, NewUser, StateWrite};
+    use crate::store::{CaseStore, StateWrite};
 
     #[test]
     fn revoking_a_device_deletes_its_sync_states_but_keeps_its_last_sync() {
@@ -148,13 +148,7 @@ mod tests {
         let store = SqliteStore::open(&dir.path().join("db.sqlite3")).unwrap();
         store.create_tenant("a", "A").unwrap();
         store
-            .create_user(&NewUser {
-                tenant: "a".into(),
-                username: "u".into(),
-                display_name: "U".into(),
-                role: Role::Officer,
-                password_hash: "h".into(),
-            })
+            .create_user(&super::super::test_officer("a", "u"))
             .unwrap();
         let revoked = store.create_device("u", "Tablet 1", "h1").unwrap();
         let kept = store.create_device("u", "Tablet 2", "h2").unwrap();

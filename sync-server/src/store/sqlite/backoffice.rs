@@ -4,7 +4,10 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Transaction, params, params_from_iter};
 use schema::CaseId;
 
-use super::{CASE_COLUMNS, case_row_from, parse_id, role_of, visibility_params};
+use super::{
+    CASE_COLUMNS, USER_SELECT, case_row_from, finish_user, parse_id, role_of, user_from,
+    visibility_params,
+};
 use crate::store::{
     AuditEntry, CasePage, CaseQuery, CaseSort, NewSession, SessionRow, StoreError, StoreResult,
     UserRow,
@@ -135,32 +138,13 @@ pub(super) fn query_cases(conn: &Connection, query: &CaseQuery) -> StoreResult<C
 }
 
 pub(super) fn tenant_users(conn: &Connection, tenant: &str) -> StoreResult<Vec<UserRow>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT tenant, username, display_name, role, password_hash FROM users
-         WHERE tenant = ?1 ORDER BY username",
-    )?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "{USER_SELECT} WHERE tenant = ?1 ORDER BY username"
+    ))?;
     let raw = stmt
-        .query_map([tenant], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-            ))
-        })?
+        .query_map([tenant], user_from)?
         .collect::<Result<Vec<_>, _>>()?;
-    raw.into_iter()
-        .map(|(tenant, username, display_name, role, password_hash)| {
-            Ok(UserRow {
-                tenant,
-                username,
-                display_name,
-                role: role_of(&role)?,
-                password_hash,
-            })
-        })
-        .collect()
+    raw.into_iter().map(finish_user).collect()
 }
 
 pub(super) fn create_session(tx: &Transaction<'_>, session: &NewSession) -> StoreResult<()> {

@@ -83,11 +83,9 @@ pub(super) fn forget_idle_upload(
 mod tests {
     #![allow(clippy::unwrap_used)]
 
-    use schema::Role;
-
     use super::super::SqliteStore;
     use crate::access::Visibility;
-    use crate::store::{BlobRow, CaseStore, NewUser};
+    use crate::store::{BlobRow, CaseStore};
 
     fn blob(sha: &str) -> BlobRow {
         BlobRow {
@@ -105,13 +103,7 @@ mod tests {
             store.create_tenant(tenant, tenant).unwrap();
         }
         store
-            .create_user(&NewUser {
-                tenant: "a".into(),
-                username: "u".into(),
-                display_name: "U".into(),
-                role: Role::Officer,
-                password_hash: "h".into(),
-            })
+            .create_user(&super::super::test_officer("a", "u"))
             .unwrap();
         let a = Visibility::Tenant { tenant: "a".into() };
         let b = Visibility::Tenant { tenant: "b".into() };
