@@ -25,8 +25,9 @@ enum Scope {
     Entries(BTreeSet<String>),
 }
 
-/// The top-level properties a merge touched; `None` when a patch's path cannot be followed,
-/// and the case must be read whole.
+/// What a merge touched of `fields`, `photos` and `comments` (the other top-level properties
+/// are always read again); `None` when a patch's path cannot be followed, and the case must
+/// be read whole.
 fn touched(patches: &[automerge::Patch]) -> Option<BTreeMap<String, Scope>> {
     let mut touched: BTreeMap<String, Scope> = BTreeMap::new();
     for patch in patches {
@@ -51,11 +52,10 @@ fn touched(patches: &[automerge::Patch]) -> Option<BTreeMap<String, Scope>> {
             .chain(std::iter::once(action_key));
         // A case's root is a map: every change under it has a top-level key.
         let top = keys.next().flatten()?;
-        let second = if matches!(top, "fields" | "photos" | "comments") {
-            keys.next().flatten()
-        } else {
-            None
-        };
+        if !matches!(top, "fields" | "photos" | "comments") {
+            continue;
+        }
+        let second = keys.next().flatten();
         let scope = touched
             .entry(top.to_string())
             .or_insert_with(|| Scope::Entries(BTreeSet::new()));
@@ -148,8 +148,7 @@ pub fn rehydrate_case<D: ReadDoc>(
             ("comments", Scope::Entries(keys)) => {
                 keyed::rehydrate_entries(doc, &ROOT, prop(), comments, keys)?;
             }
-            // Read above, or not part of this version's case (written by a newer one), which
-            // a full hydration ignores too.
+            // `touched` names nothing else.
             _ => {}
         }
     }
