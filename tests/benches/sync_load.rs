@@ -12,8 +12,10 @@
 //! 4. **upload**: a 12 MB photo uploaded by the tablet's real upload path
 //!    (`SyncClient::upload_pending`: status, one streamed request, server-side SHA-256 and
 //!    photo check) against plain HTTP PUTs of the same bytes to bench-only routes of the same
-//!    server process: one reads and discards the body, one stores it in a file. Target ≥ 0.8 ×
-//!    the plain upload; both ratios are reported.
+//!    server process: one reads and discards the body, one stores it in a file, one also
+//!    fsyncs it. Target ≥ 0.8 × the plain upload; every ratio is reported, and so is the CPU
+//!    time tablet and server spent together on each upload (half of it is the fastest the
+//!    upload could be on 2 cores).
 //! 5. **memory**: the release `sync-server` binary as its own process, with the 200
 //!    simulated tablets of scenario 3 connected: VmRSS and VmHWM from /proc/PID/status.
 //!
@@ -664,11 +666,11 @@ fn upload(plan: &Plan, server_rt: &Runtime, client_rt: &Runtime) {
     let token = store.require_enrollment().unwrap().token;
     let http = reqwest::Client::new();
     let (mut plain, mut stored, mut durable, mut tablet, mut single) = (
-        Samples::default(),
-        Samples::default(),
-        Samples::default(),
-        Samples::default(),
-        Samples::default(),
+        Timed::default(),
+        Timed::default(),
+        Timed::default(),
+        Timed::default(),
+        Timed::default(),
     );
     let (mut write, mut hash) = (Samples::default(), Samples::default());
     let mut k = 0;
@@ -700,11 +702,11 @@ fn upload(plan: &Plan, server_rt: &Runtime, client_rt: &Runtime) {
         k += 1;
         let sha = store.put_blob(&bytes, "image/jpeg").unwrap();
         store.enqueue_upload(&sha, None, size as u64).unwrap();
-        let start = Instant::now();
-        let report = client_rt
-            .block_on(client.upload_pending(&mut store, &mut no_progress()))
-            .unwrap();
-        let tablet_took = start.elapsed();
+        let (report, tablet_took) = Took::of(|| {
+            client_rt
+                .block_on(client.upload_pending(&mut store, &mut no_progress()))
+                .unwrap()
+        });
         assert_eq!(report.completed, vec![sha]);
         assert_eq!(report.bytes_uploaded, size as u64);
 
@@ -712,22 +714,22 @@ fn upload(plan: &Plan, server_rt: &Runtime, client_rt: &Runtime) {
         let bytes = variant(&jpeg, k);
         k += 1;
         let sha = hex_sha256(&bytes);
-        let start = Instant::now();
-        let status: UploadStatus = client_rt.block_on(async {
-            let response = http
-                .put(format!(
-                    "{}{BLOBS}/{sha}/upload?offset=0&size={size}",
-                    server.url()
-                ))
-                .bearer_auth(&token)
-                .body(bytes)
-                .send()
-                .await
-                .unwrap();
-            assert!(response.status().is_success(), "{}", response.status());
-            response.json().await.unwrap()
+        let (status, single_took) = Took::of(|| -> UploadStatus {
+            client_rt.block_on(async {
+                let response = http
+                    .put(format!(
+                        "{}{BLOBS}/{sha}/upload?offset=0&size={size}",
+                        server.url()
+                    ))
+                    .bearer_auth(&token)
+                    .body(bytes)
+                    .send()
+                    .await
+                    .unwrap();
+                assert!(response.status().is_success(), "{}", response.status());
+                response.json().await.unwrap()
+            })
         });
-        let single_took = start.elapsed();
         assert!(status.complete);
 
         // What any upload that keeps and verifies the bytes must do at least, without HTTP:
@@ -750,11 +752,11 @@ fn upload(plan: &Plan, server_rt: &Runtime, client_rt: &Runtime) {
              tablet upload {:.1} ms, one-request upload {:.1} ms, no HTTP: write {:.1} ms, \
              SHA-256 {:.1} ms",
             if run == 0 { " (warm-up)" } else { "" },
-            ms(plain_took),
-            ms(stored_took),
-            ms(durable_took),
-            ms(tablet_took),
-            ms(single_took),
+            ms(plain_took.wall),
+            ms(stored_took.wall),
+            ms(durable_took.wall),
+            ms(tablet_took.wall),
+            ms(single_took.wall),
             ms(write_took),
             ms(hash_took)
         );
@@ -775,6 +777,19 @@ fn upload(plan: &Plan, server_rt: &Runtime, client_rt: &Runtime) {
         ("plain PUT stored to a file durably", &durable),
         ("tablet upload (upload_pending)", &tablet),
         ("upload endpoint, one request", &single),
+    ] {
+        println!(
+            "   {label}: median {:.1} ms = {:.0} MB/s (min {:.1}, max {:.1} ms; {} runs); CPU of \
+             tablet and server together: median {:.1} ms",
+            ms(s.wall.median()),
+            rate(s.wall.median()),
+            ms(s.wall.min()),
+            ms(s.wall.max()),
+            s.wall.len(),
+            ms(s.cpu.median()),
+        );
+    }
+    for (label, s) in [
         ("no HTTP: write the file only", &write),
         ("no HTTP: SHA-256 only", &hash),
     ] {
@@ -787,6 +802,13 @@ fn upload(plan: &Plan, server_rt: &Runtime, client_rt: &Runtime) {
             s.len()
         );
     }
+    let (plain, stored, durable, tablet, single) = (
+        plain.wall,
+        stored.wall,
+        durable.wall,
+        tablet.wall,
+        single.wall,
+    );
     let ratio = rate(tablet.median()) / rate(plain.median());
     let ratio_stored = rate(tablet.median()) / rate(stored.median());
     let ratio_durable = rate(tablet.median()) / rate(durable.median());
@@ -810,17 +832,59 @@ fn upload(plan: &Plan, server_rt: &Runtime, client_rt: &Runtime) {
 }
 
 /// How long one plain PUT of `body` to `url` took; the route answers the bytes it got.
-fn plain_put(client_rt: &Runtime, http: &reqwest::Client, url: &str, body: Vec<u8>) -> Duration {
+fn plain_put(client_rt: &Runtime, http: &reqwest::Client, url: &str, body: Vec<u8>) -> Took {
     let size = body.len();
-    let start = Instant::now();
-    let answer = client_rt.block_on(async {
-        let response = http.put(url).body(body).send().await.unwrap();
-        assert!(response.status().is_success());
-        response.text().await.unwrap()
+    let (answer, took) = Took::of(|| {
+        client_rt.block_on(async {
+            let response = http.put(url).body(body).send().await.unwrap();
+            assert!(response.status().is_success());
+            response.text().await.unwrap()
+        })
     });
-    let took = start.elapsed();
     assert_eq!(answer, size.to_string());
     took
+}
+
+/// The wall-clock time and the CPU time of this process (tablet and server together, all
+/// threads) that one upload took. On 2 cores, half the CPU time is as fast as it can go.
+#[derive(Debug, Clone, Copy)]
+struct Took {
+    wall: Duration,
+    cpu: Duration,
+}
+
+impl Took {
+    fn of<T>(upload: impl FnOnce() -> T) -> (T, Self) {
+        let (cpu, start) = (process_cpu(), Instant::now());
+        let out = upload();
+        let took = Self {
+            wall: start.elapsed(),
+            cpu: process_cpu().saturating_sub(cpu),
+        };
+        (out, took)
+    }
+}
+
+fn process_cpu() -> Duration {
+    let t = rustix::time::clock_gettime(rustix::time::ClockId::ProcessCPUTime);
+    Duration::new(
+        u64::try_from(t.tv_sec).unwrap_or(0),
+        u32::try_from(t.tv_nsec).unwrap_or(0),
+    )
+}
+
+/// [`Took`] of several uploads.
+#[derive(Debug, Default)]
+struct Timed {
+    wall: Samples,
+    cpu: Samples,
+}
+
+impl Timed {
+    fn push(&mut self, took: Took) {
+        self.wall.push(took.wall);
+        self.cpu.push(took.cpu);
+    }
 }
 
 fn hex_sha256(bytes: &[u8]) -> String {
