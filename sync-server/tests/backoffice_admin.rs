@@ -585,6 +585,48 @@ async fn templates_are_checked_with_paths_versions_only_grow_and_cases_keep_thei
     assert_eq!(stored.template.version, 1);
 }
 
+/// Two admins upload the same new version at the same moment: both pass the form's check,
+/// which reads the stored versions before either is written, so the store decides.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn of_two_uploads_of_one_version_at_once_one_is_stored_and_the_other_refused() {
+    let server = setup().await;
+    install_template(&server).await;
+    let mut first = Browser::signed_in(&server, "admin").await;
+    let mut second = Browser::signed_in(&server, "admin").await;
+    let first_csrf = first.get("/backoffice/admin/templates").await.csrf();
+    let second_csrf = second.get("/backoffice/admin/templates").await.csrf();
+    for version in 2..7u32 {
+        let labelled = |label: &str| {
+            BO_TEMPLATE
+                .replace("\"version\":1", &format!("\"version\":{version}"))
+                .replace("Anzahl Säcke", label)
+        };
+        let (a, b) = (labelled("Anzahl A"), labelled("Anzahl B"));
+        let a_form = [("csrf", first_csrf.as_str()), ("json", a.as_str())];
+        let b_form = [("csrf", second_csrf.as_str()), ("json", b.as_str())];
+        let (a_answer, b_answer) = tokio::join!(
+            first.post("/backoffice/admin/templates", &a_form),
+            second.post("/backoffice/admin/templates", &b_form),
+        );
+        let (stored_label, refused) = match (a_answer.status, b_answer.status) {
+            (StatusCode::SEE_OTHER, StatusCode::UNPROCESSABLE_ENTITY) => ("Anzahl A", b_answer),
+            (StatusCode::UNPROCESSABLE_ENTITY, StatusCode::SEE_OTHER) => ("Anzahl B", a_answer),
+            other => panic!("version {version}: one upload must be stored, got {other:?}"),
+        };
+        assert!(refused.body.contains("$.version"), "{}", refused.body);
+        let store = server.store();
+        let row = tokio::task::spawn_blocking(move || store.template("a", "bo-check", version))
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
+        assert!(
+            row.json.contains(stored_label),
+            "version {version} holds what was answered as stored"
+        );
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_audit_log_shows_the_tenants_entries_newest_first_paged_and_filtered() {
     let server = setup().await;

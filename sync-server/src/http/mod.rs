@@ -166,7 +166,9 @@ impl From<StoreError> for AppError {
         match e {
             StoreError::NotFound(m) => AppError::NotFound(m),
             StoreError::Refused(m) => AppError::Conflict(m),
-            e @ StoreError::StillAssigned { .. } => AppError::Conflict(e.to_string()),
+            e @ (StoreError::StillAssigned { .. } | StoreError::TemplateNotNewer { .. }) => {
+                AppError::Conflict(e.to_string())
+            }
             other => AppError::Internal(other.to_string()),
         }
     }

@@ -62,6 +62,20 @@ pub enum StoreError {
         /// Cases assigned to them that are not approved, rejected or closed.
         cases: u64,
     },
+    /// A template version that is not newer than every stored version of its id: published
+    /// versions never change, since cases and tablets keep the version they were made with.
+    #[error(
+        "template `{id}` version {version} is not newer than the stored version {current}; \
+         upload it with a version above {current}"
+    )]
+    TemplateNotNewer {
+        /// The template id.
+        id: String,
+        /// The version that was to be stored.
+        version: u32,
+        /// The newest stored version of the id.
+        current: u32,
+    },
 }
 
 /// Result of store operations.
@@ -475,11 +489,21 @@ pub trait CaseStore: Send + Sync {
 
     // --- templates ----------------------------------------------------------------------
 
-    /// Stores a template, replacing one with the same tenant, id and version.
+    /// Stores a template, replacing one with the same tenant, id and version: for the
+    /// templates bundled with naper, installed anew at every start.
     ///
     /// # Errors
     /// Database errors.
     fn put_template(&self, template: &TemplateRow) -> StoreResult<()>;
+
+    /// Publishes a new version of a tenant's template: stored only when it is newer than
+    /// every stored version of its id, the tenant's and the shared ones, checked in the
+    /// writing transaction, so of two uploads of the same version at the same moment one is
+    /// refused and a published version never changes.
+    ///
+    /// # Errors
+    /// [`StoreError::TemplateNotNewer`], database errors.
+    fn publish_template(&self, template: &TemplateRow) -> StoreResult<()>;
 
     /// The tenant's and the bundled templates.
     ///

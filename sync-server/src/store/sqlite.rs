@@ -445,6 +445,24 @@ fn finish_user((mut user, role): (UserRow, String)) -> StoreResult<UserRow> {
     Ok(user)
 }
 
+fn insert_template(tx: &Transaction<'_>, template: &TemplateRow) -> StoreResult<()> {
+    tx.prepare_cached(
+        "INSERT INTO templates (tenant, id, version, category, title_de, title_en, json,
+             created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        template.tenant,
+        template.id,
+        template.version,
+        template.category,
+        template.title_de,
+        template.title_en,
+        template.json,
+        now_ms()
+    ])?;
+    Ok(())
+}
+
 fn template_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<TemplateRow> {
     Ok(TemplateRow {
         tenant: r.get(0)?,
@@ -907,21 +925,26 @@ impl CaseStore for SqliteStore {
                  AND version = ?3",
             )?
             .execute(params![template.tenant, template.id, template.version])?;
-            tx.prepare_cached(
-                "INSERT INTO templates (tenant, id, version, category, title_de, title_en, json,
-                     created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            )?
-            .execute(params![
-                template.tenant,
-                template.id,
-                template.version,
-                template.category,
-                template.title_de,
-                template.title_en,
-                template.json,
-                now_ms()
-            ])?;
-            Ok(())
+            insert_template(tx, template)
+        })
+    }
+
+    fn publish_template(&self, template: &TemplateRow) -> StoreResult<()> {
+        self.write(|tx| {
+            let current: Option<u32> = tx
+                .prepare_cached(
+                    "SELECT max(version) FROM templates
+                     WHERE id = ?1 AND (tenant = ?2 OR tenant IS NULL)",
+                )?
+                .query_row(params![template.id, template.tenant], |r| r.get(0))?;
+            if let Some(current) = current.filter(|&current| current >= template.version) {
+                return Err(StoreError::TemplateNotNewer {
+                    id: template.id.clone(),
+                    version: template.version,
+                    current,
+                });
+            }
+            insert_template(tx, template)
         })
     }
 
@@ -1185,6 +1208,47 @@ mod tests {
             Err(StoreError::NotFound(_))
         ));
         assert!(store.create_device("nobody", "x", "h2").is_err());
+    }
+
+    #[test]
+    fn a_published_template_version_is_never_replaced() {
+        let (_dir, store) = store();
+        store.create_tenant("a", "A").unwrap();
+        let row = |tenant: Option<&str>, version: u32, title: &str| TemplateRow {
+            tenant: tenant.map(str::to_string),
+            id: "check".into(),
+            version,
+            category: "c".into(),
+            title_de: title.into(),
+            title_en: title.into(),
+            json: "{}".into(),
+        };
+        store.put_template(&row(None, 2, "bundled")).unwrap();
+        assert!(matches!(
+            store.publish_template(&row(Some("a"), 2, "own")),
+            Err(StoreError::TemplateNotNewer { current: 2, .. })
+        ));
+        store.publish_template(&row(Some("a"), 3, "first")).unwrap();
+        let again = store.publish_template(&row(Some("a"), 3, "second"));
+        assert!(
+            matches!(
+                again,
+                Err(StoreError::TemplateNotNewer {
+                    version: 3,
+                    current: 3,
+                    ..
+                })
+            ),
+            "{again:?}"
+        );
+        assert_eq!(
+            store.template("a", "check", 3).unwrap().unwrap().title_de,
+            "first"
+        );
+        store.create_tenant("b", "B").unwrap();
+        store
+            .publish_template(&row(Some("b"), 3, "theirs"))
+            .unwrap();
     }
 
     /// A store with tenant `a` holding one draft case created by user `u`.

@@ -22,7 +22,7 @@ use crate::backoffice::i18n::texts;
 use crate::backoffice::session::{CsrfForm, Session};
 use crate::backoffice::views::{Frame, render, see_other};
 use crate::http::{AppError, AppState, blocking};
-use crate::store::TemplateRow;
+use crate::store::{StoreError, TemplateRow};
 
 /// The list's query string: what the last upload stored.
 #[derive(Debug, Default, Deserialize)]
@@ -168,10 +168,20 @@ pub async fn upload(
             category: template.category.clone(),
             title_de: template.title.de.clone(),
             title_en: template.title.en.clone(),
-            json,
+            json: json.clone(),
         };
         let store = state.store.clone();
-        blocking(move || store.put_template(&row)).await?;
+        // The check above read the versions in another transaction: an upload of the same
+        // version that was stored meanwhile is caught here.
+        let published = blocking(move || Ok::<_, AppError>(store.publish_template(&row))).await?;
+        if let Err(StoreError::TemplateNotNewer { current, .. }) = published {
+            let found = vec![(
+                "$.version".into(),
+                format!("{} ({current})", texts(lang).template_not_newer),
+            )];
+            return show(&state, &session, json, found, None).await;
+        }
+        published?;
         let saved = format!("{} v{}", template.id, template.version);
         audit::record(
             &state,
