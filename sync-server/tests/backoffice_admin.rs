@@ -627,6 +627,43 @@ async fn of_two_uploads_of_one_version_at_once_one_is_stored_and_the_other_refus
     }
 }
 
+/// The lists of users and devices and the audit log show personal data, so opening them is
+/// logged like opening a case; a refused opening shows nothing and is not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn opening_the_users_devices_and_audit_log_is_logged() {
+    let server = setup().await;
+    let mut viewer = Browser::signed_in(&server, "viewer").await;
+    for path in ["/backoffice/admin/users", "/backoffice/admin/devices"] {
+        assert_eq!(viewer.get(path).await.status, StatusCode::FORBIDDEN);
+    }
+    let mut admin = Browser::signed_in(&server, "admin").await;
+    for path in [
+        "/backoffice/admin/users",
+        "/backoffice/admin/devices",
+        "/backoffice/audit?user=viewer&page=1",
+    ] {
+        assert_eq!(admin.get(path).await.status, StatusCode::OK, "{path}");
+    }
+    let store = server.store();
+    let entries = tokio::task::spawn_blocking(move || store.audit_entries("a", None, 20))
+        .await
+        .unwrap()
+        .unwrap();
+    let mut views: Vec<(String, String, String)> = entries
+        .into_iter()
+        .filter(|e| e.action.starts_with("view_"))
+        .map(|e| (e.username, e.action, e.detail))
+        .collect();
+    views.sort();
+    let expected = [
+        ("admin", "view_audit_log", "user=viewer page=1"),
+        ("admin", "view_devices", ""),
+        ("admin", "view_users", ""),
+    ]
+    .map(|(u, a, d)| (u.to_string(), a.to_string(), d.to_string()));
+    assert_eq!(views, expected);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_audit_log_shows_the_tenants_entries_newest_first_paged_and_filtered() {
     let server = setup().await;
@@ -663,11 +700,13 @@ async fn the_audit_log_shows_the_tenants_entries_newest_first_paged_and_filtered
     let view_second = page.body.find(&second.to_string()).unwrap();
     assert!(login < view_second);
     assert!(page.body.contains("rel=\"next\""));
+    // Opening the log is logged too, after its page was read: the first opening is now
+    // the 56th entry.
     let older = coordinator.get("/backoffice/audit?page=2").await;
     assert_eq!(
         older.body.matches("<tr>").count(),
-        55 - 50 + 1,
-        "the header row and 5 entries"
+        56 - 50 + 1,
+        "the header row and 6 entries"
     );
 
     let by_case = coordinator
@@ -679,7 +718,17 @@ async fn the_audit_log_shows_the_tenants_entries_newest_first_paged_and_filtered
         by_case.body
     );
     let by_user = coordinator.get("/backoffice/audit?user=coordinator").await;
-    assert!(by_user.body.contains("<span id=\"total\">1</span>"));
+    assert!(
+        by_user.body.contains("<span id=\"total\">4</span>"),
+        "the login and three openings of the log: {}",
+        by_user.body
+    );
+    assert!(
+        by_user.body.contains(&format!("case={second} page=1")),
+        "an opening's entry names its filters: {}",
+        by_user.body
+    );
+    assert!(by_user.body.contains(">Protokoll angesehen</td>"));
     let bad = coordinator.get("/backoffice/audit?case=kein-fall").await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert!(bad.body.contains("keine gültige UUID"));

@@ -1,5 +1,6 @@
-//! Writing the audit log: one entry per case view and per action; an action's entry is
-//! written in the same transaction as its change.
+//! Writing the audit log: one entry per view of personal data (a case, the office's users
+//! or devices, the audit log itself) and per action; an action's entry is written in the
+//! same transaction as its change.
 
 use schema::CaseId;
 
@@ -40,11 +41,17 @@ pub enum Action {
     RevokeDevice,
     /// Stored a new template version.
     UploadTemplate,
+    /// Opened the list of the office's users (names and roles).
+    ViewUsers,
+    /// Opened the list of the office's devices (whose, and when they last synced).
+    ViewDevices,
+    /// Opened the audit log (what staff did, when); the detail holds its filters.
+    ViewAuditLog,
 }
 
 impl Action {
     /// Every action.
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 18] = [
         Action::Login,
         Action::Logout,
         Action::ViewCase,
@@ -60,6 +67,9 @@ impl Action {
         Action::DeleteUser,
         Action::RevokeDevice,
         Action::UploadTemplate,
+        Action::ViewUsers,
+        Action::ViewDevices,
+        Action::ViewAuditLog,
     ];
 
     /// The action written as `text` in the log's column.
@@ -85,6 +95,9 @@ impl Action {
             Action::DeleteUser => "delete_user",
             Action::RevokeDevice => "revoke_device",
             Action::UploadTemplate => "upload_template",
+            Action::ViewUsers => "view_users",
+            Action::ViewDevices => "view_devices",
+            Action::ViewAuditLog => "view_audit_log",
         }
     }
 }

@@ -1,6 +1,6 @@
 //! `GET /backoffice/audit?user=&case=&page=`: the tenant's append-only audit log, newest
 //! first, in pages, filtered by user and case. For admins and coordinators
-//! ([`OfficeAction::ReadAuditLog`]).
+//! ([`OfficeAction::ReadAuditLog`]). Each opening is itself logged, with its filters.
 
 use askama::Template;
 use axum::extract::rejection::QueryRejection;
@@ -9,6 +9,7 @@ use axum::response::Response;
 use schema::CaseId;
 use serde::Deserialize;
 
+use super::audit::{self, Action};
 use super::display::datetime_ms;
 use super::i18n::texts;
 use super::load::denied;
@@ -111,6 +112,15 @@ async fn show(
     };
     let store = state.store.clone();
     let found = blocking(move || store.query_audit(&query)).await?;
+    // Written after the query, so a page never lists its own opening.
+    let filters = [("user", user.as_str()), ("case", case_text.as_str())]
+        .into_iter()
+        .filter(|(_, value)| !value.is_empty())
+        .map(|(name, value)| format!("{name}={value}"))
+        .chain(std::iter::once(format!("page={page_number}")))
+        .collect::<Vec<_>>()
+        .join(" ");
+    audit::record(state, &session.staff, Action::ViewAuditLog, None, filters).await?;
     let pages = usize::try_from(found.total)
         .unwrap_or(usize::MAX)
         .div_ceil(PAGE_SIZE)

@@ -263,6 +263,9 @@ texts! {
     action_delete_user: "Benutzer gelöscht", "Deleted user";
     action_revoke_device: "Gerät gesperrt", "Revoked device";
     action_upload_template: "Formularvorlage hochgeladen", "Uploaded form template";
+    action_view_users: "Benutzerliste angesehen", "Viewed the user list";
+    action_view_devices: "Geräteliste angesehen", "Viewed the device list";
+    action_view_audit_log: "Protokoll angesehen", "Viewed the audit log";
 }
 
 impl Texts {
@@ -313,6 +316,9 @@ impl Texts {
             Some(Action::DeleteUser) => self.action_delete_user,
             Some(Action::RevokeDevice) => self.action_revoke_device,
             Some(Action::UploadTemplate) => self.action_upload_template,
+            Some(Action::ViewUsers) => self.action_view_users,
+            Some(Action::ViewDevices) => self.action_view_devices,
+            Some(Action::ViewAuditLog) => self.action_view_audit_log,
             None => action,
         }
     }

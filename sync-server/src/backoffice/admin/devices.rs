@@ -26,6 +26,7 @@ pub async fn page(State(state): State<AppState>, session: Session) -> Result<Res
         let store = state.store.clone();
         let tenant = session.staff.tenant.clone();
         let devices = blocking(move || store.tenant_devices(&tenant)).await?;
+        audit::record(&state, &session.staff, Action::ViewDevices, None, "").await?;
         let frame = Frame::signed_in(&session, texts(lang).devices_title);
         let t = frame.t;
         render(&DevicesPage {

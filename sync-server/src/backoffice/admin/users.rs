@@ -46,6 +46,7 @@ pub async fn page(State(state): State<AppState>, session: Session) -> Result<Res
         let store = state.store.clone();
         let tenant = session.staff.tenant.clone();
         let users = blocking(move || store.tenant_users(&tenant)).await?;
+        audit::record(&state, &session.staff, Action::ViewUsers, None, "").await?;
         let frame = Frame::signed_in(&session, texts(lang).users_title);
         let t = frame.t;
         render(&UsersPage {
