@@ -289,8 +289,8 @@ async fn an_interrupted_upload_resumes_and_sends_only_the_rest() {
     let total: u64 = s.upload_log.iter().map(|(_, n)| n).sum();
     assert_eq!(total, bytes.len() as u64);
     assert_eq!(
-        s.status_requests, 2,
-        "asked before starting and after the drop"
+        s.status_requests, 1,
+        "asked after the drop only: a photo never tried starts at once"
     );
     assert_eq!(report.uploads.bytes_uploaded, bytes.len() as u64);
     assert_eq!(report.uploads.completed, vec![photo.sha256.clone()]);
@@ -321,6 +321,55 @@ async fn an_upload_broken_off_by_going_offline_resumes_at_the_next_sync() {
     assert_eq!(s.upload_log[0].0, 500, "continues from what the server has");
     assert_eq!(report.uploads.bytes_uploaded, bytes.len() as u64 - 500);
     assert!(s.complete.contains(&photo.sha256));
+}
+
+#[tokio::test]
+async fn a_photo_never_tried_is_sent_at_once_and_one_tried_before_asks_first() {
+    let server = FakeServer::start();
+    let mut a = Tablet::enroll(&server, "a.abel").await;
+    let id = a.create();
+    let (first, second, third) = (jpeg(2), jpeg(3), jpeg(4));
+    let add = |a: &mut Tablet, bytes: &[u8]| {
+        field_app::actions::add_photo(&mut a.store, id, "photos", bytes, &a.enrollment).unwrap()
+    };
+    let (first, second, third) = (
+        add(&mut a, &first),
+        add(&mut a, &second),
+        add(&mut a, &third),
+    );
+    // The server has the second photo already (another tablet of the office sent it).
+    {
+        let mut s = server.state();
+        s.blobs.insert(second.sha256.clone(), jpeg(3));
+        s.complete.insert(second.sha256.clone());
+    }
+    // The third failed in an earlier run, after the server had its first 700 bytes.
+    a.store
+        .record_upload_error(&third.sha256, "the network went away")
+        .unwrap();
+    server
+        .state()
+        .blobs
+        .insert(third.sha256.clone(), jpeg(4)[..700].to_vec());
+
+    let report = a.sync().await.unwrap();
+    let s = server.state();
+    assert_eq!(
+        s.status_requests, 1,
+        "only the photo tried before asks first"
+    );
+    for photo in [&first, &second, &third] {
+        assert!(s.complete.contains(&photo.sha256));
+    }
+    let offsets: Vec<u64> = s.upload_log.iter().map(|(o, _)| *o).collect();
+    assert_eq!(
+        offsets,
+        [0, 700],
+        "the second is not sent, the third only from 700"
+    );
+    assert_eq!(report.uploads.completed.len(), 3);
+    drop(s);
+    assert!(a.store.pending_uploads().unwrap().is_empty());
 }
 
 #[tokio::test]
@@ -471,7 +520,7 @@ async fn an_upload_answered_with_a_conflict_asks_again_and_continues() {
     let report = a.sync().await.unwrap();
     let s = server.state();
     assert!(s.complete.contains(&photo.sha256));
-    assert_eq!(s.status_requests, 2, "asked again after the 409");
+    assert_eq!(s.status_requests, 1, "asked after the 409");
     assert_eq!(report.uploads.bytes_uploaded, bytes.len() as u64);
 }
 

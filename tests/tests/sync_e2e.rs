@@ -436,6 +436,46 @@ fn killing_the_server_mid_sync_loses_and_duplicates_nothing() {
     );
 }
 
+/// A tablet sends a photo it never tried at once, without asking first. When the server has
+/// it already (another tablet of the office sent it), the server answers before reading the
+/// 13 MB body; however the connection ends then, the tablet ends with the photo known as
+/// stored and nothing queued.
+#[test]
+fn a_photo_the_office_sent_already_is_not_uploaded_again() {
+    let tmp = tempfile::tempdir().unwrap();
+    let server = server_with_users(&tmp.path().join("server"), None);
+    let big = tmp.path().join("big.png");
+    write_noise_png(&big, 2400, 1800);
+    let sha = sha256_hex(&big);
+    let size = std::fs::metadata(&big).unwrap().len();
+    let mut pending = Vec::new();
+    for (user, dir) in [("o1", "t1"), ("o2", "t2")] {
+        let tablet = enrolled(&tmp.path().join(dir), &server, user);
+        let id = tablet.ok(&["new-case", "--template", TEMPLATE]);
+        tablet.ok(&["add-photo", &id, "photos", big.to_str().unwrap()]);
+        let summary = tablet.ok(&["sync"]);
+        let uploaded: u64 = summary
+            .rsplit("uploaded_bytes=")
+            .next()
+            .and_then(|n| n.trim().parse().ok())
+            .unwrap();
+        assert_eq!(
+            uploaded, size,
+            "{user}: the server has all of it ({summary})"
+        );
+        let listed = tablet.ok(&["list"]);
+        pending.push(listed.trim().rsplit('\t').next().unwrap().to_string());
+        let again = tablet.ok(&["sync"]);
+        assert!(again.ends_with("uploaded_bytes=0"), "{user}: {again}");
+    }
+    assert_eq!(pending, ["0", "0"], "nothing left queued on either tablet");
+    let fresh = enrolled(&tmp.path().join("fresh"), &server, "cw");
+    let out = tmp.path().join("back.png");
+    fresh.ok(&["sync"]);
+    fresh.ok(&["photo", &sha, "--out", out.to_str().unwrap()]);
+    assert_eq!(sha256_hex(&out), sha);
+}
+
 /// Enrolls a device over plain HTTP and returns its token.
 async fn enroll_over_http(url: &str, user: &str) -> String {
     let enroll: Value = reqwest::Client::new()

@@ -1,10 +1,14 @@
 //! Photo uploads from the outbox: chunked and resumable.
 //!
-//! For each queued photo the client first asks the server how much it has
-//! (`GET …/upload`) and sends only the rest (`PUT …/upload?offset=N&size=S`), in one streamed
-//! request unless [`SyncClient::with_chunk_bytes`] asks for smaller ones. After a dropped
-//! connection it asks again and continues from what the server confirms; a 409 (the server's
-//! offset differs from ours) is answered the same way. Every confirmed request is recorded in
+//! A photo never tried before is sent at once from its first byte
+//! (`PUT …/upload?offset=0&size=S`), in one streamed request unless
+//! [`SyncClient::with_chunk_bytes`] asks for smaller ones: asking first would cost every photo
+//! a round trip (on a mobile network, tens of milliseconds) to learn what is almost always
+//! "nothing yet", and the PUT's answer says it anyway when the server has more (`complete`,
+//! or a 409 with where to resume). A photo tried before asks first how much the server has
+//! (`GET …/upload`) and sends only the rest. After a dropped connection it asks again and
+//! continues from what the server confirms; a 409 (the server's offset differs from ours) is
+//! answered the same way. Every confirmed request is recorded in
 //! the outbox; the progress callback, which the GUI shows, hears of every piece handed to the
 //! connection.
 //!
@@ -97,7 +101,15 @@ impl SyncClient {
         report: &mut UploadReport,
     ) -> Result<()> {
         let (path, size) = store.blob_to_upload(&item.sha256)?;
-        let mut status = self.upload_status(&item.sha256).await?;
+        let never_tried = item.uploaded == 0 && item.last_error.is_none();
+        let mut status = if never_tried {
+            UploadStatus {
+                received: 0,
+                complete: false,
+            }
+        } else {
+            self.upload_status(&item.sha256).await?
+        };
         let mut resumes = 0;
         let mut conflicts = 0;
         loop {
