@@ -55,6 +55,7 @@ pub mod projection;
 pub mod store;
 pub mod templates;
 pub mod throttle;
+pub mod upload_completion;
 pub mod upload_sweep;
 pub mod uploads;
 
@@ -187,6 +188,18 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
         uploads: uploads.clone(),
         max_idle: config.upload_max_idle,
     };
+    {
+        // In the background, so the server listens at once: tablets that ask about one of
+        // these uploads meanwhile finish it themselves (each path claims the upload first).
+        let (store, blobs, uploads) = (store.clone(), blobs.clone(), uploads.clone());
+        tokio::task::spawn_blocking(move || {
+            if let Err(e) =
+                upload_completion::complete_received_uploads(store.as_ref(), &blobs, &uploads)
+            {
+                tracing::error!("uploads left complete by a crash could not be listed: {e}");
+            }
+        });
+    }
     let compaction = compaction::spawn(store.clone(), config.compaction, sweep);
     let state = AppState {
         store: store.clone(),

@@ -29,6 +29,18 @@ pub fn upload_key(tenant: &str, sha256: &str) -> String {
     format!("{sha256}-{}", hex::encode(tenant))
 }
 
+/// The blob address and the tenant of an upload key ([`upload_key`]); `None` for anything
+/// else, including the keys of uploads begun before they were kept per tenant, which name no
+/// tenant.
+pub fn parse_upload_key(key: &str) -> Option<(&str, String)> {
+    let (sha, tenant_hex) = key.split_once('-')?;
+    if !crate::blobs::is_sha256_hex(sha) {
+        return None;
+    }
+    let tenant = String::from_utf8(hex::decode(tenant_hex).ok()?).ok()?;
+    (!tenant.is_empty()).then_some((sha, tenant))
+}
+
 /// Whether `text` is an upload key ([`upload_key`]), or a blob address alone: the key of
 /// uploads begun before they were kept per tenant, still on disk until they are swept.
 pub fn is_upload_key(text: &str) -> bool {
@@ -429,6 +441,12 @@ mod tests {
             is_upload_key(&sha),
             "the key before uploads were per tenant"
         );
+        assert_eq!(
+            parse_upload_key(&a),
+            Some((sha.as_str(), "stadt-a".to_string()))
+        );
+        assert_eq!(parse_upload_key(&sha), None, "an old key names no tenant");
+        assert_eq!(parse_upload_key(&format!("{sha}-zz")), None);
         assert!(!is_upload_key("notes"));
         assert!(!is_upload_key(&format!("{sha}-")));
         assert!(!is_upload_key(&format!("{sha}-../")));

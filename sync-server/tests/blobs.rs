@@ -45,6 +45,58 @@ async fn broken_upload(server: &TestServer, tablet: &Tablet, sha: &str, part: &[
     drop(socket); // the connection breaks
 }
 
+/// A tablet that goes away right after its last byte (here: the chunked body's bytes all
+/// sent, its end never) must not leave the photo received but unfinished: the server
+/// finishes it without being asked again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upload_whose_tablet_leaves_after_the_last_byte_is_finished_all_the_same() {
+    let server = TestServer::start().await;
+    let tablet = server.tablet("officer1").await;
+    let sha = sha(JPEG);
+    let mut socket = tokio::net::TcpStream::connect(server.server.addr())
+        .await
+        .unwrap();
+    let head = format!(
+        "PUT {} HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer {}\r\nTransfer-Encoding: chunked\r\n\r\n",
+        upload_path(&sha, 0, JPEG.len()),
+        tablet.token()
+    );
+    socket.write_all(head.as_bytes()).await.unwrap();
+    for piece in JPEG.chunks(400) {
+        socket
+            .write_all(format!("{:x}\r\n", piece.len()).as_bytes())
+            .await
+            .unwrap();
+        socket.write_all(piece).await.unwrap();
+        socket.write_all(b"\r\n").await.unwrap();
+    }
+    socket.flush().await.unwrap();
+    // Gone before the final empty chunk: the request never ends properly.
+    drop(socket);
+
+    let store = server.store();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let stored = loop {
+        let blob = store.blob(&sha).unwrap();
+        if blob.is_some() || Instant::now() > deadline {
+            break blob;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(
+        stored.map(|b| b.size),
+        Some(JPEG.len() as u64),
+        "stored without another request"
+    );
+    assert_eq!(
+        status(&tablet, &sha).await,
+        UploadStatus {
+            received: JPEG.len() as u64,
+            complete: true
+        }
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_interrupted_upload_resumes_and_is_stored_once() {
     let server = TestServer::start().await;

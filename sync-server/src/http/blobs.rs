@@ -22,7 +22,6 @@
 use std::future::poll_fn;
 use std::pin::Pin;
 
-use annotate::photo::DecodeLimits;
 use axum::Json;
 use axum::body::{Body, Bytes, HttpBody};
 use axum::extract::rejection::QueryRejection;
@@ -36,6 +35,7 @@ use super::{AppError, AppState, blocking};
 use crate::access::{self, Principal};
 use crate::blobs::is_sha256_hex;
 use crate::store::PhotoAccess;
+use crate::upload_completion::{Completion, complete_if_received, store_verified};
 use crate::uploads::{PartWriter, RunningHash, upload_key};
 
 /// Query of an upload request.
@@ -57,6 +57,9 @@ fn checked(sha: &str) -> Result<(), AppError> {
     }
 }
 
+/// What the server has of the blob for this device. An upload whose bytes have all arrived
+/// but which was never finished (the server stopped, or the request broke off, between its
+/// last byte and the move into place) is finished now, so whoever asks next moves it on.
 async fn current_status(
     state: &AppState,
     principal: &Principal,
@@ -64,7 +67,9 @@ async fn current_status(
 ) -> Result<UploadStatus, AppError> {
     let store = state.store.clone();
     let blobs = state.blobs.clone();
+    let uploads = state.uploads.clone();
     let key = upload_key(&principal.tenant, sha);
+    let tenant = principal.tenant.clone();
     let sha = sha.to_string();
     let visibility = access::visibility(principal);
     blocking(move || -> Result<UploadStatus, AppError> {
@@ -78,6 +83,19 @@ async fn current_status(
                 received: blob.size,
                 complete: true,
             });
+        }
+        match complete_if_received(store.as_ref(), &blobs, &uploads, &key, &sha, &tenant)? {
+            Completion::Stored(blob) => {
+                tracing::info!(sha256 = %sha, size = blob.size, "photo stored on a later request");
+                return Ok(UploadStatus {
+                    received: blob.size,
+                    complete: true,
+                });
+            }
+            Completion::Discarded(why) => {
+                tracing::warn!(sha256 = %sha, "a fully received upload was discarded: {why}");
+            }
+            Completion::Incomplete | Completion::Busy => {}
         }
         Ok(UploadStatus {
             received: blobs.received(&key)?,
@@ -98,6 +116,7 @@ pub async fn status(
 }
 
 /// `PUT …/upload?offset=N&size=S`: appends the body at `N`; see the module documentation.
+/// An empty body at `N = S` asks the server to finish an upload that has every byte.
 pub async fn upload(
     State(state): State<AppState>,
     principal: Principal,
@@ -127,9 +146,28 @@ pub async fn upload(
     if size == 0 {
         return Err(AppError::BadRequest("an empty file is not a photo".into()));
     }
+    // A task of its own, not the request's future: when the tablet goes away right after its
+    // last byte, the server drops the request's future, and the upload must still be
+    // finished rather than left with every byte received and nobody to finish it.
+    tokio::spawn(receive(state, principal, sha, offset, size, body))
+        .await
+        .map_err(|e| AppError::Internal(format!("the upload stopped unexpectedly: {e}")))?
+        .map(Json)
+}
+
+/// Receives one upload request's body and, when it brings the last byte, finishes the
+/// upload.
+async fn receive(
+    state: AppState,
+    principal: Principal,
+    sha: String,
+    offset: u64,
+    size: u64,
+    body: Body,
+) -> Result<UploadStatus, AppError> {
     let status = current_status(&state, &principal, &sha).await?;
     if status.complete {
-        return Ok(Json(status)); // deduplicated: the server has these bytes already
+        return Ok(status); // deduplicated: the server has these bytes already
     }
     let key = upload_key(&principal.tenant, &sha);
     let Some(_in_flight) = state.uploads.acquire(&key) else {
@@ -176,10 +214,10 @@ pub async fn upload(
     if hash.len() < size {
         let received = hash.len();
         state.uploads.keep_hash(&key, hash);
-        return Ok(Json(UploadStatus {
+        return Ok(UploadStatus {
             received,
             complete: false,
-        }));
+        });
     }
 
     let store = state.store.clone();
@@ -187,19 +225,16 @@ pub async fn upload(
     let actual = hash.hex();
     let tenant = principal.tenant.clone();
     blocking(move || -> Result<(), AppError> {
-        let finished = blobs.finish_upload(&key, &sha, &actual, DecodeLimits::default());
-        store.delete_upload(&key)?;
-        let blob = finished?;
+        let blob = store_verified(store.as_ref(), &blobs, &key, &sha, &actual, &tenant)?;
         // From now on the uploader's tenant is told the blob is here.
-        store.record_upload(&blob, &tenant)?;
         tracing::info!(sha256 = %sha, size = blob.size, "photo stored");
         Ok(())
     })
     .await?;
-    Ok(Json(UploadStatus {
+    Ok(UploadStatus {
         received: size,
         complete: true,
-    }))
+    })
 }
 
 /// Frames of a body on their way to the [`PartWriter`]; a few, so the next frames arrive
@@ -269,6 +304,9 @@ async fn append_body(
             Err(e.into())
         }
         (Ok(()), Ok(Ok(hash))) => Ok(hash),
+        // Every byte is here, although the request broke off before its end (the tablet went
+        // away right after its last byte): the upload is finished all the same.
+        (Err(_), Ok(Ok(hash))) if hash.len() >= size => Ok(hash),
         (Err(e), Ok(Ok(hash))) => {
             state.uploads.keep_hash(key, hash);
             Err(e)

@@ -36,6 +36,7 @@ use crate::config::Config;
 use crate::doc_cache::DocCache;
 use crate::store::{CaseStore, StoreError};
 use crate::throttle::LoginThrottle;
+use crate::upload_completion::CompletionError;
 use crate::uploads::Uploads;
 
 pub use client_addr::{ClientAddr, client_ip};
@@ -186,6 +187,16 @@ impl From<FinishError> for AppError {
             FinishError::HashMismatch { .. } => AppError::HashMismatch(e.to_string()),
             FinishError::NotAnImage(_) => AppError::NotAnImage(e.to_string()),
             FinishError::Io(_) => AppError::Internal(e.to_string()),
+        }
+    }
+}
+
+impl From<CompletionError> for AppError {
+    fn from(e: CompletionError) -> Self {
+        match e {
+            CompletionError::Store(e) => e.into(),
+            CompletionError::Finish(e) => e.into(),
+            CompletionError::Io(e) => e.into(),
         }
     }
 }
