@@ -93,6 +93,16 @@ pub enum FieldAppError {
         /// The blob's address.
         sha256: String,
     },
+    /// A sync reached the server, but photos could not be uploaded and stay queued.
+    #[error(
+        "{count} photo(s) could not be uploaded and stay queued on this tablet (first: {first}); they are kept — sync again, and if it persists, ask the back office"
+    )]
+    UploadsQueued {
+        /// How many photos stay queued.
+        count: usize,
+        /// The first of them with the reason.
+        first: String,
+    },
     /// A sync run cannot go on (it resumes with the next attempt).
     #[error(transparent)]
     Sync(#[from] sync_protocol::ProtocolError),

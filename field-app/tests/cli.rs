@@ -204,3 +204,52 @@ fn a_submission_of_an_incomplete_case_prints_the_report() {
     let err = fails(dir, &["show", "not-a-uuid"]);
     assert!(err.contains("is not a case id"), "{err}");
 }
+
+/// A sync that reached the server but left a photo queued exits non-zero and says which
+/// photo and why, after the summary of what it did bring across.
+#[test]
+fn a_sync_that_leaves_a_photo_queued_fails_and_says_why() {
+    let server = FakeServer::start();
+    let tablet = tempfile::tempdir().unwrap();
+    let dir = tablet.path();
+    ok(
+        dir,
+        &[
+            "enroll",
+            "--server",
+            &server.url,
+            "--username",
+            "a.abel",
+            "--password",
+            "pw",
+        ],
+    );
+    let id = ok(dir, &["new-case", "--template", "check"])
+        .trim()
+        .to_string();
+    let photo_file = format!(
+        "{}/../assets/photos/orientation-1.jpg",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let out = ok(dir, &["add-photo", &id, "photos", &photo_file]);
+    let (_, sha) = out.trim().split_once(' ').unwrap();
+    server.state().never_finish = true;
+
+    let out = run(dir, &["sync"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.starts_with("synced: sent=1"), "{stdout}");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("1 photo(s) could not be uploaded and stay queued"),
+        "{stderr}"
+    );
+    assert!(stderr.contains(sha), "{stderr}");
+    let list = ok(dir, &["list"]);
+    assert!(list.trim().ends_with("\t1"), "still queued: {list}");
+
+    server.state().never_finish = false;
+    ok(dir, &["sync"]);
+    let list = ok(dir, &["list"]);
+    assert!(list.trim().ends_with("\t0"), "{list}");
+}

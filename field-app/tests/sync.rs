@@ -534,3 +534,58 @@ fn a_sync_can_run_on_a_multi_threaded_runtime() {
     let future = client.sync(&mut store, &mut progress);
     assert_send(&future);
 }
+
+/// A server stopped between an upload's last byte and its hash check (or a connection broken
+/// right there) leaves every byte received and the photo not complete. The tablet asks it to
+/// finish with an empty request at the end instead of giving up.
+#[tokio::test]
+async fn a_fully_received_upload_the_server_left_unfinished_is_finished_on_request() {
+    let server = FakeServer::start();
+    let mut a = Tablet::enroll(&server, "a.abel").await;
+    let id = a.create();
+    let bytes = jpeg(2);
+    let photo =
+        field_app::actions::add_photo(&mut a.store, id, "photos", &bytes, &a.enrollment).unwrap();
+    server.state().leave_unfinished_once = true;
+    let report = a.sync().await.unwrap();
+    assert_eq!(report.uploads.completed, vec![photo.sha256.clone()]);
+    assert!(report.uploads.failed.is_empty(), "{:?}", report.uploads);
+    let s = server.state();
+    assert!(s.complete.contains(&photo.sha256));
+    let size = bytes.len() as u64;
+    assert_eq!(
+        s.upload_log.last(),
+        Some(&(size, 0)),
+        "the last request is an empty one at the end: {:?}",
+        s.upload_log
+    );
+    drop(s);
+    assert!(a.store.pending_uploads().unwrap().is_empty());
+}
+
+/// A server that never finishes is asked once per run; the photo stays queued with a reason
+/// that says what the server holds, and the next run tries again.
+#[tokio::test]
+async fn a_server_that_never_finishes_an_upload_leaves_the_photo_queued_with_the_reason() {
+    let server = FakeServer::start();
+    let mut a = Tablet::enroll(&server, "a.abel").await;
+    let id = a.create();
+    let bytes = jpeg(2);
+    let photo =
+        field_app::actions::add_photo(&mut a.store, id, "photos", &bytes, &a.enrollment).unwrap();
+    server.state().never_finish = true;
+    let report = a.sync().await.unwrap();
+    let [(sha, reason)] = report.uploads.failed.as_slice() else {
+        panic!("one failed upload expected: {:?}", report.uploads);
+    };
+    assert_eq!(sha, &photo.sha256);
+    assert!(reason.contains("does not call it complete"), "{reason}");
+    assert_eq!(a.store.pending_uploads().unwrap().len(), 1);
+    let empty_requests = |log: &[(u64, u64)]| log.iter().filter(|(_, kept)| *kept == 0).count();
+    assert_eq!(empty_requests(&server.state().upload_log), 1);
+
+    server.state().never_finish = false;
+    let report = a.sync().await.unwrap();
+    assert_eq!(report.uploads.completed, vec![photo.sha256.clone()]);
+    assert!(a.store.pending_uploads().unwrap().is_empty());
+}

@@ -51,7 +51,15 @@ pub(super) async fn sync(store: &mut LocalStore, chunk_bytes: usize) -> Result<(
         eprintln!("upload failed: {sha}: {why} — it stays queued");
     }
     println!("{}", report.summary());
-    Ok(())
+    // The server was reached, yet photos stay queued: a script (or the officer) must learn
+    // that this run did not bring everything across.
+    match report.uploads.failed.as_slice() {
+        [] => Ok(()),
+        [(sha, why), ..] => Err(FieldAppError::UploadsQueued {
+            count: report.uploads.failed.len(),
+            first: format!("{sha}: {why}"),
+        }),
+    }
 }
 
 pub(super) async fn photo(

@@ -8,7 +8,9 @@
 //! or a 409 with where to resume). A photo tried before asks first how much the server has
 //! (`GET …/upload`) and sends only the rest. After a dropped connection it asks again and
 //! continues from what the server confirms; a 409 (the server's offset differs from ours) is
-//! answered the same way. Every confirmed request is recorded in
+//! answered the same way. When the server has every byte but has not finished the upload (it
+//! stopped, or the connection broke, right after the last byte), an empty request at the end
+//! asks it to finish. Every confirmed request is recorded in
 //! the outbox; the progress callback, which the GUI shows, hears of every piece handed to the
 //! connection.
 //!
@@ -31,6 +33,9 @@ use crate::store::outbox::PendingUpload;
 
 /// How often one photo's upload is resumed after a dropped connection within one run.
 const MAX_RESUMES: u32 = 3;
+
+/// The pause before asking again after a 409, once per 409 of the same photo so far.
+const CONFLICT_PAUSE: std::time::Duration = std::time::Duration::from_millis(150);
 
 /// How many bytes of a request body go to the connection at a time, and so how often
 /// progress is reported while a request is under way.
@@ -112,6 +117,7 @@ impl SyncClient {
         };
         let mut resumes = 0;
         let mut conflicts = 0;
+        let mut asked_to_finish = false;
         loop {
             if status.complete {
                 progress(&UploadProgress {
@@ -122,12 +128,17 @@ impl SyncClient {
                 return Ok(());
             }
             let offset = status.received;
-            if offset >= size {
+            if offset > size || (offset == size && asked_to_finish) {
                 return Err(FieldAppError::Protocol(format!(
-                    "the server has all {size} bytes of photo {} but does not call it complete",
+                    "the server has {offset} of the {size} bytes of photo {} but does not call it \
+                     complete",
                     item.sha256
                 )));
             }
+            // The server has every byte but did not finish the upload: it stopped, or the
+            // connection broke, right after the last byte. An empty request at the end asks it
+            // to finish now (a server of this version also does so when asked for the status).
+            asked_to_finish |= offset == size;
             let chunk = size
                 .saturating_sub(offset)
                 .min(u64::try_from(self.chunk_bytes).unwrap_or(u64::MAX));
@@ -140,7 +151,7 @@ impl SyncClient {
                 .put_body(&item.sha256, offset, size, body, progress)
                 .await
             {
-                Ok(next) if !next.complete && next.received <= offset => {
+                Ok(next) if chunk > 0 && !next.complete && next.received <= offset => {
                     // Nothing arrived although the request succeeded: the file is shorter
                     // than it was when the upload began.
                     return Err(FieldAppError::CorruptBlob {
@@ -162,6 +173,9 @@ impl SyncClient {
                 }
                 Err(FieldAppError::Server { status: 409, .. }) if conflicts < MAX_RESUMES => {
                     conflicts += 1;
+                    // Another request holds the upload, often one that is finishing it (the
+                    // tablet's own, cut off a moment ago): give it time before asking again.
+                    tokio::time::sleep(CONFLICT_PAUSE * conflicts).await;
                     status = self.upload_status(&item.sha256).await?;
                 }
                 Err(FieldAppError::Offline { .. }) if resumes < MAX_RESUMES => {

@@ -54,6 +54,11 @@ pub struct ServerState {
     pub conflict_next_put: bool,
     /// Drop the connection instead of answering the sync request with this index (once).
     pub drop_sync_request: Option<usize>,
+    /// Leave the next upload that brings its last byte unfinished (every byte received, not
+    /// complete), as a server stopped between the last byte and the hash check does.
+    pub leave_unfinished_once: bool,
+    /// Never finish an upload (a server that does not know to finish on request).
+    pub never_finish: bool,
     /// Every accepted upload chunk: (offset, bytes kept).
     pub upload_log: Vec<(u64, u64)>,
     /// Status requests (`GET …/upload`).
@@ -317,6 +322,9 @@ async fn upload_chunk(
         return broken_response();
     }
     let len = s.blobs[&sha].len() as u64;
+    if len == q.size && (s.never_finish || std::mem::take(&mut s.leave_unfinished_once)) {
+        return axum::Json(status_of(&s, &sha)).into_response();
+    }
     if len == q.size {
         if ContentAddress::of(&s.blobs[&sha]).to_string() == sha {
             s.complete.insert(sha.clone());
