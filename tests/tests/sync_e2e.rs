@@ -91,13 +91,8 @@ fn photo_hashes(case: &Value) -> Vec<String> {
 }
 
 fn sha256_hex(path: &Path) -> String {
-    use std::fmt::Write;
     let bytes = std::fs::read(path).unwrap();
-    let digest = <sha2::Sha256 as sha2::Digest>::digest(&bytes);
-    digest.iter().fold(String::new(), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    hex_string(&<sha2::Sha256 as sha2::Digest>::digest(&bytes))
 }
 
 #[test]
@@ -476,6 +471,147 @@ fn a_photo_the_office_sent_already_is_not_uploaded_again() {
     assert_eq!(sha256_hex(&out), sha);
 }
 
+/// Which process a crash test kills.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Victim {
+    Server,
+    Tablet,
+}
+
+/// Kills the server (or, separately, the tablet) with SIGKILL at many points during the photo
+/// uploads of a multi-photo sync, each time after a different number of progress reports of
+/// the run (so the kills land where the uploads are, whatever the build's speed): inside a
+/// photo's bytes, right after its last byte was handed to the connection, and after the
+/// server confirmed it. Afterwards, at most two syncs bring every photo across with its
+/// SHA-256, leave the outbox empty, and both databases pass `PRAGMA integrity_check`.
+#[test]
+fn killing_the_server_or_the_tablet_during_uploads_leaves_no_photo_behind() {
+    for victim in [Victim::Server, Victim::Tablet] {
+        crash_during_uploads(victim);
+    }
+}
+
+fn crash_during_uploads(victim: Victim) {
+    let tmp = tempfile::tempdir().unwrap();
+    let addr = free_loopback_addr();
+    let data = tmp.path().join("server");
+    let mut server = server_with_users(&data, Some(&addr));
+    let tablet = enrolled(&tmp.path().join("t"), &server, "o1");
+    let mut photos = Vec::new();
+    for i in 0..10u64 {
+        let id = tablet.ok(&["new-case", "--template", TEMPLATE]);
+        let png = tmp.path().join(format!("photo-{i}.png"));
+        write_noise_png_seeded(&png, 380, 380, i + 1);
+        tablet.ok(&["add-photo", &id, "photos", png.to_str().unwrap()]);
+        photos.push(sha256_hex(&png));
+    }
+    let mut kills = 0;
+    for round in 0..12 {
+        let mut child = std::process::Command::new(naper_tests::binary("field-app"))
+            .arg("--data-dir")
+            .arg(&tablet.dir)
+            .arg("sync")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+        // Reports per photo: a piece handed to the connection, the last byte handed to it,
+        // and the server's confirmation; killing after report 1, 2, 3, … of a run walks the
+        // kill across all three and across photos.
+        let kill_after = 1 + round % 7;
+        let mut reports = 0;
+        let mut killed = false;
+        for line in std::io::BufRead::lines(stderr) {
+            let Ok(line) = line else { break };
+            if !killed && line.starts_with("upload ") && !line.starts_with("upload failed") {
+                reports += 1;
+                if reports == kill_after {
+                    match victim {
+                        Victim::Server => server.kill9(),
+                        Victim::Tablet => {
+                            let _ = child.kill();
+                        }
+                    }
+                    killed = true;
+                }
+            }
+        }
+        let _ = child.wait();
+        if victim == Victim::Server && killed {
+            server = ServerProcess::start_on(&addr, &data, &[]);
+        }
+        if killed {
+            kills += 1;
+        } else {
+            break; // the run brought every remaining photo across before the kill point
+        }
+    }
+    assert!(
+        kills >= 5,
+        "{victim:?}: the uploads must have been cut many times ({kills})"
+    );
+
+    // The tablet finds the server (again) and is done within two syncs.
+    let first = tablet.run(&["sync"]);
+    if !first.status.success() {
+        let second = tablet.run(&["sync"]);
+        assert!(
+            second.status.success(),
+            "{victim:?}: two syncs after the crashes must bring everything across:\n{}\n{}",
+            String::from_utf8_lossy(&first.stderr),
+            String::from_utf8_lossy(&second.stderr)
+        );
+    }
+    let local = field_app::store::LocalStore::open(&tablet.dir).unwrap();
+    assert_eq!(
+        local.pending_uploads().unwrap().len(),
+        0,
+        "{victim:?}: the outbox is empty"
+    );
+    assert_eq!(local.integrity_check().unwrap(), ["ok"]);
+    drop(local);
+
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let probe = rt.block_on(enroll_over_http(&server.url, "o1"));
+    for sha in &photos {
+        let bytes = rt.block_on(async {
+            let response = reqwest::Client::new()
+                .get(format!("{}/api/v1/blobs/{sha}", server.url))
+                .bearer_auth(&probe)
+                .send()
+                .await
+                .unwrap();
+            assert!(
+                response.status().is_success(),
+                "{victim:?}: photo {sha} is on the server ({})",
+                response.status()
+            );
+            response.bytes().await.unwrap()
+        });
+        let digest = <sha2::Sha256 as sha2::Digest>::digest(&bytes);
+        assert_eq!(
+            hex_string(&digest),
+            *sha,
+            "{victim:?}: the server holds the photo's bytes"
+        );
+    }
+    server.kill9();
+    let db = rusqlite::Connection::open(data.join("naper.sqlite3")).unwrap();
+    let check: String = db
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(check, "ok", "{victim:?}: the server's database");
+}
+
+fn hex_string(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes.iter().fold(String::new(), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
 /// Enrolls a device over plain HTTP and returns its token.
 async fn enroll_over_http(url: &str, user: &str) -> String {
     let enroll: Value = reqwest::Client::new()
@@ -492,7 +628,12 @@ async fn enroll_over_http(url: &str, user: &str) -> String {
 
 /// A PNG of random pixels (incompressible, so the upload takes many chunks).
 fn write_noise_png(path: &Path, width: u32, height: u32) {
-    let mut state = 0x2545_f491_4f6c_dd1du64;
+    write_noise_png_seeded(path, width, height, 0);
+}
+
+/// [`write_noise_png`] with other pixels for each `seed`.
+fn write_noise_png_seeded(path: &Path, width: u32, height: u32, seed: u64) {
+    let mut state = 0x2545_f491_4f6c_dd1du64 ^ seed.wrapping_mul(0x9e37_79b9_7f4a_7c15);
     let pixels: Vec<u8> = (0..width * height * 3)
         .map(|_| {
             state ^= state << 13;
