@@ -23,8 +23,8 @@ mod value;
 mod workflow;
 
 pub use case::{
-    CURRENT_SCHEMA_VERSION, CaseId, Comment, CommentId, InspectionCase, Photo, PhotoId, Stamp,
-    TemplateRef, rehydrate_case,
+    CURRENT_SCHEMA_VERSION, CaseId, Comment, CommentId, InspectionCase, InvalidSha256, Photo,
+    PhotoId, Sha256, Stamp, TemplateRef, rehydrate_case,
 };
 pub use document::{CaseDocument, ChangeAuthor, check_template};
 pub use error::Error;
@@ -37,4 +37,4 @@ pub use validate::{
     FieldError, FieldProblem, Mode, ValidationReport, check_value, is_visible, validate,
 };
 pub use value::{FieldValue, GpsPoint, PlateError, PostalAddress, Signature, VehiclePlate};
-pub use workflow::{Role, Status, TRANSITIONS, TransitionError, UnknownStatus};
+pub use workflow::{Role, Status, TRANSITIONS, TransitionError, UnknownRole, UnknownStatus};

@@ -242,6 +242,9 @@ impl std::fmt::Display for Status {
 }
 
 impl Role {
+    /// Every role, from the most to the least rights in the office.
+    pub const ALL: [Role; 5] = [Admin, Coordinator, CaseWorker, Role::Viewer, Officer];
+
     /// The role as written in JSON, e.g. `case_worker`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -254,6 +257,23 @@ impl Role {
     }
 }
 
+/// A text that names no role.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is not a role; use one of: admin, coordinator, case_worker, viewer, officer")]
+pub struct UnknownRole(pub String);
+
+impl std::str::FromStr for Role {
+    type Err = UnknownRole;
+
+    /// Reads the stored name (`case_worker`).
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == text)
+            .ok_or_else(|| UnknownRole(text.to_owned()))
+    }
+}
+
 impl std::fmt::Display for Role {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -263,6 +283,15 @@ impl std::fmt::Display for Role {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_role_reads_back_from_its_name_and_nothing_else_is_a_role() {
+        for role in Role::ALL {
+            assert_eq!(role.as_str().parse(), Ok(role));
+        }
+        let err = "Officer".parse::<Role>().unwrap_err();
+        assert!(err.to_string().contains("is not a role"), "{err}");
+    }
 
     #[test]
     fn the_inspection_round_trip_is_allowed_for_the_right_roles() {

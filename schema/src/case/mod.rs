@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::value::{FieldValue, GpsPoint, PostalAddress};
 use crate::workflow::Status;
 
-pub use ids::{CaseId, CommentId, PhotoId};
+pub use ids::{CaseId, CommentId, InvalidSha256, PhotoId, Sha256};
 use keyed::Keyed;
 pub use rehydrate::rehydrate_case;
 
