@@ -30,6 +30,35 @@ pub trait Policy {
     ) -> Option<String>;
 }
 
+/// One piece of a round's work, for [`Workers::run`].
+pub type Job<'a, T> = Box<dyn FnOnce() -> T + Send + 'a>;
+
+/// How the adapter runs independent pieces of a round's work. The core starts no threads:
+/// it cuts a large request into pieces and hands them here, so the server can spread them
+/// over its cores while tests and the tablet run them one after the other ([`InOrder`]).
+pub trait Workers: Sync {
+    /// How many pieces are worth making: the threads the adapter can run them on.
+    fn count(&self) -> usize;
+
+    /// Runs every job and returns their results in the jobs' order. A job that panics may
+    /// fail the whole call, as it would in one thread.
+    fn run<'a, T: Send + 'a>(&self, jobs: Vec<Job<'a, T>>) -> Vec<T>;
+}
+
+/// [`Workers`] that run every piece in the calling thread, one after the other.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct InOrder;
+
+impl Workers for InOrder {
+    fn count(&self) -> usize {
+        1
+    }
+
+    fn run<'a, T: Send + 'a>(&self, jobs: Vec<Job<'a, T>>) -> Vec<T> {
+        jobs.into_iter().map(|job| job()).collect()
+    }
+}
+
 /// Applies a request's messages to the loaded `replicas`, then generates replies, and offers
 /// from `offers` (documents visible to the device that changed since it last saw them) as many
 /// as fit in `limits`, skipping documents already in the request.
@@ -39,8 +68,8 @@ pub trait Policy {
 /// forbidden. Afterwards it persists the replicas marked `changed` whose `failed` is `None`,
 /// and the sync state of every replica it loaded.
 ///
-/// Documents are independent, so a large request (an initial sync) is worked on by as many
-/// threads as the machine has cores; the response lists the outcomes in request order either
+/// Documents are independent, so a large request (an initial sync) is cut into as many
+/// pieces as `workers` has threads; the response lists the outcomes in request order either
 /// way.
 pub fn serve(
     request: &SyncRequest,
@@ -48,6 +77,7 @@ pub fn serve(
     offers: &[CaseId],
     policy: &(impl Policy + Sync),
     limits: &Limits,
+    workers: &impl Workers,
 ) -> SyncResponse {
     let mut response = SyncResponse {
         protocol: PROTOCOL_VERSION,
@@ -73,7 +103,7 @@ pub fn serve(
         .iter_mut()
         .filter_map(|(doc, replica)| by_doc.remove(doc).map(|m| (*doc, replica, m)))
         .collect();
-    for (index, outcome) in apply_all(work, policy, limits) {
+    for (index, outcome) in apply_all(work, policy, limits, workers) {
         if let Some(slot) = outcomes.get_mut(index) {
             *slot = Some(outcome);
         }
@@ -122,39 +152,26 @@ enum Outcome {
 /// costs more than it saves, and small rounds of many devices already keep the cores busy.
 const PARALLEL_FROM_DOCS: usize = 32;
 
-/// Applies every document's messages, spreading the documents over the cores for a large
-/// request; returns each message's outcome by its index in the request.
+/// Applies every document's messages, cut into one piece per worker for a large request;
+/// returns each message's outcome by its index in the request.
 fn apply_all(
     work: Vec<DocWork<'_>>,
     policy: &(impl Policy + Sync),
     limits: &Limits,
+    workers: &impl Workers,
 ) -> Vec<(usize, Outcome)> {
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    if threads < 2 || work.len() < PARALLEL_FROM_DOCS {
+    let pieces = workers.count();
+    if pieces < 2 || work.len() < PARALLEL_FROM_DOCS {
         return apply_docs(work, policy, limits);
     }
-    let per_thread = work.len().div_ceil(threads);
-    let mut chunks: Vec<Vec<_>> = Vec::with_capacity(threads);
+    let per_piece = work.len().div_ceil(pieces);
+    let mut jobs: Vec<Job<'_, Vec<(usize, Outcome)>>> = Vec::with_capacity(pieces);
     let mut work = work.into_iter().peekable();
     while work.peek().is_some() {
-        chunks.push(work.by_ref().take(per_thread).collect());
+        let chunk: Vec<_> = work.by_ref().take(per_piece).collect();
+        jobs.push(Box::new(move || apply_docs(chunk, policy, limits)));
     }
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = chunks
-            .into_iter()
-            .map(|chunk| scope.spawn(move || apply_docs(chunk, policy, limits)))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|handle| {
-                // Automerge and the policy are isolated in `apply_one`; should a thread still
-                // panic, the round fails as a whole, as it would in one thread.
-                handle
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    })
+    workers.run(jobs).into_iter().flatten().collect()
 }
 
 fn apply_docs(

@@ -11,8 +11,8 @@ use automerge::AutoCommit;
 use schema::{CaseDocument, CaseId, InspectionCase};
 
 use crate::{
-    Limits, Policy, Received, Replica, Replicas, SyncRequest, SyncResponse, SyncSession, WireError,
-    heads_key, serve,
+    Job, Limits, Policy, Received, Replica, Replicas, SyncRequest, SyncResponse, SyncSession,
+    WireError, Workers, heads_key, serve,
 };
 
 /// The server's storage and round handling, in memory.
@@ -25,6 +25,25 @@ pub struct MemoryServer {
     pub states: HashMap<(String, CaseId), (Vec<u8>, String)>,
     /// Documents no device may sync.
     pub forbidden: BTreeSet<CaseId>,
+    /// Into how many pieces a large request is cut ([`Workers`]); the pieces run last first,
+    /// so a test sees that the answer does not depend on the order they finish in. 0 or 1:
+    /// everything in order in one piece.
+    pub pieces: usize,
+}
+
+/// Runs the pieces of a round last first, and returns their results in the pieces' order.
+struct LastFirst(usize);
+
+impl Workers for LastFirst {
+    fn count(&self) -> usize {
+        self.0
+    }
+
+    fn run<'a, T: Send + 'a>(&self, jobs: Vec<Job<'a, T>>) -> Vec<T> {
+        let mut results: Vec<T> = jobs.into_iter().rev().map(|job| job()).collect();
+        results.reverse();
+        results
+    }
 }
 
 /// Admits everything not forbidden; accepts any document that hydrates as a case.
@@ -88,6 +107,7 @@ impl MemoryServer {
             &offers,
             &Admit(&self.forbidden),
             &Limits::default(),
+            &LastFirst(self.pieces),
         );
         for (id, mut replica) in replicas {
             if replica.failed.is_some() {

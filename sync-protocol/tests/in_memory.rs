@@ -226,11 +226,14 @@ fn an_interrupted_run_resumes_and_repeated_requests_are_harmless() {
     assert_eq!(server.case(ids[0]).title, "neu");
 }
 
-/// A request large enough to be worked on by several threads answers in request order and
-/// keeps one document's rejection to that document.
+/// A request large enough to be cut into pieces for several threads answers in request order
+/// and keeps one document's rejection to that document.
 #[test]
 fn a_large_request_is_answered_in_order_with_rejections_in_place() {
-    let mut server = MemoryServer::default();
+    let mut server = MemoryServer {
+        pieces: 4,
+        ..MemoryServer::default()
+    };
     let mut tablet = MemoryTablet::default();
     let ids: Vec<CaseId> = (0..100).map(|i| create(&mut tablet, "tablet", i)).collect();
     let forbidden = ids[37];

@@ -28,9 +28,9 @@ use std::time::{Duration, Instant};
 
 use criterion::{BatchSize, Criterion};
 use schema::{CaseDocument, ChangeAuthor, PostalAddress, Role, Stamp, Status};
-use sync_server::auth::hash_password;
 use sync_server::blobs::BlobStore;
-use sync_server::config::{Config, PasswordCost};
+use sync_server::identity::auth::hash_password;
+use sync_server::kernel::config::{Config, PasswordCost};
 use sync_server::store::NewUser;
 use sync_server::{CaseStore, RunningServer};
 use tokio::runtime::Runtime;
@@ -170,7 +170,7 @@ fn queue_data(count: usize) -> PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     eprintln!("queue: seeding {count} cases into {} …", dir.display());
     let started = Instant::now();
-    let store: Arc<dyn CaseStore> = Arc::new(sync_server::admin::open(&dir).unwrap());
+    let store: Arc<dyn CaseStore> = Arc::new(sync_server::services::admin::open(&dir).unwrap());
     seed_users(store.as_ref());
     let template = typical::template();
     // Two threads: building documents overlaps with the other thread's SQLite write.
@@ -376,7 +376,7 @@ fn case_with_photos(server: &RunningServer, dir: &Path, photos: u32) -> (String,
     for p in 0..photos {
         let bytes = photo_12mp(p);
         let sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes));
-        let key = sync_server::uploads::upload_key(TENANT, &sha);
+        let key = sync_server::blobs::uploads::upload_key(TENANT, &sha);
         std::fs::write(blobs.upload_path(&key), &bytes).unwrap();
         let row = blobs
             .finish_upload(&key, &sha, &sha, annotate::DecodeLimits::default())

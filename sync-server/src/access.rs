@@ -40,6 +40,7 @@ use automerge::AutoCommit;
 use schema::{CaseId, InspectionCase, Role, Status};
 use sync_protocol::{Policy, Received, heads_key};
 
+pub use crate::store::Visibility;
 use crate::store::{BlobFacts, CaseAccess, DeviceRow, UserRow};
 
 /// The rejection detail for every case a device may not see, existing or not, of its tenant or
@@ -59,23 +60,6 @@ pub struct Principal {
     pub device_id: String,
 }
 
-/// Which cases a principal may see, as a filter the store turns into SQL.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Visibility {
-    /// Every case of the tenant (staff and viewers).
-    Tenant {
-        /// Tenant id.
-        tenant: String,
-    },
-    /// Cases of the tenant the officer created or is assigned to.
-    Officer {
-        /// Tenant id.
-        tenant: String,
-        /// The officer's user name.
-        username: String,
-    },
-}
-
 /// The cases `principal` may see.
 pub fn visibility(principal: &Principal) -> Visibility {
     match principal.role {
@@ -87,19 +71,6 @@ pub fn visibility(principal: &Principal) -> Visibility {
             tenant: principal.tenant.clone(),
         },
     }
-}
-
-/// A role as written in the database and on the command line (`case_worker`, …).
-pub fn parse_role(text: &str) -> Option<Role> {
-    [
-        Role::Admin,
-        Role::Coordinator,
-        Role::CaseWorker,
-        Role::Viewer,
-        Role::Officer,
-    ]
-    .into_iter()
-    .find(|role| role.as_str() == text)
 }
 
 /// Whether `principal` may see (and sync) the stored case.

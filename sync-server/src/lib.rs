@@ -6,19 +6,23 @@
 //! `sync_protocol::http`. Staff review, correct, decide and assign in the [`backoffice`]'s
 //! server-rendered pages under `/backoffice`.
 //!
+//! The crate is a house of layers, bottom first: [`kernel`], [`store`], [`access`],
+//! [`identity`], [`blobs`], [`services`], then the surfaces [`sync_api`] and [`backoffice`],
+//! which never use each other; [`app`] composes them (ARCHITECTURE.md has the map).
+//!
 //! # A sync request, step by step
 //!
-//! 1. [`auth`]: the bearer token's SHA-256 is looked up in the database (every request, so a
-//!    revocation by the admin CLI in another process counts at once) and becomes an
-//!    [`access::Principal`].
-//! 2. `http/sync.rs`: the CBOR body, bounded by `Limits::max_body_bytes` before it is read
+//! 1. `sync_api/principal.rs`: the bearer token's SHA-256 is looked up in the database
+//!    (every request, so a revocation by the admin CLI in another process counts at once)
+//!    and becomes an [`access::Principal`].
+//! 2. `sync_api/sync.rs`: the CBOR body, bounded by `Limits::max_body_bytes` before it is read
 //!    completely, is decoded with the protocol's limits; a bad body is a 4xx with an
-//!    `ErrorBody`.
+//!    `ErrorBody`. The round itself is [`services::sync_round`]:
 //! 3. The request's documents are checked by [`access::SyncPolicy`]; the admitted ones and
 //!    the **offers** (visible documents whose heads differ from the heads the device is known
 //!    to have, one SQL query) are loaded with the device's stored sync states.
 //! 4. `sync_protocol::serve` applies every message in isolation (a large request's documents
-//!    on all cores), asks the policy before and after, and generates replies and offers. The
+//!    on all cores, through [`services::core_threads`]), asks the policy before and after, and generates replies and offers. The
 //!    policy hydrates each changed case once to check it and keeps it for the projection.
 //! 5. In **one transaction** ([`store::CaseStore::commit_sync`]): the changes of every
 //!    accepted, changed document are appended and its projection row updated — from the
@@ -41,57 +45,38 @@
 //! - Bytes from outside never panic the server; blocking work runs in `spawn_blocking`.
 //! - Photo originals are stored once under their verified SHA-256 and never rewritten.
 
+// The layers, bottom first; each may use only those above it in this list (ARCHITECTURE.md,
+// and xtask's tidy test holds it).
 pub mod access;
-pub mod admin;
-pub mod auth;
-pub mod backoffice;
 pub mod blobs;
-pub mod compaction;
-pub mod config;
-pub mod demo;
-pub mod doc_cache;
-pub mod http;
-pub mod projection;
+pub mod identity;
+pub mod kernel;
+pub mod services;
 pub mod store;
-pub mod templates;
-pub mod throttle;
-pub mod upload_completion;
-pub mod upload_sweep;
-pub mod uploads;
+// The surfaces: each owns its routes and its error pages; none uses another.
+pub mod backoffice;
+pub mod sync_api;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use axum::Router;
+use axum::routing::get;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::trace::TraceLayer;
 
-pub use config::Config;
+pub use kernel::config::Config;
+pub use services::ServerError;
 pub use store::{CaseStore, SqliteStore, StoreError};
 
 use crate::blobs::BlobStore;
-use crate::config::DemoSeed;
-use crate::demo::DemoUser;
-use crate::http::AppState;
-
-/// What can stop the server from starting, or an admin command from working.
-#[derive(Debug, thiserror::Error)]
-pub enum ServerError {
-    /// The store failed.
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    /// File or network access failed.
-    #[error("{0}")]
-    Io(String),
-    /// A template does not load.
-    #[error("{0}")]
-    Templates(String),
-    /// Passwords or randomness failed.
-    #[error(transparent)]
-    Auth(#[from] auth::AuthError),
-    /// A value given on the command line is not usable.
-    #[error("{0}")]
-    Invalid(String),
-}
+use crate::blobs::upload_completion::complete_received_uploads;
+use crate::blobs::upload_sweep::UploadSweep;
+use crate::kernel::config::DemoSeed;
+use crate::services::demo::{self, DemoUser};
+use crate::services::{AppState, SyncRounds, admin, compaction, templates};
 
 /// A server running in this process.
 pub struct RunningServer {
@@ -143,74 +128,100 @@ impl RunningServer {
     }
 }
 
-/// Opens the data directory, installs the templates, seeds the demo tenant if configured,
-/// binds the address and starts serving in the background.
+/// The whole server as one router: every surface's routes, composed here and nowhere else.
+/// Tests can send it requests in-process (`tower::ServiceExt::oneshot`) without a port.
+pub fn app(state: AppState) -> Router {
+    let sync_limit = state.config.limits.max_body_bytes;
+    Router::new()
+        .merge(sync_api::router(sync_limit))
+        .nest(backoffice::BASE, backoffice::router())
+        .route("/health", get(|| async { "ok" }))
+        .fallback(sync_api::not_found)
+        .layer(CatchPanicLayer::custom(kernel::panic_response))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// A server ready to serve: its state, and the demo users seeded while preparing it.
+pub struct Prepared {
+    /// What every handler shares.
+    pub state: AppState,
+    /// The demo users seeded now, with their passwords.
+    pub demo_users: Option<Vec<DemoUser>>,
+}
+
+/// Opens the data directory, installs the templates and seeds the demo tenant if
+/// configured. Blocking.
+///
+/// # Errors
+/// [`ServerError`] when the data directory or the templates are unusable.
+pub fn prepare(config: Config) -> Result<Prepared, ServerError> {
+    let store: Arc<dyn CaseStore> = Arc::new(admin::open(&config.data_dir)?);
+    let blobs = BlobStore::open(&config.data_dir).map_err(|e| {
+        ServerError::Io(format!(
+            "cannot create the blob directories in {}: {e}",
+            config.data_dir.display()
+        ))
+    })?;
+    templates::install_shared(store.as_ref(), config.templates_dir.as_deref())?;
+    let seed = match config.demo {
+        DemoSeed::Always => true,
+        DemoSeed::IfEmpty => store.is_empty()?,
+        DemoSeed::Never => false,
+    };
+    let demo_users = if seed {
+        demo::seed(store.as_ref(), config.password_cost)?
+    } else {
+        None
+    };
+    let state = AppState {
+        store,
+        blobs: Arc::new(blobs),
+        config: Arc::new(config),
+        uploads: Arc::default(),
+        documents: Arc::default(),
+        sync_rounds: SyncRounds::default(),
+    };
+    Ok(Prepared { state, demo_users })
+}
+
+/// Prepares the server ([`prepare`]), binds the address, and starts serving and the
+/// background work (compaction, the upload sweep, finishing uploads a crash left whole).
 ///
 /// # Errors
 /// [`ServerError`] when the data directory, the templates or the address are unusable.
 pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
-    let setup = config.clone();
-    let (store, blobs, demo_users) = tokio::task::spawn_blocking(move || {
-        let store: Arc<dyn CaseStore> = Arc::new(admin::open(&setup.data_dir)?);
-        let blobs = BlobStore::open(&setup.data_dir).map_err(|e| {
-            ServerError::Io(format!(
-                "cannot create the blob directories in {}: {e}",
-                setup.data_dir.display()
-            ))
-        })?;
-        templates::install_shared(store.as_ref(), setup.templates_dir.as_deref())?;
-        let seed = match setup.demo {
-            DemoSeed::Always => true,
-            DemoSeed::IfEmpty => store.is_empty()?,
-            DemoSeed::Never => false,
-        };
-        let demo_users = if seed {
-            demo::seed(store.as_ref(), setup.password_cost)?
-        } else {
-            None
-        };
-        Ok::<_, ServerError>((store, blobs, demo_users))
-    })
-    .await
-    .map_err(|e| ServerError::Io(format!("start-up failed: {e}")))??;
-
-    let listener = tokio::net::TcpListener::bind(config.addr)
+    let addr = config.addr;
+    let Prepared { state, demo_users } = tokio::task::spawn_blocking(move || prepare(config))
         .await
-        .map_err(|e| ServerError::Io(format!("cannot listen on {}: {e}", config.addr)))?;
+        .map_err(|e| ServerError::Io(format!("start-up failed: {e}")))??;
+
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| ServerError::Io(format!("cannot listen on {addr}: {e}")))?;
     let addr = listener
         .local_addr()
         .map_err(|e| ServerError::Io(format!("cannot read the bound address: {e}")))?;
 
-    let blobs = Arc::new(blobs);
-    let uploads: Arc<uploads::Uploads> = Arc::default();
-    let sweep = upload_sweep::UploadSweep {
-        blobs: blobs.clone(),
-        uploads: uploads.clone(),
-        max_idle: config.upload_max_idle,
+    let store = state.store.clone();
+    let sweep = UploadSweep {
+        blobs: state.blobs.clone(),
+        uploads: state.uploads.clone(),
+        max_idle: state.config.upload_max_idle,
     };
     {
         // In the background, so the server listens at once: tablets that ask about one of
         // these uploads meanwhile finish it themselves (each path claims the upload first).
-        let (store, blobs, uploads) = (store.clone(), blobs.clone(), uploads.clone());
+        let (store, blobs, uploads) = (store.clone(), state.blobs.clone(), state.uploads.clone());
         tokio::task::spawn_blocking(move || {
-            if let Err(e) =
-                upload_completion::complete_received_uploads(store.as_ref(), &blobs, &uploads)
-            {
+            if let Err(e) = complete_received_uploads(store.as_ref(), &blobs, &uploads) {
                 tracing::error!("uploads left complete by a crash could not be listed: {e}");
             }
         });
     }
-    let compaction = compaction::spawn(store.clone(), config.compaction, sweep);
-    let state = AppState {
-        store: store.clone(),
-        blobs,
-        config: Arc::new(config),
-        uploads,
-        documents: Arc::default(),
-        sync_rounds: http::SyncRounds::default(),
-    };
+    let compaction = compaction::spawn(store.clone(), state.config.compaction, sweep);
     let (tx, rx) = oneshot::channel::<()>();
-    let app = http::router(state);
+    let app = app(state);
     let task = tokio::spawn(async move {
         // The peer address reaches handlers as `ConnectInfo` (the back office's login
         // throttle counts failures per user name and address).

@@ -5,8 +5,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use sync_server::config::{Config, DemoSeed};
-use sync_server::{ServerError, admin};
+use sync_server::ServerError;
+use sync_server::kernel::config::{Config, DemoSeed};
+use sync_server::services::admin;
 
 /// The naper sync server: tablets sync inspection cases and photos with it.
 #[derive(Debug, Parser)]

@@ -9,8 +9,8 @@ use common::browser::{BO_TEMPLATE, Browser, install_template, synced_case};
 use common::{PASSWORD, TestServer};
 use reqwest::StatusCode;
 use schema::{CaseId, FieldValue, Role};
-use sync_server::auth::hash_password;
-use sync_server::config::PasswordCost;
+use sync_server::identity::auth::hash_password;
+use sync_server::kernel::config::PasswordCost;
 use sync_server::store::NewUser;
 
 /// Adds an admin to tenant `a` (`admin`) and to tenant `b` (`b.admin`).

@@ -29,7 +29,7 @@ const KINDS_TEMPLATE: &str = r#"{"id":"bo-kinds","version":1,"category":"waste",
 async fn install_kinds_template(server: &TestServer) {
     let store = server.store();
     tokio::task::spawn_blocking(move || {
-        let row = sync_server::templates::row("bo-kinds", KINDS_TEMPLATE, None).unwrap();
+        let row = sync_server::services::templates::row("bo-kinds", KINDS_TEMPLATE, None).unwrap();
         store.put_template(&row).unwrap();
     })
     .await

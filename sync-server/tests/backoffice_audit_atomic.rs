@@ -33,7 +33,7 @@ async fn audit_actions(server: &TestServer, id: CaseId) -> Vec<String> {
 
 /// Makes every insert into the audit log fail, as a full disk or a broken table would.
 fn break_audit_log(server: &TestServer, broken: bool) {
-    let db = sync_server::config::database_path(server.dir.path());
+    let db = sync_server::kernel::config::database_path(server.dir.path());
     let conn = rusqlite::Connection::open(db).unwrap();
     conn.busy_timeout(std::time::Duration::from_secs(5))
         .unwrap();

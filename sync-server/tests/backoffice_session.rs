@@ -49,7 +49,7 @@ async fn staff_sign_in_with_a_strict_http_only_session_cookie_and_sign_out() {
         .query_row("SELECT id_hash FROM sessions", [], |r| r.get(0))
         .unwrap();
     assert_ne!(stored, id);
-    assert_eq!(stored, sync_server::auth::token_hash(id));
+    assert_eq!(stored, sync_server::identity::auth::token_hash(id));
 
     let queue = browser.get("/backoffice/cases").await;
     assert_eq!(queue.status, StatusCode::OK);

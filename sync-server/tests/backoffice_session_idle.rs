@@ -8,7 +8,7 @@ mod common;
 use common::TestServer;
 use common::browser::Browser;
 use reqwest::StatusCode;
-use sync_server::auth::token_hash;
+use sync_server::identity::auth::token_hash;
 use sync_server::store::NewSession;
 
 const MINUTE: i64 = 60_000;

@@ -14,7 +14,7 @@ use common::{Tablet, TestServer};
 use reqwest::StatusCode;
 use schema::{CaseDocument, FieldValue};
 use sync_protocol::http::{ENROLL, EnrollRequest, EnrollResponse, TEMPLATES};
-use sync_server::compaction::compact_all;
+use sync_server::services::compaction::compact_all;
 
 fn heads(bytes: &[u8]) -> Vec<automerge::ChangeHash> {
     AutoCommit::load(bytes).unwrap().get_heads()

@@ -48,7 +48,7 @@ impl Enrollment {
     /// # Errors
     /// [`FieldAppError::Invalid`] for a role this build does not know.
     pub fn role(&self) -> Result<Role> {
-        serde_json::from_value(serde_json::Value::String(self.role.clone())).map_err(|_| {
+        self.role.parse().map_err(|_| {
             FieldAppError::Invalid(format!(
                 "the server gave this tablet the role `{}`, which this app does not know; update the app",
                 self.role

@@ -16,7 +16,10 @@ use super::load::visible_row;
 use super::session::{CsrfForm, Session};
 use super::views::see_other;
 use crate::access::{self, StaffAction};
-use crate::http::{AppError, AppState, blocking};
+use crate::backoffice::{InPage, PageError};
+use crate::kernel::{AppError, blocking};
+use crate::services::AppState;
+
 use crate::store::now_ms;
 
 fn author(session: &Session) -> ChangeAuthor {
@@ -75,7 +78,7 @@ pub async fn change_status(
     State(state): State<AppState>,
     Path(id): Path<String>,
     CsrfForm { session, form }: CsrfForm<StatusForm>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     let lang = session.lang;
     async {
         let t = texts(lang);
@@ -117,7 +120,7 @@ pub async fn edit_field(
     State(state): State<AppState>,
     Path((id, key)): Path<(String, String)>,
     CsrfForm { session, form }: CsrfForm<Vec<(String, String)>>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     let lang = session.lang;
     async {
         let t = texts(lang);
@@ -175,7 +178,7 @@ pub async fn add_comment(
     State(state): State<AppState>,
     Path(id): Path<String>,
     CsrfForm { session, form }: CsrfForm<CommentForm>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     let lang = session.lang;
     async {
         let row = visible_row(&state, &session, &id, StaffAction::Comment).await?;
@@ -215,7 +218,7 @@ pub async fn assign(
     State(state): State<AppState>,
     Path(id): Path<String>,
     CsrfForm { session, form }: CsrfForm<AssignForm>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     let lang = session.lang;
     async {
         let row = visible_row(&state, &session, &id, StaffAction::Assign).await?;

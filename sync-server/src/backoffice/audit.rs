@@ -5,7 +5,9 @@
 use schema::CaseId;
 
 use crate::access::Staff;
-use crate::http::{AppError, AppState, blocking};
+use crate::kernel::{AppError, blocking};
+use crate::services::AppState;
+
 use crate::store::{AuditEntry, now_ms};
 
 /// What staff do, as written in the log's `action` column.

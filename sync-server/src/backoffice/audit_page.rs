@@ -16,7 +16,10 @@ use super::load::denied;
 use super::session::Session;
 use super::views::{Frame, render};
 use crate::access::{self, OfficeAction};
-use crate::http::{AppError, AppState, blocking};
+use crate::backoffice::{InPage, PageError};
+use crate::kernel::{AppError, blocking};
+use crate::services::AppState;
+
 use crate::store::AuditQuery;
 
 /// Entries per page.
@@ -77,7 +80,7 @@ pub async fn page(
     State(state): State<AppState>,
     session: Session,
     params: Result<Query<AuditParams>, QueryRejection>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     let lang = session.lang;
     let params = params.map(|Query(p)| p).unwrap_or_default();
     show(&state, &session, params)

@@ -18,14 +18,16 @@ use super::views::{
     SectionView, render,
 };
 use crate::access::{self, Permissions, StaffAction};
-use crate::http::{AppError, AppState, blocking};
+use crate::backoffice::{InPage, PageError};
+use crate::kernel::{AppError, blocking};
+use crate::services::AppState;
 
 /// `GET /backoffice/cases/{id}`.
 pub async fn page(
     State(state): State<AppState>,
     session: Session,
     Path(id): Path<String>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     let lang = session.lang;
     show(&state, &session, &id)
         .await

@@ -20,7 +20,9 @@ use super::load::load_case;
 use super::session::Session;
 use super::views::{DiffLine, Frame, HistoryEntry, HistoryPage, render};
 use crate::access::StaffAction;
-use crate::http::{AppError, AppState, blocking};
+use crate::backoffice::{InPage, PageError};
+use crate::kernel::{AppError, blocking};
+use crate::services::AppState;
 
 /// Changes per page: each needs two forks and hydrations.
 const PAGE_SIZE: usize = 20;
@@ -38,7 +40,7 @@ pub async fn page(
     session: Session,
     Path(id): Path<String>,
     params: Result<Query<HistoryParams>, QueryRejection>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     let lang = session.lang;
     let page_number = params
         .ok()

@@ -6,7 +6,9 @@ use schema::{CaseDocument, CaseId, InspectionCase, Template};
 use super::i18n::texts;
 use super::session::Session;
 use crate::access::{self, StaffAction, StaffDenied};
-use crate::http::{AppError, AppState, blocking};
+use crate::kernel::{AppError, blocking};
+use crate::services::AppState;
+
 use crate::store::CaseRow;
 
 /// A visible case: its projection row, document, hydrated form and template (`None` when

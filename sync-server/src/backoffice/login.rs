@@ -17,14 +17,18 @@ use super::audit::{self, Action};
 use super::cookies::{self, SetCookie};
 use super::i18n::texts;
 use super::session::{
-    self, CsrfForm, LOGIN_COOKIE, csrf_field, csrf_refused, new_session, parse_form, return_path,
+    self, CsrfForm, LOGIN_COOKIE, csrf_error, csrf_field, new_session, parse_form, return_path,
     session_cookie, tokens_match,
 };
 use super::views::{Frame, LoginPage, render, see_other};
 use crate::access::{self, Staff};
-use crate::auth::{new_token, verify_nobody, verify_password};
-use crate::http::{AppError, AppState, ClientAddr, blocking};
-use crate::throttle::LoginThrottle;
+use crate::backoffice::InPage;
+use crate::identity::auth::{new_token, verify_nobody, verify_password};
+use crate::kernel::client_addr::ClientAddr;
+use crate::kernel::{AppError, blocking};
+use crate::services::AppState;
+
+use crate::identity::throttle::LoginThrottle;
 
 /// Lifetime of the login form's token.
 const LOGIN_FORM_SECS: u64 = 60 * 60;
@@ -136,7 +140,7 @@ pub async fn submit(
         let expected = cookies::get(&headers, LOGIN_COOKIE).unwrap_or_default();
         let given = csrf_field(&body).unwrap_or_default();
         if !tokens_match(&expected, &given) {
-            return Err(csrf_refused(lang));
+            return Err(csrf_error(lang));
         }
         let form: LoginForm = parse_form(&body, lang)?;
         let next = return_path(&form.next).unwrap_or_else(cases_path);

@@ -7,7 +7,7 @@
 //!    request); no or an expired session (30 minutes idle, or past its lifetime) redirects a
 //!    page to the login page, and answers a form post with 401. Every POST form is a
 //!    `CsrfForm`, which refuses a missing or wrong synchronizer token with 403 before the
-//!    handler runs. Sign-ins are throttled per user name and address (`crate::throttle`).
+//!    handler runs. Sign-ins are throttled per user name and address (`crate::identity::throttle`).
 //! 2. `load.rs`: the case is looked up and [`crate::access::check_staff`] decides — another
 //!    tenant's case is a 404 like a missing one, a viewer's action a 403.
 //! 3. The handler reads the projection or the document, or writes one Automerge change
@@ -17,8 +17,8 @@
 //! 4. `audit.rs` appends what was viewed; `views.rs` renders the page (askama,
 //!    auto-escaped), in German or English (`i18n.rs`).
 //!
-//! Errors are [`AppError`]s turned into HTML pages with [`AppError::in_page`]; the JSON API
-//! keeps its JSON bodies.
+//! Errors are [`PageError`]s: the kernel's [`AppError`]s shown as HTML pages
+//! ([`InPage::in_page`]), or the way to the login page; the JSON API keeps its JSON bodies.
 //!
 //! Routes (under [`BASE`]): `GET /login`, `POST /login`, `POST /logout`, `GET /cases`,
 //! `GET /cases/{id}`, `GET /cases/{id}/history`, `POST /cases/{id}/status`,
@@ -42,6 +42,7 @@ mod history;
 mod i18n;
 mod load;
 mod login;
+mod page_error;
 mod photos;
 mod queue;
 mod report;
@@ -56,9 +57,10 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
-use crate::http::{AppError, AppState};
+pub use page_error::{InPage, PageError};
 
-pub(crate) use views::{error_page, login_required};
+use crate::kernel::AppError;
+use crate::services::AppState;
 
 /// Where the back office lives.
 pub const BASE: &str = "/backoffice";
@@ -149,7 +151,7 @@ pub fn router() -> Router<AppState> {
         .fallback(not_found)
         // One throttle per router, so every server (and every test server) counts its own.
         .layer(axum::Extension(std::sync::Arc::new(
-            crate::throttle::LoginThrottle::default(),
+            crate::identity::throttle::LoginThrottle::default(),
         )))
         .layer(middleware::from_fn(i18n::remember_language))
         .layer(middleware::from_fn(security_headers))

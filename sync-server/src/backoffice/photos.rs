@@ -17,8 +17,11 @@ use super::i18n::texts;
 use super::load::load_case;
 use super::session::Session;
 use crate::access::{self, StaffAction};
+use crate::backoffice::{InPage, PageError};
 use crate::blobs::is_sha256_hex;
-use crate::http::{AppError, AppState, blocking};
+use crate::kernel::{AppError, blocking};
+use crate::services::AppState;
+
 use crate::store::{BlobRow, PhotoAccess};
 
 /// Quality of annotated copies.
@@ -57,7 +60,7 @@ pub async fn thumbnail(
     State(state): State<AppState>,
     session: Session,
     Path(sha): Path<String>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     let lang = session.lang;
     async {
         visible_blob(&state, &session, &sha).await?;
@@ -74,7 +77,7 @@ pub async fn original(
     State(state): State<AppState>,
     session: Session,
     Path(sha): Path<String>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     let lang = session.lang;
     async {
         let blob = visible_blob(&state, &session, &sha).await?;
@@ -103,7 +106,7 @@ pub async fn annotated(
     State(state): State<AppState>,
     session: Session,
     Path((id, photo_id)): Path<(String, String)>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     let lang = session.lang;
     async {
         let not_found = || AppError::NotFound(texts(lang).error_not_found.into());

@@ -13,7 +13,10 @@ use super::i18n::{STATUSES, Texts, parse_status};
 use super::session::Session;
 use super::views::{CountView, Frame, OptionView, QueuePage, RowView, render};
 use crate::access;
-use crate::http::{AppError, AppState, blocking};
+use crate::backoffice::{InPage, PageError};
+use crate::kernel::{AppError, blocking};
+use crate::services::AppState;
+
 use crate::store::{CaseQuery, CaseSort};
 
 /// Cases per page.
@@ -152,7 +155,7 @@ pub async fn page(
     State(state): State<AppState>,
     session: Session,
     params: Result<Query<QueueParams>, QueryRejection>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     let lang = session.lang;
     show(
         &state,

@@ -22,8 +22,11 @@ use serde::de::DeserializeOwned;
 use super::cookies::{self, SetCookie};
 use super::i18n::texts;
 use crate::access::{self, Staff};
-use crate::auth::{new_token, token_hash};
-use crate::http::{AppError, AppState, blocking};
+use crate::backoffice::{InPage, PageError};
+use crate::identity::auth::{new_token, token_hash};
+use crate::kernel::{AppError, blocking};
+use crate::services::AppState;
+
 use crate::store::{NewSession, now_ms};
 
 /// The session cookie.
@@ -123,11 +126,11 @@ pub fn return_path(candidate: &str) -> Option<String> {
 }
 
 impl FromRequestParts<AppState> for Session {
-    type Rejection = AppError;
+    type Rejection = PageError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
         let lang = super::i18n::language_of(&parts.uri, &parts.headers);
-        let login_required = || AppError::LoginRequired {
+        let login_required = || PageError::LoginRequired {
             // Pages come back after login; a form post cannot be replayed, so it gets a 401.
             // Nesting strips `/backoffice` from `parts.uri`; the original URI has it.
             redirect: (parts.method == Method::GET)
@@ -163,7 +166,8 @@ impl FromRequestParts<AppState> for Session {
             }
             Ok(row)
         })
-        .await?;
+        .await
+        .map_err(|e| e.in_page(lang))?;
         match row {
             Some(row) if access::may_use_backoffice(row.role) => Ok(Session {
                 staff: Staff {
@@ -202,8 +206,13 @@ pub fn csrf_field(body: &[u8]) -> Option<String> {
 }
 
 /// The refusal of a form without the right token.
-pub fn csrf_refused(lang: Language) -> AppError {
-    AppError::Forbidden(texts(lang).error_csrf.into()).in_page(lang)
+pub fn csrf_refused(lang: Language) -> PageError {
+    csrf_error(lang).in_page(lang)
+}
+
+/// [`csrf_refused`] before it is shown as a page.
+pub fn csrf_error(lang: Language) -> AppError {
+    AppError::Forbidden(texts(lang).error_csrf.into())
 }
 
 /// A POSTed form of a signed-in session whose CSRF token was checked: the extractor every
@@ -218,9 +227,9 @@ pub struct CsrfForm<T> {
 }
 
 impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
-    type Rejection = AppError;
+    type Rejection = PageError;
 
-    async fn from_request(request: Request, state: &AppState) -> Result<Self, AppError> {
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, PageError> {
         let (mut parts, body) = request.into_parts();
         let session = Session::from_request_parts(&mut parts, state).await?;
         let lang = session.lang;
@@ -235,7 +244,7 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
     }
 }
 
-fn check_csrf(session: &Session, body: &Bytes) -> Result<(), AppError> {
+fn check_csrf(session: &Session, body: &Bytes) -> Result<(), PageError> {
     match csrf_field(body) {
         Some(token) if tokens_match(&session.csrf_token, &token) => Ok(()),
         _ => {

@@ -11,7 +11,7 @@ pub use super::form_input::{Input, Part};
 use super::i18n::{Texts, texts};
 use super::session::Session;
 use crate::access::{self, OfficeAction, Permissions};
-use crate::http::AppError;
+use crate::kernel::AppError;
 
 /// What every page's frame shows.
 #[derive(Debug)]

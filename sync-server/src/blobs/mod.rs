@@ -12,7 +12,12 @@ use std::time::SystemTime;
 
 use annotate::photo::{self, DecodeLimits, ExportFormat, PhotoFormat};
 
+use crate::kernel::AppError;
 use crate::store::BlobRow;
+
+pub mod upload_completion;
+pub mod upload_sweep;
+pub mod uploads;
 
 /// Quality of cached thumbnails.
 const THUMBNAIL_QUALITY: u8 = 80;
@@ -77,7 +82,7 @@ impl BlobStore {
         self.sharded("blobs", sha256, "")
     }
 
-    /// Where the upload in progress `key` ([`crate::uploads::upload_key`]) collects its
+    /// Where the upload in progress `key` ([`crate::blobs::uploads::upload_key`]) collects its
     /// bytes.
     pub fn upload_path(&self, key: &str) -> PathBuf {
         self.root.join("uploads").join(format!("{key}.part"))
@@ -124,7 +129,7 @@ impl BlobStore {
             let Some(key) = name.to_str().and_then(|n| n.strip_suffix(".part")) else {
                 continue;
             };
-            if !crate::uploads::is_upload_key(key) {
+            if !crate::blobs::uploads::is_upload_key(key) {
                 continue;
             }
             // A file deleted meanwhile (its upload finished) is simply not listed.
@@ -148,7 +153,7 @@ impl BlobStore {
 
     /// Checks the complete upload `key` of blob `sha256` and moves it into place: `actual` is
     /// the SHA-256 of its bytes,
-    /// hashed while they arrived ([`crate::uploads::PartWriter`]), and the file must be a
+    /// hashed while they arrived ([`crate::blobs::uploads::PartWriter`]), and the file must be a
     /// photo. A failed check discards the upload; so does a passed one when the blob is stored
     /// already (uploaded again by a device that may not know it is here): the stored original
     /// is never rewritten. Blocking: call it from `spawn_blocking`.
@@ -286,6 +291,22 @@ pub enum ThumbnailError {
     Image(String),
 }
 
+impl From<FinishError> for AppError {
+    fn from(e: FinishError) -> Self {
+        match e {
+            FinishError::HashMismatch { .. } => AppError::HashMismatch(e.to_string()),
+            FinishError::NotAnImage(_) => AppError::NotAnImage(e.to_string()),
+            FinishError::Io(_) => AppError::Internal(e.to_string()),
+        }
+    }
+}
+
+impl From<ThumbnailError> for AppError {
+    fn from(e: ThumbnailError) -> Self {
+        AppError::Internal(e.to_string())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -311,7 +332,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = BlobStore::open(dir.path()).unwrap();
         let sha = "00".repeat(32);
-        let key = crate::uploads::upload_key("a", &sha);
+        let key = crate::blobs::uploads::upload_key("a", &sha);
         std::fs::write(store.upload_path(&key), b"hello").unwrap();
         let actual = hex::encode(Sha256::digest(b"hello"));
         let err = store

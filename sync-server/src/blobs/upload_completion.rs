@@ -14,9 +14,10 @@ use std::sync::Arc;
 
 use annotate::photo::DecodeLimits;
 
+use crate::blobs::uploads::{PartWriter, Uploads, parse_upload_key};
 use crate::blobs::{BlobStore, FinishError};
+use crate::kernel::AppError;
 use crate::store::{BlobRow, CaseStore, StoreError};
-use crate::uploads::{PartWriter, Uploads, parse_upload_key};
 
 /// Why a fully received upload could not be finished (it stays as it is, for the next try).
 #[derive(Debug, thiserror::Error)]
@@ -165,6 +166,16 @@ pub fn complete_received_uploads(
     Ok(stored)
 }
 
+impl From<CompletionError> for AppError {
+    fn from(e: CompletionError) -> Self {
+        match e {
+            CompletionError::Store(e) => e.into(),
+            CompletionError::Finish(e) => e.into(),
+            CompletionError::Io(e) => e.into(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -173,8 +184,8 @@ mod tests {
 
     use super::*;
     use crate::access::Visibility;
+    use crate::blobs::uploads::upload_key;
     use crate::store::SqliteStore;
-    use crate::uploads::upload_key;
 
     fn photo() -> Vec<u8> {
         let path = concat!(

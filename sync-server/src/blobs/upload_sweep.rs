@@ -1,6 +1,6 @@
 //! Abandoned photo uploads: a partial upload (its `uploads` row and `.part` file) that has
 //! received no bytes for `Config::upload_max_idle` is deleted, with its running hash, by the
-//! background task that also compacts ([`crate::compaction::spawn`]). A tablet that comes back
+//! background task that also compacts ([`crate::services::compaction::spawn`]). A tablet that comes back
 //! later asks for the status, gets `received: 0` and uploads the photo from the start.
 //!
 //! An upload with a request in flight is never touched: the sweep claims each upload through
@@ -11,8 +11,8 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::blobs::BlobStore;
+use crate::blobs::uploads::Uploads;
 use crate::store::{CaseStore, StoreResult};
-use crate::uploads::Uploads;
 
 /// What the sweep needs besides the store.
 #[derive(Debug, Clone)]
@@ -106,8 +106,8 @@ mod tests {
             uploads: Arc::default(),
             max_idle: 7 * DAY,
         };
-        let idle = crate::uploads::upload_key("a", &"aa".repeat(32));
-        let busy = crate::uploads::upload_key("b", &"bb".repeat(32));
+        let idle = crate::blobs::uploads::upload_key("a", &"aa".repeat(32));
+        let busy = crate::blobs::uploads::upload_key("b", &"bb".repeat(32));
         // A file without a row, named as uploads were before they were kept per tenant.
         let orphan = "cc".repeat(32);
         for key in [&idle, &busy] {
@@ -122,7 +122,7 @@ mod tests {
         let in_flight = sweep.uploads.acquire(&busy).unwrap();
         sweep
             .uploads
-            .keep_hash(&idle, crate::uploads::RunningHash::default());
+            .keep_hash(&idle, crate::blobs::uploads::RunningHash::default());
         let later = now + 8 * DAY;
         assert_eq!(sweep.run(&store, later).unwrap(), 2);
         assert_eq!(sweep.blobs.received(&idle).unwrap(), 0);

@@ -1,20 +1,15 @@
-//! Authentication: argon2id password hashes for enrollment, random device tokens stored only
-//! as their SHA-256, and the [`Principal`] extractor that checks the bearer token against the
-//! database on every request (so a revocation by the admin CLI in another process takes
-//! effect at once).
+//! Authentication: argon2id password hashes for enrollment and random device tokens stored
+//! only as their SHA-256 (the sync API's `Principal` extractor looks the hash up on every
+//! request, so a revocation by the admin CLI in another process takes effect at once).
 
 use std::sync::OnceLock;
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
-use axum::extract::FromRequestParts;
-use axum::http::header::AUTHORIZATION;
-use axum::http::request::Parts;
 use sha2::{Digest, Sha256};
 
-use crate::access::Principal;
-use crate::config::PasswordCost;
-use crate::http::{AppError, AppState, blocking};
+use crate::kernel::AppError;
+use crate::kernel::config::PasswordCost;
 
 /// Something about passwords or randomness failed.
 #[derive(Debug, thiserror::Error)]
@@ -108,43 +103,9 @@ pub fn random_password() -> Result<String, AuthError> {
     Ok(out)
 }
 
-/// The bearer token of a request, if it carries one.
-fn bearer(parts: &Parts) -> Option<&str> {
-    let value = parts.headers.get(AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, token) = value.trim().split_once(' ')?;
-    scheme
-        .eq_ignore_ascii_case("bearer")
-        .then(|| token.trim())
-        .filter(|t| !t.is_empty())
-}
-
-impl FromRequestParts<AppState> for Principal {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        let Some(token) = bearer(parts) else {
-            return Err(AppError::Unauthorized(
-                "this call needs `Authorization: Bearer <device token>`; enroll the device first"
-                    .into(),
-            ));
-        };
-        let hash = token_hash(token);
-        let store = state.store.clone();
-        let device = blocking(move || store.device_by_token_hash(&hash)).await?;
-        match device {
-            None => Err(AppError::Unauthorized(
-                "the device token is not known; enroll the device again".into(),
-            )),
-            Some(device) if device.revoked_at.is_some() => Err(AppError::Unauthorized(
-                "this device was revoked; ask an administrator and enroll it again".into(),
-            )),
-            Some(device) => Ok(Principal {
-                tenant: device.tenant,
-                username: device.username,
-                role: device.role,
-                device_id: device.id,
-            }),
-        }
+impl From<AuthError> for AppError {
+    fn from(e: AuthError) -> Self {
+        AppError::Internal(e.to_string())
     }
 }
 

@@ -8,20 +8,29 @@
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
-use axum::extract::{ConnectInfo, FromRequestParts};
+use std::sync::Arc;
+
+use axum::extract::{ConnectInfo, FromRef, FromRequestParts};
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
 
-use super::{AppError, AppState};
+use super::AppError;
+use super::config::Config;
 
 /// The client's address as far as the server can tell (see the module documentation).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientAddr(pub IpAddr);
 
-impl FromRequestParts<AppState> for ClientAddr {
+/// Any surface's state that hands out the configuration (for the trusted proxies).
+impl<S> FromRequestParts<S> for ClientAddr
+where
+    S: Send + Sync,
+    Arc<Config>: FromRef<S>,
+{
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        let config = Arc::<Config>::from_ref(state);
         let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
@@ -29,7 +38,7 @@ impl FromRequestParts<AppState> for ClientAddr {
         Ok(Self(client_ip(
             peer,
             &parts.headers,
-            &state.config.trusted_proxies,
+            &config.trusted_proxies,
         )))
     }
 }

@@ -4,10 +4,11 @@
 
 use std::path::Path;
 
-use crate::ServerError;
-use crate::access::parse_role;
-use crate::auth::hash_password;
-use crate::config::{PasswordCost, database_path};
+use schema::Role;
+
+use crate::identity::auth::hash_password;
+use crate::kernel::config::{PasswordCost, database_path};
+use crate::services::ServerError;
 use crate::store::{CaseStore, NewUser, SqliteStore};
 
 /// Opens (creating if needed) the store of a data directory.
@@ -55,11 +56,10 @@ pub fn create_user(
     role: &str,
     password: &str,
 ) -> Result<String, ServerError> {
-    let role = parse_role(role.trim()).ok_or_else(|| {
-        ServerError::Invalid(format!(
-            "`{role}` is not a role; use admin, coordinator, case_worker, viewer or officer"
-        ))
-    })?;
+    let role: Role = role
+        .trim()
+        .parse()
+        .map_err(|e: schema::UnknownRole| ServerError::Invalid(e.to_string()))?;
     let username = username.trim();
     if !is_username(username) {
         return Err(ServerError::Invalid(format!(
@@ -167,6 +167,6 @@ pub fn rebuild_projection(store: &dyn CaseStore) -> Result<String, ServerError> 
 /// # Errors
 /// Store errors.
 pub fn compact(store: &dyn CaseStore) -> Result<String, ServerError> {
-    let n = crate::compaction::compact_all(store, 0)?;
+    let n = crate::services::compaction::compact_all(store, 0)?;
     Ok(format!("compacted {n} documents"))
 }

@@ -2,16 +2,16 @@
 //! once there are more than `min_rows` of them, so loading a document stays one read of a
 //! compact snapshot plus a few recent changes. The document's state (heads, content) is
 //! unchanged; the store checks that before replacing anything. The same periodic task deletes
-//! abandoned partial photo uploads ([`crate::upload_sweep`]).
+//! abandoned partial photo uploads ([`crate::blobs::upload_sweep`]).
 
 use std::sync::Arc;
 use std::time::SystemTime;
 
 use tokio::task::JoinHandle;
 
-use crate::config::Compaction;
+use crate::blobs::upload_sweep::UploadSweep;
+use crate::kernel::config::Compaction;
 use crate::store::{CaseStore, StoreResult};
-use crate::upload_sweep::UploadSweep;
 
 /// Compacts every document with more than `min_rows` change rows; returns how many were
 /// compacted. A document that fails is logged and left as it is.

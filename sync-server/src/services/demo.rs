@@ -4,9 +4,9 @@
 
 use schema::Role;
 
-use crate::ServerError;
-use crate::auth::{hash_password, random_password};
-use crate::config::PasswordCost;
+use crate::identity::auth::{hash_password, random_password};
+use crate::kernel::config::PasswordCost;
+use crate::services::ServerError;
 use crate::store::{CaseStore, NewUser};
 
 /// The demo tenant's id.

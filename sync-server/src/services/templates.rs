@@ -7,38 +7,38 @@ use std::path::Path;
 
 use schema::Template;
 
-use crate::ServerError;
+use crate::services::ServerError;
 use crate::store::{CaseStore, TemplateRow};
 
 /// The bundled templates: file name and JSON.
 pub const BUNDLED: &[(&str, &str)] = &[
     (
         "abandoned-vehicle.json",
-        include_str!("../../assets/templates/abandoned-vehicle.json"),
+        include_str!("../../../assets/templates/abandoned-vehicle.json"),
     ),
     (
         "dog-control.json",
-        include_str!("../../assets/templates/dog-control.json"),
+        include_str!("../../../assets/templates/dog-control.json"),
     ),
     (
         "illegal-waste-dumping.json",
-        include_str!("../../assets/templates/illegal-waste-dumping.json"),
+        include_str!("../../../assets/templates/illegal-waste-dumping.json"),
     ),
     (
         "noise-disturbance.json",
-        include_str!("../../assets/templates/noise-disturbance.json"),
+        include_str!("../../../assets/templates/noise-disturbance.json"),
     ),
     (
         "road-obstruction.json",
-        include_str!("../../assets/templates/road-obstruction.json"),
+        include_str!("../../../assets/templates/road-obstruction.json"),
     ),
     (
         "trade-market-inspection.json",
-        include_str!("../../assets/templates/trade-market-inspection.json"),
+        include_str!("../../../assets/templates/trade-market-inspection.json"),
     ),
     (
         "traffic-order-check.json",
-        include_str!("../../assets/templates/traffic-order-check.json"),
+        include_str!("../../../assets/templates/traffic-order-check.json"),
     ),
 ];
 

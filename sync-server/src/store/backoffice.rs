@@ -4,7 +4,7 @@
 use schema::{CaseId, Role};
 
 use super::CaseRow;
-use crate::access::Visibility;
+use crate::store::Visibility;
 
 /// A back-office session to store.
 #[derive(Debug, Clone, PartialEq, Eq)]

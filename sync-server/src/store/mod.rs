@@ -8,22 +8,40 @@
 //! store transaction (`edit_case`) are passed as `&mut dyn FnMut` for the same reason.
 //!
 //! Every write that touches a case document (a sync merge, a back-office edit, a compaction)
-//! updates the document's rows and its projection ([`crate::projection`]) in one
+//! updates the document's rows and its projection ([`crate::store::projection`]) in one
 //! transaction, so the projection never disagrees with the documents a reader can see.
 
 mod admin;
 mod backoffice;
+pub mod projection;
 mod sqlite;
 
 use std::collections::HashMap;
 
 use schema::{CaseId, ChangeAuthor, InspectionCase, Role};
 
+/// Which cases a principal may see, as a filter the store turns into SQL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Visibility {
+    /// Every case of the tenant (staff and viewers).
+    Tenant {
+        /// Tenant id.
+        tenant: String,
+    },
+    /// Cases of the tenant the officer created or is assigned to.
+    Officer {
+        /// Tenant id.
+        tenant: String,
+        /// The officer's user name.
+        username: String,
+    },
+}
+
 pub use admin::{AuditPage, AuditQuery, DeviceActivity};
 pub use backoffice::{AuditEntry, CasePage, CaseQuery, CaseSort, NewSession, SessionRow};
 pub use sqlite::SqliteStore;
 
-use crate::access::Visibility;
+use crate::kernel::AppError;
 
 /// What can go wrong in the store.
 #[derive(Debug, thiserror::Error)]
@@ -101,7 +119,7 @@ pub struct NewUser {
     pub display_name: String,
     /// Role.
     pub role: Role,
-    /// argon2id PHC string (see [`crate::auth::hash_password`]).
+    /// argon2id PHC string (see [`crate::identity::auth::hash_password`]).
     pub password_hash: String,
 }
 
@@ -704,4 +722,17 @@ pub fn now_ms() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
         .unwrap_or(0)
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound(m) => AppError::NotFound(m),
+            StoreError::Refused(m) => AppError::Conflict(m),
+            e @ (StoreError::StillAssigned { .. } | StoreError::TemplateNotNewer { .. }) => {
+                AppError::Conflict(e.to_string())
+            }
+            other => AppError::Internal(other.to_string()),
+        }
+    }
 }

@@ -20,8 +20,8 @@ use super::{
     NewSession, NewUser, PhotoAccess, SessionRow, StateWrite, StoreError, StoreResult,
     StoredReplica, TemplateRow, TenantRow, UserRow, load_document, now_ms,
 };
-use crate::access::{Visibility, parse_role};
-use crate::projection;
+use crate::store::Visibility;
+use crate::store::projection;
 
 /// The schema, applied to a new database.
 const SCHEMA_V1: &str = include_str!("schema.sql");
@@ -199,7 +199,8 @@ fn blob_row(conn: &Connection, sha256: &str) -> StoreResult<Option<BlobRow>> {
 }
 
 fn role_of(text: &str) -> StoreResult<schema::Role> {
-    parse_role(text).ok_or_else(|| StoreError::Invalid(format!("stored role `{text}` is unknown")))
+    text.parse()
+        .map_err(|_| StoreError::Invalid(format!("stored role `{text}` is unknown")))
 }
 
 /// The document's bytes: its snapshot followed by its appended change chunks.

@@ -31,12 +31,14 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use sync_protocol::http::UploadStatus;
 
-use super::{AppError, AppState, blocking};
+use crate::kernel::{AppError, blocking};
+use crate::services::AppState;
+
 use crate::access::{self, Principal};
 use crate::blobs::is_sha256_hex;
+use crate::blobs::upload_completion::{Completion, complete_if_received, store_verified};
+use crate::blobs::uploads::{PartWriter, RunningHash, upload_key};
 use crate::store::PhotoAccess;
-use crate::upload_completion::{Completion, complete_if_received, store_verified};
-use crate::uploads::{PartWriter, RunningHash, upload_key};
 
 /// Query of an upload request.
 #[derive(Debug, Deserialize)]

@@ -8,9 +8,12 @@ use axum::extract::rejection::JsonRejection;
 use axum::{Extension, Json};
 use sync_protocol::http::{EnrollRequest, EnrollResponse};
 
-use super::{AppError, AppState, ClientAddr, blocking};
-use crate::auth::{new_token, token_hash, verify_nobody, verify_password};
-use crate::throttle::LoginThrottle;
+use crate::kernel::client_addr::ClientAddr;
+use crate::kernel::{AppError, blocking};
+use crate::services::AppState;
+
+use crate::identity::auth::{new_token, token_hash, verify_nobody, verify_password};
+use crate::identity::throttle::LoginThrottle;
 
 /// Longest device name kept.
 const MAX_DEVICE_NAME: usize = 200;

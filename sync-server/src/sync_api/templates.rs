@@ -7,7 +7,9 @@ use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
 use sync_protocol::http::TemplateSummary;
 
-use super::{AppError, AppState, blocking};
+use crate::kernel::{AppError, blocking};
+use crate::services::AppState;
+
 use crate::access::Principal;
 
 /// The tenant's and the bundled templates (a tenant's own version hides a bundled one).

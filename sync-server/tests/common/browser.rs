@@ -27,7 +27,7 @@ pub const BO_TEMPLATE: &str = r#"{"id":"bo-check","version":1,"category":"waste"
 pub async fn install_template(server: &TestServer) {
     let store = server.store();
     tokio::task::spawn_blocking(move || {
-        let row = sync_server::templates::row("bo-check", BO_TEMPLATE, None).unwrap();
+        let row = sync_server::services::templates::row("bo-check", BO_TEMPLATE, None).unwrap();
         store.put_template(&row).unwrap();
     })
     .await

@@ -13,8 +13,8 @@ use schema::{CaseDocument, CaseId, ChangeAuthor, InspectionCase, Role, Template}
 use sync_protocol::http::{EnrollRequest, EnrollResponse, ErrorBody};
 use sync_protocol::testing::MemoryTablet;
 use sync_protocol::{DocRejection, Limits, SyncResponse, SyncSession};
-use sync_server::auth::hash_password;
-use sync_server::config::{Config, PasswordCost};
+use sync_server::identity::auth::hash_password;
+use sync_server::kernel::config::{Config, PasswordCost};
 use sync_server::store::NewUser;
 use sync_server::{CaseStore, RunningServer};
 

@@ -16,10 +16,8 @@ use axum::body::{Body, HttpBody};
 use axum::extract::State;
 use axum::routing::put;
 use schema::Role;
-use sync_server::auth::hash_password;
-use sync_server::blobs::BlobStore;
-use sync_server::config::{Config, PasswordCost};
-use sync_server::http::AppState;
+use sync_server::identity::auth::hash_password;
+use sync_server::kernel::config::{Config, PasswordCost};
 use sync_server::store::NewUser;
 use sync_server::{CaseStore, RunningServer};
 use tokio::io::AsyncWriteExt;
@@ -112,7 +110,7 @@ impl InProcess {
     }
 }
 
-/// The production router (`sync_server::http::router`) with the bench-only [`SINK`] route
+/// The production router (`sync_server::sync_api::router`) with the bench-only [`SINK`] route
 /// merged in, served in this process. The sink is not part of the production router.
 pub struct WithSink {
     url: String,
@@ -169,21 +167,11 @@ impl WithSink {
     /// Opens a fresh data directory with one officer and serves on a random loopback port.
     pub fn start(rt: &Runtime) -> Self {
         let dir = scratch_dir("upload-server-");
-        let config = Config::for_tests(dir.path());
-        let store: Arc<dyn CaseStore> = Arc::new(sync_server::admin::open(dir.path()).unwrap());
-        seed(store.as_ref(), 1);
-        let blobs = BlobStore::open(dir.path()).unwrap();
-        let state = AppState {
-            store,
-            blobs: Arc::new(blobs),
-            config: Arc::new(config),
-            uploads: Arc::default(),
-            documents: Arc::default(),
-            sync_rounds: sync_server::http::SyncRounds::default(),
-        };
+        let prepared = sync_server::prepare(Config::for_tests(dir.path())).unwrap();
+        seed(prepared.state.store.as_ref(), 1);
         let plain_dir = dir.path().join("plain-uploads");
         std::fs::create_dir_all(&plain_dir).unwrap();
-        let app = sync_server::http::router(state).merge(
+        let app = sync_server::app(prepared.state).merge(
             Router::new()
                 .route(SINK, put(sink))
                 .route(STORE, put(store_plain))
@@ -271,7 +259,7 @@ impl ServerProcess {
     pub fn start(binary: &Path, officers: usize) -> Self {
         let dir = scratch_dir("server-process-");
         {
-            let store = sync_server::admin::open(dir.path()).unwrap();
+            let store = sync_server::services::admin::open(dir.path()).unwrap();
             seed(&store, officers);
         }
         let mut child = Command::new(binary)

@@ -16,10 +16,12 @@ use crate::backoffice::i18n::texts;
 use crate::backoffice::load::denied;
 use crate::backoffice::session::{CsrfForm, Session};
 use crate::backoffice::views::{Frame, render, see_other};
-use crate::http::{AppError, AppState, blocking};
+use crate::backoffice::{InPage, PageError};
+use crate::kernel::{AppError, blocking};
+use crate::services::AppState;
 
 /// `GET /backoffice/admin/devices`.
-pub async fn page(State(state): State<AppState>, session: Session) -> Result<Response, AppError> {
+pub async fn page(State(state): State<AppState>, session: Session) -> Result<Response, PageError> {
     let lang = session.lang;
     async {
         allowed(&session, OfficeAction::ManageDevices)?;
@@ -60,7 +62,7 @@ pub async fn revoke(
     State(state): State<AppState>,
     Path(id): Path<String>,
     CsrfForm { session, .. }: CsrfForm<RevokeForm>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     let lang = session.lang;
     async {
         allowed(&session, OfficeAction::ManageDevices)?;

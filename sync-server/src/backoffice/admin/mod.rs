@@ -18,7 +18,7 @@ pub use users::{change_role, create, delete, page as users_page, reset_password}
 use super::load::denied;
 use super::session::Session;
 use crate::access::{self, OfficeAction};
-use crate::http::AppError;
+use crate::kernel::AppError;
 
 /// Refuses `session` unless its role may do `action`.
 fn allowed(session: &Session, action: OfficeAction) -> Result<(), AppError> {

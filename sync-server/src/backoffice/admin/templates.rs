@@ -21,7 +21,10 @@ use crate::backoffice::audit::{self, Action};
 use crate::backoffice::i18n::texts;
 use crate::backoffice::session::{CsrfForm, Session};
 use crate::backoffice::views::{Frame, render, see_other};
-use crate::http::{AppError, AppState, blocking};
+use crate::backoffice::{InPage, PageError};
+use crate::kernel::{AppError, blocking};
+use crate::services::AppState;
+
 use crate::store::{StoreError, TemplateRow};
 
 /// The list's query string: what the last upload stored.
@@ -83,7 +86,7 @@ pub async fn page(
     State(state): State<AppState>,
     session: Session,
     params: Result<Query<ListParams>, QueryRejection>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     let lang = session.lang;
     async {
         allowed(&session, OfficeAction::ManageTemplates)?;
@@ -147,7 +150,7 @@ fn problems(
 pub async fn upload(
     State(state): State<AppState>,
     CsrfForm { session, form }: CsrfForm<UploadForm>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     let lang = session.lang;
     async {
         allowed(&session, OfficeAction::ManageTemplates)?;

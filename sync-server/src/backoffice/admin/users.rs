@@ -8,27 +8,22 @@ use serde::Deserialize;
 
 use super::views::{UserView, UsersPage};
 use super::{allowed, path};
-use crate::access::{self, OfficeAction, StaffDenied, parse_role};
-use crate::admin::{is_long_enough, is_username};
-use crate::auth::hash_password;
+use crate::access::{self, OfficeAction, StaffDenied};
 use crate::backoffice::audit::{self, Action};
 use crate::backoffice::i18n::{Texts, texts};
 use crate::backoffice::load::denied;
 use crate::backoffice::session::{CsrfForm, Session};
 use crate::backoffice::views::{Frame, OptionView, render, see_other};
-use crate::http::{AppError, AppState, blocking};
+use crate::backoffice::{InPage, PageError};
+use crate::identity::auth::hash_password;
+use crate::kernel::{AppError, blocking};
+use crate::services::AppState;
+use crate::services::admin::{is_long_enough, is_username};
+
 use crate::store::{NewUser, StoreError, UserRow};
 
-const ROLES: [Role; 5] = [
-    Role::Admin,
-    Role::Coordinator,
-    Role::CaseWorker,
-    Role::Viewer,
-    Role::Officer,
-];
-
 fn role_options(t: &Texts, current: Role) -> Vec<OptionView> {
-    ROLES
+    Role::ALL
         .iter()
         .map(|role| OptionView {
             value: role.as_str().to_string(),
@@ -39,7 +34,7 @@ fn role_options(t: &Texts, current: Role) -> Vec<OptionView> {
 }
 
 /// `GET /backoffice/admin/users`.
-pub async fn page(State(state): State<AppState>, session: Session) -> Result<Response, AppError> {
+pub async fn page(State(state): State<AppState>, session: Session) -> Result<Response, PageError> {
     let lang = session.lang;
     async {
         allowed(&session, OfficeAction::ManageUsers)?;
@@ -80,7 +75,9 @@ async fn target(state: &AppState, session: &Session, name: &str) -> Result<UserR
 }
 
 fn parse_role_field(text: &str, t: &Texts) -> Result<Role, AppError> {
-    parse_role(text.trim()).ok_or_else(|| AppError::BadRequest(t.error_unknown_role.into()))
+    text.trim()
+        .parse()
+        .map_err(|_| AppError::BadRequest(t.error_unknown_role.into()))
 }
 
 async fn hash(state: &AppState, password: String) -> Result<String, AppError> {
@@ -105,7 +102,7 @@ pub struct CreateForm {
 pub async fn create(
     State(state): State<AppState>,
     CsrfForm { session, form }: CsrfForm<CreateForm>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     let lang = session.lang;
     async {
         allowed(&session, OfficeAction::ManageUsers)?;
@@ -165,7 +162,7 @@ pub async fn change_role(
     State(state): State<AppState>,
     Path(name): Path<String>,
     CsrfForm { session, form }: CsrfForm<RoleForm>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     let lang = session.lang;
     async {
         let t = texts(lang);
@@ -203,7 +200,7 @@ pub async fn reset_password(
     State(state): State<AppState>,
     Path(name): Path<String>,
     CsrfForm { session, form }: CsrfForm<PasswordForm>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     let lang = session.lang;
     async {
         let user = target(&state, &session, &name).await?;
@@ -247,7 +244,7 @@ pub async fn delete(
     State(state): State<AppState>,
     Path(name): Path<String>,
     CsrfForm { session, form }: CsrfForm<DeleteForm>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     let lang = session.lang;
     async {
         let t = texts(lang);

@@ -34,7 +34,10 @@ use super::load::{LoadedCase, load_case};
 use super::photos::annotated_jpeg;
 use super::session::Session;
 use crate::access::StaffAction;
-use crate::http::{AppError, AppState, blocking};
+use crate::backoffice::{InPage, PageError};
+use crate::kernel::{AppError, blocking};
+use crate::services::AppState;
+
 use crate::store::now_ms;
 
 /// Long side of a photo in the report, in pixels: sharp in print at the size it is placed
@@ -50,7 +53,7 @@ pub async fn download(
     State(state): State<AppState>,
     session: Session,
     Path(id): Path<String>,
-) -> Result<Response, AppError> {
+) -> Result<Response, PageError> {
     let lang = session.lang;
     build(&state, &session, &id)
         .await

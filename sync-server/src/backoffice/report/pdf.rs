@@ -14,7 +14,7 @@ use krilla::surface::Surface;
 use krilla::text::{Font, TextDirection};
 
 use super::layout::{FOOTER_BASELINE, MARGIN, Metrics, Op, PAGE_HEIGHT, PAGE_WIDTH};
-use crate::http::AppError;
+use crate::kernel::AppError;
 
 const GREY: (u8, u8, u8) = (90, 90, 90);
 const FOOTER_SIZE: f32 = 8.0;

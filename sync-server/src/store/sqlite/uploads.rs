@@ -4,7 +4,7 @@
 use rusqlite::{Connection, Transaction, params};
 
 use super::{blob_row, to_i64, visibility_params, visible};
-use crate::access::Visibility;
+use crate::store::Visibility;
 use crate::store::{BlobFacts, BlobRow, StoreResult, now_ms};
 
 pub(super) fn blob_facts(

@@ -1,0 +1,16 @@
+//! What the server does, apart from how it is asked: the state every surface shares, the
+//! sync round, the document cache, compaction, bundled templates, the demo tenant and the
+//! admin operations.
+
+pub mod admin;
+pub mod compaction;
+pub mod core_threads;
+pub mod demo;
+pub mod doc_cache;
+mod error;
+mod state;
+pub mod sync_round;
+pub mod templates;
+
+pub use error::ServerError;
+pub use state::{AppState, SyncRounds};

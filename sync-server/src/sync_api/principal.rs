@@ -1,0 +1,52 @@
+//! The device behind a request: its bearer token's SHA-256 looked up on every request (so a
+//! revocation by the admin CLI in another process takes effect at once) and turned into an
+//! [`access::Principal`](Principal).
+
+use axum::extract::FromRequestParts;
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+
+use crate::access::Principal;
+use crate::identity::auth::token_hash;
+use crate::kernel::{AppError, blocking};
+use crate::services::AppState;
+
+/// The bearer token of a request, if it carries one.
+fn bearer(parts: &Parts) -> Option<&str> {
+    let value = parts.headers.get(AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.trim().split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim())
+        .filter(|t| !t.is_empty())
+}
+
+impl FromRequestParts<AppState> for Principal {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let Some(token) = bearer(parts) else {
+            return Err(AppError::Unauthorized(
+                "this call needs `Authorization: Bearer <device token>`; enroll the device first"
+                    .into(),
+            ));
+        };
+        let hash = token_hash(token);
+        let store = state.store.clone();
+        let device = blocking(move || store.device_by_token_hash(&hash)).await?;
+        match device {
+            None => Err(AppError::Unauthorized(
+                "the device token is not known; enroll the device again".into(),
+            )),
+            Some(device) if device.revoked_at.is_some() => Err(AppError::Unauthorized(
+                "this device was revoked; ask an administrator and enroll it again".into(),
+            )),
+            Some(device) => Ok(Principal {
+                tenant: device.tenant,
+                username: device.username,
+                role: device.role,
+                device_id: device.id,
+            }),
+        }
+    }
+}
