@@ -15,6 +15,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 mod screenshot;
+#[cfg(test)]
+mod tidy;
 
 /// Debian packages `cargo xtask test` needs: the back office's real-browser tests drive
 /// headless Chromium through chromedriver (`tests/tests/backoffice_browser.rs`); the field
