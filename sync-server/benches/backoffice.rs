@@ -375,7 +375,8 @@ fn case_with_photos(server: &RunningServer, dir: &Path, photos: u32) -> (String,
     let mut photo_list = Vec::new();
     for p in 0..photos {
         let bytes = photo_12mp(p);
-        let sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes));
+        let sha =
+            schema::Sha256::from_digest(<sha2::Sha256 as sha2::Digest>::digest(&bytes).into());
         let key = sync_server::blobs::uploads::upload_key(TENANT, &sha);
         std::fs::write(blobs.upload_path(&key), &bytes).unwrap();
         let row = blobs
@@ -384,7 +385,7 @@ fn case_with_photos(server: &RunningServer, dir: &Path, photos: u32) -> (String,
         store.insert_blob(&row).unwrap();
         let mut photo = case.photos[p as usize % case.photos.len()].clone();
         photo.id = schema::PhotoId::new();
-        photo.sha256 = sha;
+        photo.sha256 = sha.to_string();
         photo.byte_size = row.size;
         photo.caption = format!("Ansicht {p}");
         photo_list.push(photo);

@@ -500,7 +500,7 @@ async fn an_abandoned_partial_upload_is_deleted_in_the_background() {
         .put(&upload_path(&sha, 0, JPEG.len()), JPEG[..300].to_vec())
         .await;
     assert_eq!(response.json::<UploadStatus>().await.unwrap().received, 300);
-    let key = sync_server::blobs::uploads::upload_key("a", &sha);
+    let key = sync_server::blobs::uploads::upload_key("a", &sha.parse().unwrap());
     let part = server
         .dir
         .path()

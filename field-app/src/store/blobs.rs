@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 
 use annotate::ContentAddress;
 use rusqlite::{OptionalExtension, Transaction, params};
+use schema::Sha256;
 
 use super::{LocalStore, sql_size};
 use crate::clock;
@@ -24,21 +25,18 @@ const BLOB_DIR: &str = "blobs";
 const THUMBNAIL_DIR: &str = "thumbnails";
 const TEMP_MARK: &str = ".partial-";
 
-/// Whether `s` is a SHA-256 in lower-case hex (so it is safe as a file name).
-pub fn is_sha256(s: &str) -> bool {
-    s.len() == 64
-        && s.bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+/// `sha256` as a photo address, checked (so it is safe as a file name).
+///
+/// # Errors
+/// [`FieldAppError::Invalid`] naming the text.
+pub fn address(sha256: &str) -> Result<Sha256> {
+    sha256
+        .parse()
+        .map_err(|e: schema::InvalidSha256| FieldAppError::Invalid(e.to_string()))
 }
 
 fn check_sha(sha256: &str) -> Result<()> {
-    if is_sha256(sha256) {
-        Ok(())
-    } else {
-        Err(FieldAppError::Invalid(format!(
-            "`{sha256}` is not a SHA-256 (64 lower-case hex digits)"
-        )))
-    }
+    address(sha256).map(drop)
 }
 
 /// Writes `bytes` to `path` durably: temporary file, fsync, rename, fsync of the directory.
@@ -307,7 +305,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut store = LocalStore::open(dir.path()).unwrap();
         let sha = store.put_blob(b"photo bytes", "image/jpeg").unwrap();
-        assert!(is_sha256(&sha));
+        assert!(address(&sha).is_ok());
         assert_eq!(store.read_blob(&sha).unwrap(), b"photo bytes");
         assert_eq!(store.put_blob(b"photo bytes", "image/jpeg").unwrap(), sha);
 

@@ -6,7 +6,7 @@ use sync_protocol::http::BLOBS;
 use super::SyncClient;
 use crate::error::{FieldAppError, Result};
 use crate::store::LocalStore;
-use crate::store::blobs::is_sha256;
+use crate::store::blobs::address;
 
 /// Which form of a photo to get.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,11 +31,7 @@ impl SyncClient {
         sha256: &str,
         variant: PhotoVariant,
     ) -> Result<Vec<u8>> {
-        if !is_sha256(sha256) {
-            return Err(FieldAppError::Invalid(format!(
-                "`{sha256}` is not a photo address (64 lower-case hex digits)"
-            )));
-        }
+        address(sha256)?;
         match variant {
             PhotoVariant::Original => {
                 if store.has_blob(sha256)? {

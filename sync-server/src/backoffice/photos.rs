@@ -11,14 +11,14 @@ use annotate::{DecodeLimits, ExportFormat, FlattenOptions};
 use axum::extract::{Path, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
-use sha2::{Digest, Sha256};
+use schema::Sha256;
+use sha2::Digest;
 
 use super::i18n::texts;
 use super::load::load_case;
 use super::session::Session;
 use crate::access::{self, StaffAction};
 use crate::backoffice::{InPage, PageError};
-use crate::blobs::is_sha256_hex;
 use crate::kernel::{AppError, blocking};
 use crate::services::AppState;
 
@@ -39,19 +39,23 @@ fn image(mime: String, bytes: Vec<u8>) -> Response {
         .into_response()
 }
 
-/// The blob if a case of the user's tenant references it and its bytes are there.
-async fn visible_blob(state: &AppState, session: &Session, sha: &str) -> Result<BlobRow, AppError> {
+/// The address `sha` (from a path or a stored document) and its blob, if a case of the
+/// user's tenant references it and its bytes are there. A text that is no address is a
+/// photo that is not there.
+async fn visible_blob(
+    state: &AppState,
+    session: &Session,
+    sha: &str,
+) -> Result<(Sha256, BlobRow), AppError> {
     let not_found = || AppError::NotFound(texts(session.lang).error_not_found.into());
-    if !is_sha256_hex(sha) {
-        return Err(not_found());
-    }
+    let address: Sha256 = sha.parse().map_err(|_| not_found())?;
     let store = state.store.clone();
     let visibility = access::staff_visibility(&session.staff);
     let key = sha.to_string();
     match blocking(move || store.photo_access(&visibility, &key)).await? {
         PhotoAccess::NotVisible => Err(not_found()),
         PhotoAccess::Missing => Err(AppError::PhotoStillUploading(sha.to_string())),
-        PhotoAccess::Stored(blob) => Ok(blob),
+        PhotoAccess::Stored(blob) => Ok((address, blob)),
     }
 }
 
@@ -63,7 +67,7 @@ pub async fn thumbnail(
 ) -> Result<Response, PageError> {
     let lang = session.lang;
     async {
-        visible_blob(&state, &session, &sha).await?;
+        let (sha, _) = visible_blob(&state, &session, &sha).await?;
         let blobs = state.blobs.clone();
         let bytes = blocking(move || blobs.thumbnail(&sha)).await?;
         Ok(image("image/jpeg".into(), bytes))
@@ -80,7 +84,7 @@ pub async fn original(
 ) -> Result<Response, PageError> {
     let lang = session.lang;
     async {
-        let blob = visible_blob(&state, &session, &sha).await?;
+        let (sha, blob) = visible_blob(&state, &session, &sha).await?;
         let blobs = state.blobs.clone();
         let bytes = blocking(move || blobs.read(&sha)).await?;
         Ok(image(blob.mime, bytes))
@@ -90,8 +94,8 @@ pub async fn original(
 }
 
 /// Where the annotated copy of `sha` with annotations hashing to `drawing` is cached.
-fn cache_path(state: &AppState, sha: &str, drawing: &str) -> PathBuf {
-    let (prefix, rest) = sha.split_at(2.min(sha.len()));
+fn cache_path(state: &AppState, sha: &Sha256, drawing: &str) -> PathBuf {
+    let (prefix, rest) = sha.as_str().split_at(2);
     state
         .config
         .data_dir
@@ -118,8 +122,7 @@ pub async fn annotated(
             .find(|p| p.id.to_string() == photo_id)
             .cloned()
             .ok_or_else(not_found)?;
-        let sha = photo.sha256.clone();
-        visible_blob(&state, &session, &sha).await?;
+        let (sha, _) = visible_blob(&state, &session, &photo.sha256).await?;
         let bytes = annotated_jpeg(&state, sha, photo.annotations).await?;
         Ok(image("image/jpeg".into(), bytes))
     }
@@ -134,12 +137,12 @@ pub async fn annotated(
 /// A photo that does not decode, file access under the data directory.
 pub async fn annotated_jpeg(
     state: &AppState,
-    sha: String,
+    sha: Sha256,
     annotations: Vec<annotate::Annotation>,
 ) -> Result<Vec<u8>, AppError> {
     let drawing = serde_json::to_vec(&annotations)
         .map_err(|e| AppError::Internal(format!("annotations do not serialize: {e}")))?;
-    let path = cache_path(state, &sha, &hex::encode(Sha256::digest(&drawing)));
+    let path = cache_path(state, &sha, &hex::encode(sha2::Sha256::digest(&drawing)));
     let blobs = state.blobs.clone();
     blocking(move || -> Result<Vec<u8>, AppError> {
         if let Ok(bytes) = std::fs::read(&path) {

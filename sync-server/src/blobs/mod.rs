@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use annotate::photo::{self, DecodeLimits, ExportFormat, PhotoFormat};
+use schema::Sha256;
 
 use crate::kernel::AppError;
 use crate::store::BlobRow;
@@ -41,14 +42,6 @@ pub enum FinishError {
     Io(#[from] std::io::Error),
 }
 
-/// Whether `text` is a SHA-256 in lower-case hex (64 characters).
-pub fn is_sha256_hex(text: &str) -> bool {
-    text.len() == 64
-        && text
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-}
-
 /// The blob directories of one data directory.
 #[derive(Debug, Clone)]
 pub struct BlobStore {
@@ -69,16 +62,16 @@ impl BlobStore {
         })
     }
 
-    fn sharded(&self, dir: &str, sha256: &str, suffix: &str) -> PathBuf {
-        let (prefix, rest) = sha256.split_at(2.min(sha256.len()));
+    fn sharded(&self, dir: &str, sha256: &Sha256, suffix: &str) -> PathBuf {
+        let (prefix, rest) = sha256.as_str().split_at(2);
         self.root
             .join(dir)
             .join(prefix)
             .join(format!("{rest}{suffix}"))
     }
 
-    /// Where the original of `sha256` lives (callers pass a checked [`is_sha256_hex`]).
-    pub fn blob_path(&self, sha256: &str) -> PathBuf {
+    /// Where the original of `sha256` lives.
+    pub fn blob_path(&self, sha256: &Sha256) -> PathBuf {
         self.sharded("blobs", sha256, "")
     }
 
@@ -88,7 +81,7 @@ impl BlobStore {
         self.root.join("uploads").join(format!("{key}.part"))
     }
 
-    fn thumbnail_path(&self, sha256: &str) -> PathBuf {
+    fn thumbnail_path(&self, sha256: &Sha256) -> PathBuf {
         self.sharded("thumbs", sha256, ".jpg")
     }
 
@@ -163,8 +156,8 @@ impl BlobStore {
     pub fn finish_upload(
         &self,
         key: &str,
-        sha256: &str,
-        actual: &str,
+        sha256: &Sha256,
+        actual: &Sha256,
         limits: DecodeLimits,
     ) -> Result<BlobRow, FinishError> {
         let path = self.upload_path(key);
@@ -205,12 +198,12 @@ impl BlobStore {
     ///
     /// # Errors
     /// File access errors.
-    pub fn read(&self, sha256: &str) -> std::io::Result<Vec<u8>> {
+    pub fn read(&self, sha256: &Sha256) -> std::io::Result<Vec<u8>> {
         std::fs::read(self.blob_path(sha256))
     }
 
     /// Whether the original's file is present.
-    pub fn has_blob(&self, sha256: &str) -> bool {
+    pub fn has_blob(&self, sha256: &Sha256) -> bool {
         self.blob_path(sha256).is_file()
     }
 
@@ -218,7 +211,7 @@ impl BlobStore {
     ///
     /// # Errors
     /// File access errors, or a description of why the photo cannot be reduced.
-    pub fn thumbnail(&self, sha256: &str) -> Result<Vec<u8>, ThumbnailError> {
+    pub fn thumbnail(&self, sha256: &Sha256) -> Result<Vec<u8>, ThumbnailError> {
         let cached = self.thumbnail_path(sha256);
         if let Ok(bytes) = std::fs::read(&cached) {
             return Ok(bytes);
@@ -311,19 +304,19 @@ impl From<ThumbnailError> for AppError {
 mod tests {
     #![allow(clippy::unwrap_used)]
 
-    use sha2::{Digest, Sha256};
+    use sha2::Digest;
 
     use super::*;
 
     #[test]
     fn addresses_are_checked_and_sharded() {
         let sha = "ab".repeat(32);
-        assert!(is_sha256_hex(&sha));
-        assert!(!is_sha256_hex(&sha.to_uppercase()));
-        assert!(!is_sha256_hex("../etc/passwd"));
+        assert!(sha.parse::<Sha256>().is_ok());
+        assert!(sha.to_uppercase().parse::<Sha256>().is_err());
+        assert!("../etc/passwd".parse::<Sha256>().is_err());
         let dir = tempfile::tempdir().unwrap();
         let store = BlobStore::open(dir.path()).unwrap();
-        let path = store.blob_path(&sha);
+        let path = store.blob_path(&sha.parse().unwrap());
         assert!(path.ends_with(format!("blobs/ab/{}", &sha[2..])));
     }
 
@@ -331,10 +324,10 @@ mod tests {
     fn a_mismatching_upload_is_discarded() {
         let dir = tempfile::tempdir().unwrap();
         let store = BlobStore::open(dir.path()).unwrap();
-        let sha = "00".repeat(32);
+        let sha: Sha256 = "00".repeat(32).parse().unwrap();
         let key = crate::blobs::uploads::upload_key("a", &sha);
         std::fs::write(store.upload_path(&key), b"hello").unwrap();
-        let actual = hex::encode(Sha256::digest(b"hello"));
+        let actual = Sha256::from_digest(sha2::Sha256::digest(b"hello").into());
         let err = store
             .finish_upload(&key, &sha, &actual, DecodeLimits::default())
             .unwrap_err();

@@ -13,6 +13,7 @@
 use std::sync::Arc;
 
 use annotate::photo::DecodeLimits;
+use schema::Sha256;
 
 use crate::blobs::uploads::{PartWriter, Uploads, parse_upload_key};
 use crate::blobs::{BlobStore, FinishError};
@@ -58,8 +59,8 @@ pub fn store_verified(
     store: &dyn CaseStore,
     blobs: &BlobStore,
     key: &str,
-    sha256: &str,
-    actual: &str,
+    sha256: &Sha256,
+    actual: &Sha256,
     tenant: &str,
 ) -> Result<BlobRow, CompletionError> {
     let blob = match blobs.finish_upload(key, sha256, actual, DecodeLimits::default()) {
@@ -91,7 +92,7 @@ pub fn complete_if_received(
     blobs: &BlobStore,
     uploads: &Arc<Uploads>,
     key: &str,
-    sha256: &str,
+    sha256: &Sha256,
     tenant: &str,
 ) -> Result<Completion, CompletionError> {
     if blobs.received(key)? == 0 {
@@ -123,7 +124,7 @@ pub fn complete_if_received(
         uploads.take_hash(key, received),
     )?
     .finish(true)?;
-    match store_verified(store, blobs, key, sha256, &hash.hex(), tenant) {
+    match store_verified(store, blobs, key, sha256, &hash.address(), tenant) {
         Ok(blob) => Ok(Completion::Stored(blob)),
         Err(CompletionError::Finish(
             e @ (FinishError::HashMismatch { .. } | FinishError::NotAnImage(_)),
@@ -151,7 +152,7 @@ pub fn complete_received_uploads(
         let Some((sha256, tenant)) = parse_upload_key(&key) else {
             continue;
         };
-        match complete_if_received(store, blobs, uploads, &key, sha256, &tenant) {
+        match complete_if_received(store, blobs, uploads, &key, &sha256, &tenant) {
             Ok(Completion::Stored(blob)) => {
                 tracing::info!(sha256 = %blob.sha256, size = blob.size, "photo stored at start-up");
                 stored += 1;
@@ -180,7 +181,7 @@ impl From<CompletionError> for AppError {
 mod tests {
     #![allow(clippy::unwrap_used)]
 
-    use sha2::{Digest, Sha256};
+    use sha2::Digest;
 
     use super::*;
     use crate::access::Visibility;
@@ -218,8 +219,8 @@ mod tests {
 
     /// An upload of `bytes` as a crash leaves it: the row with the declared size and the
     /// first `written` bytes in the file.
-    fn left_by_a_crash(server: &Server, tenant: &str, bytes: &[u8], written: usize) -> String {
-        let sha = hex::encode(Sha256::digest(bytes));
+    fn left_by_a_crash(server: &Server, tenant: &str, bytes: &[u8], written: usize) -> Sha256 {
+        let sha = Sha256::from_digest(sha2::Sha256::digest(bytes).into());
         let key = upload_key(tenant, &sha);
         server
             .store
@@ -229,13 +230,13 @@ mod tests {
         sha
     }
 
-    fn tenant_knows(server: &Server, tenant: &str, sha: &str) -> bool {
+    fn tenant_knows(server: &Server, tenant: &str, sha: &Sha256) -> bool {
         let visibility = Visibility::Tenant {
             tenant: tenant.to_string(),
         };
         server
             .store
-            .blob_facts(&visibility, sha)
+            .blob_facts(&visibility, sha.as_str())
             .unwrap()
             .tenant_uploaded
     }

@@ -106,8 +106,8 @@ mod tests {
             uploads: Arc::default(),
             max_idle: 7 * DAY,
         };
-        let idle = crate::blobs::uploads::upload_key("a", &"aa".repeat(32));
-        let busy = crate::blobs::uploads::upload_key("b", &"bb".repeat(32));
+        let idle = crate::blobs::uploads::upload_key("a", &"aa".repeat(32).parse().unwrap());
+        let busy = crate::blobs::uploads::upload_key("b", &"bb".repeat(32).parse().unwrap());
         // A file without a row, named as uploads were before they were kept per tenant.
         let orphan = "cc".repeat(32);
         for key in [&idle, &busy] {

@@ -19,24 +19,23 @@ use std::thread::JoinHandle;
 use bytes::Bytes;
 
 use lru::LruCache;
-use sha2::{Digest, Sha256};
+use schema::Sha256;
+use sha2::Digest;
 
 /// The key of one tenant's upload of the blob `sha256`: partial uploads are kept per tenant,
 /// so nothing of one office's upload in progress (that it exists, how far it got, that a
 /// request is receiving it) reaches a device of another, which must upload its own copy. Two
 /// devices of the same tenant share one, and either may resume it. Safe as a file name.
-pub fn upload_key(tenant: &str, sha256: &str) -> String {
+pub fn upload_key(tenant: &str, sha256: &Sha256) -> String {
     format!("{sha256}-{}", hex::encode(tenant))
 }
 
 /// The blob address and the tenant of an upload key ([`upload_key`]); `None` for anything
 /// else, including the keys of uploads begun before they were kept per tenant, which name no
 /// tenant.
-pub fn parse_upload_key(key: &str) -> Option<(&str, String)> {
+pub fn parse_upload_key(key: &str) -> Option<(Sha256, String)> {
     let (sha, tenant_hex) = key.split_once('-')?;
-    if !crate::blobs::is_sha256_hex(sha) {
-        return None;
-    }
+    let sha: Sha256 = sha.parse().ok()?;
     let tenant = String::from_utf8(hex::decode(tenant_hex).ok()?).ok()?;
     (!tenant.is_empty()).then_some((sha, tenant))
 }
@@ -46,11 +45,11 @@ pub fn parse_upload_key(key: &str) -> Option<(&str, String)> {
 pub fn is_upload_key(text: &str) -> bool {
     match text.split_once('-') {
         Some((sha, tenant)) => {
-            crate::blobs::is_sha256_hex(sha)
+            sha.parse::<Sha256>().is_ok()
                 && !tenant.is_empty()
                 && tenant.bytes().all(|b| b.is_ascii_hexdigit())
         }
-        None => crate::blobs::is_sha256_hex(text),
+        None => text.parse::<Sha256>().is_ok(),
     }
 }
 
@@ -78,13 +77,13 @@ impl Default for Uploads {
 #[derive(Debug, Clone, Default)]
 pub struct RunningHash {
     len: u64,
-    hasher: Sha256,
+    hasher: sha2::Sha256,
 }
 
 impl RunningHash {
-    /// The digest in lower-case hex, once all bytes went in.
-    pub fn hex(self) -> String {
-        hex::encode(self.hasher.finalize())
+    /// The address of the bytes that went in (their SHA-256).
+    pub fn address(self) -> Sha256 {
+        Sha256::from_digest(self.hasher.finalize().into())
     }
 
     /// How many bytes went in.
@@ -363,7 +362,7 @@ mod tests {
     use super::*;
 
     fn sha_hex(bytes: &[u8]) -> String {
-        hex::encode(Sha256::digest(bytes))
+        hex::encode(sha2::Sha256::digest(bytes))
     }
 
     #[test]
@@ -392,7 +391,7 @@ mod tests {
         let whole = third.finish(true).unwrap();
 
         assert_eq!(whole.len(), 300_000);
-        assert_eq!(whole.hex(), sha_hex(&data));
+        assert_eq!(whole.address().as_str(), sha_hex(&data));
         assert_eq!(std::fs::read(&path).unwrap(), data);
     }
 
@@ -418,7 +417,7 @@ mod tests {
         );
         let whole = writer.finish(true).unwrap();
         let written = whole.len();
-        assert_eq!(whole.hex(), sha_hex(&data));
+        assert_eq!(whole.address().as_str(), sha_hex(&data));
         assert_eq!(std::fs::read(&path).unwrap(), data);
 
         // A small request does not start a thread for flushing.
@@ -430,20 +429,24 @@ mod tests {
 
     #[test]
     fn upload_keys_are_per_tenant_file_names_and_old_names_still_count() {
-        let sha = "ab".repeat(32);
-        let a = upload_key("stadt-a", &sha);
-        assert_ne!(a, upload_key("stadt-b", &sha));
-        assert_eq!(a, upload_key("stadt-a", &sha));
+        let address: Sha256 = "ab".repeat(32).parse().unwrap();
+        let sha = address.to_string();
+        let a = upload_key("stadt-a", &address);
+        assert_ne!(a, upload_key("stadt-b", &address));
+        assert_eq!(a, upload_key("stadt-a", &address));
         assert!(is_upload_key(&a));
-        assert!(is_upload_key(&upload_key("../x/", &sha)), "any tenant id");
-        assert!(!upload_key("../x/", &sha).contains('/'));
+        assert!(
+            is_upload_key(&upload_key("../x/", &address)),
+            "any tenant id"
+        );
+        assert!(!upload_key("../x/", &address).contains('/'));
         assert!(
             is_upload_key(&sha),
             "the key before uploads were per tenant"
         );
         assert_eq!(
             parse_upload_key(&a),
-            Some((sha.as_str(), "stadt-a".to_string()))
+            Some((address.clone(), "stadt-a".to_string()))
         );
         assert_eq!(parse_upload_key(&sha), None, "an old key names no tenant");
         assert_eq!(parse_upload_key(&format!("{sha}-zz")), None);

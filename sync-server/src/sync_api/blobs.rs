@@ -28,6 +28,7 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
+use schema::Sha256;
 use serde::Deserialize;
 use sync_protocol::http::UploadStatus;
 
@@ -35,7 +36,6 @@ use crate::kernel::{AppError, blocking};
 use crate::services::AppState;
 
 use crate::access::{self, Principal};
-use crate::blobs::is_sha256_hex;
 use crate::blobs::upload_completion::{Completion, complete_if_received, store_verified};
 use crate::blobs::uploads::{PartWriter, RunningHash, upload_key};
 use crate::store::PhotoAccess;
@@ -49,14 +49,13 @@ pub struct UploadQuery {
     size: u64,
 }
 
-fn checked(sha: &str) -> Result<(), AppError> {
-    if is_sha256_hex(sha) {
-        Ok(())
-    } else {
-        Err(AppError::BadRequest(format!(
+/// The address in a request's path, checked once here.
+fn address(sha: &str) -> Result<Sha256, AppError> {
+    sha.parse().map_err(|_| {
+        AppError::BadRequest(format!(
             "`{sha}` is not a SHA-256; blobs are addressed by 64 lower-case hex digits"
-        )))
-    }
+        ))
+    })
 }
 
 /// What the server has of the blob for this device. An upload whose bytes have all arrived
@@ -65,17 +64,17 @@ fn checked(sha: &str) -> Result<(), AppError> {
 async fn current_status(
     state: &AppState,
     principal: &Principal,
-    sha: &str,
+    sha: &Sha256,
 ) -> Result<UploadStatus, AppError> {
     let store = state.store.clone();
     let blobs = state.blobs.clone();
     let uploads = state.uploads.clone();
     let key = upload_key(&principal.tenant, sha);
     let tenant = principal.tenant.clone();
-    let sha = sha.to_string();
+    let sha = sha.clone();
     let visibility = access::visibility(principal);
     blocking(move || -> Result<UploadStatus, AppError> {
-        let facts = store.blob_facts(&visibility, &sha)?;
+        let facts = store.blob_facts(&visibility, sha.as_str())?;
         if let Some(blob) = facts
             .blob
             .as_ref()
@@ -113,7 +112,7 @@ pub async fn status(
     principal: Principal,
     Path(sha): Path<String>,
 ) -> Result<Json<UploadStatus>, AppError> {
-    checked(&sha)?;
+    let sha = address(&sha)?;
     Ok(Json(current_status(&state, &principal, &sha).await?))
 }
 
@@ -126,7 +125,7 @@ pub async fn upload(
     query: Result<Query<UploadQuery>, QueryRejection>,
     body: Body,
 ) -> Result<Json<UploadStatus>, AppError> {
-    checked(&sha)?;
+    let sha = address(&sha)?;
     if !access::may_upload(&principal) {
         return Err(AppError::Forbidden(format!(
             "the role `{}` may not upload photos",
@@ -162,7 +161,7 @@ pub async fn upload(
 async fn receive(
     state: AppState,
     principal: Principal,
-    sha: String,
+    sha: Sha256,
     offset: u64,
     size: u64,
     body: Body,
@@ -224,7 +223,7 @@ async fn receive(
 
     let store = state.store.clone();
     let blobs = state.blobs.clone();
-    let actual = hash.hex();
+    let actual = hash.address();
     let tenant = principal.tenant.clone();
     blocking(move || -> Result<(), AppError> {
         let blob = store_verified(store.as_ref(), &blobs, &key, &sha, &actual, &tenant)?;
@@ -319,9 +318,8 @@ async fn append_body(
 async fn photo_access(
     state: &AppState,
     principal: &Principal,
-    sha: &str,
+    sha: &Sha256,
 ) -> Result<crate::store::BlobRow, AppError> {
-    checked(sha)?;
     let store = state.store.clone();
     let visibility = access::visibility(principal);
     let key = sha.to_string();
@@ -341,6 +339,7 @@ pub async fn original(
     principal: Principal,
     Path(sha): Path<String>,
 ) -> Result<Response, AppError> {
+    let sha = address(&sha)?;
     let blob = photo_access(&state, &principal, &sha).await?;
     let blobs = state.blobs.clone();
     let bytes = blocking(move || blobs.read(&sha)).await?;
@@ -360,6 +359,7 @@ pub async fn thumbnail(
     principal: Principal,
     Path(sha): Path<String>,
 ) -> Result<Response, AppError> {
+    let sha = address(&sha)?;
     photo_access(&state, &principal, &sha).await?;
     let blobs = state.blobs.clone();
     let bytes = blocking(move || blobs.thumbnail(&sha)).await?;

@@ -22,7 +22,7 @@ use annotate::{DecodeLimits, ExportFormat};
 use axum::extract::{Path, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
-use schema::Photo;
+use schema::{Photo, Sha256};
 
 use self::content::{ReportInput, ReportPhoto};
 use self::layout::Metrics;
@@ -129,17 +129,20 @@ async fn build(state: &AppState, session: &Session, id: &str) -> Result<Response
 /// reduced for print. A photo that does not decode is reported on its page, not as a failed
 /// report.
 async fn print_copy(state: &AppState, photo: &Photo) -> Result<ReportPhoto, AppError> {
+    // A document may name anything as a photo's address; what is no address is not stored.
+    let Ok(sha) = photo.sha256.parse::<Sha256>() else {
+        return Ok(ReportPhoto::Missing);
+    };
     let store = state.store.clone();
-    let sha = photo.sha256.clone();
-    if blocking(move || store.blob(&sha)).await?.is_none() {
+    let key = sha.clone();
+    if blocking(move || store.blob(key.as_str())).await?.is_none() {
         return Ok(ReportPhoto::Missing);
     }
     let full = if photo.annotations.is_empty() {
         let blobs = state.blobs.clone();
-        let sha = photo.sha256.clone();
         blocking(move || blobs.read(&sha)).await
     } else {
-        annotated_jpeg(state, photo.sha256.clone(), photo.annotations.clone()).await
+        annotated_jpeg(state, sha, photo.annotations.clone()).await
     };
     let full = match full {
         Ok(bytes) => bytes,
