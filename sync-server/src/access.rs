@@ -37,7 +37,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 use automerge::AutoCommit;
-use schema::{CaseId, InspectionCase, Role, Status};
+use schema::{CaseId, ChangeAuthor, InspectionCase, Role, Status};
 use sync_protocol::{Policy, Received, heads_key};
 
 pub use crate::store::Visibility;
@@ -49,7 +49,7 @@ pub const FORBIDDEN_DETAIL: &str = "this case is not available to this device";
 
 /// An authenticated device and its user.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Principal {
+pub struct Device {
     /// The user's tenant.
     pub tenant: String,
     /// The user name.
@@ -60,21 +60,82 @@ pub struct Principal {
     pub device_id: String,
 }
 
-/// The cases `principal` may see.
-pub fn visibility(principal: &Principal) -> Visibility {
-    match principal.role {
+/// Who is asking, of every kind the server serves: a tablet through the sync API, a staff
+/// member signed in to the back office. The citizen portal and Open311 add their kinds (a
+/// citizen, with or without an account; an API client) when they arrive. Rules that hold for
+/// every kind take a `Principal`; rules for one kind take that kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Principal {
+    /// An enrolled device and its user.
+    Device(Device),
+    /// A staff member signed in to the back office.
+    Staff(Staff),
+}
+
+impl Principal {
+    /// The tenant the principal acts in.
+    pub fn tenant(&self) -> &str {
+        match self {
+            Principal::Device(d) => &d.tenant,
+            Principal::Staff(s) => &s.tenant,
+        }
+    }
+
+    /// The user name.
+    pub fn username(&self) -> &str {
+        match self {
+            Principal::Device(d) => &d.username,
+            Principal::Staff(s) => &s.username,
+        }
+    }
+
+    /// The user's role.
+    pub fn role(&self) -> Role {
+        match self {
+            Principal::Device(d) => d.role,
+            Principal::Staff(s) => s.role,
+        }
+    }
+
+    /// Whom the Automerge changes the principal makes are attributed to: the user, and the
+    /// device when there is one.
+    pub fn change_author(&self) -> ChangeAuthor {
+        ChangeAuthor {
+            user: self.username().to_string(),
+            device: match self {
+                Principal::Device(d) => Some(d.device_id.clone()),
+                Principal::Staff(_) => None,
+            },
+        }
+    }
+
+    /// The cases the principal may see ([`visibility_of`]).
+    pub fn visibility(&self) -> Visibility {
+        visibility_of(self.tenant(), self.username(), self.role())
+    }
+}
+
+/// The cases a user may see: an officer those they created or are assigned, every other
+/// role every case of the tenant. The one rule for every kind of principal.
+fn visibility_of(tenant: &str, username: &str, role: Role) -> Visibility {
+    match role {
         Role::Officer => Visibility::Officer {
-            tenant: principal.tenant.clone(),
-            username: principal.username.clone(),
+            tenant: tenant.to_string(),
+            username: username.to_string(),
         },
         Role::Admin | Role::Coordinator | Role::CaseWorker | Role::Viewer => Visibility::Tenant {
-            tenant: principal.tenant.clone(),
+            tenant: tenant.to_string(),
         },
     }
 }
 
+/// The cases `device` may see ([`Principal::visibility`]).
+pub fn visibility(device: &Device) -> Visibility {
+    visibility_of(&device.tenant, &device.username, device.role)
+}
+
 /// Whether `principal` may see (and sync) the stored case.
-pub fn may_see(principal: &Principal, case: &CaseAccess) -> bool {
+pub fn may_see(principal: &Device, case: &CaseAccess) -> bool {
     match visibility(principal) {
         Visibility::Tenant { tenant } => case.tenant == tenant,
         Visibility::Officer { tenant, username } => {
@@ -85,17 +146,17 @@ pub fn may_see(principal: &Principal, case: &CaseAccess) -> bool {
 }
 
 /// Whether `principal` may sync the stored case (read it, and send changes if allowed).
-pub fn may_sync(principal: &Principal, case: &CaseAccess) -> bool {
+pub fn may_sync(principal: &Device, case: &CaseAccess) -> bool {
     may_see(principal, case)
 }
 
 /// Whether `principal` may change anything at all (documents, photos).
-pub fn may_write(principal: &Principal) -> bool {
+pub fn may_write(principal: &Device) -> bool {
     principal.role != Role::Viewer
 }
 
 /// Whether `principal` may upload photos.
-pub fn may_upload(principal: &Principal) -> bool {
+pub fn may_upload(principal: &Device) -> bool {
     may_write(principal)
 }
 
@@ -113,7 +174,7 @@ pub fn may_know_blob(facts: &BlobFacts) -> bool {
 /// # Errors
 /// Why the changes are refused, for the device.
 pub fn check_written(
-    principal: &Principal,
+    principal: &Device,
     doc: CaseId,
     before: Option<&CaseAccess>,
     after: &InspectionCase,
@@ -229,11 +290,10 @@ pub fn may_use_backoffice(role: Role) -> bool {
     }
 }
 
-/// The cases a staff member may see: every case of the tenant.
+/// The cases a staff member may see ([`visibility_of`]; staff never hold the officer's role,
+/// so every case of the tenant).
 pub fn staff_visibility(staff: &Staff) -> Visibility {
-    Visibility::Tenant {
-        tenant: staff.tenant.clone(),
-    }
+    visibility_of(&staff.tenant, &staff.username, staff.role)
 }
 
 /// Whether the role of `staff` allows `action` at all (on a visible case).
@@ -420,14 +480,14 @@ pub fn permissions(staff: &Staff, status: Status) -> Permissions {
 /// the merge changed ([`schema::rehydrate_case`]).
 #[derive(Debug)]
 pub struct SyncPolicy<'a> {
-    principal: &'a Principal,
+    principal: &'a Device,
     known: HashMap<CaseId, CaseAccess>,
     cases: Mutex<HashMap<CaseId, (String, InspectionCase)>>,
 }
 
 impl<'a> SyncPolicy<'a> {
     /// The policy for `principal`, with the stored cases among the request's documents.
-    pub fn new(principal: &'a Principal, known: HashMap<CaseId, CaseAccess>) -> Self {
+    pub fn new(principal: &'a Device, known: HashMap<CaseId, CaseAccess>) -> Self {
         Self {
             principal,
             known,
@@ -497,8 +557,8 @@ mod tests {
 
     use super::*;
 
-    fn principal(role: Role, user: &str) -> Principal {
-        Principal {
+    fn principal(role: Role, user: &str) -> Device {
+        Device {
             tenant: "t".into(),
             username: user.into(),
             role,
@@ -564,6 +624,45 @@ mod tests {
             display_name: "S".into(),
             role,
         }
+    }
+
+    #[test]
+    fn every_kind_of_principal_sees_by_the_same_rule_and_signs_its_changes() {
+        let device = Principal::Device(principal(Role::Officer, "o"));
+        assert_eq!(
+            device.visibility(),
+            Visibility::Officer {
+                tenant: "t".into(),
+                username: "o".into()
+            }
+        );
+        let viewer = Principal::Device(principal(Role::Viewer, "v"));
+        assert_eq!(
+            viewer.visibility(),
+            Visibility::Tenant { tenant: "t".into() }
+        );
+        let member = staff(Role::CaseWorker);
+        let staff = Principal::Staff(member.clone());
+        assert_eq!(staff.visibility(), staff_visibility(&member));
+        assert_eq!(
+            staff.visibility(),
+            Visibility::Tenant { tenant: "t".into() }
+        );
+        assert_eq!(
+            device.change_author(),
+            ChangeAuthor {
+                user: "o".into(),
+                device: Some("d".into())
+            }
+        );
+        assert_eq!(
+            staff.change_author(),
+            ChangeAuthor {
+                user: "s".into(),
+                device: None
+            }
+        );
+        assert_eq!((staff.tenant(), staff.role()), ("t", Role::CaseWorker));
     }
 
     #[test]

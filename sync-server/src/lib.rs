@@ -14,7 +14,7 @@
 //!
 //! 1. `sync_api/principal.rs`: the bearer token's SHA-256 is looked up in the database
 //!    (every request, so a revocation by the admin CLI in another process counts at once)
-//!    and becomes an [`access::Principal`].
+//!    and becomes an [`access::Device`], one kind of [`access::Principal`].
 //! 2. `sync_api/sync.rs`: the CBOR body, bounded by `Limits::max_body_bytes` before it is read
 //!    completely, is decoded with the protocol's limits; a bad body is a 4xx with an
 //!    `ErrorBody`. The round itself is [`services::sync_round`]:

@@ -15,7 +15,7 @@ use super::i18n::{parse_status, texts};
 use super::load::visible_row;
 use super::session::{CsrfForm, Session};
 use super::views::see_other;
-use crate::access::{self, StaffAction};
+use crate::access::{self, Principal, StaffAction};
 use crate::backoffice::{InPage, PageError};
 use crate::kernel::{AppError, blocking};
 use crate::services::AppState;
@@ -23,10 +23,7 @@ use crate::services::AppState;
 use crate::store::now_ms;
 
 fn author(session: &Session) -> ChangeAuthor {
-    ChangeAuthor {
-        user: session.staff.username.clone(),
-        device: None, // the back office
-    }
+    Principal::Staff(session.staff.clone()).change_author()
 }
 
 fn case_path(id: impl std::fmt::Display) -> String {

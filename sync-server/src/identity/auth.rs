@@ -1,5 +1,5 @@
 //! Authentication: argon2id password hashes for enrollment and random device tokens stored
-//! only as their SHA-256 (the sync API's `Principal` extractor looks the hash up on every
+//! only as their SHA-256 (the sync API's `Device` extractor looks the hash up on every
 //! request, so a revocation by the admin CLI in another process takes effect at once).
 
 use std::sync::OnceLock;

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use schema::CaseId;
 use sync_protocol::{Limits, Policy, Replica, Replicas, SyncRequest, heads_key, serve};
 
-use crate::access::{self, Principal, SyncPolicy};
+use crate::access::{self, Device, SyncPolicy};
 use crate::kernel::AppError;
 use crate::services::core_threads::CoreThreads;
 use crate::services::doc_cache::DocCache;
@@ -23,7 +23,7 @@ use crate::store::{CaseStore, DocAppend, StateWrite, load_document};
 pub fn round(
     store: &dyn CaseStore,
     documents: &DocCache,
-    principal: &Principal,
+    principal: &Device,
     body: &[u8],
     limits: &Limits,
 ) -> Result<Vec<u8>, AppError> {

@@ -35,7 +35,7 @@ use sync_protocol::http::UploadStatus;
 use crate::kernel::{AppError, blocking};
 use crate::services::AppState;
 
-use crate::access::{self, Principal};
+use crate::access::{self, Device};
 use crate::blobs::upload_completion::{Completion, complete_if_received, store_verified};
 use crate::blobs::uploads::{PartWriter, RunningHash, upload_key};
 use crate::store::PhotoAccess;
@@ -63,7 +63,7 @@ fn address(sha: &str) -> Result<Sha256, AppError> {
 /// last byte and the move into place) is finished now, so whoever asks next moves it on.
 async fn current_status(
     state: &AppState,
-    principal: &Principal,
+    principal: &Device,
     sha: &Sha256,
 ) -> Result<UploadStatus, AppError> {
     let store = state.store.clone();
@@ -109,7 +109,7 @@ async fn current_status(
 /// `GET …/upload`: how much of the blob the server has.
 pub async fn status(
     State(state): State<AppState>,
-    principal: Principal,
+    principal: Device,
     Path(sha): Path<String>,
 ) -> Result<Json<UploadStatus>, AppError> {
     let sha = address(&sha)?;
@@ -120,7 +120,7 @@ pub async fn status(
 /// An empty body at `N = S` asks the server to finish an upload that has every byte.
 pub async fn upload(
     State(state): State<AppState>,
-    principal: Principal,
+    principal: Device,
     Path(sha): Path<String>,
     query: Result<Query<UploadQuery>, QueryRejection>,
     body: Body,
@@ -160,7 +160,7 @@ pub async fn upload(
 /// upload.
 async fn receive(
     state: AppState,
-    principal: Principal,
+    principal: Device,
     sha: Sha256,
     offset: u64,
     size: u64,
@@ -317,7 +317,7 @@ async fn append_body(
 
 async fn photo_access(
     state: &AppState,
-    principal: &Principal,
+    principal: &Device,
     sha: &Sha256,
 ) -> Result<crate::store::BlobRow, AppError> {
     let store = state.store.clone();
@@ -336,7 +336,7 @@ async fn photo_access(
 /// referencing the photo.
 pub async fn original(
     State(state): State<AppState>,
-    principal: Principal,
+    principal: Device,
     Path(sha): Path<String>,
 ) -> Result<Response, AppError> {
     let sha = address(&sha)?;
@@ -356,7 +356,7 @@ pub async fn original(
 /// `GET /api/v1/blobs/{sha256}/thumbnail`: a JPEG of at most 320 px, cached on disk.
 pub async fn thumbnail(
     State(state): State<AppState>,
-    principal: Principal,
+    principal: Device,
     Path(sha): Path<String>,
 ) -> Result<Response, AppError> {
     let sha = address(&sha)?;

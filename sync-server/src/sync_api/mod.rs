@@ -2,7 +2,7 @@
 //! photo blobs under `/api/v1` (the contract is `sync_protocol::http`). Errors are JSON
 //! [`ErrorBody`](sync_protocol::http::ErrorBody)s through [`AppError`]'s one mapping.
 //!
-//! Handlers are thin: they extract, ask `access` through the [`Principal`] they get, run the
+//! Handlers are thin: they extract, ask `access` through the [`Device`] they get, run the
 //! store and the sync core in `spawn_blocking` ([`blocking`]) and turn the outcome into a
 //! response.
 
@@ -20,7 +20,7 @@ use axum::routing::{get, post};
 use sync_protocol::http::{BLOBS, ENROLL, SYNC, TEMPLATES};
 
 #[cfg(doc)]
-use crate::access::Principal;
+use crate::access::Device;
 use crate::identity::throttle::LoginThrottle;
 use crate::kernel::AppError;
 #[cfg(doc)]

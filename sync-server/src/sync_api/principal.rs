@@ -1,12 +1,12 @@
 //! The device behind a request: its bearer token's SHA-256 looked up on every request (so a
 //! revocation by the admin CLI in another process takes effect at once) and turned into an
-//! [`access::Principal`](Principal).
+//! [`access::Device`](Device).
 
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 
-use crate::access::Principal;
+use crate::access::Device;
 use crate::identity::auth::token_hash;
 use crate::kernel::{AppError, blocking};
 use crate::services::AppState;
@@ -21,7 +21,7 @@ fn bearer(parts: &Parts) -> Option<&str> {
         .filter(|t| !t.is_empty())
 }
 
-impl FromRequestParts<AppState> for Principal {
+impl FromRequestParts<AppState> for Device {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
@@ -41,7 +41,7 @@ impl FromRequestParts<AppState> for Principal {
             Some(device) if device.revoked_at.is_some() => Err(AppError::Unauthorized(
                 "this device was revoked; ask an administrator and enroll it again".into(),
             )),
-            Some(device) => Ok(Principal {
+            Some(device) => Ok(Device {
                 tenant: device.tenant,
                 username: device.username,
                 role: device.role,

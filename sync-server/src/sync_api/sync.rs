@@ -9,7 +9,7 @@ use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
 use sync_protocol::http::CBOR;
 
-use crate::access::Principal;
+use crate::access::Device;
 use crate::kernel::{AppError, blocking};
 use crate::services::AppState;
 use crate::services::sync_round::round;
@@ -19,7 +19,7 @@ use crate::services::sync_round::round;
 /// a bad message for one document is a rejection inside the response.
 pub async fn sync(
     State(state): State<AppState>,
-    principal: Principal,
+    principal: Device,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, AppError> {
     let limits = state.config.limits;

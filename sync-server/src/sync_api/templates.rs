@@ -10,12 +10,12 @@ use sync_protocol::http::TemplateSummary;
 use crate::kernel::{AppError, blocking};
 use crate::services::AppState;
 
-use crate::access::Principal;
+use crate::access::Device;
 
 /// The tenant's and the bundled templates (a tenant's own version hides a bundled one).
 pub async fn list(
     State(state): State<AppState>,
-    principal: Principal,
+    principal: Device,
 ) -> Result<Json<Vec<TemplateSummary>>, AppError> {
     let store = state.store.clone();
     let rows = blocking(move || store.templates(&principal.tenant)).await?;
@@ -35,7 +35,7 @@ pub async fn list(
 /// One template's JSON.
 pub async fn get_one(
     State(state): State<AppState>,
-    principal: Principal,
+    principal: Device,
     Path((id, version)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
     let Ok(number) = version.parse::<u32>() else {
