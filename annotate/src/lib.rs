@@ -7,7 +7,9 @@
 //! photo is never rewritten; a flattened copy is rendered on demand.
 //!
 //! This crate is a leaf: it knows nothing of templates, cases, the tablet or the server.
-//! `schema` embeds [`Annotation`] in the case document.
+//! `schema` embeds [`Annotation`] in the case document, using the crate without its `raster`
+//! feature (steps 1 and 2 below), so the domain model pulls in no image decoding; the
+//! tablet and the server turn `raster` on for steps 3 and 4.
 //!
 //! # Workflow
 //!
@@ -35,27 +37,38 @@
 mod edit;
 mod error;
 pub mod geometry;
+#[cfg(feature = "raster")]
 mod hit;
+#[cfg(feature = "raster")]
 mod metadata;
 mod model;
+#[cfg(feature = "raster")]
 pub mod photo;
+#[cfg(feature = "raster")]
 mod raster;
+#[cfg(feature = "raster")]
 mod redact;
 mod simplify;
+#[cfg(feature = "raster")]
 mod text;
 mod validate;
 
 pub use edit::{Change, Edit, Editor, HISTORY_LIMIT, History};
 pub use error::{AnnotateError, AnnotationProblem, Result};
+#[cfg(feature = "raster")]
 pub use hit::hit_test;
+#[cfg(feature = "raster")]
 pub use metadata::{CaptureTime, GpsPosition};
 pub use model::{
     Annotation, AnnotationId, NormPoint, NormRect, RedactionMethod, RedactionOutline, Rgba, Shape,
     Style, paint_order,
 };
+#[cfg(feature = "raster")]
 pub use photo::{ContentAddress, DecodeLimits, ExportFormat, PhotoFormat, PhotoInfo};
+#[cfg(feature = "raster")]
 pub use raster::{FlattenOptions, flatten, render};
 pub use simplify::{DEFAULT_TOLERANCE, simplify_stroke};
+#[cfg(feature = "raster")]
 pub use text::{embedded_font, text_bounds};
 pub use validate::{
     MAX_FREEHAND_POINTS, MAX_STROKE_WIDTH, MAX_TEXT_CHARS, MAX_TEXT_SIZE, MIN_STROKE_WIDTH,

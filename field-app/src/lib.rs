@@ -16,8 +16,10 @@
 //!   forms' position prefill.
 //! - [`cli`]: the headless `field-app` command on top of the above, stable and scriptable for
 //!   end-to-end tests.
-//! - [`gui`]: the touch GUI (eframe/egui) that `field-app` without a command opens, on the
-//!   same store, actions and sync client; nothing below it depends on a screen.
+//! - `gui` (feature `gui`, on by default): the touch GUI (eframe/egui) and the camera that
+//!   `field-app` without a command opens, on the same store, actions and sync client;
+//!   nothing above depends on a screen, and without the feature the crate builds without
+//!   egui, nokhwa or libclang.
 //!
 //! The tablet talks to the server only over HTTP and never depends on `sync-server`.
 
@@ -25,6 +27,7 @@ pub mod actions;
 pub mod cli;
 pub mod clock;
 mod error;
+#[cfg(feature = "gui")]
 pub mod gui;
 pub mod position;
 pub mod store;

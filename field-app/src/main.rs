@@ -27,12 +27,22 @@ fn main() -> ExitCode {
         }
     };
     let Some(command) = cli.command else {
+        #[cfg(not(feature = "gui"))]
+        {
+            eprintln!(
+                "error: this field-app was built without its window (feature `gui`); run one of the headless commands, see `field-app --help`"
+            );
+            return ExitCode::FAILURE;
+        }
+        #[cfg(feature = "gui")]
         let data_dir = cli
             .data_dir
             .unwrap_or_else(field_app::gui::default_data_dir);
+        #[cfg(feature = "gui")]
         let gpsd = cli
             .gpsd
             .unwrap_or_else(|| field_app::position::DEFAULT_GPSD.to_string());
+        #[cfg(feature = "gui")]
         return match field_app::gui::run_window(data_dir, cli.screenshot, gpsd) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {

@@ -110,6 +110,22 @@ fn test(extra: &[String]) -> Result<(), String> {
             "warnings",
         ],
     )?;
+    step(
+        "cargo clippy -p naper-field-app --no-default-features (the tablet's core without its GUI)",
+    );
+    cargo(
+        &root,
+        &[
+            "clippy",
+            "-p",
+            "naper-field-app",
+            "--no-default-features",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )?;
     step("cargo build --bins (the end-to-end tests run the real binaries)");
     cargo(&root, &["build", "--workspace", "--bins"])?;
     step("cargo test");

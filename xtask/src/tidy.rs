@@ -183,6 +183,51 @@ fn no_io_in_schema() {
 
 /// Every workspace member with its normal dependencies (all of them, by package name), read
 /// once from `cargo metadata` and shared by the tests that need it.
+#[test]
+fn schema_embeds_annotations_without_pixels() {
+    // The domain model embeds annotation types; decoding and rasterizing photos belong to
+    // annotate's `raster` feature, which only the tablet and the server ask for.
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let output = Command::new(&cargo)
+        .args([
+            "tree",
+            "-p",
+            "naper-schema",
+            "-e",
+            "normal",
+            "--prefix",
+            "none",
+        ])
+        .current_dir(workspace_root())
+        .output()
+        .unwrap_or_else(|e| panic!("could not run `{cargo} tree`: {e}"));
+    assert!(
+        output.status.success(),
+        "`{cargo} tree` failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let tree = String::from_utf8_lossy(&output.stdout);
+    let pixels: Vec<&str> = tree
+        .lines()
+        .filter(|line| {
+            [
+                "image ",
+                "tiny-skia ",
+                "ab_glyph ",
+                "kamadak-exif ",
+                "jpeg-decoder ",
+            ]
+            .iter()
+            .any(|name| line.starts_with(name))
+        })
+        .collect();
+    assert!(
+        pixels.is_empty(),
+        "naper-schema pulls in image decoding or rasterizing: {pixels:?}; depend on annotate \
+         without its `raster` feature (ARCHITECTURE.md, `schema/`)"
+    );
+}
+
 fn workspace_dependencies() -> Graph {
     static GRAPH: OnceLock<Graph> = OnceLock::new();
     GRAPH.get_or_init(read_workspace_dependencies).clone()
