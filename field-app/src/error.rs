@@ -93,6 +93,18 @@ pub enum FieldAppError {
         /// The blob's address.
         sha256: String,
     },
+    /// The server holds a photo's bytes but did not finish storing it, even when asked to.
+    #[error(
+        "the server holds {received} of the {size} bytes of photo {sha256} but has not finished storing it; the photo stays queued on this tablet — sync again later"
+    )]
+    UploadUnfinished {
+        /// The photo's address.
+        sha256: String,
+        /// The bytes the server reports.
+        received: u64,
+        /// All bytes.
+        size: u64,
+    },
     /// A sync reached the server, but photos could not be uploaded and stay queued.
     #[error(
         "{count} photo(s) could not be uploaded and stay queued on this tablet (first: {first}); they are kept — sync again, and if it persists, ask the back office"

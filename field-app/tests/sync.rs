@@ -579,7 +579,7 @@ async fn a_server_that_never_finishes_an_upload_leaves_the_photo_queued_with_the
         panic!("one failed upload expected: {:?}", report.uploads);
     };
     assert_eq!(sha, &photo.sha256);
-    assert!(reason.contains("does not call it complete"), "{reason}");
+    assert!(reason.contains("has not finished storing it"), "{reason}");
     assert_eq!(a.store.pending_uploads().unwrap().len(), 1);
     let empty_requests = |log: &[(u64, u64)]| log.iter().filter(|(_, kept)| *kept == 0).count();
     assert_eq!(empty_requests(&server.state().upload_log), 1);

@@ -129,11 +129,11 @@ impl SyncClient {
             }
             let offset = status.received;
             if offset > size || (offset == size && asked_to_finish) {
-                return Err(FieldAppError::Protocol(format!(
-                    "the server has {offset} of the {size} bytes of photo {} but does not call it \
-                     complete",
-                    item.sha256
-                )));
+                return Err(FieldAppError::UploadUnfinished {
+                    sha256: item.sha256.clone(),
+                    received: offset,
+                    size,
+                });
             }
             // The server has every byte but did not finish the upload: it stopped, or the
             // connection broke, right after the last byte. An empty request at the end asks it
@@ -174,8 +174,10 @@ impl SyncClient {
                 Err(FieldAppError::Server { status: 409, .. }) if conflicts < MAX_RESUMES => {
                     conflicts += 1;
                     // Another request holds the upload, often one that is finishing it (the
-                    // tablet's own, cut off a moment ago): give it time before asking again.
+                    // tablet's own, cut off a moment ago): give it time before asking again,
+                    // and ask it to finish once more if it still has not.
                     tokio::time::sleep(CONFLICT_PAUSE * conflicts).await;
+                    asked_to_finish = false;
                     status = self.upload_status(&item.sha256).await?;
                 }
                 Err(FieldAppError::Offline { .. }) if resumes < MAX_RESUMES => {

@@ -1,6 +1,7 @@
 //! The on-disk blob store: photo originals addressed by their SHA-256 under
 //! `DATA_DIR/blobs/ab/cdef…` (first two hex digits as directory), uploads in progress under
-//! `DATA_DIR/uploads/<sha256>.part` (the file length is what was received), and cached
+//! `DATA_DIR/uploads/<upload key>.part` (per tenant and blob, [`uploads::upload_key`]; the
+//! file length is what was received), and cached
 //! thumbnails under `DATA_DIR/thumbs/ab/cdef….jpg`.
 //!
 //! Originals are never rewritten: a blob file appears once, by renaming a verified upload into
@@ -186,11 +187,27 @@ impl BlobStore {
         Ok(BlobRow {
             sha256: sha256.to_string(),
             size,
-            mime: match info.format {
-                PhotoFormat::Jpeg => "image/jpeg",
-                PhotoFormat::Png => "image/png",
-            }
-            .to_string(),
+            mime: mime_of(info.format).to_string(),
+        })
+    }
+
+    /// The row of the original stored under `sha256`, read from its file (size, and the
+    /// format from its head). Blocking.
+    ///
+    /// # Errors
+    /// [`FinishError::Io`] when the file cannot be read, [`FinishError::NotAnImage`] when it
+    /// is no photo.
+    pub fn stored_row(
+        &self,
+        sha256: &Sha256,
+        limits: DecodeLimits,
+    ) -> Result<BlobRow, FinishError> {
+        let path = self.blob_path(sha256);
+        let info = inspect_file(&path, limits).map_err(FinishError::NotAnImage)?;
+        Ok(BlobRow {
+            sha256: sha256.to_string(),
+            size: std::fs::metadata(&path)?.len(),
+            mime: mime_of(info.format).to_string(),
         })
     }
 
@@ -234,6 +251,14 @@ impl BlobStore {
         std::fs::File::create(&temp)?.write_all(&jpeg)?;
         std::fs::rename(&temp, &cached)?;
         Ok(jpeg)
+    }
+}
+
+/// The MIME type of a stored photo.
+fn mime_of(format: PhotoFormat) -> &'static str {
+    match format {
+        PhotoFormat::Jpeg => "image/jpeg",
+        PhotoFormat::Png => "image/png",
     }
 }
 

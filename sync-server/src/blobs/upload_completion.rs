@@ -96,6 +96,9 @@ pub fn complete_if_received(
     tenant: &str,
 ) -> Result<Completion, CompletionError> {
     if blobs.received(key)? == 0 {
+        if blobs.has_blob(sha256) {
+            return record_moved(store, blobs, uploads, key, sha256, tenant);
+        }
         return Ok(Completion::Incomplete);
     }
     let Some(_claim) = uploads.acquire(key) else {
@@ -124,13 +127,45 @@ pub fn complete_if_received(
         uploads.take_hash(key, received),
     )?
     .finish(true)?;
-    match store_verified(store, blobs, key, sha256, &hash.address(), tenant) {
+    match store_verified(store, blobs, key, sha256, &hash.clone().address(), tenant) {
         Ok(blob) => Ok(Completion::Stored(blob)),
         Err(CompletionError::Finish(
             e @ (FinishError::HashMismatch { .. } | FinishError::NotAnImage(_)),
         )) => Ok(Completion::Discarded(e.to_string())),
-        Err(e) => Err(e),
+        Err(e) => {
+            // The bytes stay for the next try; so does their hash, so it is not redone.
+            uploads.keep_hash(key, hash);
+            Err(e)
+        }
     }
+}
+
+/// An upload moved into place whose blob was never recorded: the server stopped between the
+/// move and the record. The original is there, and it was verified before it moved; only
+/// the row that says so is missing. It is recorded for `tenant` while its upload row still
+/// stands and no tenant has the blob recorded: another tenant's stored photo is not this
+/// upload's to claim.
+fn record_moved(
+    store: &dyn CaseStore,
+    blobs: &BlobStore,
+    uploads: &Arc<Uploads>,
+    key: &str,
+    sha256: &Sha256,
+    tenant: &str,
+) -> Result<Completion, CompletionError> {
+    let Some(_claim) = uploads.acquire(key) else {
+        return Ok(Completion::Busy);
+    };
+    if blobs.received(key)? > 0
+        || store.upload_size(key)?.is_none()
+        || store.blob(sha256.as_str())?.is_some()
+    {
+        return Ok(Completion::Incomplete);
+    }
+    let blob = blobs.stored_row(sha256, DecodeLimits::default())?;
+    store.record_upload(&blob, tenant)?;
+    store.delete_upload(key)?;
+    Ok(Completion::Stored(blob))
 }
 
 /// Finishes every upload whose file holds all its bytes, as found at start-up: what a crash
@@ -146,7 +181,15 @@ pub fn complete_received_uploads(
     uploads: &Arc<Uploads>,
 ) -> std::io::Result<usize> {
     let mut stored = 0;
-    for (key, _) in blobs.upload_files()? {
+    let mut keys: Vec<String> = blobs.upload_files()?.into_iter().map(|(k, _)| k).collect();
+    // Uploads whose file already moved into place without being recorded have a row only.
+    match store.idle_uploads(i64::MAX) {
+        Ok(rows) => keys.extend(rows),
+        Err(e) => tracing::error!("the uploads in progress could not be listed: {e}"),
+    }
+    keys.sort();
+    keys.dedup();
+    for key in keys {
         // Uploads from before they were kept per tenant name no tenant to record; their
         // tablets start them over and the sweep removes them.
         let Some((sha256, tenant)) = parse_upload_key(&key) else {
@@ -357,6 +400,79 @@ mod tests {
         assert_eq!(server.blobs.received(&key).unwrap(), 0);
     }
 
+    /// The file as the move into place leaves it, with the upload's row still there: a crash
+    /// between the move and the record.
+    fn moved_but_not_recorded(server: &Server, tenant: &str, bytes: &[u8]) -> Sha256 {
+        let sha = left_by_a_crash(server, tenant, bytes, 0);
+        let target = server.blobs.blob_path(&sha);
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::write(&target, bytes).unwrap();
+        std::fs::remove_file(server.blobs.upload_path(&upload_key(tenant, &sha))).unwrap();
+        sha
+    }
+
+    #[test]
+    fn a_photo_moved_into_place_but_never_recorded_is_recorded_by_whoever_asks() {
+        let server = server();
+        let bytes = photo();
+        let sha = moved_but_not_recorded(&server, "stadt-a", &bytes);
+        let key = upload_key("stadt-a", &sha);
+        assert!(!tenant_knows(&server, "stadt-a", &sha));
+        let done = complete_if_received(
+            &server.store,
+            &server.blobs,
+            &server.uploads,
+            &key,
+            &sha,
+            "stadt-a",
+        )
+        .unwrap();
+        let Completion::Stored(blob) = done else {
+            panic!("not recorded: {done:?}");
+        };
+        assert_eq!(
+            (blob.size, blob.mime.as_str()),
+            (bytes.len() as u64, "image/jpeg")
+        );
+        assert!(tenant_knows(&server, "stadt-a", &sha));
+        assert_eq!(server.store.upload_size(&key).unwrap(), None);
+    }
+
+    #[test]
+    fn another_tenants_stored_photo_is_not_claimed_by_a_leftover_upload_row() {
+        let server = server();
+        let bytes = photo();
+        let sha = left_by_a_crash(&server, "stadt-a", &bytes, bytes.len());
+        let key_a = upload_key("stadt-a", &sha);
+        complete_if_received(
+            &server.store,
+            &server.blobs,
+            &server.uploads,
+            &key_a,
+            &sha,
+            "stadt-a",
+        )
+        .unwrap();
+        // Tenant B's upload of the same address left only its row (e.g. refused bytes whose
+        // row outlived a crash): the stored photo is tenant A's, not B's to learn of.
+        let key_b = upload_key("stadt-b", &sha);
+        server
+            .store
+            .put_upload(&key_b, bytes.len() as u64, "device-2")
+            .unwrap();
+        let done = complete_if_received(
+            &server.store,
+            &server.blobs,
+            &server.uploads,
+            &key_b,
+            &sha,
+            "stadt-b",
+        )
+        .unwrap();
+        assert!(matches!(done, Completion::Incomplete), "{done:?}");
+        assert!(!tenant_knows(&server, "stadt-b", &sha));
+    }
+
     #[test]
     fn start_up_finishes_every_fully_received_upload_and_nothing_else() {
         let server = server();
@@ -368,9 +484,17 @@ mod tests {
         // An upload begun before uploads were kept per tenant: no tenant to record.
         std::fs::write(server.blobs.upload_path(&"ab".repeat(32)), b"12").unwrap();
 
+        let other_photo = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../assets/photos/orientation-6.jpg"
+        ))
+        .unwrap();
+        let moved = moved_but_not_recorded(&server, "stadt-b", &other_photo);
+
         let stored =
             complete_received_uploads(&server.store, &server.blobs, &server.uploads).unwrap();
-        assert_eq!(stored, 1);
+        assert_eq!(stored, 2);
+        assert!(tenant_knows(&server, "stadt-b", &moved));
         assert!(server.blobs.has_blob(&full));
         assert!(tenant_knows(&server, "stadt-a", &full));
         assert!(!server.blobs.has_blob(&partial));

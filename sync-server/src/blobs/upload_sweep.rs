@@ -1,7 +1,7 @@
 //! Abandoned photo uploads: a partial upload (its `uploads` row and `.part` file) that has
 //! received no bytes for `Config::upload_max_idle` is deleted, with its running hash, by the
-//! background task that also compacts ([`crate::services::compaction::spawn`]). A tablet that comes back
-//! later asks for the status, gets `received: 0` and uploads the photo from the start.
+//! background task that also compacts (the services' compaction task). A tablet that comes
+//! back later asks for the status, gets `received: 0` and uploads the photo from the start.
 //!
 //! An upload with a request in flight is never touched: the sweep claims each upload through
 //! [`Uploads::acquire`] first, exactly like a request does, so the two never overlap.
