@@ -35,7 +35,7 @@ pub type Job<'a, T> = Box<dyn FnOnce() -> T + Send + 'a>;
 
 /// How the adapter runs independent pieces of a round's work. The core starts no threads:
 /// it cuts a large request into pieces and hands them here, so the server can spread them
-/// over its cores while tests and the tablet run them one after the other ([`InOrder`]).
+/// over its cores while tests run them one after the other.
 pub trait Workers: Sync {
     /// How many pieces are worth making: the threads the adapter can run them on.
     fn count(&self) -> usize;
@@ -43,20 +43,6 @@ pub trait Workers: Sync {
     /// Runs every job and returns their results in the jobs' order. A job that panics may
     /// fail the whole call, as it would in one thread.
     fn run<'a, T: Send + 'a>(&self, jobs: Vec<Job<'a, T>>) -> Vec<T>;
-}
-
-/// [`Workers`] that run every piece in the calling thread, one after the other.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct InOrder;
-
-impl Workers for InOrder {
-    fn count(&self) -> usize {
-        1
-    }
-
-    fn run<'a, T: Send + 'a>(&self, jobs: Vec<Job<'a, T>>) -> Vec<T> {
-        jobs.into_iter().map(|job| job()).collect()
-    }
 }
 
 /// Applies a request's messages to the loaded `replicas`, then generates replies, and offers

@@ -30,7 +30,7 @@ pub enum PasswordCost {
 }
 
 /// The background maintenance task: compaction of document change rows, and the sweep of
-/// abandoned partial uploads ([`crate::blobs::upload_sweep`]) in the same run.
+/// abandoned partial uploads (the blobs layer's upload sweep) in the same run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Compaction {
     /// How often the task runs; `None` disables both compaction and the upload sweep.

@@ -3,8 +3,8 @@
 //! [`CaseStore`] is everything the handlers, the background tasks and the admin CLI need from
 //! persistent storage. It is a plain synchronous trait, called from
 //! `tokio::task::spawn_blocking`, and object-safe: the server holds an
-//! `Arc<dyn CaseStore>`, so the backend (SQLite today, PostgreSQL later) is picked at start-up
-//! from the configuration without making every handler generic. Closures that run inside a
+//! `Arc<dyn CaseStore>`, so another backend (PostgreSQL, issue 20) can stand behind it without
+//! making every handler generic; today `services::admin::open` opens SQLite, the only one. Closures that run inside a
 //! store transaction (`edit_case`) are passed as `&mut dyn FnMut` for the same reason.
 //!
 //! Every write that touches a case document (a sync merge, a back-office edit, a compaction)
@@ -119,7 +119,7 @@ pub struct NewUser {
     pub display_name: String,
     /// Role.
     pub role: Role,
-    /// argon2id PHC string (see [`crate::identity::auth::hash_password`]).
+    /// argon2id PHC string (made by the identity layer's `hash_password`).
     pub password_hash: String,
 }
 
@@ -299,7 +299,7 @@ pub enum PhotoAccess {
 }
 
 /// What may be told about a stored blob to a device that asks for it by its SHA-256
-/// ([`crate::access::may_know_blob`] decides).
+/// (the access policy's `may_know_blob` decides).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BlobFacts {
     /// The stored blob, if the server has it (for any tenant).
