@@ -14,7 +14,6 @@ use axum::extract::{ConnectInfo, FromRef, FromRequestParts};
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
 
-use super::AppError;
 use super::config::Config;
 
 /// The client's address as far as the server can tell (see the module documentation).
@@ -27,9 +26,12 @@ where
     S: Send + Sync,
     Arc<Config>: FromRef<S>,
 {
-    type Rejection = AppError;
+    type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &S,
+    ) -> Result<Self, std::convert::Infallible> {
         let config = Arc::<Config>::from_ref(state);
         let peer = parts
             .extensions

@@ -1,14 +1,14 @@
-//! [`AppError`]: what a request can fail with, as a status, a stable code and a message, and
-//! its one mapping to a JSON [`ErrorBody`]. Surfaces that answer people (the back office)
-//! wrap it in their own page error; the kernel knows no HTML.
+//! [`AppError`]: what a request can fail with, as a status, a stable code and a message. The
+//! kernel maps it to no body at all: each surface answers it its own way (the sync API as a
+//! JSON `ErrorBody`, the back office as an HTML page), so a new surface (Open311, the portal)
+//! brings its own format instead of inheriting another's.
 
 use std::any::Any;
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
 use sync_protocol::WireError;
-use sync_protocol::http::{ErrorBody, UploadStatus};
+use sync_protocol::http::UploadStatus;
 
 /// Everything a request can fail with, mapped to HTTP in one place ([`IntoResponse`]).
 #[derive(Debug, thiserror::Error)]
@@ -73,16 +73,6 @@ impl From<std::io::Error> for AppError {
     }
 }
 
-/// An [`ErrorBody`] that also carries an [`UploadStatus`], so a client can read a conflict
-/// either way.
-#[derive(Serialize)]
-struct ConflictBody<'a> {
-    error: &'a str,
-    message: String,
-    received: u64,
-    complete: bool,
-}
-
 impl AppError {
     /// The status and the stable machine-readable code.
     pub fn status_and_code(&self) -> (StatusCode, &'static str) {
@@ -128,36 +118,6 @@ impl AppError {
     }
 }
 
-impl IntoResponse for AppError {
-    fn into_response(self) -> Response {
-        let (status, code) = self.status_and_code();
-        let message = self.public_message();
-        if let AppError::UploadConflict { status: upload, .. } = &self {
-            let body = ConflictBody {
-                error: code,
-                message,
-                received: upload.received,
-                complete: upload.complete,
-            };
-            return (status, axum::Json(body)).into_response();
-        }
-        let body = ErrorBody {
-            error: code.into(),
-            message,
-        };
-        let mut response = (status, axum::Json(body)).into_response();
-        if let AppError::TooManyRequests { retry_after, .. } = &self {
-            // Whole seconds, rounded up, so a client that waits that long is let in.
-            let seconds = retry_after.as_secs().saturating_add(1);
-            response.headers_mut().insert(
-                axum::http::header::RETRY_AFTER,
-                axum::http::HeaderValue::from(seconds),
-            );
-        }
-        response
-    }
-}
-
 /// Runs blocking work (the store, the sync core, hashing, image decoding) off the async
 /// threads.
 ///
@@ -177,7 +137,13 @@ where
     }
 }
 
-/// The answer when a handler panicked (for `CatchPanicLayer`): a plain 500, details logged.
+/// The answer when a handler panicked (for `CatchPanicLayer`), the last resort behind each
+/// surface's own: a plain 500, details logged.
 pub fn panic_response(_: Box<dyn Any + Send + 'static>) -> Response {
-    AppError::Internal("a handler panicked".into()).into_response()
+    tracing::error!("a handler panicked");
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "the server failed to handle the request; it was logged, try again later",
+    )
+        .into_response()
 }

@@ -32,6 +32,7 @@ use schema::Sha256;
 use serde::Deserialize;
 use sync_protocol::http::UploadStatus;
 
+use super::ApiError;
 use crate::kernel::{AppError, blocking};
 use crate::services::AppState;
 
@@ -111,7 +112,7 @@ pub async fn status(
     State(state): State<AppState>,
     principal: Device,
     Path(sha): Path<String>,
-) -> Result<Json<UploadStatus>, AppError> {
+) -> Result<Json<UploadStatus>, ApiError> {
     let sha = address(&sha)?;
     Ok(Json(current_status(&state, &principal, &sha).await?))
 }
@@ -124,13 +125,14 @@ pub async fn upload(
     Path(sha): Path<String>,
     query: Result<Query<UploadQuery>, QueryRejection>,
     body: Body,
-) -> Result<Json<UploadStatus>, AppError> {
+) -> Result<Json<UploadStatus>, ApiError> {
     let sha = address(&sha)?;
     if !access::may_upload(&principal) {
         return Err(AppError::Forbidden(format!(
             "the role `{}` may not upload photos",
             principal.role
-        )));
+        ))
+        .into());
     }
     let Query(UploadQuery { offset, size }) = query.map_err(|e| {
         AppError::BadRequest(format!(
@@ -142,10 +144,11 @@ pub async fn upload(
     if size > max {
         return Err(AppError::PayloadTooLarge(format!(
             "the photo has {size} bytes, more than the {max} allowed; reduce its resolution"
-        )));
+        ))
+        .into());
     }
     if size == 0 {
-        return Err(AppError::BadRequest("an empty file is not a photo".into()));
+        return Err(AppError::BadRequest("an empty file is not a photo".into()).into());
     }
     // A task of its own, not the request's future: when the tablet goes away right after its
     // last byte, the server drops the request's future, and the upload must still be
@@ -154,6 +157,7 @@ pub async fn upload(
         .await
         .map_err(|e| AppError::Internal(format!("the upload stopped unexpectedly: {e}")))?
         .map(Json)
+        .map_err(ApiError)
 }
 
 /// Receives one upload request's body and, when it brings the last byte, finishes the
@@ -338,7 +342,7 @@ pub async fn original(
     State(state): State<AppState>,
     principal: Device,
     Path(sha): Path<String>,
-) -> Result<Response, AppError> {
+) -> Result<Response, ApiError> {
     let sha = address(&sha)?;
     let blob = photo_access(&state, &principal, &sha).await?;
     let blobs = state.blobs.clone();
@@ -358,7 +362,7 @@ pub async fn thumbnail(
     State(state): State<AppState>,
     principal: Device,
     Path(sha): Path<String>,
-) -> Result<Response, AppError> {
+) -> Result<Response, ApiError> {
     let sha = address(&sha)?;
     photo_access(&state, &principal, &sha).await?;
     let blobs = state.blobs.clone();

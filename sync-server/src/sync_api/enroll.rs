@@ -8,6 +8,7 @@ use axum::extract::rejection::JsonRejection;
 use axum::{Extension, Json};
 use sync_protocol::http::{EnrollRequest, EnrollResponse};
 
+use super::ApiError;
 use crate::kernel::client_addr::ClientAddr;
 use crate::kernel::{AppError, blocking};
 use crate::services::AppState;
@@ -33,7 +34,7 @@ pub async fn enroll(
     Extension(throttle): Extension<Arc<LoginThrottle>>,
     ClientAddr(ip): ClientAddr,
     body: Result<Json<EnrollRequest>, JsonRejection>,
-) -> Result<Json<EnrollResponse>, AppError> {
+) -> Result<Json<EnrollResponse>, ApiError> {
     let Json(request) = body.map_err(|e| {
         AppError::BadRequest(format!(
             "the body must be JSON with `username`, `password` and `device_name`: {}",
@@ -50,7 +51,8 @@ pub async fn enroll(
                 left.as_secs().saturating_add(1)
             ),
             retry_after: left,
-        });
+        }
+        .into());
     }
     let store = state.store.clone();
     let attempted = username.clone();
@@ -87,7 +89,7 @@ pub async fn enroll(
     .await?;
     let Some(response) = enrolled else {
         throttle.failed(&attempted, ip, Instant::now());
-        return Err(wrong_credentials());
+        return Err(wrong_credentials().into());
     };
     throttle.succeeded(&attempted, ip);
     Ok(Json(response))

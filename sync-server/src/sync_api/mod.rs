@@ -1,6 +1,7 @@
 //! The sync API, the surface the tablets use: enrollment, the sync round, templates and
 //! photo blobs under `/api/v1` (the contract is `sync_protocol::http`). Errors are JSON
-//! [`ErrorBody`](sync_protocol::http::ErrorBody)s through [`AppError`]'s one mapping.
+//! [`ErrorBody`](sync_protocol::http::ErrorBody)s: the surface's own [`ApiError`] maps every
+//! [`AppError`] to one.
 //!
 //! Handlers are thin: they extract, ask `access` through the [`Device`] they get, run the
 //! store and the sync core in `spawn_blocking` ([`blocking`]) and turn the outcome into a
@@ -8,6 +9,7 @@
 
 mod blobs;
 mod enroll;
+mod error;
 mod principal;
 mod sync;
 mod templates;
@@ -18,6 +20,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use sync_protocol::http::{BLOBS, ENROLL, SYNC, TEMPLATES};
+use tower_http::catch_panic::CatchPanicLayer;
 
 #[cfg(doc)]
 use crate::access::Device;
@@ -27,9 +30,13 @@ use crate::kernel::AppError;
 use crate::kernel::blocking;
 use crate::services::AppState;
 
+pub use error::ApiError;
+
 /// The answer for a path no surface has.
-pub async fn not_found() -> AppError {
-    AppError::NotFound("there is no such API path; see sync_protocol::http for the API".into())
+pub async fn not_found() -> ApiError {
+    ApiError(AppError::NotFound(
+        "there is no such API path; see sync_protocol::http for the API".into(),
+    ))
 }
 
 /// The API's routes, for [`crate::app`] to compose.
@@ -55,4 +62,5 @@ pub fn router(sync_limit: usize) -> Router<AppState> {
             &format!("{BLOBS}/{{sha}}/upload"),
             get(blobs::status).put(blobs::upload),
         )
+        .layer(CatchPanicLayer::custom(error::panic_response))
 }

@@ -6,6 +6,7 @@ use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 
+use super::ApiError;
 use crate::access::Device;
 use crate::identity::auth::token_hash;
 use crate::kernel::{AppError, blocking};
@@ -22,31 +23,36 @@ fn bearer(parts: &Parts) -> Option<&str> {
 }
 
 impl FromRequestParts<AppState> for Device {
-    type Rejection = AppError;
+    type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        let Some(token) = bearer(parts) else {
-            return Err(AppError::Unauthorized(
-                "this call needs `Authorization: Bearer <device token>`; enroll the device first"
-                    .into(),
-            ));
-        };
-        let hash = token_hash(token);
-        let store = state.store.clone();
-        let device = blocking(move || store.device_by_token_hash(&hash)).await?;
-        match device {
-            None => Err(AppError::Unauthorized(
-                "the device token is not known; enroll the device again".into(),
-            )),
-            Some(device) if device.revoked_at.is_some() => Err(AppError::Unauthorized(
-                "this device was revoked; ask an administrator and enroll it again".into(),
-            )),
-            Some(device) => Ok(Device {
-                tenant: device.tenant,
-                username: device.username,
-                role: device.role,
-                device_id: device.id,
-            }),
-        }
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        Ok(device_of(parts, state).await?)
+    }
+}
+
+/// The device whose token the request carries.
+async fn device_of(parts: &Parts, state: &AppState) -> Result<Device, AppError> {
+    let Some(token) = bearer(parts) else {
+        return Err(AppError::Unauthorized(
+            "this call needs `Authorization: Bearer <device token>`; enroll the device first"
+                .into(),
+        ));
+    };
+    let hash = token_hash(token);
+    let store = state.store.clone();
+    let device = blocking(move || store.device_by_token_hash(&hash)).await?;
+    match device {
+        None => Err(AppError::Unauthorized(
+            "the device token is not known; enroll the device again".into(),
+        )),
+        Some(device) if device.revoked_at.is_some() => Err(AppError::Unauthorized(
+            "this device was revoked; ask an administrator and enroll it again".into(),
+        )),
+        Some(device) => Ok(Device {
+            tenant: device.tenant,
+            username: device.username,
+            role: device.role,
+            device_id: device.id,
+        }),
     }
 }

@@ -9,6 +9,7 @@ use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
 use sync_protocol::http::CBOR;
 
+use super::ApiError;
 use crate::access::Device;
 use crate::kernel::{AppError, blocking};
 use crate::services::AppState;
@@ -21,7 +22,7 @@ pub async fn sync(
     State(state): State<AppState>,
     principal: Device,
     body: Result<Bytes, BytesRejection>,
-) -> Result<Response, AppError> {
+) -> Result<Response, ApiError> {
     let limits = state.config.limits;
     let body = body.map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {

@@ -7,6 +7,7 @@ use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
 use sync_protocol::http::TemplateSummary;
 
+use super::ApiError;
 use crate::kernel::{AppError, blocking};
 use crate::services::AppState;
 
@@ -16,7 +17,7 @@ use crate::access::Device;
 pub async fn list(
     State(state): State<AppState>,
     principal: Device,
-) -> Result<Json<Vec<TemplateSummary>>, AppError> {
+) -> Result<Json<Vec<TemplateSummary>>, ApiError> {
     let store = state.store.clone();
     let rows = blocking(move || store.templates(&principal.tenant)).await?;
     Ok(Json(
@@ -37,11 +38,12 @@ pub async fn get_one(
     State(state): State<AppState>,
     principal: Device,
     Path((id, version)): Path<(String, String)>,
-) -> Result<Response, AppError> {
+) -> Result<Response, ApiError> {
     let Ok(number) = version.parse::<u32>() else {
         return Err(AppError::BadRequest(format!(
             "`{version}` is not a template version; use a whole number such as 1"
-        )));
+        ))
+        .into());
     };
     let store = state.store.clone();
     let key = id.clone();
@@ -50,6 +52,7 @@ pub async fn get_one(
         Some(row) => Ok(([(CONTENT_TYPE, "application/json")], row.json).into_response()),
         None => Err(AppError::NotFound(format!(
             "there is no template `{id}` in version {number}; GET /api/v1/templates lists them"
-        ))),
+        ))
+        .into()),
     }
 }
