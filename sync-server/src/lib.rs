@@ -72,8 +72,7 @@ pub use services::ServerError;
 pub use store::{CaseStore, SqliteStore, StoreError};
 
 use crate::blobs::BlobStore;
-use crate::blobs::upload_completion::complete_received_uploads;
-use crate::blobs::upload_sweep::UploadSweep;
+use crate::blobs::photo_uploads::PhotoUploads;
 use crate::kernel::config::DemoSeed;
 use crate::services::demo::{self, DemoUser};
 use crate::services::{AppState, SyncRounds, admin, compaction, templates};
@@ -174,11 +173,12 @@ pub fn prepare(config: Config) -> Result<Prepared, ServerError> {
     } else {
         None
     };
+    let blobs = Arc::new(blobs);
     let state = AppState {
+        uploads: PhotoUploads::new(store.clone(), blobs.clone()),
         store,
-        blobs: Arc::new(blobs),
+        blobs,
         config: Arc::new(config),
-        uploads: Arc::default(),
         documents: Arc::default(),
         sync_rounds: SyncRounds::default(),
     };
@@ -204,17 +204,13 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
         .map_err(|e| ServerError::Io(format!("cannot read the bound address: {e}")))?;
 
     let store = state.store.clone();
-    let sweep = UploadSweep {
-        blobs: state.blobs.clone(),
-        uploads: state.uploads.clone(),
-        max_idle: state.config.upload_max_idle,
-    };
+    let sweep = state.uploads.sweep(state.config.upload_max_idle);
     {
         // In the background, so the server listens at once: tablets that ask about one of
         // these uploads meanwhile finish it themselves (each path claims the upload first).
-        let (store, blobs, uploads) = (store.clone(), state.blobs.clone(), state.uploads.clone());
+        let uploads = state.uploads.clone();
         tokio::task::spawn_blocking(move || {
-            if let Err(e) = complete_received_uploads(store.as_ref(), &blobs, &uploads) {
+            if let Err(e) = uploads.complete_received_at_start() {
                 tracing::error!("uploads left complete by a crash could not be listed: {e}");
             }
         });

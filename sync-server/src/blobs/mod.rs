@@ -17,6 +17,7 @@ use schema::Sha256;
 use crate::kernel::AppError;
 use crate::store::BlobRow;
 
+pub mod photo_uploads;
 pub mod upload_completion;
 pub mod upload_sweep;
 pub mod uploads;

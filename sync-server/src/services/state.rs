@@ -5,7 +5,7 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 
 use crate::blobs::BlobStore;
-use crate::blobs::uploads::Uploads;
+use crate::blobs::photo_uploads::PhotoUploads;
 use crate::kernel::AppError;
 use crate::kernel::config::Config;
 use crate::services::doc_cache::DocCache;
@@ -20,8 +20,8 @@ pub struct AppState {
     pub blobs: Arc<BlobStore>,
     /// The configuration the server started with.
     pub config: Arc<Config>,
-    /// Photo uploads in progress: requests in flight and running hashes.
-    pub uploads: Arc<Uploads>,
+    /// Photo uploads: their one owner.
+    pub uploads: PhotoUploads,
     /// Documents kept loaded between sync rounds.
     pub documents: Arc<DocCache>,
     /// Sync rounds working at the same time ([`SyncRounds`]).
