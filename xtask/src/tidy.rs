@@ -181,6 +181,18 @@ fn no_io_in_schema() {
     );
 }
 
+#[test]
+fn texts_does_no_io_and_reads_no_clock() {
+    let tokens = "std::fs std::net tokio rusqlite reqwest SystemTime::now Utc::now Local::now \
+                  chrono::Local std::thread";
+    let uses = token_uses("texts/src", tokens, &[]);
+    assert!(
+        uses.is_empty(),
+        "texts does no IO and reads no clock: callers pass the instants (ARCHITECTURE.md):\n{}",
+        uses.join("\n")
+    );
+}
+
 /// Every workspace member with its normal dependencies (all of them, by package name), read
 /// once from `cargo metadata` and shared by the tests that need it.
 #[test]

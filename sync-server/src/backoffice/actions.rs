@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::audit::{self, Action};
 use super::form_input;
-use super::i18n::{parse_status, texts};
+use super::i18n::texts;
 use super::load::visible_row;
 use super::session::{CsrfForm, Session};
 use super::views::see_other;
@@ -80,8 +80,10 @@ pub async fn change_status(
     async {
         let t = texts(lang);
         let row = visible_row(&state, &session, &id, StaffAction::ChangeStatus).await?;
-        let to: Status =
-            parse_status(&form.to).ok_or_else(|| AppError::BadRequest(t.error_bad_form.into()))?;
+        let to: Status = form
+            .to
+            .parse::<Status>()
+            .map_err(|_| AppError::BadRequest(t.error_bad_form.into()))?;
         let text = form.comment.trim().to_string();
         if to == Status::NeedsChanges && text.is_empty() {
             return Err(AppError::BadRequest(t.error_needs_comment.into()));

@@ -10,7 +10,6 @@ use schema::CaseId;
 use serde::Deserialize;
 
 use super::audit::{self, Action};
-use super::display::datetime_ms;
 use super::i18n::texts;
 use super::load::denied;
 use super::session::Session;
@@ -19,6 +18,7 @@ use crate::access::{self, OfficeAction};
 use crate::backoffice::{InPage, PageError};
 use crate::kernel::{AppError, blocking};
 use crate::services::AppState;
+use texts::time::instant_ms;
 
 use crate::store::AuditQuery;
 
@@ -144,7 +144,7 @@ async fn show(
             .entries
             .into_iter()
             .map(|e| EntryView {
-                at: datetime_ms(e.at_ms, lang),
+                at: instant_ms(e.at_ms, lang),
                 user: e.username,
                 action_label: texts(lang).action_str(&e.action).to_string(),
                 action: e.action,

@@ -8,7 +8,6 @@ use axum::response::Response;
 use schema::{FieldKind, InspectionCase, Language, Role, Template};
 
 use super::audit::{self, Action};
-use super::display::{datetime_ms, position, value_text};
 use super::form_input::{current_choices, current_input, input_for, parts};
 use super::i18n::Texts;
 use super::load::{LoadedCase, load_case};
@@ -21,6 +20,8 @@ use crate::access::{self, Permissions, StaffAction};
 use crate::backoffice::{InPage, PageError};
 use crate::kernel::{AppError, blocking};
 use crate::services::AppState;
+use texts::answer::{self, position};
+use texts::time::instant_ms;
 
 /// `GET /backoffice/cases/{id}`.
 pub async fn page(
@@ -120,7 +121,7 @@ fn sections(
                         label: field.label.get(lang).to_string(),
                         value: value.map_or_else(
                             || t.not_answered.to_string(),
-                            |v| value_text(v, Some(field), t, lang),
+                            |v| answer::show(v, Some(field), lang),
                         ),
                         photos: if is_photos {
                             photos_of(case, &field.key, stored)
@@ -160,7 +161,7 @@ fn other_answers(
         .map(|(key, value)| FieldView {
             key: key.clone(),
             label: key.clone(),
-            value: value_text(value, None, t, lang),
+            value: answer::show(value, None, lang),
             photos: Vec::new(),
             edit: None,
         })
@@ -218,9 +219,9 @@ fn case_view(
             |tpl| tpl.title.get(lang).to_string(),
         ),
         created_by: case.created.by.clone(),
-        created_at: datetime_ms(case.created.at_ms, lang),
+        created_at: instant_ms(case.created.at_ms, lang),
         updated_by: case.updated.by.clone(),
-        updated_at: datetime_ms(case.updated.at_ms, lang),
+        updated_at: instant_ms(case.updated.at_ms, lang),
         assignee: case.assigned_officer.clone(),
         address: case
             .address
@@ -239,7 +240,7 @@ fn case_view(
             .iter()
             .map(|c| CommentView {
                 author: c.written.by.clone(),
-                at: datetime_ms(c.written.at_ms, lang),
+                at: instant_ms(c.written.at_ms, lang),
                 text: c.text.clone(),
                 internal: c.internal,
             })

@@ -14,7 +14,6 @@ use schema::{ChangeAuthor, InspectionCase, Language, Template};
 use serde::Deserialize;
 
 use super::audit::{self, Action};
-use super::display::{datetime_ms, position, value_text};
 use super::i18n::Texts;
 use super::load::load_case;
 use super::session::Session;
@@ -23,6 +22,8 @@ use crate::access::StaffAction;
 use crate::backoffice::{InPage, PageError};
 use crate::kernel::{AppError, blocking};
 use crate::services::AppState;
+use texts::answer::{self, position};
+use texts::time::instant_ms;
 
 /// Changes per page: each needs two forks and hydrations.
 const PAGE_SIZE: usize = 20;
@@ -157,7 +158,7 @@ pub(super) fn entry(
         (Some(before), Some(after)) => diff(before, after, template, t, lang),
     };
     HistoryEntry {
-        at: datetime_ms(change.timestamp().saturating_mul(1000), lang),
+        at: instant_ms(change.timestamp().saturating_mul(1000), lang),
         who,
         place,
         lines,
@@ -238,7 +239,7 @@ pub fn diff(
         let field = template.and_then(|tpl| tpl.field(key));
         let label = field.map_or_else(|| key.clone(), |f| f.label.get(lang).to_string());
         let text = |v: Option<&schema::FieldValue>| {
-            v.map(|v| value_text(v, field, t, lang)).unwrap_or_default()
+            v.map(|v| answer::show(v, field, lang)).unwrap_or_default()
         };
         lines.push(line(&label, text(old), text(new), none));
     }

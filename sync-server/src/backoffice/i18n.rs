@@ -1,7 +1,9 @@
 //! The back office's one translation table, and how a request picks its language.
 //!
 //! Every string the pages show comes from [`Texts`]: one row per string with its German and
-//! English text side by side, so a missing translation is a compile error, not a blank.
+//! English text side by side, so a missing translation is a compile error, not a blank
+//! (`texts::texts!`); the domain's terms (status and role labels, yes and no) come from the
+//! `texts` crate, the same on every surface.
 //! German is the default; `?lang=en` (or `?lang=de`) switches and is remembered in the
 //! `naper_lang` cookie by [`remember_language`].
 
@@ -17,21 +19,8 @@ use super::cookies;
 /// The cookie remembering the chosen language.
 const LANG_COOKIE: &str = "naper_lang";
 
-macro_rules! texts {
-    ($($key:ident: $de:literal, $en:literal;)*) => {
-        /// Every UI string of the back office, in one language ([`DE`] or [`EN`]).
-        #[derive(Debug)]
-        pub struct Texts {
-            $(#[doc = $en] pub $key: &'static str,)*
-        }
-        /// German (the default).
-        pub const DE: Texts = Texts { $($key: $de,)* };
-        /// English.
-        pub const EN: Texts = Texts { $($key: $en,)* };
-    };
-}
-
-texts! {
+texts::texts! {
+    [shared: yes, no, signed_by, unknown_kind]
     html_lang: "de", "en";
     app_title: "naper Back Office", "naper back office";
     skip_to_content: "Zum Inhalt springen", "Skip to content";
@@ -41,11 +30,6 @@ texts! {
     language: "Sprache", "Language";
     name_de: "Deutsch", "Deutsch";
     name_en: "English", "English";
-    role_admin: "Administration", "Administrator";
-    role_coordinator: "Koordination", "Coordinator";
-    role_case_worker: "Sachbearbeitung", "Case worker";
-    role_viewer: "Nur lesen", "Viewer";
-    role_officer: "Außendienst", "Officer";
     // Login.
     login_title: "Anmeldung", "Sign in";
     username: "Benutzername", "User name";
@@ -101,8 +85,6 @@ texts! {
     answers: "Angaben", "Answers";
     other_answers: "Weitere Angaben", "Other answers";
     not_answered: "—", "—";
-    yes: "Ja", "Yes";
-    no: "Nein", "No";
     location: "Standort", "Location";
     created_by: "Erstellt von", "Created by";
     not_assigned: "nicht zugewiesen", "not assigned";
@@ -110,8 +92,6 @@ texts! {
     photo_original: "Original", "Original";
     photo_annotated: "Mit Markierungen", "Annotated";
     photo_of: "Foto", "Photo";
-    signed_by: "Unterschrieben von", "Signed by";
-    unknown_kind: "(Wert eines unbekannten Typs)", "(value of an unknown type)";
     template_missing: "Die Vorlage dieses Falls ist nicht gespeichert; die Angaben erscheinen mit ihren Schlüsseln.",
         "This case's template is not stored; the answers are shown with their keys.";
     comments: "Kommentare", "Comments";
@@ -237,17 +217,6 @@ texts! {
     edit_german_time: "Deutsche Zeit (Europe/Berlin)", "German time (Europe/Berlin)";
     login_locked: "Zu viele fehlgeschlagene Anmeldungen. Bitte warten Sie einige Minuten und versuchen Sie es dann erneut.",
         "Too many failed sign-ins. Please wait a few minutes, then try again.";
-    // Statuses.
-    status_received: "Eingegangen", "Received";
-    status_triaged: "Gesichtet", "Triaged";
-    status_assigned: "Zugewiesen", "Assigned";
-    status_draft: "Entwurf", "Draft";
-    status_submitted: "Eingereicht", "Submitted";
-    status_in_review: "In Prüfung", "In review";
-    status_needs_changes: "Änderungen nötig", "Needs changes";
-    status_approved: "Genehmigt", "Approved";
-    status_rejected: "Abgelehnt", "Rejected";
-    status_closed: "Abgeschlossen", "Closed";
     action_login: "Angemeldet", "Signed in";
     action_logout: "Abgemeldet", "Signed out";
     action_view_case: "Fall angesehen", "Viewed case";
@@ -269,31 +238,14 @@ texts! {
 }
 
 impl Texts {
-    /// The label of a status.
+    /// The label of a status (the same on every surface: `texts::status_label`).
     pub fn status(&self, status: Status) -> &'static str {
-        match status {
-            Status::Received => self.status_received,
-            Status::Triaged => self.status_triaged,
-            Status::Assigned => self.status_assigned,
-            Status::Draft => self.status_draft,
-            Status::Submitted => self.status_submitted,
-            Status::InReview => self.status_in_review,
-            Status::NeedsChanges => self.status_needs_changes,
-            Status::Approved => self.status_approved,
-            Status::Rejected => self.status_rejected,
-            Status::Closed => self.status_closed,
-        }
+        texts::status_label(status, self.lang)
     }
 
-    /// The label of a role.
+    /// The label of a role (`texts::role_label`).
     pub fn role(&self, role: Role) -> &'static str {
-        match role {
-            Role::Admin => self.role_admin,
-            Role::Coordinator => self.role_coordinator,
-            Role::CaseWorker => self.role_case_worker,
-            Role::Viewer => self.role_viewer,
-            Role::Officer => self.role_officer,
-        }
+        texts::role_label(role, self.lang)
     }
 
     /// The label of an audit log action as stored (`delete_user`); unknown ones (written by
@@ -326,19 +278,8 @@ impl Texts {
     /// The label of a status as stored in the projection (`in_review`); unknown ones as they
     /// are.
     pub fn status_str<'a>(&self, status: &'a str) -> &'a str {
-        match parse_status(status) {
-            Some(s) => self.status(s),
-            None => status,
-        }
+        texts::status_name_label(status, self.lang)
     }
-}
-
-/// Every status, in workflow order.
-pub const STATUSES: [Status; 10] = Status::ALL;
-
-/// A status from its stored name (`in_review`).
-pub fn parse_status(text: &str) -> Option<Status> {
-    text.parse().ok()
 }
 
 /// The texts of `lang`.
@@ -403,11 +344,12 @@ mod tests {
 
     #[test]
     fn every_status_has_a_label_in_both_languages() {
-        for status in STATUSES {
+        for status in Status::ALL {
             assert!(!DE.status(status).is_empty());
             assert!(!EN.status(status).is_empty());
-            assert_eq!(parse_status(status.as_str()), Some(status));
+            assert_eq!(DE.status_str(status.as_str()), DE.status(status));
         }
+        assert_eq!(texts::check::rows(ROWS), Vec::<String>::new());
         assert_eq!(query_language(Some("a=1&lang=en")), Some(Language::En));
         assert_eq!(query_language(Some("lang=fr")), None);
     }

@@ -36,7 +36,6 @@ mod audit;
 mod audit_page;
 mod case_page;
 mod cookies;
-mod display;
 mod form_input;
 mod history;
 mod i18n;

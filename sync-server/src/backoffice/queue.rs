@@ -5,17 +5,17 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use chrono::{Duration, NaiveDate};
-use schema::{Language, Role};
+use schema::{Language, Role, Status};
 use serde::Deserialize;
 
-use super::display::datetime_ms;
-use super::i18n::{STATUSES, Texts, parse_status};
+use super::i18n::Texts;
 use super::session::Session;
 use super::views::{CountView, Frame, OptionView, QueuePage, RowView, render};
 use crate::access;
 use crate::backoffice::{InPage, PageError};
 use crate::kernel::{AppError, blocking};
 use crate::services::AppState;
+use texts::time::instant_ms;
 
 use crate::store::{CaseQuery, CaseSort};
 
@@ -212,7 +212,7 @@ async fn show(
         })
         .collect();
 
-    let counts = STATUSES
+    let counts = Status::ALL
         .into_iter()
         .map(|status| {
             let count = page
@@ -245,14 +245,14 @@ async fn show(
             created_by: row.created_by.clone(),
             assignee: row.assignee.clone().unwrap_or_default(),
             address: row.address.clone().unwrap_or_default(),
-            created: datetime_ms(row.created_at, lang),
-            updated: datetime_ms(row.updated_at, lang),
+            created: instant_ms(row.created_at, lang),
+            updated: instant_ms(row.updated_at, lang),
         })
         .collect();
     let page_number = params.page_number();
     let total = usize::try_from(page.total).unwrap_or(usize::MAX);
     let pages = total.div_ceil(PAGE_SIZE).max(1);
-    let statuses = STATUSES
+    let statuses = Status::ALL
         .into_iter()
         .map(|s| (s.as_str().to_string(), t.status(s).to_string()))
         .collect();
@@ -265,7 +265,7 @@ async fn show(
         counts,
         statuses: options(
             statuses,
-            parse_status(&params.status).map_or("", |s| s.as_str()),
+            params.status.parse::<Status>().map_or("", |s| s.as_str()),
         ),
         templates: options(template_options, &params.template),
         officers: options(officers.clone(), &params.officer),

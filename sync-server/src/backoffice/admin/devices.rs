@@ -11,7 +11,6 @@ use super::views::{DeviceView, DevicesPage};
 use super::{allowed, path};
 use crate::access::{self, OfficeAction};
 use crate::backoffice::audit::{self, Action};
-use crate::backoffice::display::datetime_ms;
 use crate::backoffice::i18n::texts;
 use crate::backoffice::load::denied;
 use crate::backoffice::session::{CsrfForm, Session};
@@ -19,6 +18,7 @@ use crate::backoffice::views::{Frame, render, see_other};
 use crate::backoffice::{InPage, PageError};
 use crate::kernel::{AppError, blocking};
 use crate::services::AppState;
+use texts::time::instant_ms;
 
 /// `GET /backoffice/admin/devices`.
 pub async fn page(State(state): State<AppState>, session: Session) -> Result<Response, PageError> {
@@ -36,10 +36,10 @@ pub async fn page(State(state): State<AppState>, session: Session) -> Result<Res
             devices: devices
                 .into_iter()
                 .map(|d| DeviceView {
-                    enrolled: datetime_ms(d.device.created_at, lang),
+                    enrolled: instant_ms(d.device.created_at, lang),
                     last_sync: d
                         .last_sync_ms
-                        .map_or_else(|| t.never.to_string(), |ms| datetime_ms(ms, lang)),
+                        .map_or_else(|| t.never.to_string(), |ms| instant_ms(ms, lang)),
                     revoked: d.device.revoked_at.is_some(),
                     id: d.device.id,
                     username: d.device.username,

@@ -8,9 +8,10 @@ use std::collections::{BTreeSet, HashMap};
 use schema::{FieldKind, FieldValue, InspectionCase, Language, PhotoId, Signature, Template};
 
 use super::layout::Block;
-use crate::backoffice::display::{datetime_ms, position, value_text};
 use crate::backoffice::i18n::Texts;
 use crate::backoffice::views::HistoryEntry;
+use texts::answer::{self, position};
+use texts::time::instant_ms;
 
 /// A photo as the report can show it.
 #[derive(Debug, Clone)]
@@ -77,7 +78,7 @@ fn header(input: &ReportInput<'_>, t: &Texts, lang: Language) -> Vec<Block> {
         Block::Note(format!(
             "{} {} {} {}. {}",
             t.report_generated,
-            datetime_ms(input.generated_at_ms, lang),
+            instant_ms(input.generated_at_ms, lang),
             t.report_by,
             input.generated_by,
             t.report_times
@@ -98,7 +99,7 @@ fn header(input: &ReportInput<'_>, t: &Texts, lang: Language) -> Vec<Block> {
             t.created,
             format!(
                 "{} ({})",
-                datetime_ms(case.created.at_ms, lang),
+                instant_ms(case.created.at_ms, lang),
                 case.created.by
             ),
         ),
@@ -106,7 +107,7 @@ fn header(input: &ReportInput<'_>, t: &Texts, lang: Language) -> Vec<Block> {
             t.updated,
             format!(
                 "{} ({})",
-                datetime_ms(case.updated.at_ms, lang),
+                instant_ms(case.updated.at_ms, lang),
                 case.updated.by
             ),
         ),
@@ -191,9 +192,9 @@ fn answer(
                 "{} {}, {}",
                 t.signed_by,
                 s.signer,
-                datetime_ms(s.signed_at_ms, lang)
+                instant_ms(s.signed_at_ms, lang)
             ),
-            v => value_text(v, field, t, lang),
+            v => answer::show(v, field, lang),
         },
     );
     let mut blocks = vec![row(label, text)];
@@ -283,7 +284,7 @@ fn comments(case: &InspectionCase, t: &Texts, lang: Language) -> Vec<Block> {
         let mut label = format!(
             "{}\n{}",
             comment.written.by,
-            datetime_ms(comment.written.at_ms, lang)
+            instant_ms(comment.written.at_ms, lang)
         );
         if comment.internal {
             label.push_str(&format!("\n[{}]", t.internal));

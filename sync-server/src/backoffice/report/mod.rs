@@ -27,7 +27,6 @@ use schema::{Photo, Sha256};
 use self::content::{ReportInput, ReportPhoto};
 use self::layout::Metrics;
 use super::audit::{self, Action};
-use super::display::datetime_ms;
 use super::history::entry;
 use super::i18n::texts;
 use super::load::{LoadedCase, load_case};
@@ -37,6 +36,7 @@ use crate::access::StaffAction;
 use crate::backoffice::{InPage, PageError};
 use crate::kernel::{AppError, blocking};
 use crate::services::AppState;
+use texts::time::instant_ms;
 
 use crate::store::now_ms;
 
@@ -194,7 +194,7 @@ async fn history(
             .take(HISTORY_LIMIT)
             .map(|change| {
                 let mut line = entry(&mut doc, change, template.as_ref(), t, lang);
-                line.at = datetime_ms(change.timestamp().saturating_mul(1000), lang);
+                line.at = instant_ms(change.timestamp().saturating_mul(1000), lang);
                 line
             })
             .collect();

@@ -1,36 +1,12 @@
-//! How answers, times and places read on the pages, in the page's language.
+//! Answers ([`FieldValue`]) as people read them, in the page's language: option labels and
+//! units from the answer's field when it is known.
 
-use chrono::{DateTime, Utc};
-use chrono_tz::Europe::Berlin;
 use schema::{Field, FieldKind, FieldValue, GpsPoint, Language};
 
-use super::i18n::Texts;
+use crate::number::decimal;
+use crate::terms::terms;
 
-/// A time in ms since the epoch, as the pages and the report show it: in German local time
-/// (the office's), marked with its zone (CET or CEST).
-pub fn datetime_ms(ms: i64, lang: Language) -> String {
-    match DateTime::<Utc>::from_timestamp_millis(ms) {
-        Some(at) => {
-            let local = at.with_timezone(&Berlin);
-            match lang {
-                Language::De => local.format("%d.%m.%Y %H:%M %Z").to_string(),
-                Language::En => local.format("%Y-%m-%d %H:%M %Z").to_string(),
-            }
-        }
-        None => String::new(),
-    }
-}
-
-/// A decimal number with the language's decimal separator.
-fn decimal(n: f64, lang: Language) -> String {
-    let text = n.to_string();
-    match lang {
-        Language::De => text.replace('.', ","),
-        Language::En => text,
-    }
-}
-
-/// A GPS position on one line.
+/// A GPS position on one line, the accuracy rounded to whole metres.
 pub fn position(point: &GpsPoint, lang: Language) -> String {
     let mut text = format!("{}, {}", decimal(point.lat, lang), decimal(point.lon, lang));
     if let Some(accuracy) = point.accuracy_m {
@@ -57,7 +33,8 @@ fn unit(field: Option<&Field>) -> String {
 }
 
 /// An answer as text, with option labels and units from its field when known.
-pub fn value_text(value: &FieldValue, field: Option<&Field>, t: &Texts, lang: Language) -> String {
+pub fn show(value: &FieldValue, field: Option<&Field>, lang: Language) -> String {
+    let t = terms(lang);
     match value {
         FieldValue::Text(s) | FieldValue::LongText(s) | FieldValue::Plate(s) => s.clone(),
         FieldValue::Integer(n) => format!("{n}{}", unit(field)),
@@ -89,31 +66,28 @@ pub fn value_text(value: &FieldValue, field: Option<&Field>, t: &Texts, lang: La
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::backoffice::i18n::{DE, EN};
+    use crate::time::instant_ms;
 
     #[test]
     fn values_read_in_the_page_language() {
-        assert_eq!(
-            value_text(&FieldValue::YesNo(true), None, &DE, Language::De),
-            "Ja"
-        );
-        assert_eq!(
-            value_text(&FieldValue::Decimal(1.5), None, &DE, Language::De),
-            "1,5"
-        );
-        assert_eq!(
-            value_text(&FieldValue::Decimal(1.5), None, &EN, Language::En),
-            "1.5"
-        );
-        assert_eq!(datetime_ms(0, Language::De), "01.01.1970 01:00 CET");
+        assert_eq!(show(&FieldValue::YesNo(true), None, Language::De), "Ja");
+        assert_eq!(show(&FieldValue::Decimal(1.5), None, Language::De), "1,5");
+        assert_eq!(show(&FieldValue::Decimal(1.5), None, Language::En), "1.5");
+        assert_eq!(instant_ms(0, Language::De), "01.01.1970 01:00 CET");
         // 2026-07-01 10:00 UTC is 12:00 summer time; 2026-01-15 10:00 UTC 11:00 winter time.
         assert_eq!(
-            datetime_ms(1_782_900_000_000, Language::De),
+            instant_ms(1_782_900_000_000, Language::De),
             "01.07.2026 12:00 CEST"
         );
         assert_eq!(
-            datetime_ms(1_768_471_200_000, Language::En),
+            instant_ms(1_768_471_200_000, Language::En),
             "2026-01-15 11:00 CET"
         );
+        let point = GpsPoint {
+            lat: 52.52,
+            lon: 13.405,
+            accuracy_m: Some(4.6),
+        };
+        assert_eq!(position(&point, Language::De), "52,52, 13,405 (± 5 m)");
     }
 }

@@ -1,0 +1,72 @@
+//! What people read, written once for every screen: the tablet, the back office's pages,
+//! the PDF protocol, and the citizen pages to come.
+//!
+//! - [`terms`]: the domain's vocabulary in German and English — status and role labels,
+//!   yes and no, how a signature and an unknown answer read — so every surface says
+//!   "Eingereicht" for the same status.
+//! - [`answer`]: an answer ([`schema::FieldValue`]) as text, with its field's option labels
+//!   and units; [`time`]: instants in the office's time zone (Europe/Berlin), marked CET or
+//!   CEST; [`number`]: decimals with the language's separator.
+//! - [`Plural`]: "1 Fall", "2 Fälle".
+//! - [`texts!`]: the macro each surface writes its own table with (one row per string, German
+//!   and English side by side, so a missing translation is a compile error), taking the
+//!   shared terms by name; [`check`] finds empty texts and rows whose placeholders differ
+//!   between the languages.
+//!
+//! The crate does no IO and reads no clock: callers pass the instants.
+
+pub mod answer;
+pub mod check;
+pub mod number;
+mod plural;
+pub mod terms;
+pub mod time;
+
+pub use plural::Plural;
+pub use schema::Language;
+pub use terms::{Terms, role_label, status_label, status_name_label, terms};
+
+/// Writes a surface's table of texts: `pub struct Texts` with one `&'static str` per row,
+/// the consts `DE` and `EN`, and `ROWS` for [`check::rows`]. An optional first line
+/// `[shared: yes, no, …]` takes rows from [`terms`] by name, so a surface's templates can
+/// use them like its own.
+///
+/// ```text
+/// texts::texts! {
+///     [shared: yes, no]
+///     app_title: "naper Back Office", "naper back office";
+/// }
+/// ```
+#[macro_export]
+macro_rules! texts {
+    (
+        $([shared: $($shared:ident),* $(,)?])?
+        $($key:ident: $de:literal, $en:literal;)*
+    ) => {
+        /// Every string of this surface in one language ([`DE`] or [`EN`]).
+        #[derive(Debug)]
+        pub struct Texts {
+            /// The language of these texts.
+            pub lang: $crate::Language,
+            $($(
+                #[doc = "Shared by every surface (`texts::Terms`)."]
+                pub $shared: &'static str,
+            )*)?
+            $(#[doc = $en] pub $key: &'static str,)*
+        }
+        /// German (the default).
+        pub const DE: Texts = Texts {
+            lang: $crate::Language::De,
+            $($($shared: $crate::terms::DE.$shared,)*)?
+            $($key: $de,)*
+        };
+        /// English.
+        pub const EN: Texts = Texts {
+            lang: $crate::Language::En,
+            $($($shared: $crate::terms::EN.$shared,)*)?
+            $($key: $en,)*
+        };
+        /// Every row of this table: its name, the German and the English text.
+        pub const ROWS: &[(&str, &str, &str)] = &[$((stringify!($key), $de, $en),)*];
+    };
+}
