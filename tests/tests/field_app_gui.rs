@@ -173,14 +173,14 @@ fn an_officer_does_the_whole_round_in_the_app() {
     assert!(shows(&h, "1 Markierungen"), "the drawing is on the photo");
 
     assert!(!shows(&h, "Noch nicht abgebbar:"), "the case is complete");
-    click(&mut h, "Abgeben");
+    click(&mut h, "Einreichen");
     assert!(shows(
         &h,
-        "Der Fall wurde abgegeben und wird synchronisiert."
+        "Der Fall wurde eingereicht und wird synchronisiert."
     ));
 
     // The submit asked for a sync; the case ends up on the "synced" tab.
-    let row = format!("{TITLE} – abgegeben – synchronisiert");
+    let row = format!("{TITLE} – Eingereicht – synchronisiert");
     click(&mut h, "Synchronisiert");
     let deadline = Instant::now() + Duration::from_secs(60);
     while !shows(&h, &row) {

@@ -237,19 +237,10 @@ pub fn sync_badge(case: &CaseSummary, texts: &Texts) -> &'static str {
     }
 }
 
-/// A status as the officer reads it.
+/// A status as the officer reads it: the label every surface shows (`texts::status_label`).
 pub fn status_text(status: &str, texts: &Texts) -> &'static str {
     match status.parse::<Status>() {
-        Ok(Status::Received) => texts.status_received,
-        Ok(Status::Triaged) => texts.status_triaged,
-        Ok(Status::Assigned) => texts.status_assigned,
-        Ok(Status::Draft) => texts.status_draft,
-        Ok(Status::Submitted) => texts.status_submitted,
-        Ok(Status::InReview) => texts.status_in_review,
-        Ok(Status::NeedsChanges) => texts.status_needs_changes,
-        Ok(Status::Approved) => texts.status_approved,
-        Ok(Status::Rejected) => texts.status_rejected,
-        Ok(Status::Closed) => texts.status_closed,
+        Ok(status) => texts::status_label(status, texts.lang),
         Err(_) => texts.status_unknown,
     }
 }

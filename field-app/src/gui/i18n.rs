@@ -1,25 +1,13 @@
 //! The tablet GUI's one translation table.
 //!
 //! Every string a widget shows comes from [`Texts`]: one row per string with its German and
-//! English text side by side, so a missing translation is a compile error, not a blank.
+//! English text side by side, so a missing translation is a compile error, not a blank
+//! (`texts::texts!`); the domain's terms (status labels) come from the `texts` crate, so the
+//! tablet says "Eingereicht" where the back office and the PDF do.
 //! German is the default ([`schema::Language::De`]); the officer can switch to English.
 //! Widgets get the table through [`texts`] and never hold literal UI strings.
 
 use schema::Language;
-
-macro_rules! texts {
-    ($($key:ident: $de:literal, $en:literal;)*) => {
-        /// Every UI string of the tablet app, in one language ([`DE`] or [`EN`]).
-        #[derive(Debug)]
-        pub struct Texts {
-            $(#[doc = $en] pub $key: &'static str,)*
-        }
-        /// German (the default).
-        pub const DE: Texts = Texts { $($key: $de,)* };
-        /// English.
-        pub const EN: Texts = Texts { $($key: $en,)* };
-    };
-}
 
 /// The table for `language`.
 pub fn texts(language: Language) -> &'static Texts {
@@ -29,7 +17,7 @@ pub fn texts(language: Language) -> &'static Texts {
     }
 }
 
-texts! {
+texts::texts! {
     app_title: "naper Außendienst", "naper field app";
     language: "Sprache", "Language";
     // --- App shell, enrollment, case list, forms, sync (add rows here) ---
@@ -40,7 +28,7 @@ texts! {
     yes: "Ja", "Yes";
     no: "Nein", "No";
     notice_dismiss: "Ausblenden", "Dismiss";
-    notice_submitted: "Der Fall wurde abgegeben und wird synchronisiert.", "The case was submitted and is being synced.";
+    notice_submitted: "Der Fall wurde eingereicht und wird synchronisiert.", "The case was submitted and is being synced.";
     store_error_title: "Die Daten dieses Tablets können nicht geöffnet werden", "This tablet's data cannot be opened";
     error_offline: "Der Server ist nicht erreichbar. Ihre Arbeit bleibt auf dem Tablet und wird später synchronisiert.", "The server cannot be reached. Your work stays on the tablet and is synced later.";
     error_revoked: "Der Server nimmt dieses Tablet nicht mehr an. Ihre Fälle bleiben hier; melden Sie das Tablet neu an.", "The server no longer accepts this tablet. Your cases stay here; enroll the tablet again.";
@@ -79,16 +67,6 @@ texts! {
     badge_synced: "synchronisiert", "synced";
     badge_waiting: "wartet auf Sync", "waiting to sync";
     badge_rejected: "vom Server abgelehnt", "refused by the server";
-    status_received: "eingegangen", "received";
-    status_triaged: "gesichtet", "triaged";
-    status_assigned: "zugewiesen", "assigned";
-    status_draft: "Entwurf", "draft";
-    status_submitted: "abgegeben", "submitted";
-    status_in_review: "in Prüfung", "in review";
-    status_needs_changes: "Nacharbeit nötig", "needs changes";
-    status_approved: "genehmigt", "approved";
-    status_rejected: "abgelehnt", "rejected";
-    status_closed: "abgeschlossen", "closed";
     status_unknown: "unbekannt", "unknown";
     picker_title: "Neuer Fall: Formular wählen", "New case: choose a form";
     picker_search: "Formular suchen", "Search forms";
@@ -102,7 +80,7 @@ texts! {
     picker_none: "Noch keine Formulare auf dem Tablet. Synchronisieren Sie, sobald Sie online sind.", "No forms on the tablet yet. Sync as soon as you are online.";
     form_required: "(Pflichtfeld)", "(required)";
     form_help: "Hilfe", "Help";
-    form_submit: "Abgeben", "Submit";
+    form_submit: "Einreichen", "Submit";
     form_submit_blocked: "Noch nicht abgebbar:", "Cannot be submitted yet:";
     input_now: "Jetzt", "Now";
     input_date_hint: "TT.MM.JJJJ", "DD.MM.YYYY";
@@ -208,4 +186,16 @@ texts! {
     camera_photo_files: "Fotos (JPEG, PNG)", "Photos (JPEG, PNG)";
     camera_import_failed: "Die Datei konnte nicht gelesen werden:", "The file could not be read:";
 
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_row_is_translated_with_the_same_placeholders() {
+        assert_eq!(texts::check::rows(ROWS), Vec::<String>::new());
+        assert_eq!(DE.lang, Language::De);
+        assert_eq!(texts(Language::En).lang, Language::En);
+    }
 }

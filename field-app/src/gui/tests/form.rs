@@ -149,7 +149,7 @@ fn submit_stays_blocked_with_its_reasons_until_the_case_is_valid() {
     let dir = enrolled_dir();
     let mut h = harness(dir.path());
     new_every_kind_case(&mut h);
-    assert!(is_disabled(&h, "Abgeben"));
+    assert!(is_disabled(&h, "Einreichen"));
     assert!(shows(&h, "Noch nicht abgebbar:"));
     assert!(shows(&h, "• Anzahl: Bitte ausfüllen"));
     assert!(shows(&h, "• Fotos: Mindestens 1 Fotos nötig"));
@@ -157,7 +157,7 @@ fn submit_stays_blocked_with_its_reasons_until_the_case_is_valid() {
     type_into(&mut h, "Anzahl", "2");
     click(&mut h, "Art: Sperrmüll");
     assert!(!shows(&h, "• Anzahl: Bitte ausfüllen"));
-    assert!(is_disabled(&h, "Abgeben"), "the photo is still missing");
+    assert!(is_disabled(&h, "Einreichen"), "the photo is still missing");
 
     // A photo file dropped on the form goes to its photo field.
     h.input_mut().dropped_files.push(DroppedFile {
@@ -176,13 +176,13 @@ fn submit_stays_blocked_with_its_reasons_until_the_case_is_valid() {
         "its thumbnail is shown"
     );
 
-    assert!(!is_disabled(&h, "Abgeben"));
+    assert!(!is_disabled(&h, "Einreichen"));
     assert!(!shows(&h, "Noch nicht abgebbar:"));
-    click(&mut h, "Abgeben");
+    click(&mut h, "Einreichen");
     assert_eq!(stored_case(dir.path()).status, Status::Submitted);
     assert!(shows(
         &h,
-        "Der Fall wurde abgegeben und wird synchronisiert."
+        "Der Fall wurde eingereicht und wird synchronisiert."
     ));
 }
 

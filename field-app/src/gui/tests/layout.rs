@@ -174,7 +174,7 @@ fn the_form_fits_portrait_and_landscape() {
             "Fotos: Foto hinzufügen",
             "Unterschriftsfeld",
             "Unterschrift löschen",
-            "Abgeben",
+            "Einreichen",
         ] {
             assert_reachable_after_scrolling(&mut h, label, size);
         }
@@ -257,7 +257,7 @@ fn the_bundled_forms_fit_portrait_and_landscape() {
                 "the title of {title} at {size:?} is cut off: {heading:?}"
             );
             assert_nothing_cramped(&h, size, title);
-            assert_reachable_after_scrolling(&mut h, "Abgeben", size);
+            assert_reachable_after_scrolling(&mut h, "Einreichen", size);
             click(&mut h, "Zurück");
             click(&mut h, "Neuer Fall");
         }
