@@ -170,7 +170,7 @@ fn an_officer_does_the_whole_round_in_the_app() {
     };
     assert_eq!(drawn_before_done, 1, "the drawing is saved as it is made");
     click(&mut h, "Fertig");
-    assert!(shows(&h, "1 Markierungen"), "the drawing is on the photo");
+    assert!(shows(&h, "1 Markierung"), "the drawing is on the photo");
 
     assert!(!shows(&h, "Noch nicht abgebbar:"), "the case is complete");
     click(&mut h, "Einreichen");

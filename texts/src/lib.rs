@@ -29,11 +29,15 @@ pub use terms::{Terms, role_label, status_label, status_name_label, terms};
 /// Writes a surface's table of texts: `pub struct Texts` with one `&'static str` per row,
 /// the consts `DE` and `EN`, and `ROWS` for [`check::rows`]. An optional first line
 /// `[shared: yes, no, …]` takes rows from [`terms`] by name, so a surface's templates can
-/// use them like its own.
+/// use them like its own; an optional `[plural: …]` block writes [`Plural`] rows, each with
+/// its German and its English pair of forms.
 ///
 /// ```text
 /// texts::texts! {
 ///     [shared: yes, no]
+///     [plural:
+///         cases: ("{n} Fall", "{n} Fälle"), ("{n} case", "{n} cases");
+///     ]
 ///     app_title: "naper Back Office", "naper back office";
 /// }
 /// ```
@@ -41,6 +45,7 @@ pub use terms::{Terms, role_label, status_label, status_name_label, terms};
 macro_rules! texts {
     (
         $([shared: $($shared:ident),* $(,)?])?
+        $([plural: $($plural:ident: ($de_one:literal, $de_other:literal), ($en_one:literal, $en_other:literal);)*])?
         $($key:ident: $de:literal, $en:literal;)*
     ) => {
         /// Every string of this surface in one language ([`DE`] or [`EN`]).
@@ -52,21 +57,61 @@ macro_rules! texts {
                 #[doc = "Shared by every surface (`texts::Terms`)."]
                 pub $shared: &'static str,
             )*)?
+            $($(
+                #[doc = $en_other]
+                pub $plural: $crate::Plural,
+            )*)?
             $(#[doc = $en] pub $key: &'static str,)*
         }
         /// German (the default).
         pub const DE: Texts = Texts {
             lang: $crate::Language::De,
             $($($shared: $crate::terms::DE.$shared,)*)?
+            $($($plural: $crate::Plural { one: $de_one, other: $de_other },)*)?
             $($key: $de,)*
         };
         /// English.
         pub const EN: Texts = Texts {
             lang: $crate::Language::En,
             $($($shared: $crate::terms::EN.$shared,)*)?
+            $($($plural: $crate::Plural { one: $en_one, other: $en_other },)*)?
             $($key: $en,)*
         };
-        /// Every row of this table: its name, the German and the English text.
-        pub const ROWS: &[(&str, &str, &str)] = &[$((stringify!($key), $de, $en),)*];
+        /// Every row of this table: its name, the German and the English text (a plural row
+        /// once per form).
+        pub const ROWS: &[(&str, &str, &str)] = &[
+            $($(
+                (concat!(stringify!($plural), " (one)"), $de_one, $en_one),
+                (concat!(stringify!($plural), " (other)"), $de_other, $en_other),
+            )*)?
+            $((stringify!($key), $de, $en),)*
+        ];
     };
+}
+
+#[cfg(test)]
+mod tests {
+    mod table {
+        crate::texts! {
+            [shared: yes]
+            [plural:
+                cases: ("{n} Fall", "{n} Fälle"), ("{n} case", "{n} cases");
+            ]
+            title: "Titel", "Title";
+        }
+    }
+
+    #[test]
+    fn a_table_takes_shared_terms_plurals_and_its_own_rows() {
+        use table::{DE, EN, ROWS};
+        assert_eq!((DE.yes, EN.yes), ("Ja", "Yes"));
+        assert_eq!(DE.cases.fill(1), "1 Fall");
+        assert_eq!(EN.cases.fill(3), "3 cases");
+        assert_eq!((DE.title, DE.lang), ("Titel", crate::Language::De));
+        assert_eq!(
+            ROWS.iter().map(|(name, _, _)| *name).collect::<Vec<_>>(),
+            ["cases (one)", "cases (other)", "title"]
+        );
+        assert!(crate::check::rows(ROWS).is_empty());
+    }
 }

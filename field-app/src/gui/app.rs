@@ -191,8 +191,8 @@ impl FieldApp {
             if cases + photos > 0 {
                 ui.label(
                     t.sign_out_unsynced
-                        .replace("{cases}", &cases.to_string())
-                        .replace("{photos}", &photos.to_string()),
+                        .replace("{cases}", &t.cases_count.fill(cases as u64))
+                        .replace("{photos}", &t.photos_count.fill(photos as u64)),
                 );
             } else {
                 ui.label(t.sign_out_all_synced);

@@ -18,6 +18,11 @@ pub fn texts(language: Language) -> &'static Texts {
 }
 
 texts::texts! {
+    [plural:
+        cases_count: ("{n} Fall", "{n} Fälle"), ("{n} case", "{n} cases");
+        photos_count: ("{n} Foto", "{n} Fotos"), ("{n} photo", "{n} photos");
+        photo_annotations: ("{n} Markierung", "{n} Markierungen"), ("{n} marking", "{n} markings");
+    ]
     app_title: "naper Außendienst", "naper field app";
     language: "Sprache", "Language";
     // --- App shell, enrollment, case list, forms, sync (add rows here) ---
@@ -44,7 +49,7 @@ texts::texts! {
     enroll_device_name: "Tablet von {user}", "Tablet of {user}";
     sign_out: "Abmelden", "Sign out";
     sign_out_title: "Abmelden und Daten löschen?", "Sign out and delete the data?";
-    sign_out_unsynced: "Achtung: {cases} Fälle und {photos} Fotos sind noch nicht synchronisiert und gehen verloren. Synchronisieren Sie vorher, wenn Sie sie behalten wollen.", "Warning: {cases} cases and {photos} photos are not synced yet and will be lost. Sync first if you want to keep them.";
+    sign_out_unsynced: "Achtung: {cases} und {photos} sind noch nicht synchronisiert und gehen verloren. Synchronisieren Sie vorher, wenn Sie sie behalten wollen.", "Warning: {cases} and {photos} are not synced yet and will be lost. Sync first if you want to keep them.";
     sign_out_all_synced: "Alles ist synchronisiert. Alle Fälle und Fotos werden von diesem Tablet gelöscht.", "Everything is synced. All cases and photos are deleted from this tablet.";
     sign_out_confirm: "Abmelden und löschen", "Sign out and delete";
     sync_now: "Jetzt synchronisieren", "Sync now";
@@ -52,7 +57,7 @@ texts::texts! {
     sync_offline: "Offline", "Offline";
     sync_unknown: "Verbindung unbekannt", "Connection unknown";
     sync_running: "Synchronisiert …", "Syncing …";
-    sync_pending: "Ausstehend: {cases} Fälle, {photos} Fotos", "Pending: {cases} cases, {photos} photos";
+    sync_pending: "Ausstehend: {cases}, {photos}", "Pending: {cases}, {photos}";
     sync_last: "Zuletzt synchronisiert: {time}", "Last synced: {time}";
     sync_never: "Noch nie synchronisiert", "Never synced";
     sync_upload: "Foto {photo} wird hochgeladen", "Uploading photo {photo}";
@@ -104,7 +109,6 @@ texts::texts! {
     photo_add: "Foto hinzufügen", "Add photo";
     photo_close_camera: "Kamera schließen", "Close camera";
     photo_edit_annotations: "Einzeichnen", "Draw on photo";
-    photo_annotations: "{n} Markierungen", "{n} markings";
     photo_delete: "Foto löschen", "Delete photo";
     photo_delete_question: "Foto mit allen Markierungen löschen?", "Delete the photo with all its markings?";
     photo_delete_confirm: "Ja, löschen", "Yes, delete";
@@ -122,8 +126,8 @@ texts::texts! {
     problem_not_an_option: "Keine der Auswahlmöglichkeiten", "Not one of the options";
     problem_too_few_selected: "Mindestens {min} auswählen", "Select at least {min}";
     problem_too_many_selected: "Höchstens {max} auswählen", "Select at most {max}";
-    problem_too_few_photos: "Mindestens {min} Fotos nötig", "At least {min} photos needed";
-    problem_too_many_photos: "Höchstens {max} Fotos erlaubt", "At most {max} photos allowed";
+    problem_too_few_photos: "Mindestens {photos} nötig", "At least {photos} needed";
+    problem_too_many_photos: "Höchstens {photos} erlaubt", "At most {photos} allowed";
     problem_plate: "Kein gültiges Kennzeichen", "Not a valid plate";
     problem_position_range: "Breite muss zwischen −90 und 90, Länge zwischen −180 und 180 liegen", "Latitude must be within −90 and 90, longitude within −180 and 180";
     problem_position_accuracy: "Position zu ungenau (höchstens {max} m)", "Position not accurate enough (at most {max} m)";

@@ -121,8 +121,14 @@ impl SyncStatus {
             ui.label(
                 texts
                     .sync_pending
-                    .replace("{cases}", &self.pending_cases.to_string())
-                    .replace("{photos}", &self.pending_photos.to_string()),
+                    .replace(
+                        "{cases}",
+                        &texts.cases_count.fill(self.pending_cases as u64),
+                    )
+                    .replace(
+                        "{photos}",
+                        &texts.photos_count.fill(self.pending_photos as u64),
+                    ),
             );
             let last = match self
                 .last_sync_ms

@@ -63,6 +63,8 @@ pub struct AuditLogPage {
     pub case: String,
     /// Matching entries.
     pub total: u64,
+    /// The noun after the count.
+    pub total_noun: &'static str,
     /// This page's entries, newest first.
     pub entries: Vec<EntryView>,
     /// Current page, from 1.
@@ -140,6 +142,7 @@ async fn show(
     render(&AuditLogPage {
         page: Frame::signed_in(session, texts(lang).audit_title),
         total: found.total,
+        total_noun: texts(lang).entries.pick(found.total),
         entries: found
             .entries
             .into_iter()

@@ -75,6 +75,7 @@ async fn show(
         page: frame,
         id: loaded.case.id.to_string(),
         title: loaded.case.title.clone(),
+        total_noun: t.changes_total.pick(total as u64),
         total,
         entries,
         page_number,

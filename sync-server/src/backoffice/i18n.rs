@@ -21,6 +21,13 @@ const LANG_COOKIE: &str = "naper_lang";
 
 texts::texts! {
     [shared: yes, no, signed_by, unknown_kind]
+    [plural:
+        results: ("Treffer", "Treffer"), ("result", "results");
+        entries: ("Eintrag", "Einträge"), ("entry", "entries");
+        changes_total: ("Änderung insgesamt", "Änderungen insgesamt"), ("change in total", "changes in total");
+        report_history_more: ("weitere, ältere Änderung ist im Back Office einsehbar", "weitere, ältere Änderungen sind im Back Office einsehbar"),
+            ("more, earlier change can be seen in the back office", "more, earlier changes can be seen in the back office");
+    ]
     html_lang: "de", "en";
     app_title: "naper Back Office", "naper back office";
     skip_to_content: "Zum Inhalt springen", "Skip to content";
@@ -74,7 +81,6 @@ texts::texts! {
     descending: "absteigend", "descending";
     ascending: "aufsteigend", "ascending";
     no_cases: "Keine Fälle gefunden.", "No cases found.";
-    results: "Treffer", "results";
     page: "Seite", "Page";
     previous: "Zurück", "Previous";
     next: "Weiter", "Next";
@@ -128,7 +134,6 @@ texts::texts! {
     photo_added: "Foto hinzugefügt", "Photo added";
     photo_removed: "Foto entfernt", "Photo removed";
     annotations_changed: "Markierungen geändert", "Annotations changed";
-    changes_total: "Änderungen insgesamt", "changes in total";
     back_to_case: "Zurück zum Fall", "Back to the case";
     // PDF report, admin, audit page.
     report_download: "PDF-Bericht herunterladen", "Download PDF report";
@@ -141,7 +146,6 @@ texts::texts! {
     report_no_photos: "Keine Fotos", "No photos";
     report_history: "Verlauf (Zusammenfassung)", "History (summary)";
     gps_position: "GPS-Position", "GPS position";
-    report_history_more: "weitere, ältere Änderungen sind im Back Office einsehbar", "more, earlier changes can be seen in the back office";
     report_generated: "Erstellt am", "Generated on";
     report_by: "von", "by";
     report_page_of: "von", "of";
@@ -203,7 +207,6 @@ texts::texts! {
     action: "Aktion", "Action";
     detail: "Details", "Details";
     no_entries: "Keine Einträge.", "No entries.";
-    entries: "Einträge", "entries";
     error_case_filter: "Die Fall-ID ist keine gültige UUID; kopieren Sie sie von der Fallseite.",
         "The case id is not a valid UUID; copy it from the case page.";
     // Answer editing, rate limits, sessions.
@@ -350,6 +353,9 @@ mod tests {
             assert_eq!(DE.status_str(status.as_str()), DE.status(status));
         }
         assert_eq!(texts::check::rows(ROWS), Vec::<String>::new());
+        assert_eq!(EN.results.pick(1), "result");
+        assert_eq!(DE.entries.fill(1), "Eintrag");
+        assert_eq!(DE.changes_total.pick(2), "Änderungen insgesamt");
         assert_eq!(query_language(Some("a=1&lang=en")), Some(Language::En));
         assert_eq!(query_language(Some("lang=fr")), None);
     }

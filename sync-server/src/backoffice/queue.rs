@@ -276,6 +276,7 @@ async fn show(
         to: params.to.clone(),
         q: params.q.clone(),
         total: page.total,
+        total_noun: t.results.pick(page.total),
         rows,
         page_number,
         pages,

@@ -171,6 +171,8 @@ pub struct QueuePage {
     pub q: String,
     /// Matching cases.
     pub total: u64,
+    /// The noun after the count ("Treffer", "1 result").
+    pub total_noun: &'static str,
     /// The page's rows.
     pub rows: Vec<RowView>,
     /// Current page, from 1.
@@ -337,6 +339,8 @@ pub struct HistoryPage {
     pub title: String,
     /// Changes in the document.
     pub total: usize,
+    /// The words after the count.
+    pub total_noun: &'static str,
     /// This page's changes, newest first.
     pub entries: Vec<HistoryEntry>,
     /// Current page, from 1.

@@ -118,7 +118,7 @@ impl PhotoSection {
                         }
                     }
                     let count = p.annotations.len();
-                    ui.label(texts.photo_annotations.replace("{n}", &count.to_string()));
+                    ui.label(texts.photo_annotations.fill(count as u64));
                     if editable {
                         let b = ui.button(texts.photo_edit_annotations);
                         a11y::name(&b, &format!("{}: {}", texts.photo_edit_annotations, p.id));

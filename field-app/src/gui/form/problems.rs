@@ -36,12 +36,14 @@ pub fn problem_text(problem: &FieldProblem, texts: &Texts) -> String {
             texts.problem_too_many_selected,
             &[("{max}", max.to_string())],
         ),
-        FieldProblem::TooFewPhotos { min, .. } => {
-            fill(texts.problem_too_few_photos, &[("{min}", min.to_string())])
-        }
-        FieldProblem::TooManyPhotos { max, .. } => {
-            fill(texts.problem_too_many_photos, &[("{max}", max.to_string())])
-        }
+        FieldProblem::TooFewPhotos { min, .. } => fill(
+            texts.problem_too_few_photos,
+            &[("{photos}", texts.photos_count.fill(u64::from(*min)))],
+        ),
+        FieldProblem::TooManyPhotos { max, .. } => fill(
+            texts.problem_too_many_photos,
+            &[("{photos}", texts.photos_count.fill(u64::from(*max)))],
+        ),
         FieldProblem::Plate(detail) => format!("{} ({detail})", texts.problem_plate),
         FieldProblem::PositionOutOfRange => texts.problem_position_range.to_string(),
         FieldProblem::PositionTooInaccurate { max, .. } => {

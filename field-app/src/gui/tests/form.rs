@@ -152,7 +152,7 @@ fn submit_stays_blocked_with_its_reasons_until_the_case_is_valid() {
     assert!(is_disabled(&h, "Einreichen"));
     assert!(shows(&h, "Noch nicht abgebbar:"));
     assert!(shows(&h, "• Anzahl: Bitte ausfüllen"));
-    assert!(shows(&h, "• Fotos: Mindestens 1 Fotos nötig"));
+    assert!(shows(&h, "• Fotos: Mindestens 1 Foto nötig"));
 
     type_into(&mut h, "Anzahl", "2");
     click(&mut h, "Art: Sperrmüll");
@@ -245,5 +245,5 @@ fn drawings_are_saved_as_they_are_made_and_discard_restores_the_photo() {
     drag(&mut h, at(0.2, 0.2), at(0.5, 0.6));
     click(&mut h, "Fertig");
     assert_eq!(drawn(dir.path()), 1);
-    assert!(shows(&h, "1 Markierungen"));
+    assert!(shows(&h, "1 Markierung"));
 }

@@ -80,7 +80,9 @@ fn sign_out_warns_about_unsynced_work_and_wipes_the_tablet() {
     click(&mut h, "Zurück");
     click(&mut h, "Abmelden");
     assert!(
-        h.query_all_by_label_contains("1 Fälle").next().is_some(),
+        h.query_all_by_label_contains("Achtung: 1 Fall und 0 Fotos")
+            .next()
+            .is_some(),
         "the unsynced case is named"
     );
     click(&mut h, "Abmelden und löschen");

@@ -326,7 +326,8 @@ fn history(input: &ReportInput<'_>, t: &Texts) -> Vec<Block> {
     if input.history_more > 0 {
         blocks.push(Block::Note(format!(
             "… {} {}",
-            input.history_more, t.report_history_more
+            input.history_more,
+            t.report_history_more.pick(input.history_more as u64)
         )));
     }
     blocks
