@@ -1,4 +1,7 @@
 //! The tablet's clock, in one place (the domain crates do no IO and take times as arguments).
+//! What people read and type is German time (`texts::time::OFFICE_ZONE`), whatever zone the
+//! tablet is set to; only a photo's capture time is read in the tablet's own zone, since
+//! that is what its camera's clock showed.
 
 use chrono::{DateTime, FixedOffset, Local, NaiveDate, NaiveTime};
 
@@ -7,19 +10,19 @@ pub fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
 
-/// Now in the tablet's local time zone, with its offset.
-pub fn now_local() -> DateTime<FixedOffset> {
-    Local::now().fixed_offset()
+/// Now in German time, with its offset.
+pub fn now_office() -> DateTime<FixedOffset> {
+    texts::time::office_now(chrono::Utc::now())
 }
 
-/// Today's local date.
+/// Today's date in Germany.
 pub fn today() -> NaiveDate {
-    now_local().date_naive()
+    now_office().date_naive()
 }
 
-/// The local time of day, to the second.
+/// The time of day in Germany, to the second.
 pub fn time_of_day() -> NaiveTime {
-    let now = now_local().time();
+    let now = now_office().time();
     NaiveTime::from_hms_opt(
         chrono::Timelike::hour(&now),
         chrono::Timelike::minute(&now),

@@ -44,10 +44,7 @@ pub fn show(value: &FieldValue, field: Option<&Field>, lang: Language) -> String
             Language::En => d.format("%Y-%m-%d").to_string(),
         },
         FieldValue::Time(time) => time.format("%H:%M").to_string(),
-        FieldValue::DateTime(at) => match lang {
-            Language::De => at.format("%d.%m.%Y %H:%M (UTC%:z)").to_string(),
-            Language::En => at.format("%Y-%m-%d %H:%M (UTC%:z)").to_string(),
-        },
+        FieldValue::DateTime(at) => crate::time::answer(at, lang),
         FieldValue::Choice(v) => option_label(field, v, lang),
         FieldValue::Choices(set) => set
             .iter()

@@ -1,7 +1,7 @@
 //! Times as people read them: in the office's time zone, Europe/Berlin, marked with the zone
 //! in effect (CET or CEST), whatever zone the reader's device is set to.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use schema::Language;
 
@@ -23,6 +23,37 @@ pub fn instant_ms(ms: i64, lang: Language) -> String {
     }
 }
 
+/// `utc` as the office's wall time with its offset: what "now" is for a person filling a
+/// form, whatever zone the device is set to.
+pub fn office_now(utc: DateTime<Utc>) -> DateTime<FixedOffset> {
+    utc.with_timezone(&OFFICE_ZONE).fixed_offset()
+}
+
+/// A wall time typed by a person, read in the office's zone. At the autumn change, when
+/// the hour happens twice, the earlier one; `None` for a wall time that does not exist (the
+/// hour skipped in spring).
+pub fn office_local(wall: NaiveDateTime) -> Option<DateTime<FixedOffset>> {
+    OFFICE_ZONE
+        .from_local_datetime(&wall)
+        .earliest()
+        .map(|at| at.fixed_offset())
+}
+
+/// The office's wall time of an instant (for showing it in a form's input).
+pub fn office_wall(at: &DateTime<FixedOffset>) -> NaiveDateTime {
+    at.with_timezone(&OFFICE_ZONE).naive_local()
+}
+
+/// A recorded date-time answer as people read it: the office's wall time of that instant,
+/// marked with its zone (`23.11.2026 14:05 CET`), whatever offset it was recorded with.
+pub fn answer(at: &DateTime<FixedOffset>, lang: Language) -> String {
+    let local = at.with_timezone(&OFFICE_ZONE);
+    match lang {
+        Language::De => local.format("%d.%m.%Y %H:%M %Z").to_string(),
+        Language::En => local.format("%Y-%m-%d %H:%M %Z").to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -39,5 +70,29 @@ mod tests {
             "29.03.2026 03:00 CEST"
         );
         assert_eq!(instant_ms(i64::MAX, Language::De), "");
+    }
+
+    #[test]
+    fn people_type_and_read_german_wall_time_whatever_the_offset() {
+        let wall =
+            |text: &str| NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").unwrap_or_default();
+        let summer = office_local(wall("2026-07-01 12:00")).map(|at| at.to_rfc3339());
+        assert_eq!(summer.as_deref(), Some("2026-07-01T12:00:00+02:00"));
+        let winter = office_local(wall("2026-01-15 11:00")).map(|at| at.to_rfc3339());
+        assert_eq!(winter.as_deref(), Some("2026-01-15T11:00:00+01:00"));
+        // Spring: 02:30 does not exist; autumn: 02:30 happens twice, the first one counts.
+        assert_eq!(office_local(wall("2026-03-29 02:30")), None);
+        let twice = office_local(wall("2026-10-25 02:30")).map(|at| at.to_rfc3339());
+        assert_eq!(twice.as_deref(), Some("2026-10-25T02:30:00+02:00"));
+
+        // A date-time recorded at another offset reads in German time.
+        let recorded = DateTime::parse_from_rfc3339("2026-11-23T13:05:00+00:00");
+        let recorded = recorded.unwrap_or_else(|_| office_now(Utc::now()));
+        assert_eq!(answer(&recorded, Language::De), "23.11.2026 14:05 CET");
+        assert_eq!(office_wall(&recorded), wall("2026-11-23 14:05"));
+        let now = office_now(
+            DateTime::<Utc>::from_timestamp_millis(1_782_900_000_000).unwrap_or_default(),
+        );
+        assert_eq!(now.to_rfc3339(), "2026-07-01T12:00:00+02:00");
     }
 }

@@ -182,6 +182,20 @@ fn no_io_in_schema() {
 }
 
 #[test]
+fn people_read_and_type_one_time_zone() {
+    // German time for everything people read or type is `texts::time`'s to decide; only the
+    // tablet's clock module reads the device's zone (a photo's capture time).
+    let tokens = "chrono_tz Local:: Local. Local, Local}";
+    let mut uses = token_uses("sync-server/src", tokens, &[]);
+    uses.extend(token_uses("field-app/src", tokens, &["clock.rs"]));
+    assert!(
+        uses.is_empty(),
+        "times people read or type are German time from `texts::time` (ARCHITECTURE.md):\n{}",
+        uses.join("\n")
+    );
+}
+
+#[test]
 fn texts_does_no_io_and_reads_no_clock() {
     let tokens = "std::fs std::net tokio rusqlite reqwest SystemTime::now Utc::now Local::now \
                   chrono::Local std::thread";

@@ -19,7 +19,7 @@ pub fn prefill(
         PrefillSource::OfficerName => Some(FieldValue::Text(enrollment.display_name.clone())),
         PrefillSource::CurrentDate => Some(FieldValue::Date(clock::today())),
         PrefillSource::CurrentTime => Some(FieldValue::Time(clock::time_of_day())),
-        PrefillSource::CurrentDateTime => Some(FieldValue::DateTime(clock::now_local())),
+        PrefillSource::CurrentDateTime => Some(FieldValue::DateTime(clock::now_office())),
         PrefillSource::DevicePosition => position.map(FieldValue::Gps),
         PrefillSource::OfficerServiceNumber
         | PrefillSource::CitizenName

@@ -3,8 +3,6 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Local, TimeZone};
-
 use super::a11y;
 use super::errors::error_text;
 use super::i18n::Texts;
@@ -132,7 +130,8 @@ impl SyncStatus {
             );
             let last = match self
                 .last_sync_ms
-                .and_then(|ms| Local.timestamp_millis_opt(ms).single())
+                .and_then(chrono::DateTime::<chrono::Utc>::from_timestamp_millis)
+                .map(texts::time::office_now)
             {
                 Some(t) => texts
                     .sync_last

@@ -8,8 +8,7 @@
 //! (Europe/Berlin): a browser's `datetime-local` input carries no offset, and the office
 //! works in German time, so the offset is the one Berlin had at that moment.
 
-use chrono::{DateTime, FixedOffset, LocalResult, NaiveDateTime, TimeZone, Timelike};
-use chrono_tz::Europe::Berlin;
+use chrono::{DateTime, FixedOffset, NaiveDateTime, Timelike};
 use schema::{FieldKind, FieldValue, Language, check_value};
 use serde_json::Value;
 
@@ -87,7 +86,7 @@ fn time_format(seconds: u32) -> &'static str {
 
 /// A point in time as a `datetime-local` input shows it: German local time.
 fn berlin_input(at: &DateTime<FixedOffset>) -> String {
-    let local = at.with_timezone(&Berlin);
+    let local = texts::time::office_wall(at);
     let format = format!("%Y-%m-%dT{}", time_format(local.second()));
     local.format(&format).to_string()
 }
@@ -228,17 +227,11 @@ fn datetime_json(text: &str) -> Result<Value, String> {
     let local = NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S")
         .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M"))
         .map_err(|_| format!("`{text}` is not a date and time like 2026-11-23T14:05"))?;
-    let at = match Berlin.from_local_datetime(&local) {
-        LocalResult::Single(at) => at,
-        // The hour the clocks go back happens twice; the first is the likelier meaning.
-        LocalResult::Ambiguous(first, _) => first,
-        LocalResult::None => {
-            return Err(format!(
-                "`{text}` does not exist in German time (the clocks skip that hour)"
-            ));
-        }
-    };
-    Ok(Value::String(at.fixed_offset().to_rfc3339()))
+    // The hour the clocks go back happens twice; the first is the likelier meaning.
+    let at = texts::time::office_local(local).ok_or_else(|| {
+        format!("`{text}` does not exist in German time (the clocks skip that hour)")
+    })?;
+    Ok(Value::String(at.to_rfc3339()))
 }
 
 /// The answer a form sent for a field of `kind`: `Ok(None)` clears it (nothing typed or

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Not;
 
-use chrono::{DateTime, FixedOffset, Local, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use schema::{Field, FieldKind, FieldValue, GpsPoint, Language, PostalAddress};
 
 use crate::gui::a11y;
@@ -273,7 +273,11 @@ impl TimeKind for TimeParts {
 impl TimeKind for DateTimeParts {
     fn show(&self, value: &FieldValue) -> Option<String> {
         match value {
-            FieldValue::DateTime(t) => Some(t.format("%d.%m.%Y %H:%M").to_string()),
+            FieldValue::DateTime(t) => Some(
+                texts::time::office_wall(t)
+                    .format("%d.%m.%Y %H:%M")
+                    .to_string(),
+            ),
             _ => None,
         }
     }
@@ -281,12 +285,12 @@ impl TimeKind for DateTimeParts {
         let naive = NaiveDateTime::parse_from_str(text, "%d.%m.%Y %H:%M")
             .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M"))
             .ok()?;
-        let local: DateTime<FixedOffset> =
-            Local.from_local_datetime(&naive).earliest()?.fixed_offset();
-        Some(FieldValue::DateTime(local))
+        // German time, whatever zone the tablet is set to; an hour skipped in spring is no
+        // time at all.
+        Some(FieldValue::DateTime(texts::time::office_local(naive)?))
     }
     fn now(&self) -> FieldValue {
-        FieldValue::DateTime(crate::clock::now_local())
+        FieldValue::DateTime(crate::clock::now_office())
     }
     fn hint<'t>(&self, texts: &'t Texts) -> &'t str {
         texts.input_date_time_hint
