@@ -273,6 +273,20 @@ mod tests {
         sha
     }
 
+    /// Asks to finish `tenant`'s upload of `sha`, as a status request would.
+    fn ask(server: &Server, tenant: &str, sha: &Sha256) -> Completion {
+        let key = upload_key(tenant, sha);
+        complete_if_received(
+            &server.store,
+            &server.blobs,
+            &server.uploads,
+            &key,
+            sha,
+            tenant,
+        )
+        .unwrap()
+    }
+
     fn tenant_knows(server: &Server, tenant: &str, sha: &Sha256) -> bool {
         let visibility = Visibility::Tenant {
             tenant: tenant.to_string(),
@@ -292,27 +306,11 @@ mod tests {
         let key = upload_key("stadt-a", &sha);
 
         let claim = server.uploads.acquire(&key).unwrap();
-        let busy = complete_if_received(
-            &server.store,
-            &server.blobs,
-            &server.uploads,
-            &key,
-            &sha,
-            "stadt-a",
-        )
-        .unwrap();
+        let busy = ask(&server, "stadt-a", &sha);
         assert!(matches!(busy, Completion::Busy), "{busy:?}");
         drop(claim);
 
-        let done = complete_if_received(
-            &server.store,
-            &server.blobs,
-            &server.uploads,
-            &key,
-            &sha,
-            "stadt-a",
-        )
-        .unwrap();
+        let done = ask(&server, "stadt-a", &sha);
         let Completion::Stored(blob) = done else {
             panic!("not stored: {done:?}");
         };
@@ -338,15 +336,7 @@ mod tests {
         let bytes = photo();
         let sha = left_by_a_crash(&server, "stadt-a", &bytes, bytes.len() - 1);
         let key = upload_key("stadt-a", &sha);
-        let done = complete_if_received(
-            &server.store,
-            &server.blobs,
-            &server.uploads,
-            &key,
-            &sha,
-            "stadt-a",
-        )
-        .unwrap();
+        let done = ask(&server, "stadt-a", &sha);
         assert!(matches!(done, Completion::Incomplete), "{done:?}");
         assert_eq!(server.blobs.received(&key).unwrap(), bytes.len() as u64 - 1);
         assert!(!server.blobs.has_blob(&sha));
@@ -364,15 +354,7 @@ mod tests {
             *last ^= 0xff;
         }
         std::fs::write(server.blobs.upload_path(&key), &damaged).unwrap();
-        let done = complete_if_received(
-            &server.store,
-            &server.blobs,
-            &server.uploads,
-            &key,
-            &sha,
-            "stadt-a",
-        )
-        .unwrap();
+        let done = ask(&server, "stadt-a", &sha);
         let Completion::Discarded(why) = done else {
             panic!("not discarded: {done:?}");
         };
@@ -387,15 +369,7 @@ mod tests {
         let mut longer = bytes.clone();
         longer.push(0);
         std::fs::write(server.blobs.upload_path(&key), &longer).unwrap();
-        let done = complete_if_received(
-            &server.store,
-            &server.blobs,
-            &server.uploads,
-            &key,
-            &sha,
-            "stadt-b",
-        )
-        .unwrap();
+        let done = ask(&server, "stadt-b", &sha);
         assert!(matches!(done, Completion::Discarded(_)), "{done:?}");
         assert_eq!(server.blobs.received(&key).unwrap(), 0);
     }
@@ -418,15 +392,7 @@ mod tests {
         let sha = moved_but_not_recorded(&server, "stadt-a", &bytes);
         let key = upload_key("stadt-a", &sha);
         assert!(!tenant_knows(&server, "stadt-a", &sha));
-        let done = complete_if_received(
-            &server.store,
-            &server.blobs,
-            &server.uploads,
-            &key,
-            &sha,
-            "stadt-a",
-        )
-        .unwrap();
+        let done = ask(&server, "stadt-a", &sha);
         let Completion::Stored(blob) = done else {
             panic!("not recorded: {done:?}");
         };
@@ -443,16 +409,7 @@ mod tests {
         let server = server();
         let bytes = photo();
         let sha = left_by_a_crash(&server, "stadt-a", &bytes, bytes.len());
-        let key_a = upload_key("stadt-a", &sha);
-        complete_if_received(
-            &server.store,
-            &server.blobs,
-            &server.uploads,
-            &key_a,
-            &sha,
-            "stadt-a",
-        )
-        .unwrap();
+        ask(&server, "stadt-a", &sha);
         // Tenant B's upload of the same address left only its row (e.g. refused bytes whose
         // row outlived a crash): the stored photo is tenant A's, not B's to learn of.
         let key_b = upload_key("stadt-b", &sha);
@@ -460,15 +417,7 @@ mod tests {
             .store
             .put_upload(&key_b, bytes.len() as u64, "device-2")
             .unwrap();
-        let done = complete_if_received(
-            &server.store,
-            &server.blobs,
-            &server.uploads,
-            &key_b,
-            &sha,
-            "stadt-b",
-        )
-        .unwrap();
+        let done = ask(&server, "stadt-b", &sha);
         assert!(matches!(done, Completion::Incomplete), "{done:?}");
         assert!(!tenant_knows(&server, "stadt-b", &sha));
     }
