@@ -96,7 +96,9 @@ pub fn field_input(
             let integer = matches!(field.kind, FieldKind::Integer { .. });
             let text = typing.entry(key, || match value {
                 Some(FieldValue::Integer(n)) => n.to_string(),
-                Some(FieldValue::Decimal(n)) => n.to_string().replace('.', ","),
+                // Either separator is read back (`parse_number`); it is shown as the language
+                // writes it.
+                Some(FieldValue::Decimal(n)) => texts::number::decimal(*n, texts.lang),
                 _ => String::new(),
             });
             let changed = ui
