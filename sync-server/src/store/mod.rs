@@ -11,10 +11,13 @@
 //! updates the document's rows and its projection ([`crate::store::projection`]) in one
 //! transaction, so the projection never disagrees with the documents a reader can see.
 
+pub mod accounts;
 mod admin;
+pub mod audit;
 mod backoffice;
 pub mod projection;
 mod sqlite;
+mod tx;
 
 use std::collections::HashMap;
 
@@ -40,6 +43,7 @@ pub enum Visibility {
 pub use admin::{AuditPage, AuditQuery, DeviceActivity};
 pub use backoffice::{AuditEntry, CasePage, CaseQuery, CaseSort, NewSession, SessionRow};
 pub use sqlite::SqliteStore;
+pub use tx::WriteTx;
 
 use crate::kernel::AppError;
 
@@ -312,6 +316,14 @@ pub struct BlobFacts {
 
 /// Persistent storage of the server. See the module documentation.
 pub trait CaseStore: Send + Sync {
+    /// Runs `work` in one write transaction: what it writes through the aggregate modules
+    /// ([`accounts`], [`audit`], …) commits together or not at all. Object-safe form of
+    /// [`write`](#method.write) on `dyn CaseStore`, which callers use.
+    ///
+    /// # Errors
+    /// What `work` fails with (nothing is written then), database failures.
+    fn write_tx(&self, work: &mut dyn FnMut(&WriteTx<'_>) -> StoreResult<()>) -> StoreResult<()>;
+
     // --- tenants, users, devices -------------------------------------------------------
 
     /// Creates a tenant.
@@ -702,6 +714,27 @@ pub trait CaseStore: Send + Sync {
     /// # Errors
     /// Database errors.
     fn query_audit(&self, query: &AuditQuery) -> StoreResult<AuditPage>;
+}
+
+impl dyn CaseStore {
+    /// Runs `work` in one write transaction and returns what it returns: the writes of
+    /// several aggregates that must happen together, e.g. an administrator's change with its
+    /// audit entry.
+    ///
+    /// # Errors
+    /// What `work` fails with (nothing is written then), database failures.
+    pub fn write<T>(&self, work: impl FnOnce(&WriteTx<'_>) -> StoreResult<T>) -> StoreResult<T> {
+        let mut work = Some(work);
+        let mut out = None;
+        self.write_tx(&mut |tx| {
+            let work = work.take().ok_or_else(|| {
+                StoreError::Invalid("a transaction ran its work twice; nothing was written".into())
+            })?;
+            out = Some(work(tx)?);
+            Ok(())
+        })?;
+        out.ok_or_else(|| StoreError::Invalid("a transaction did not run its work".into()))
+    }
 }
 
 /// Loads stored document bytes (a snapshot followed by change chunks) as they are, without

@@ -15,6 +15,8 @@ mod admin;
 mod backoffice;
 mod uploads;
 
+use super::accounts;
+use super::tx::WriteTx;
 use super::{
     AuditEntry, BlobRow, CaseAccess, CasePage, CaseQuery, CaseRow, CaseStore, DeviceRow, DocAppend,
     NewSession, NewUser, PhotoAccess, SessionRow, StateWrite, StoreError, StoreResult,
@@ -583,18 +585,12 @@ impl CaseStore for SqliteStore {
         })
     }
 
+    fn write_tx(&self, work: &mut dyn FnMut(&WriteTx<'_>) -> StoreResult<()>) -> StoreResult<()> {
+        self.write(|tx| work(&WriteTx::sqlite(tx)))
+    }
+
     fn set_password_hash(&self, username: &str, hash: &str) -> StoreResult<()> {
-        self.write(|tx| {
-            let n = tx
-                .prepare_cached("UPDATE users SET password_hash = ?2 WHERE username = ?1")?
-                .execute(params![username, hash])?;
-            if n == 0 {
-                return Err(StoreError::NotFound(format!(
-                    "there is no user `{username}`"
-                )));
-            }
-            Ok(())
-        })
+        self.write(|tx| accounts::set_password_hash(&WriteTx::sqlite(tx), username, hash))
     }
 
     fn create_device(
@@ -835,7 +831,7 @@ impl CaseStore for SqliteStore {
     ) -> StoreResult<InspectionCase> {
         self.write(|tx| {
             let case = edit_in(tx, id, author, edit)?;
-            backoffice::append_audit(tx, audit)?;
+            super::audit::append(&WriteTx::sqlite(tx), audit)?;
             Ok(case)
         })
     }
@@ -1107,7 +1103,7 @@ impl CaseStore for SqliteStore {
     }
 
     fn append_audit(&self, entry: &AuditEntry) -> StoreResult<()> {
-        self.write(|tx| backoffice::append_audit(tx, entry))
+        self.write(|tx| super::audit::append(&WriteTx::sqlite(tx), entry))
     }
 
     fn audit_entries(
@@ -1120,19 +1116,15 @@ impl CaseStore for SqliteStore {
     }
 
     fn set_role(&self, username: &str, role: schema::Role) -> StoreResult<()> {
-        self.write(|tx| admin::set_role(tx, username, role))
+        self.write(|tx| accounts::set_role(&WriteTx::sqlite(tx), username, role))
     }
 
     fn end_sessions(&self, username: &str) -> StoreResult<usize> {
-        self.write(|tx| {
-            Ok(tx
-                .prepare_cached("DELETE FROM sessions WHERE username = ?1")?
-                .execute([username])?)
-        })
+        self.write(|tx| accounts::end_sessions(&WriteTx::sqlite(tx), username))
     }
 
     fn delete_user(&self, username: &str) -> StoreResult<()> {
-        self.write(|tx| admin::delete_user(tx, username))
+        self.write(|tx| accounts::delete_user(&WriteTx::sqlite(tx), username))
     }
 
     fn tenant_devices(&self, tenant: &str) -> StoreResult<Vec<super::DeviceActivity>> {
@@ -1168,6 +1160,44 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = SqliteStore::open(&dir.path().join("db.sqlite3")).unwrap();
         (dir, store)
+    }
+
+    #[test]
+    fn writes_of_several_aggregates_commit_together_or_not_at_all() {
+        let (_dir, store) = store();
+        store.create_tenant("a", "A").unwrap();
+        store.create_user(&test_officer("a", "u")).unwrap();
+        let store: &dyn CaseStore = &store;
+        let entry = |detail: &str| AuditEntry {
+            at_ms: 1,
+            tenant: "a".into(),
+            username: "admin".into(),
+            action: "change_role".into(),
+            case_id: None,
+            detail: detail.into(),
+        };
+
+        // The second write fails: the first is not kept either.
+        let failed = store.write(|tx| {
+            crate::store::accounts::set_role(tx, "u", Role::Viewer)?;
+            crate::store::audit::append(tx, &entry("refused"))?;
+            crate::store::accounts::set_password_hash(tx, "nobody", "h2")
+        });
+        assert!(matches!(failed, Err(StoreError::NotFound(_))), "{failed:?}");
+        assert_eq!(store.user("u").unwrap().unwrap().role, Role::Officer);
+        assert!(store.audit_entries("a", None, 10).unwrap().is_empty());
+
+        let role = store
+            .write(|tx| {
+                crate::store::accounts::set_role(tx, "u", Role::Viewer)?;
+                crate::store::audit::append(tx, &entry("u: officer -> viewer"))?;
+                Ok(Role::Viewer)
+            })
+            .unwrap();
+        assert_eq!(store.user("u").unwrap().unwrap().role, role);
+        let logged = store.audit_entries("a", None, 10).unwrap();
+        assert_eq!(logged.len(), 1);
+        assert_eq!(logged[0].detail, "u: officer -> viewer");
     }
 
     #[test]

@@ -19,6 +19,7 @@ use crate::identity::auth::hash_password;
 use crate::kernel::{AppError, blocking};
 use crate::services::AppState;
 use crate::services::admin::{is_long_enough, is_username};
+use crate::store::{accounts, audit as audit_log};
 
 use crate::store::{NewUser, StoreError, UserRow};
 
@@ -172,14 +173,19 @@ pub async fn change_role(
             .map_err(|_| AppError::BadRequest(t.error_own_account.into()))?;
         let store = state.store.clone();
         let key = user.username.clone();
-        blocking(move || store.set_role(&key, role)).await?;
-        audit::record(
-            &state,
+        let entry = audit::entry(
             &session.staff,
             Action::ChangeRole,
             None,
             format!("{}: {} -> {role}", user.username, user.role),
-        )
+        );
+        // The change and its audit entry commit together.
+        blocking(move || {
+            store.write(|tx| {
+                accounts::set_role(tx, &key, role)?;
+                audit_log::append(tx, &entry)
+            })
+        })
         .await?;
         Ok(see_other(&path("users")))
     }
@@ -212,19 +218,16 @@ pub async fn reset_password(
         let hashed = hash(&state, form.password).await?;
         let store = state.store.clone();
         let key = user.username.clone();
-        // The old password may be why it is reset: whoever signed in with it is signed out.
+        let entry = audit::entry(&session.staff, Action::ResetPassword, None, user.username);
+        // The old password may be why it is reset: whoever signed in with it is signed out,
+        // in the same transaction as the new password and its audit entry.
         blocking(move || {
-            store.set_password_hash(&key, &hashed)?;
-            store.end_sessions(&key)
+            store.write(|tx| {
+                accounts::set_password_hash(tx, &key, &hashed)?;
+                accounts::end_sessions(tx, &key)?;
+                audit_log::append(tx, &entry)
+            })
         })
-        .await?;
-        audit::record(
-            &state,
-            &session.staff,
-            Action::ResetPassword,
-            None,
-            user.username,
-        )
         .await?;
         Ok(see_other(&path("users")))
     }
@@ -256,7 +259,19 @@ pub async fn delete(
         }
         let store = state.store.clone();
         let key = user.username.clone();
-        let deleted = blocking(move || Ok::<_, AppError>(store.delete_user(&key))).await?;
+        let entry = audit::entry(
+            &session.staff,
+            Action::DeleteUser,
+            None,
+            format!("{} ({})", user.username, user.role),
+        );
+        let deleted = blocking(move || {
+            Ok::<_, AppError>(store.write(|tx| {
+                accounts::delete_user(tx, &key)?;
+                audit_log::append(tx, &entry)
+            }))
+        })
+        .await?;
         if let Err(StoreError::StillAssigned { cases, .. }) = deleted {
             return Err(AppError::BadRequest(format!(
                 "{} {cases}",
@@ -264,14 +279,6 @@ pub async fn delete(
             )));
         }
         deleted?;
-        audit::record(
-            &state,
-            &session.staff,
-            Action::DeleteUser,
-            None,
-            format!("{} ({})", user.username, user.role),
-        )
-        .await?;
         Ok(see_other(&path("users")))
     }
     .await

@@ -1,55 +1,11 @@
-//! The administration's SQL: roles, deleting users, revoking devices, devices with their last
-//! sync, and filtered pages of the audit log.
+//! The administration's SQL: revoking devices, devices with their last sync, and filtered
+//! pages of the audit log (roles and deleting users are `store::accounts`).
 
 use rusqlite::{Connection, Transaction, params};
-use schema::{Role, Status};
 
 use super::backoffice::{AUDIT_COLUMNS, audit_entry, raw_audit};
 use super::{DEVICE_SELECT, device_from, finish_device};
 use crate::store::{AuditPage, AuditQuery, DeviceActivity, StoreError, StoreResult, now_ms};
-
-fn no_user(username: &str) -> StoreError {
-    StoreError::NotFound(format!("there is no user `{username}`"))
-}
-
-pub(super) fn set_role(tx: &Transaction<'_>, username: &str, role: Role) -> StoreResult<()> {
-    let n = tx.execute(
-        "UPDATE users SET role = ?2 WHERE username = ?1",
-        params![username, role.as_str()],
-    )?;
-    if n == 0 {
-        return Err(no_user(username));
-    }
-    Ok(())
-}
-
-pub(super) fn delete_user(tx: &Transaction<'_>, username: &str) -> StoreResult<()> {
-    // Checked in the deleting transaction, so no assignment slips in between.
-    let open: i64 = tx.query_row(
-        "SELECT count(*) FROM cases c JOIN users u ON u.tenant = c.tenant
-         WHERE u.username = ?1 AND c.assignee = ?1 AND c.status NOT IN (?2, ?3, ?4)",
-        params![
-            username,
-            Status::Approved.as_str(),
-            Status::Rejected.as_str(),
-            Status::Closed.as_str()
-        ],
-        |r| r.get(0),
-    )?;
-    if open > 0 {
-        return Err(StoreError::StillAssigned {
-            username: username.to_string(),
-            cases: u64::try_from(open).unwrap_or(0),
-        });
-    }
-    // Sessions, devices and (through the devices) sync states go by their foreign keys'
-    // ON DELETE CASCADE.
-    let n = tx.execute("DELETE FROM users WHERE username = ?1", [username])?;
-    if n == 0 {
-        return Err(no_user(username));
-    }
-    Ok(())
-}
 
 /// Revokes a device and deletes its sync states in the same transaction: the token is refused
 /// from now on, so the per-document states could never be used again; the time of its last

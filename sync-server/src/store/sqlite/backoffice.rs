@@ -232,22 +232,6 @@ pub(super) fn extend_session(
     Ok(())
 }
 
-pub(super) fn append_audit(tx: &Transaction<'_>, entry: &AuditEntry) -> StoreResult<()> {
-    tx.execute(
-        "INSERT INTO audit_log (at, tenant, username, action, case_id, detail)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![
-            entry.at_ms,
-            entry.tenant,
-            entry.username,
-            entry.action,
-            entry.case_id.map(|id| id.to_string()),
-            entry.detail
-        ],
-    )?;
-    Ok(())
-}
-
 pub(super) fn audit_entries(
     conn: &Connection,
     tenant: &str,

@@ -1,0 +1,87 @@
+//! User accounts, an aggregate of their own: the writes an administrator makes, each usable
+//! in a transaction shared with its audit entry ([`super::WriteTx`]).
+
+use rusqlite::params;
+use schema::{Role, Status};
+
+use super::{StoreError, StoreResult, WriteTx};
+
+fn no_user(username: &str) -> StoreError {
+    StoreError::NotFound(format!("there is no user `{username}`"))
+}
+
+/// Sets the password hash (an argon2id PHC string) of `username`.
+///
+/// # Errors
+/// [`StoreError::NotFound`] for an unknown user.
+pub fn set_password_hash(tx: &WriteTx<'_>, username: &str, hash: &str) -> StoreResult<()> {
+    let n = tx
+        .sql()
+        .prepare_cached("UPDATE users SET password_hash = ?2 WHERE username = ?1")?
+        .execute(params![username, hash])?;
+    if n == 0 {
+        return Err(no_user(username));
+    }
+    Ok(())
+}
+
+/// Ends every back-office session of `username`; returns how many.
+///
+/// # Errors
+/// Database failures.
+pub fn end_sessions(tx: &WriteTx<'_>, username: &str) -> StoreResult<usize> {
+    Ok(tx
+        .sql()
+        .prepare_cached("DELETE FROM sessions WHERE username = ?1")?
+        .execute([username])?)
+}
+
+/// Gives `username` the role `role`.
+///
+/// # Errors
+/// [`StoreError::NotFound`] for an unknown user.
+pub fn set_role(tx: &WriteTx<'_>, username: &str, role: Role) -> StoreResult<()> {
+    let n = tx.sql().execute(
+        "UPDATE users SET role = ?2 WHERE username = ?1",
+        params![username, role.as_str()],
+    )?;
+    if n == 0 {
+        return Err(no_user(username));
+    }
+    Ok(())
+}
+
+/// Deletes `username`, with their sessions, devices and the devices' sync states; refused
+/// while a case that is not approved, rejected or closed is assigned to them (checked in the
+/// deleting transaction, so no assignment slips in between).
+///
+/// # Errors
+/// [`StoreError::StillAssigned`], [`StoreError::NotFound`].
+pub fn delete_user(tx: &WriteTx<'_>, username: &str) -> StoreResult<()> {
+    let open: i64 = tx.sql().query_row(
+        "SELECT count(*) FROM cases c JOIN users u ON u.tenant = c.tenant
+         WHERE u.username = ?1 AND c.assignee = ?1 AND c.status NOT IN (?2, ?3, ?4)",
+        params![
+            username,
+            Status::Approved.as_str(),
+            Status::Rejected.as_str(),
+            Status::Closed.as_str()
+        ],
+        |r| r.get(0),
+    )?;
+    if open > 0 {
+        return Err(StoreError::StillAssigned {
+            username: username.to_string(),
+            cases: u64::try_from(open).unwrap_or(0),
+        });
+    }
+    // Sessions, devices and (through the devices) sync states go by their foreign keys'
+    // ON DELETE CASCADE.
+    let n = tx
+        .sql()
+        .execute("DELETE FROM users WHERE username = ?1", [username])?;
+    if n == 0 {
+        return Err(no_user(username));
+    }
+    Ok(())
+}
