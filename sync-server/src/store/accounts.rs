@@ -1,10 +1,74 @@
-//! User accounts, an aggregate of their own: the writes an administrator makes, each usable
-//! in a transaction shared with its audit entry ([`super::WriteTx`]).
+//! User accounts and their devices, an aggregate of their own: the writes an administrator
+//! makes, each usable in a transaction shared with its audit entry ([`super::WriteTx`]).
 
 use rusqlite::params;
 use schema::{Role, Status};
 
-use super::{StoreError, StoreResult, WriteTx};
+use super::{NewUser, StoreError, StoreResult, WriteTx, now_ms};
+
+/// Creates `user` in its tenant.
+///
+/// # Errors
+/// [`StoreError::NotFound`] for an unknown tenant, [`StoreError::AlreadyExists`] for a taken
+/// user name (user names are unique across all tenants).
+pub fn create_user(tx: &WriteTx<'_>, user: &NewUser) -> StoreResult<()> {
+    let tx = tx.sql();
+    let tenant: bool = tx
+        .prepare_cached("SELECT EXISTS(SELECT 1 FROM tenants WHERE id = ?1)")?
+        .query_row([&user.tenant], |r| r.get(0))?;
+    if !tenant {
+        return Err(StoreError::NotFound(format!(
+            "there is no tenant `{}`; create it first",
+            user.tenant
+        )));
+    }
+    let taken: bool = tx
+        .prepare_cached("SELECT EXISTS(SELECT 1 FROM users WHERE username = ?1)")?
+        .query_row([&user.username], |r| r.get(0))?;
+    if taken {
+        return Err(StoreError::AlreadyExists(format!(
+            "the user name `{}` is taken (user names are unique across all tenants)",
+            user.username
+        )));
+    }
+    tx.prepare_cached(
+        "INSERT INTO users (username, tenant, display_name, role, password_hash, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![
+        user.username,
+        user.tenant,
+        user.display_name,
+        user.role.as_str(),
+        user.password_hash,
+        now_ms()
+    ])?;
+    Ok(())
+}
+
+/// Revokes a device and deletes its sync states in the same transaction: the token is refused
+/// from now on, so the per-document states could never be used again; the time of its last
+/// sync is kept on the device row for the device list.
+///
+/// # Errors
+/// [`StoreError::NotFound`] for an unknown device.
+pub fn revoke_device(tx: &WriteTx<'_>, device_id: &str) -> StoreResult<()> {
+    let tx = tx.sql();
+    let n = tx.execute(
+        "UPDATE devices SET revoked_at = coalesce(revoked_at, ?2),
+             last_sync_at = coalesce(
+                 (SELECT max(updated_at) FROM sync_states WHERE device_id = ?1), last_sync_at)
+         WHERE id = ?1",
+        params![device_id, now_ms()],
+    )?;
+    if n == 0 {
+        return Err(StoreError::NotFound(format!(
+            "there is no device `{device_id}`; `list-devices` shows the ids"
+        )));
+    }
+    tx.execute("DELETE FROM sync_states WHERE device_id = ?1", [device_id])?;
+    Ok(())
+}
 
 fn no_user(username: &str) -> StoreError {
     StoreError::NotFound(format!("there is no user `{username}`"))

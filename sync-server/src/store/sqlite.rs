@@ -542,37 +542,7 @@ impl CaseStore for SqliteStore {
     }
 
     fn create_user(&self, user: &NewUser) -> StoreResult<()> {
-        self.write(|tx| {
-            let tenant: bool = tx.prepare_cached("SELECT EXISTS(SELECT 1 FROM tenants WHERE id = ?1)")?.query_row([&user.tenant],
-                |r| r.get(0),
-            )?;
-            if !tenant {
-                return Err(StoreError::NotFound(format!(
-                    "there is no tenant `{}`; create it first",
-                    user.tenant
-                )));
-            }
-            let taken: bool = tx.prepare_cached("SELECT EXISTS(SELECT 1 FROM users WHERE username = ?1)")?.query_row([&user.username],
-                |r| r.get(0),
-            )?;
-            if taken {
-                return Err(StoreError::AlreadyExists(format!(
-                    "the user name `{}` is taken (user names are unique across all tenants)",
-                    user.username
-                )));
-            }
-            tx.prepare_cached("INSERT INTO users (username, tenant, display_name, role, password_hash, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?.execute(params![
-                    user.username,
-                    user.tenant,
-                    user.display_name,
-                    user.role.as_str(),
-                    user.password_hash,
-                    now_ms()
-                ],
-            )?;
-            Ok(())
-        })
+        self.write(|tx| accounts::create_user(&WriteTx::sqlite(tx), user))
     }
 
     fn user(&self, username: &str) -> StoreResult<Option<UserRow>> {
@@ -643,7 +613,7 @@ impl CaseStore for SqliteStore {
     }
 
     fn revoke_device(&self, device_id: &str) -> StoreResult<()> {
-        self.write(|tx| admin::revoke_device(tx, device_id))
+        self.write(|tx| accounts::revoke_device(&WriteTx::sqlite(tx), device_id))
     }
 
     fn case_access(&self, ids: &[CaseId]) -> StoreResult<HashMap<CaseId, CaseAccess>> {

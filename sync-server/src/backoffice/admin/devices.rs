@@ -18,6 +18,7 @@ use crate::backoffice::views::{Frame, render, see_other};
 use crate::backoffice::{InPage, PageError};
 use crate::kernel::{AppError, blocking};
 use crate::services::AppState;
+use crate::store::{accounts, audit as audit_log};
 use texts::time::instant_ms;
 
 /// `GET /backoffice/admin/devices`.
@@ -73,16 +74,20 @@ pub async fn revoke(
         access::check_device_target(&session.staff, device.as_ref())
             .map_err(|d| denied(&session, d))?;
         let store = state.store.clone();
-        let key = id.clone();
-        blocking(move || store.revoke_device(&key)).await?;
         let owner = device.map(|d| d.username).unwrap_or_default();
-        audit::record(
-            &state,
+        let entry = audit::entry(
             &session.staff,
             Action::RevokeDevice,
             None,
             format!("{id} ({owner})"),
-        )
+        );
+        // The revocation and its audit entry commit together.
+        blocking(move || {
+            store.write(|tx| {
+                accounts::revoke_device(tx, &id)?;
+                audit_log::append(tx, &entry)
+            })
+        })
         .await?;
         Ok(see_other(&path("devices")))
     }

@@ -127,24 +127,28 @@ pub async fn create(
             password_hash: hash(&state, form.password).await?,
         };
         let store = state.store.clone();
+        let entry = audit::entry(
+            &session.staff,
+            Action::CreateUser,
+            None,
+            format!("{username} ({role})"),
+        );
         // A taken name is the admin's to fix, not a server failure.
-        let taken = blocking(move || match store.create_user(&user) {
-            Ok(()) => Ok(false),
-            Err(StoreError::AlreadyExists(_)) => Ok(true),
-            Err(e) => Err(e),
+        let taken = blocking(move || {
+            let created = store.write(|tx| {
+                accounts::create_user(tx, &user)?;
+                audit_log::append(tx, &entry)
+            });
+            match created {
+                Ok(()) => Ok(false),
+                Err(StoreError::AlreadyExists(_)) => Ok(true),
+                Err(e) => Err(e),
+            }
         })
         .await?;
         if taken {
             return Err(AppError::BadRequest(t.error_user_taken.into()));
         }
-        audit::record(
-            &state,
-            &session.staff,
-            Action::CreateUser,
-            None,
-            format!("{username} ({role})"),
-        )
-        .await?;
         Ok(see_other(&path("users")))
     }
     .await

@@ -1,31 +1,11 @@
-//! The administration's SQL: revoking devices, devices with their last sync, and filtered
-//! pages of the audit log (roles and deleting users are `store::accounts`).
+//! The administration's SQL: devices with their last sync, and filtered pages of the audit
+//! log (the writes to accounts are `store::accounts`).
 
-use rusqlite::{Connection, Transaction, params};
+use rusqlite::{Connection, params};
 
 use super::backoffice::{AUDIT_COLUMNS, audit_entry, raw_audit};
 use super::{DEVICE_SELECT, device_from, finish_device};
-use crate::store::{AuditPage, AuditQuery, DeviceActivity, StoreError, StoreResult, now_ms};
-
-/// Revokes a device and deletes its sync states in the same transaction: the token is refused
-/// from now on, so the per-document states could never be used again; the time of its last
-/// sync is kept on the device row for the device list.
-pub(super) fn revoke_device(tx: &Transaction<'_>, device_id: &str) -> StoreResult<()> {
-    let n = tx.execute(
-        "UPDATE devices SET revoked_at = coalesce(revoked_at, ?2),
-             last_sync_at = coalesce(
-                 (SELECT max(updated_at) FROM sync_states WHERE device_id = ?1), last_sync_at)
-         WHERE id = ?1",
-        params![device_id, now_ms()],
-    )?;
-    if n == 0 {
-        return Err(StoreError::NotFound(format!(
-            "there is no device `{device_id}`; `list-devices` shows the ids"
-        )));
-    }
-    tx.execute("DELETE FROM sync_states WHERE device_id = ?1", [device_id])?;
-    Ok(())
-}
+use crate::store::{AuditPage, AuditQuery, DeviceActivity, StoreResult};
 
 pub(super) fn tenant_devices(conn: &Connection, tenant: &str) -> StoreResult<Vec<DeviceActivity>> {
     let mut stmt = conn.prepare_cached(&format!(
