@@ -155,7 +155,7 @@ pub struct Prepared {
 /// # Errors
 /// [`ServerError`] when the data directory or the templates are unusable.
 pub fn prepare(config: Config) -> Result<Prepared, ServerError> {
-    let store: Arc<dyn CaseStore> = Arc::new(admin::open(&config.data_dir)?);
+    let store = admin::open_url(config.database_url.as_deref(), &config.data_dir)?;
     let blobs = BlobStore::open(&config.data_dir).map_err(|e| {
         ServerError::Io(format!(
             "cannot create the blob directories in {}: {e}",

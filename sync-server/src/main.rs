@@ -35,6 +35,9 @@ struct ServeArgs {
     /// Directory of the database, photos and uploads (created if missing).
     #[arg(long, env = "NAPER_DATA_DIR", default_value = "./naper-data")]
     data_dir: PathBuf,
+    /// The database as a URL, `sqlite://PATH`; default: naper.sqlite3 in the data directory.
+    #[arg(long, env = "NAPER_DATABASE_URL", value_name = "URL")]
+    database_url: Option<String>,
     /// Log filter: error, warn, info, debug, trace, or a tracing directive.
     #[arg(long, env = "NAPER_LOG", default_value = "info")]
     log_level: String,
@@ -72,6 +75,9 @@ struct AdminArgs {
         global = true
     )]
     data_dir: PathBuf,
+    /// The database as a URL, `sqlite://PATH` (the same as the server's).
+    #[arg(long, env = "NAPER_DATABASE_URL", value_name = "URL", global = true)]
+    database_url: Option<String>,
     #[command(subcommand)]
     command: AdminCommand,
 }
@@ -149,6 +155,7 @@ fn run_serve(args: ServeArgs) -> Result<(), ServerError> {
         .with_writer(std::io::stderr)
         .init();
     let mut config = Config::new(args.data_dir);
+    config.database_url = args.database_url;
     config.addr = args.addr;
     config.templates_dir = args.templates;
     config.max_blob_bytes = args.max_blob_bytes;
@@ -167,23 +174,24 @@ fn run_serve(args: ServeArgs) -> Result<(), ServerError> {
 }
 
 fn run_admin(args: AdminArgs) -> Result<(), ServerError> {
-    let store = admin::open(&args.data_dir)?;
+    let opened = admin::open_url(args.database_url.as_deref(), &args.data_dir)?;
+    let store = opened.as_ref();
     let message = match args.command {
-        AdminCommand::CreateTenant { id, name } => admin::create_tenant(&store, &id, &name)?,
+        AdminCommand::CreateTenant { id, name } => admin::create_tenant(store, &id, &name)?,
         AdminCommand::CreateUser {
             tenant,
             username,
             display_name,
             role,
             password,
-        } => admin::create_user(&store, &tenant, &username, &display_name, &role, &password)?,
+        } => admin::create_user(store, &tenant, &username, &display_name, &role, &password)?,
         AdminCommand::ResetPassword { username, password } => {
-            admin::reset_password(&store, &username, &password)?
+            admin::reset_password(store, &username, &password)?
         }
-        AdminCommand::ListDevices => admin::list_devices(&store)?,
-        AdminCommand::RevokeDevice { device_id } => admin::revoke_device(&store, &device_id)?,
-        AdminCommand::RebuildProjection => admin::rebuild_projection(&store)?,
-        AdminCommand::Compact => admin::compact(&store)?,
+        AdminCommand::ListDevices => admin::list_devices(store)?,
+        AdminCommand::RevokeDevice { device_id } => admin::revoke_device(store, &device_id)?,
+        AdminCommand::RebuildProjection => admin::rebuild_projection(store)?,
+        AdminCommand::Compact => admin::compact(store)?,
     };
     println!("{}", message.trim_end());
     Ok(())

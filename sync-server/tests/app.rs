@@ -111,3 +111,26 @@ async fn crafted_paths_are_refused_before_anything_is_looked_up() {
         );
     }
 }
+
+/// The backend is chosen by the database URL: an SQLite file wherever the URL puts it, and
+/// a URL the server cannot serve is refused at start-up with what to use instead.
+#[tokio::test]
+async fn the_database_url_chooses_the_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("elsewhere").join("office.sqlite3");
+    let mut config = Config::for_tests(dir.path().join("data"));
+    config.database_url = Some(format!("sqlite://{}", db.display()));
+    let Prepared { state, .. } = prepare(config).unwrap();
+    assert!(db.is_file(), "the database is where the URL says");
+    assert!(
+        !dir.path().join("data").join("naper.sqlite3").exists(),
+        "and not in the data directory"
+    );
+    let response = ask(&app(state), Method::GET, "/health").await;
+    assert_eq!(response.status(), StatusCode::OK);
+
+    let mut config = Config::for_tests(dir.path().join("data"));
+    config.database_url = Some("postgres://naper@localhost/naper".into());
+    let err = prepare(config).map(|_| ()).unwrap_err().to_string();
+    assert!(err.contains("PostgreSQL is not supported yet"), "{err}");
+}

@@ -81,6 +81,8 @@ pub struct Config {
     pub addr: SocketAddr,
     /// Where the database, blobs and uploads live.
     pub data_dir: PathBuf,
+    /// The database, as a URL (`sqlite://PATH`); `None`: SQLite in the data directory.
+    pub database_url: Option<String>,
     /// Sync size limits.
     pub limits: Limits,
     /// Largest photo in bytes (default 64 MiB).
@@ -110,6 +112,7 @@ impl Config {
         Self {
             addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
             data_dir: data_dir.into(),
+            database_url: None,
             limits: Limits::default(),
             max_blob_bytes: 64 * 1024 * 1024,
             compaction: Compaction::default(),

@@ -1,15 +1,44 @@
-//! The administration commands of `sync-server admin …`, on a data directory. They open the
-//! same SQLite database as a running server (WAL mode and a busy timeout make that safe), so
-//! e.g. a revoked device is refused by the running server from its next request on.
+//! The administration commands of `sync-server admin …`, on a data directory (or the
+//! database a URL names). They open the same SQLite database as a running server (WAL mode
+//! and a busy timeout make that safe), so e.g. a revoked device is refused by the running
+//! server from its next request on.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use schema::Role;
 
 use crate::identity::auth::hash_password;
 use crate::kernel::config::{PasswordCost, database_path};
 use crate::services::ServerError;
-use crate::store::{CaseStore, NewUser, SqliteStore};
+use crate::store::{CaseStore, DatabaseUrl, NewUser, SqliteStore};
+
+/// Opens (creating if needed) the store `database_url` names (`sqlite://PATH`), or without
+/// one the SQLite database in `data_dir`: the backend is chosen by the URL.
+///
+/// # Errors
+/// An unusable URL (with what is accepted), or a database that cannot be opened.
+pub fn open_url(
+    database_url: Option<&str>,
+    data_dir: &Path,
+) -> Result<Arc<dyn CaseStore>, ServerError> {
+    let Some(url) = database_url else {
+        return Ok(Arc::new(open(data_dir)?));
+    };
+    match DatabaseUrl::parse(url)? {
+        DatabaseUrl::Sqlite(path) => {
+            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent).map_err(|e| {
+                    ServerError::Io(format!(
+                        "cannot create the database's directory {}: {e}",
+                        parent.display()
+                    ))
+                })?;
+            }
+            Ok(Arc::new(SqliteStore::open(&path)?))
+        }
+    }
+}
 
 /// Opens (creating if needed) the store of a data directory.
 ///

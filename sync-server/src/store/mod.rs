@@ -4,7 +4,8 @@
 //! persistent storage. It is a plain synchronous trait, called from
 //! `tokio::task::spawn_blocking`, and object-safe: the server holds an
 //! `Arc<dyn CaseStore>`, so another backend (PostgreSQL, issue 20) can stand behind it without
-//! making every handler generic; today `services::admin::open` opens SQLite, the only one. Closures that run inside a
+//! making every handler generic; the backend is chosen by the database URL ([`DatabaseUrl`]),
+//! SQLite being the only one so far. Closures that run inside a
 //! store transaction (`edit_case`) are passed as `&mut dyn FnMut` for the same reason.
 //!
 //! Every write that touches a case document (a sync merge, a back-office edit, a compaction)
@@ -18,6 +19,7 @@ mod backoffice;
 pub mod projection;
 mod sqlite;
 mod tx;
+mod url;
 
 use std::collections::HashMap;
 
@@ -44,6 +46,7 @@ pub use admin::{AuditPage, AuditQuery, DeviceActivity};
 pub use backoffice::{AuditEntry, CasePage, CaseQuery, CaseSort, NewSession, SessionRow};
 pub use sqlite::SqliteStore;
 pub use tx::WriteTx;
+pub use url::DatabaseUrl;
 
 use crate::kernel::AppError;
 
