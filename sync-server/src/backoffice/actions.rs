@@ -20,7 +20,7 @@ use crate::backoffice::{InPage, PageError};
 use crate::kernel::{AppError, blocking};
 use crate::services::AppState;
 
-use crate::store::now_ms;
+use crate::store::{audit as audit_log, cases, now_ms};
 
 fn author(session: &Session) -> ChangeAuthor {
     Principal::Staff(session.staff.clone()).change_author()
@@ -56,7 +56,14 @@ async fn edit(
     let store = state.store.clone();
     let author = author(session);
     let entry = audit::entry(&session.staff, action, Some(id), detail);
-    blocking(move || store.try_edit_case_audited(id, &author, &mut change, &entry)).await
+    blocking(move || {
+        store.write(|tx| {
+            let case = cases::edit(tx, id, &author, &mut change)?;
+            audit_log::append(tx, &entry)?;
+            Ok(case)
+        })
+    })
+    .await
 }
 
 /// The status form.

@@ -124,7 +124,7 @@ pub fn entry(
 /// Appends an entry of something that changed nothing (a view, a sign-in). A failure fails
 /// the request: what cannot be logged is reported, not silently unlogged. Changes to a case
 /// write their entry in the same transaction instead
-/// ([`crate::store::CaseStore::try_edit_case_audited`]).
+/// (`store.write` with `store::cases::edit` and `store::audit::append`).
 ///
 /// # Errors
 /// Store errors.

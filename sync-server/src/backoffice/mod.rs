@@ -12,7 +12,7 @@
 //!    tenant's case is a 404 like a missing one, a viewer's action a 403.
 //! 3. The handler reads the projection or the document, or writes one Automerge change
 //!    attributed to the staff user through
-//!    [`crate::store::CaseStore::try_edit_case_audited`], with its audit entry in the same
+//!    `store.write(|tx| …)` with [`crate::store::cases::edit`], with its audit entry in the same
 //!    transaction; the change reaches the officer's tablet at its next sync.
 //! 4. `audit.rs` appends what was viewed; `views.rs` renders the page (askama,
 //!    auto-escaped), in German or English (`i18n.rs`).

@@ -16,6 +16,7 @@ pub mod accounts;
 mod admin;
 pub mod audit;
 mod backoffice;
+pub mod cases;
 pub mod projection;
 mod sqlite;
 mod tx;
@@ -478,21 +479,6 @@ pub trait CaseStore: Send + Sync {
         id: CaseId,
         author: &ChangeAuthor,
         edit: &mut dyn FnMut(&mut InspectionCase) -> Result<(), String>,
-    ) -> StoreResult<InspectionCase>;
-
-    /// [`CaseStore::try_edit_case`] with the audit log entry of the staff action written in
-    /// the same transaction: the change and its entry are stored both or neither, so an
-    /// action is never done without being logged, nor logged without being done.
-    ///
-    /// # Errors
-    /// As [`CaseStore::try_edit_case`], and database errors writing the entry (then the
-    /// change is not written either).
-    fn try_edit_case_audited(
-        &self,
-        id: CaseId,
-        author: &ChangeAuthor,
-        edit: &mut dyn FnMut(&mut InspectionCase) -> Result<(), String>,
-        audit: &AuditEntry,
     ) -> StoreResult<InspectionCase>;
 
     /// Stores a new case document created on the server (e.g. a citizen request, or tests).

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
-use schema::{CaseDocument, CaseId, ChangeAuthor, InspectionCase};
+use schema::{CaseId, ChangeAuthor, InspectionCase};
 
 mod admin;
 mod backoffice;
@@ -206,7 +206,7 @@ fn role_of(text: &str) -> StoreResult<schema::Role> {
 }
 
 /// The document's bytes: its snapshot followed by its appended change chunks.
-fn document_bytes(conn: &Connection, id: CaseId) -> StoreResult<Option<Vec<u8>>> {
+pub(super) fn document_bytes(conn: &Connection, id: CaseId) -> StoreResult<Option<Vec<u8>>> {
     let id = id.to_string();
     let Some(mut bytes) = conn
         .prepare_cached("SELECT snapshot FROM documents WHERE id = ?1")?
@@ -225,7 +225,7 @@ fn document_bytes(conn: &Connection, id: CaseId) -> StoreResult<Option<Vec<u8>>>
     Ok(Some(bytes))
 }
 
-fn append_change(tx: &Transaction<'_>, id: CaseId, changes: &[u8]) -> StoreResult<()> {
+pub(super) fn append_change(tx: &Transaction<'_>, id: CaseId, changes: &[u8]) -> StoreResult<()> {
     let now = now_ms();
     tx.prepare_cached(
         "INSERT OR IGNORE INTO documents (id, snapshot, created_at) VALUES (?1, x'', ?2)",
@@ -317,7 +317,7 @@ fn upsert_projection(tx: &Transaction<'_>, row: &CaseRow) -> StoreResult<()> {
 
 /// Reprojects a document from what the transaction sees (including concurrent merges that
 /// committed before it), so the projection always matches the stored document.
-fn reproject(tx: &Transaction<'_>, id: CaseId) -> StoreResult<CaseRow> {
+pub(super) fn reproject(tx: &Transaction<'_>, id: CaseId) -> StoreResult<CaseRow> {
     let bytes = document_bytes(tx, id)?
         .ok_or_else(|| StoreError::NotFound(format!("case {id} is not stored")))?;
     let row = projection::project_bytes(&bytes)?;
@@ -476,30 +476,6 @@ fn template_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<TemplateRow> {
         title_en: r.get(5)?,
         json: r.get(6)?,
     })
-}
-
-/// One checked edit of case `id` inside the transaction `tx`: the change appended and the
-/// projection re-derived, or nothing written when `edit` refuses.
-fn edit_in(
-    tx: &Transaction<'_>,
-    id: CaseId,
-    author: &ChangeAuthor,
-    edit: &mut dyn FnMut(&mut InspectionCase) -> Result<(), String>,
-) -> StoreResult<InspectionCase> {
-    let bytes = document_bytes(tx, id)?
-        .ok_or_else(|| StoreError::NotFound(format!("there is no case {id}")))?;
-    let mut doc = CaseDocument::load(&bytes)?;
-    let before = doc.heads();
-    let mut refused = None;
-    let case = doc.edit(author, now_ms(), |case| refused = edit(case).err())?;
-    if let Some(reason) = refused {
-        // Returning an error drops the transaction uncommitted: nothing is written.
-        return Err(StoreError::Refused(reason));
-    }
-    let changes = doc.automerge_mut().save_after(&before);
-    append_change(tx, id, &changes)?;
-    reproject(tx, id)?;
-    Ok(case)
 }
 
 impl CaseStore for SqliteStore {
@@ -789,21 +765,7 @@ impl CaseStore for SqliteStore {
         author: &ChangeAuthor,
         edit: &mut dyn FnMut(&mut InspectionCase) -> Result<(), String>,
     ) -> StoreResult<InspectionCase> {
-        self.write(|tx| edit_in(tx, id, author, edit))
-    }
-
-    fn try_edit_case_audited(
-        &self,
-        id: CaseId,
-        author: &ChangeAuthor,
-        edit: &mut dyn FnMut(&mut InspectionCase) -> Result<(), String>,
-        audit: &AuditEntry,
-    ) -> StoreResult<InspectionCase> {
-        self.write(|tx| {
-            let case = edit_in(tx, id, author, edit)?;
-            super::audit::append(&WriteTx::sqlite(tx), audit)?;
-            Ok(case)
-        })
+        self.write(|tx| super::cases::edit(&WriteTx::sqlite(tx), id, author, edit))
     }
 
     fn insert_case(&self, document: &[u8]) -> StoreResult<CaseRow> {
@@ -1122,7 +1084,7 @@ fn test_officer(tenant: &str, username: &str) -> NewUser {
 mod tests {
     #![allow(clippy::unwrap_used)]
 
-    use schema::{Role, Template};
+    use schema::{CaseDocument, Role, Template};
 
     use super::*;
 
