@@ -101,8 +101,8 @@ impl Tablet {
             events,
             ..RawInput::default()
         };
-        let output = self.ctx.run(input, |ctx| {
-            egui::CentralPanel::default().show(ctx, |ui| {
+        let output = self.ctx.run_ui(input, |ui| {
+            egui::CentralPanel::default().show(ui, |ui| {
                 black_box(editor.show(ui, &EN));
             });
         });

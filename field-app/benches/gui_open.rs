@@ -50,11 +50,25 @@ fn enrolled_store(dir: &Path) -> (LocalStore, Enrollment) {
     (store, e)
 }
 
+/// A file dropped on the window, read from its path when the app asks (as eframe's are).
+#[derive(Debug)]
+struct DroppedPath(std::path::PathBuf);
+
+impl egui::DroppedFile for DroppedPath {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
 fn harness(dir: &Path) -> Harness<'static, FieldApp> {
     Harness::builder()
         .with_size(egui::vec2(1280.0, 4000.0))
-        .build_state(
-            |ctx, app: &mut FieldApp| app.ui(ctx),
+        .build_ui_state(
+            |ui, app: &mut FieldApp| app.ui(ui),
             FieldApp::new(dir.to_path_buf()),
         )
 }
@@ -114,10 +128,9 @@ fn open_case_with_photos(c: &mut Criterion) {
         for seed in 0..PHOTOS {
             let path = photo_dir.path().join(format!("{seed}.jpg"));
             std::fs::write(&path, photo_jpeg(seed as u64 + 1)).unwrap();
-            h.input_mut().dropped_files.push(egui::DroppedFile {
-                path: Some(path),
-                ..Default::default()
-            });
+            h.input_mut()
+                .dropped_files
+                .push(std::sync::Arc::new(DroppedPath(path)));
             h.run_ok();
         }
         assert_eq!(h.query_all_by_label("0 Markierungen").count(), PHOTOS);

@@ -25,8 +25,8 @@ enum Screen {
 }
 
 impl eframe::App for Screen {
-    fn update(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
-        egui::CentralPanel::default().show(ctx, |ui| match self {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        egui::CentralPanel::default().show(ui, |ui| match self {
             Screen::Editor(editor) => match editor.show(ui, &DE) {
                 EditorOutcome::Editing => {}
                 EditorOutcome::Done(annotations) => {
@@ -34,9 +34,9 @@ impl eframe::App for Screen {
                         Ok(json) => println!("{json}"),
                         Err(e) => eprintln!("cannot print the annotations: {e}"),
                     }
-                    ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+                    ui.send_viewport_cmd(egui::ViewportCommand::Close);
                 }
-                EditorOutcome::Cancelled => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
+                EditorOutcome::Cancelled => ui.send_viewport_cmd(egui::ViewportCommand::Close),
             },
             Screen::Pad(pad, value) => {
                 pad.show(ui, &DE, value);

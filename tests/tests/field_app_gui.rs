@@ -7,7 +7,6 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use egui::DroppedFile;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use field_app::gui::FieldApp;
@@ -94,11 +93,25 @@ fn drag(h: &mut Harness<'_, FieldApp>, from: egui::Pos2, to: egui::Pos2) {
     h.run_ok();
 }
 
+/// A file dropped on the window, read from its path when the app asks (as eframe's are).
+#[derive(Debug)]
+struct DroppedPath(std::path::PathBuf);
+
+impl egui::DroppedFile for DroppedPath {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
 fn drop_photo(h: &mut Harness<'_, FieldApp>, file: &str) {
-    h.input_mut().dropped_files.push(DroppedFile {
-        path: Some(assets_dir().join("photos").join(file)),
-        ..Default::default()
-    });
+    let path = assets_dir().join("photos").join(file);
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(DroppedPath(path)));
     h.run_ok();
 }
 
@@ -110,7 +123,7 @@ fn an_officer_does_the_whole_round_in_the_app() {
     let app = FieldApp::new(tablet_dir.path().to_path_buf());
     let mut h = Harness::builder()
         .with_size(egui::vec2(1280.0, 4000.0))
-        .build_state(|ctx, app: &mut FieldApp| app.ui(ctx), app);
+        .build_ui_state(|ui, app: &mut FieldApp| app.ui(ui), app);
     h.run_ok();
 
     // Enroll.

@@ -86,19 +86,19 @@ impl FieldApp {
         self.shell.as_mut().ok()
     }
 
-    /// Draws one frame.
-    pub fn ui(&mut self, ctx: &egui::Context) {
-        theme::apply(ctx, self.prefs.high_contrast);
+    /// Draws one frame into `ui`, the window's root [`egui::Ui`].
+    pub fn ui(&mut self, ui: &mut egui::Ui) {
+        theme::apply(ui, self.prefs.high_contrast);
         let t = texts(self.prefs.language);
         if let Ok(shell) = &mut self.shell {
-            shell.ensure_worker(ctx);
+            shell.ensure_worker(ui.ctx());
             if shell.take_events(t) {
                 self.prefs.last_sync_ms = shell.sync.last_sync_ms;
                 self.prefs.save(&self.data_dir);
             }
         }
         if let (None, Some(address)) = (&self.position, &self.gpsd) {
-            let ctx = ctx.clone();
+            let ctx = ui.ctx().clone();
             self.position = Some(GpsdFeed::start(address, move || ctx.request_repaint()));
         }
         let fix = self
@@ -107,11 +107,12 @@ impl FieldApp {
             .map_or(FixState::NoSource, GpsdFeed::current);
         if matches!(fix, FixState::Fix(_)) {
             // A fix goes stale without a report to wake the UI; look again in a second.
-            ctx.request_repaint_after(std::time::Duration::from_secs(1));
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_secs(1));
         }
-        egui::TopBottomPanel::top("top_bar").show(ctx, |ui| self.top_bar(ui, t));
-        self.sync_bar(ctx, t);
-        egui::CentralPanel::default().show(ctx, |ui| match &mut self.shell {
+        egui::Panel::top("top_bar").show(ui, |ui| self.top_bar(ui, t));
+        self.sync_bar(ui, t);
+        egui::CentralPanel::default().show(ui, |ui| match &mut self.shell {
             Ok(shell) => {
                 if let Some(notice) = shell.notice.clone() {
                     ui.horizontal(|ui| {
@@ -129,10 +130,10 @@ impl FieldApp {
             }
         });
         if self.confirm_sign_out {
-            self.sign_out_dialog(ctx, t);
+            self.sign_out_dialog(ui.ctx(), t);
         }
         if let Some(screenshot) = &mut self.screenshot {
-            screenshot.update(ctx);
+            screenshot.update(ui.ctx());
         }
     }
 
@@ -166,12 +167,12 @@ impl FieldApp {
 
     /// The sync indicator sits at the bottom: when it grows (an error, upload progress) the
     /// screen above does not move under the officer's finger.
-    fn sync_bar(&mut self, ctx: &egui::Context, t: &Texts) {
+    fn sync_bar(&mut self, ui: &mut egui::Ui, t: &Texts) {
         let Ok(shell) = &self.shell else { return };
         if shell.enrollment.is_none() {
             return;
         }
-        egui::TopBottomPanel::bottom("sync_bar").show(ctx, |ui| {
+        egui::Panel::bottom("sync_bar").show(ui, |ui| {
             if shell.sync.show(ui, t) {
                 shell.sync_now();
             }
@@ -186,7 +187,7 @@ impl FieldApp {
         };
         let mut close = false;
         let mut confirmed = false;
-        egui::Modal::new(egui::Id::new("sign_out")).show(ctx, |ui| {
+        egui::Modal::new(egui::Id::unique("sign_out")).show(ctx, |ui| {
             ui.heading(t.sign_out_title);
             if cases + photos > 0 {
                 ui.label(
@@ -266,7 +267,7 @@ fn data_paths(store: &LocalStore) -> Vec<PathBuf> {
 }
 
 impl eframe::App for FieldApp {
-    fn update(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
-        self.ui(ctx);
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        FieldApp::ui(self, ui);
     }
 }

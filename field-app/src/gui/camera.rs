@@ -15,7 +15,7 @@ mod system;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, TryRecvError};
 
-use egui::{Button, Sense, TextureHandle, TextureOptions, Ui, WidgetInfo, WidgetType, vec2};
+use egui::{Button, Role, Sense, TextureHandle, TextureOptions, Ui, WidgetInfo, vec2};
 
 pub use self::source::{CameraChoice, CameraSource, CameraStream};
 pub use self::system::SystemCameras;
@@ -244,7 +244,7 @@ impl CameraPanel {
         let height = (ui.available_height() - rows).max(120.0);
         let width = ui.available_width();
         let (rect, response) = ui.allocate_exact_size(vec2(width, height), Sense::hover());
-        response.widget_info(|| WidgetInfo::labeled(WidgetType::Image, true, texts.camera_preview));
+        response.widget_info(|| WidgetInfo::labeled(Role::Image, true, texts.camera_preview));
         match &self.preview {
             Some(texture) => {
                 let size = texture.size_vec2();

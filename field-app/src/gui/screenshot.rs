@@ -2,6 +2,8 @@
 //! answered), eframe is asked for a screenshot, which is saved as PNG, and the window closes.
 
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, channel};
 
 /// How long the app runs before the picture, in seconds of UI time.
 const SETTLE_SECONDS: f64 = 4.0;
@@ -10,7 +12,8 @@ const SETTLE_SECONDS: f64 = 4.0;
 #[derive(Debug)]
 pub struct Screenshot {
     path: PathBuf,
-    requested: bool,
+    /// Where the picture arrives once asked for (eframe hands it to a callback).
+    arrival: Option<Receiver<Arc<egui::ColorImage>>>,
 }
 
 impl Screenshot {
@@ -18,29 +21,31 @@ impl Screenshot {
     pub fn new(path: PathBuf) -> Self {
         Self {
             path,
-            requested: false,
+            arrival: None,
         }
     }
 
     /// Called every frame: asks for the picture once settled, saves it when it arrives and
     /// closes the window.
     pub fn update(&mut self, ctx: &egui::Context) {
-        if !self.requested {
+        let Some(arrival) = &self.arrival else {
             if ctx.input(|i| i.time) < SETTLE_SECONDS {
                 ctx.request_repaint();
                 return;
             }
-            ctx.send_viewport_cmd(egui::ViewportCommand::Screenshot(egui::UserData::default()));
-            self.requested = true;
+            let (send, arrival) = channel();
+            let wake = ctx.clone();
+            ctx.request_screenshot(move |image| {
+                // The app may be gone already; then nobody waits for the picture.
+                let _ = send.send(image);
+                wake.request_repaint();
+            });
+            self.arrival = Some(arrival);
             return;
-        }
-        let image = ctx.input(|i| {
-            i.raw.events.iter().find_map(|e| match e {
-                egui::Event::Screenshot { image, .. } => Some(image.clone()),
-                _ => None,
-            })
-        });
-        let Some(image) = image else { return };
+        };
+        let Ok(image) = arrival.try_recv() else {
+            return;
+        };
         let bytes: Vec<u8> = image.pixels.iter().flat_map(|c| c.to_array()).collect();
         let (Ok(w), Ok(h)) = (u32::try_from(image.width()), u32::try_from(image.height())) else {
             return;

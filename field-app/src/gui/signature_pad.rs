@@ -1,7 +1,7 @@
 //! The signature field: a pad to sign on with a finger or pen, and a button to start over.
 
 use annotate::{NormPoint, simplify_stroke};
-use egui::{Color32, Pos2, Rect, Response, Sense, Stroke, Ui, WidgetInfo, WidgetType, vec2};
+use egui::{Color32, Pos2, Rect, Response, Role, Sense, Stroke, Ui, WidgetInfo, vec2};
 use schema::Signature;
 
 use crate::gui::annotation_editor::TOUCH_TARGET;
@@ -41,7 +41,7 @@ impl SignaturePad {
         let width = ui.available_width().clamp(TOUCH_TARGET, 720.0);
         let (rect, mut response) =
             ui.allocate_exact_size(vec2(width, PAD_HEIGHT), Sense::click_and_drag());
-        response.widget_info(|| WidgetInfo::labeled(WidgetType::Other, true, texts.signature_pad));
+        response.widget_info(|| WidgetInfo::labeled(Role::Unknown, true, texts.signature_pad));
         for contact in self.contacts.contacts(ui, rect) {
             if self.contact(contact, rect, value) {
                 response.mark_changed();

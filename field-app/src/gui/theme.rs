@@ -1,14 +1,17 @@
 //! The touch-first look: finger-sized hit targets everywhere and an optional high-contrast
-//! theme for sunlight. Set once per frame on the context, so no widget has to remember it.
+//! theme for sunlight. Set once per frame on the context and the root `Ui`, so no widget has
+//! to remember it.
 
 use egui::{Color32, FontId, Stroke, TextStyle, Vec2, Visuals};
 
 /// The smallest side of anything a finger must hit (Material and WCAG guidance: 48 dp).
 pub const MIN_TOUCH: f32 = 48.0;
 
-/// Applies the touch style and the theme to `ctx`.
-pub fn apply(ctx: &egui::Context, high_contrast: bool) {
-    ctx.style_mut(|style| {
+/// Applies the touch style and the theme to the context of `ui` (for popups and modals) and to
+/// `ui` itself: the root `Ui` was made with the style from before this call, and the panels in
+/// it take their style from it.
+pub fn apply(ui: &mut egui::Ui, high_contrast: bool) {
+    ui.ctx().global_style_mut(|style| {
         let spacing = &mut style.spacing;
         spacing.interact_size = Vec2::new(MIN_TOUCH, MIN_TOUCH);
         spacing.button_padding = Vec2::new(16.0, 12.0);
@@ -32,6 +35,8 @@ pub fn apply(ctx: &egui::Context, high_contrast: bool) {
             Visuals::light()
         };
     });
+    let style = ui.ctx().global_style();
+    ui.set_style(style);
 }
 
 /// Black on white with thick dark outlines: readable in direct sunlight.

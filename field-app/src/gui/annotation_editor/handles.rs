@@ -8,7 +8,7 @@
 //! one [`Edit`] — one undo step.
 
 use annotate::{Annotation, AnnotationId, Edit, NormPoint, NormRect, Shape};
-use egui::{Color32, Id, Painter, Pos2, Rect, Sense, Stroke, Ui, Vec2, WidgetInfo, WidgetType};
+use egui::{Color32, Id, Painter, Pos2, Rect, Role, Sense, Stroke, Ui, Vec2, WidgetInfo};
 
 use super::paint::{ink_bounds, selection_rect};
 use super::toolbar::TOUCH_TARGET;
@@ -176,9 +176,9 @@ pub(super) fn widgets(ui: &Ui, texts: &Texts, a: &Annotation, mapping: &Mapping)
     for (handle, at) in handles(a, mapping) {
         let response = ui.interact(
             hit_area(at),
-            Id::new(("naper-annotation-handle", handle)),
+            Id::unique(("naper-annotation-handle", handle)),
             Sense::hover(),
         );
-        response.widget_info(|| WidgetInfo::labeled(WidgetType::Other, true, handle.label(texts)));
+        response.widget_info(|| WidgetInfo::labeled(Role::Unknown, true, handle.label(texts)));
     }
 }

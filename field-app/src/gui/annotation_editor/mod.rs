@@ -25,8 +25,8 @@ use annotate::{
     Annotation, AnnotationId, Edit, NormPoint, RedactionMethod, Shape, Style, hit_test,
 };
 use egui::{
-    Color32, ColorImage, Id, Key, Modifiers, PointerButton, Pos2, Rect, Sense, TextureHandle,
-    TextureOptions, Ui, WidgetInfo, WidgetType, vec2,
+    Color32, ColorImage, Id, Key, Modifiers, PointerButton, Pos2, Rect, Role, Sense, TextureHandle,
+    TextureOptions, Ui, WidgetInfo, vec2,
 };
 
 use self::draft::Draft;
@@ -301,7 +301,7 @@ impl AnnotationEditor {
     }
 
     fn shortcuts(&mut self, ui: &Ui) {
-        if ui.ctx().wants_keyboard_input() {
+        if ui.ctx().egui_wants_keyboard_input() {
             return;
         }
         // Redo first: Ctrl+Shift+Z would also match a plain Ctrl+Z.
@@ -357,7 +357,7 @@ impl AnnotationEditor {
                 ui.set_clip_rect(canvas);
                 let response = ui.interact(
                     mapping.image_rect,
-                    Id::new("naper-annotation-canvas"),
+                    Id::unique("naper-annotation-canvas"),
                     Sense::click_and_drag(),
                 );
                 if let Some(selected) = &selected {
@@ -366,7 +366,7 @@ impl AnnotationEditor {
                 response
             })
             .inner;
-        response.widget_info(|| WidgetInfo::labeled(WidgetType::Other, true, texts.editor_canvas));
+        response.widget_info(|| WidgetInfo::labeled(Role::Unknown, true, texts.editor_canvas));
         if response.dragged_by(PointerButton::Secondary)
             || response.dragged_by(PointerButton::Middle)
         {

@@ -1,7 +1,7 @@
 //! The editor's buttons, sized for gloved fingers (at least 48 × 48 points), each with an
 //! accessible label.
 
-use egui::{Button, Color32, Sense, Stroke, Ui, Vec2, WidgetInfo, WidgetType, vec2};
+use egui::{Button, Color32, Role, Sense, Stroke, Ui, Vec2, WidgetInfo, vec2};
 
 use super::tool::{PALETTE, Tool, WIDTHS, color_label, width_label};
 use crate::gui::i18n::Texts;
@@ -50,7 +50,7 @@ pub(super) fn touch_button(ui: &mut Ui, text: &str, selected: bool, enabled: boo
 
 fn swatch(ui: &mut Ui, fill: Color32, selected: bool, label: &str) -> bool {
     let (rect, response) = ui.allocate_exact_size(Vec2::splat(TOUCH_TARGET), Sense::click());
-    response.widget_info(|| WidgetInfo::selected(WidgetType::RadioButton, true, selected, label));
+    response.widget_info(|| WidgetInfo::selected(Role::RadioButton, true, selected, label));
     let painter = ui.painter();
     let ring = if selected {
         ui.visuals().selection.stroke.color

@@ -419,11 +419,10 @@ impl FormScreen {
         });
         let Some(key) = target else { return };
         for file in dropped {
-            let bytes = match (&file.bytes, &file.path) {
-                (Some(bytes), _) => Ok(bytes.to_vec()),
-                (None, Some(path)) => std::fs::read(path).map_err(|e| FieldAppError::io(path, e)),
-                (None, None) => continue,
-            };
+            // eframe reads a dropped file from its path; its error is the `io::Error`'s text.
+            let bytes = file
+                .bytes()
+                .map_err(|e| FieldAppError::io(file.path(), std::io::Error::other(e)));
             match bytes {
                 Ok(bytes) => self.add_photo(ui.ctx(), store, &key, &bytes, enrollment, texts),
                 Err(e) => self.error = Some(error_text(&e, texts)),

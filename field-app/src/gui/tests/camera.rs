@@ -28,7 +28,7 @@ fn form_with_camera_open(
     let app = FieldApp::new(dir.to_path_buf()).with_cameras(Arc::clone(cameras) as _);
     let mut h = Harness::builder()
         .with_size(egui::vec2(1280.0, 3200.0))
-        .build_state(|ctx, app: &mut FieldApp| app.ui(ctx), app);
+        .build_ui_state(|ui, app: &mut FieldApp| app.ui(ui), app);
     h.run_ok();
     new_every_kind_case(&mut h);
     click(&mut h, ADD_PHOTO);

@@ -61,7 +61,7 @@ pub fn harness(dir: &std::path::Path) -> Harness<'static, FieldApp> {
     let app = FieldApp::new(dir.to_path_buf());
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1280.0, 3200.0))
-        .build_state(|ctx, app: &mut FieldApp| app.ui(ctx), app);
+        .build_ui_state(|ui, app: &mut FieldApp| app.ui(ui), app);
     harness.run_ok();
     harness
 }
@@ -111,6 +111,26 @@ pub fn sample_photo() -> std::path::PathBuf {
         env!("CARGO_MANIFEST_DIR"),
         "/../assets/photos/orientation-1.jpg"
     ))
+}
+
+/// A file dropped on the window, read from `path` when the app asks for its bytes (as eframe's
+/// own dropped files are).
+#[derive(Debug)]
+struct DroppedPath(std::path::PathBuf);
+
+impl egui::DroppedFile for DroppedPath {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+/// The file at `path`, as dropped on the window.
+pub fn dropped(path: std::path::PathBuf) -> egui::DroppedFileHandle {
+    std::sync::Arc::new(DroppedPath(path))
 }
 
 /// A one-finger drag with the primary pointer button, frame by frame.

@@ -1,7 +1,6 @@
 //! The form: every field kind, conditions, validation messages, the blocked submit button,
 //! photos by file import, and that every change is in the store at once.
 
-use egui::DroppedFile;
 use egui_kittest::kittest::Queryable;
 use schema::{FieldValue, Status};
 
@@ -160,10 +159,7 @@ fn submit_stays_blocked_with_its_reasons_until_the_case_is_valid() {
     assert!(is_disabled(&h, "Einreichen"), "the photo is still missing");
 
     // A photo file dropped on the form goes to its photo field.
-    h.input_mut().dropped_files.push(DroppedFile {
-        path: Some(sample_photo()),
-        ..Default::default()
-    });
+    h.input_mut().dropped_files.push(dropped(sample_photo()));
     h.run_ok();
     let case = stored_case(dir.path());
     assert_eq!(case.photos.len(), 1);
@@ -193,10 +189,7 @@ fn a_case_reopens_with_what_was_typed() {
         let mut h = harness(dir.path());
         new_every_kind_case(&mut h);
         type_into(&mut h, "Sachverhalt", "Reifenstapel");
-        h.input_mut().dropped_files.push(DroppedFile {
-            path: Some(sample_photo()),
-            ..Default::default()
-        });
+        h.input_mut().dropped_files.push(dropped(sample_photo()));
         h.run_ok();
     }
     let mut h = harness(dir.path());
@@ -218,10 +211,7 @@ fn drawings_are_saved_as_they_are_made_and_discard_restores_the_photo() {
     let dir = enrolled_dir();
     let mut h = harness(dir.path());
     new_every_kind_case(&mut h);
-    h.input_mut().dropped_files.push(DroppedFile {
-        path: Some(sample_photo()),
-        ..Default::default()
-    });
+    h.input_mut().dropped_files.push(dropped(sample_photo()));
     h.run_ok();
     let photo = stored_case(dir.path()).photos[0].id;
     let drawn = |dir: &std::path::Path| stored_case(dir).photos[0].annotations.len();

@@ -2,7 +2,6 @@
 //! on a screen is inside the window (after scrolling, for what sits in a scrolled form),
 //! not under the sync bar, and at least 48 points on each side.
 
-use egui::DroppedFile;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{By, NodeT, Queryable};
@@ -15,8 +14,8 @@ use crate::gui::theme::MIN_TOUCH;
 const SIZES: [egui::Vec2; 2] = [egui::vec2(800.0, 1280.0), egui::vec2(1280.0, 800.0)];
 
 fn sized_harness(dir: &std::path::Path, size: egui::Vec2) -> Harness<'static, FieldApp> {
-    let mut harness = Harness::builder().with_size(size).build_state(
-        |ctx, app: &mut FieldApp| app.ui(ctx),
+    let mut harness = Harness::builder().with_size(size).build_ui_state(
+        |ui, app: &mut FieldApp| app.ui(ui),
         FieldApp::new(dir.into()),
     );
     harness.run_ok();
@@ -187,10 +186,7 @@ fn the_annotation_editor_fits_portrait_and_landscape() {
         let dir = enrolled_dir();
         let mut h = sized_harness(dir.path(), size);
         new_every_kind_case(&mut h);
-        h.input_mut().dropped_files.push(DroppedFile {
-            path: Some(sample_photo()),
-            ..Default::default()
-        });
+        h.input_mut().dropped_files.push(dropped(sample_photo()));
         h.run_ok();
         let photo = stored_case(dir.path()).photos[0].id;
         let annotate = format!("Einzeichnen: {photo}");

@@ -1,7 +1,6 @@
 //! Deleting a photo from the form's photo strip: asked again first, then gone from the store
 //! with its drawings.
 
-use egui::DroppedFile;
 use egui_kittest::kittest::Queryable;
 
 use super::fixture::*;
@@ -12,10 +11,7 @@ fn a_photo_is_deleted_only_after_the_officer_confirms() {
     let mut h = harness(dir.path());
     new_every_kind_case(&mut h);
     for _ in 0..2 {
-        h.input_mut().dropped_files.push(DroppedFile {
-            path: Some(sample_photo()),
-            ..Default::default()
-        });
+        h.input_mut().dropped_files.push(dropped(sample_photo()));
         h.run_ok();
     }
     let photos = stored_case(dir.path()).photos;

@@ -38,7 +38,7 @@ fn gps_harness(dir: &std::path::Path, gpsd: &str) -> Harness<'static, FieldApp> 
     let app = FieldApp::new(dir.into()).with_gpsd(gpsd);
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1280.0, 3200.0))
-        .build_state(|ctx, app: &mut FieldApp| app.ui(ctx), app);
+        .build_ui_state(|ui, app: &mut FieldApp| app.ui(ui), app);
     harness.run_ok();
     harness
 }

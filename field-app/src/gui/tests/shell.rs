@@ -97,7 +97,7 @@ fn the_high_contrast_theme_is_one_tap_away_and_remembered() {
     let dir = enrolled_dir();
     let mut h = harness(dir.path());
     let text_color = |h: &egui_kittest::Harness<'_, crate::gui::FieldApp>| {
-        h.ctx.style().visuals.override_text_color
+        h.ctx.global_style().visuals.override_text_color
     };
     assert_eq!(text_color(&h), None);
     click(&mut h, "Hoher Kontrast");
