@@ -56,11 +56,12 @@ pub fn enrolled_dir() -> tempfile::TempDir {
     dir
 }
 
-/// The app on `dir` in a window tall enough that the whole form is on screen.
+/// The app on `dir` in a window tall enough that the whole form is on screen (with a photo,
+/// "Abgeben" ends near y = 3175 with egui 0.37, above a sync bar about 105 points high).
 pub fn harness(dir: &std::path::Path) -> Harness<'static, FieldApp> {
     let app = FieldApp::new(dir.to_path_buf());
     let mut harness = Harness::builder()
-        .with_size(egui::vec2(1280.0, 3200.0))
+        .with_size(egui::vec2(1280.0, 3400.0))
         .build_ui_state(|ui, app: &mut FieldApp| app.ui(ui), app);
     harness.run_ok();
     harness
