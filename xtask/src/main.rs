@@ -110,6 +110,8 @@ fn test(extra: &[String]) -> Result<(), String> {
             "warnings",
         ],
     )?;
+    // The library and the binary only: the tests' dev-dependencies (egui_kittest) would pull
+    // the GUI stack back in and rebuild it with other features, minutes for nothing checked.
     step(
         "cargo clippy -p naper-field-app --no-default-features (the tablet's core without its GUI)",
     );
@@ -120,7 +122,8 @@ fn test(extra: &[String]) -> Result<(), String> {
             "-p",
             "naper-field-app",
             "--no-default-features",
-            "--all-targets",
+            "--lib",
+            "--bins",
             "--",
             "-D",
             "warnings",
