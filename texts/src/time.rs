@@ -11,15 +11,15 @@ pub const OFFICE_ZONE: Tz = chrono_tz::Europe::Berlin;
 /// An instant in ms since the epoch in the office's time: `01.07.2026 12:00 CEST` in German,
 /// `2026-07-01 12:00 CEST` in English; empty for an instant out of range.
 pub fn instant_ms(ms: i64, lang: Language) -> String {
-    match DateTime::<Utc>::from_timestamp_millis(ms) {
-        Some(at) => {
-            let local = at.with_timezone(&OFFICE_ZONE);
-            match lang {
-                Language::De => local.format("%d.%m.%Y %H:%M %Z").to_string(),
-                Language::En => local.format("%Y-%m-%d %H:%M %Z").to_string(),
-            }
-        }
-        None => String::new(),
+    DateTime::<Utc>::from_timestamp_millis(ms).map_or_else(String::new, |at| office_text(&at, lang))
+}
+
+/// Any instant as the office's wall time with its zone, in the language's date order.
+fn office_text<Z: TimeZone>(at: &DateTime<Z>, lang: Language) -> String {
+    let local = at.with_timezone(&OFFICE_ZONE);
+    match lang {
+        Language::De => local.format("%d.%m.%Y %H:%M %Z").to_string(),
+        Language::En => local.format("%Y-%m-%d %H:%M %Z").to_string(),
     }
 }
 
@@ -47,11 +47,7 @@ pub fn office_wall(at: &DateTime<FixedOffset>) -> NaiveDateTime {
 /// A recorded date-time answer as people read it: the office's wall time of that instant,
 /// marked with its zone (`23.11.2026 14:05 CET`), whatever offset it was recorded with.
 pub fn answer(at: &DateTime<FixedOffset>, lang: Language) -> String {
-    let local = at.with_timezone(&OFFICE_ZONE);
-    match lang {
-        Language::De => local.format("%d.%m.%Y %H:%M %Z").to_string(),
-        Language::En => local.format("%Y-%m-%d %H:%M %Z").to_string(),
-    }
+    office_text(at, lang)
 }
 
 #[cfg(test)]
