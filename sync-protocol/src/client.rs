@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use schema::CaseId;
 
 use crate::error::ProtocolError;
+use crate::intake::{IntakeError, RoundBudget};
 use crate::replica::{Replica, Replicas};
 use crate::wire::{DocMessage, DocRejection, Limits, PROTOCOL_VERSION, SyncRequest, SyncResponse};
 
@@ -71,9 +72,10 @@ impl SyncSession {
         if self.syncing.contains(&doc) {
             replica.expect_peer_at_last_sync();
         }
+        // Measured when it arrived (`handle_response`).
         if let Some(message) = self.inbox.remove(&doc)
             && replica
-                .receive(&message, self.limits.max_message_bytes)
+                .apply_inspected(&message, self.limits.max_depth)
                 .is_ok()
         {
             self.syncing.insert(doc);
@@ -85,7 +87,8 @@ impl SyncSession {
         self.replicas.iter_mut()
     }
 
-    /// The documents the server refused during this run.
+    /// The documents the server refused during this run, and those whose message from the
+    /// server this device refused (see [`crate::intake`]).
     pub fn rejected(&self) -> &[DocRejection] {
         &self.rejected
     }
@@ -161,11 +164,30 @@ impl SyncSession {
         let settled = self.last_request_empty && response.docs.is_empty() && !response.more;
         let more = response.more;
         let mut answered = BTreeSet::new();
+        // The server is measured like a tablet: what one response may make this side hold.
+        let mut budget = RoundBudget::new(&self.limits);
         for DocMessage { doc, message } in response.docs {
+            match budget.admit(&message) {
+                Ok(_) => {}
+                // Left for a later round: the server offers what the device did not answer
+                // again, and a document of this run answers with what it still lacks.
+                Err(IntakeError::RoundFull(_)) => continue,
+                Err(refused) => {
+                    self.syncing.remove(&doc);
+                    self.rejected.push(DocRejection {
+                        doc,
+                        reason: refused.reason(),
+                        detail: format!(
+                            "the server's message was refused on this device: {refused}"
+                        ),
+                    });
+                    continue;
+                }
+            }
             match self.replicas.get_mut(&doc) {
                 Some(replica) => {
                     if replica
-                        .receive(&message, self.limits.max_message_bytes)
+                        .apply_inspected(&message, self.limits.max_depth)
                         .is_ok()
                     {
                         self.syncing.insert(doc);

@@ -35,6 +35,7 @@
 mod client;
 mod error;
 pub mod http;
+pub mod intake;
 mod replica;
 mod server;
 #[cfg(feature = "testing")]

@@ -7,7 +7,8 @@ use automerge::sync::{self, SyncDoc};
 use automerge::{AutoCommit, ChangeHash};
 use schema::CaseId;
 
-use crate::wire::RejectReason;
+use crate::intake;
+use crate::wire::{Limits, RejectReason};
 
 /// The replicas a round works on, by document id. The adapter loads them; the core reads and
 /// changes them in memory; the adapter persists those marked [`Replica::changed`].
@@ -119,51 +120,60 @@ impl Replica {
         heads == shared
     }
 
-    /// Applies a sync message from the peer. A message that cannot be decoded or applied
-    /// marks the replica failed, so it is neither persisted nor used again in this run.
+    /// Applies a sync message from the peer, after measuring it against `limits`
+    /// ([`crate::intake`]). A message over the limits is refused untouched; one that cannot be
+    /// decoded or applied, or that nests objects too deeply, marks the replica failed, so it is
+    /// neither persisted nor used again in this run.
     ///
     /// # Errors
     /// The reason and a plain explanation.
     pub fn receive(
         &mut self,
         message: &[u8],
-        max_bytes: usize,
+        limits: &Limits,
     ) -> Result<(), (RejectReason, String)> {
-        if message.len() > max_bytes {
-            return Err((
-                RejectReason::TooLarge,
-                format!(
-                    "the sync message has {} bytes, more than the {max_bytes} allowed",
-                    message.len()
-                ),
-            ));
-        }
+        intake::inspect(message, limits).map_err(|e| (e.reason(), e.to_string()))?;
+        self.apply_inspected(message, limits.max_depth)
+    }
+
+    /// [`Replica::receive`] for a message already measured (by a [`crate::intake::RoundBudget`]).
+    pub(crate) fn apply_inspected(
+        &mut self,
+        message: &[u8],
+        max_depth: usize,
+    ) -> Result<(), (RejectReason, String)> {
         let before = self.doc.get_heads();
         self.received = None;
         // An empty document has no earlier case to bring up to date.
         let record = self.record_patches && !before.is_empty();
-        let outcome = catch_unwind(AssertUnwindSafe(|| -> Result<Option<Received>, String> {
-            let message = sync::Message::decode(message)
-                .map_err(|e| format!("not an Automerge sync message: {e}"))?;
-            if record {
-                // Logs the patches of what the message applies, from `before` on.
-                self.doc.update_diff_cursor();
-            }
-            self.doc
-                .sync()
-                .receive_sync_message(&mut self.state, message)
-                .map_err(|e| format!("the changes could not be applied: {e}"))?;
-            if !record {
-                return Ok(None);
-            }
-            let after = self.doc.get_heads();
-            let patches = self.doc.diff(&before, &after);
-            self.doc.reset_diff_cursor();
-            Ok(Some(Received {
-                before: before.clone(),
-                patches,
-            }))
-        }));
+        let malformed = |detail: String| (RejectReason::Malformed, detail);
+        let outcome = catch_unwind(AssertUnwindSafe(
+            || -> Result<Option<Received>, (RejectReason, String)> {
+                let message = sync::Message::decode(message)
+                    .map_err(|e| malformed(format!("not an Automerge sync message: {e}")))?;
+                if record {
+                    // Logs the patches of what the message applies, from `before` on.
+                    self.doc.update_diff_cursor();
+                }
+                self.doc
+                    .sync()
+                    .receive_sync_message(&mut self.state, message)
+                    .map_err(|e| malformed(format!("the changes could not be applied: {e}")))?;
+                // Before anything walks the document or its patches.
+                intake::depth::check(&mut self.doc, &before, max_depth)
+                    .map_err(|e| (e.reason(), e.to_string()))?;
+                if !record {
+                    return Ok(None);
+                }
+                let after = self.doc.get_heads();
+                let patches = self.doc.diff(&before, &after);
+                self.doc.reset_diff_cursor();
+                Ok(Some(Received {
+                    before: before.clone(),
+                    patches,
+                }))
+            },
+        ));
         match outcome {
             Ok(Ok(received)) => {
                 if self.doc.get_heads() != before {
@@ -172,16 +182,21 @@ impl Replica {
                 }
                 Ok(())
             }
-            Ok(Err(detail)) => {
-                self.failed = Some(detail.clone());
-                Err((RejectReason::Malformed, detail))
-            }
-            Err(_) => {
-                let detail = "applying the message failed inside Automerge".to_string();
-                self.failed = Some(detail.clone());
-                Err((RejectReason::Malformed, detail))
-            }
+            Ok(Err((reason, detail))) => Err(self.fail(reason, detail)),
+            Err(_) => Err(self.fail(
+                RejectReason::Malformed,
+                "applying the message failed inside Automerge".to_string(),
+            )),
         }
+    }
+
+    /// Marks the replica failed and lets go of its document at once: it is never persisted or
+    /// used again, and a round may hold many replicas until it ends.
+    fn fail(&mut self, reason: RejectReason, detail: String) -> (RejectReason, String) {
+        self.failed = Some(detail.clone());
+        self.doc = AutoCommit::new();
+        self.received = None;
+        (reason, detail)
     }
 
     /// The next message for the peer, if there is anything to say.
@@ -239,14 +254,16 @@ mod tests {
         let before = server.get_heads();
 
         let mut quiet = Replica::from_parts(server.clone(), None);
-        quiet.receive(&message(&mut tablet), usize::MAX).unwrap();
+        quiet
+            .receive(&message(&mut tablet), &Limits::default())
+            .unwrap();
         assert!(quiet.changed);
         assert!(quiet.received.is_none(), "recording is off by default");
 
         let mut recording = Replica::from_parts(server, None);
         recording.record_patches = true;
         recording
-            .receive(&message(&mut tablet), usize::MAX)
+            .receive(&message(&mut tablet), &Limits::default())
             .unwrap();
         let received = recording.received.clone().unwrap();
         assert_eq!(received.before, before);
@@ -261,7 +278,7 @@ mod tests {
 
         // The same changes again change nothing, and report nothing.
         recording
-            .receive(&message(&mut tablet), usize::MAX)
+            .receive(&message(&mut tablet), &Limits::default())
             .unwrap();
         assert!(recording.received.is_none());
 
@@ -271,7 +288,9 @@ mod tests {
 
         let mut empty = Replica::new();
         empty.record_patches = true;
-        empty.receive(&message(&mut tablet), usize::MAX).unwrap();
+        empty
+            .receive(&message(&mut tablet), &Limits::default())
+            .unwrap();
         assert!(empty.changed);
         assert!(empty.received.is_none(), "no earlier state to compare with");
     }

@@ -6,6 +6,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use automerge::AutoCommit;
 use schema::CaseId;
 
+use crate::intake::RoundBudget;
 use crate::replica::{Received, Replica, Replicas};
 use crate::wire::{
     DocMessage, DocRejection, Limits, PROTOCOL_VERSION, RejectReason, SyncRequest, SyncResponse,
@@ -72,6 +73,9 @@ pub fn serve(
     // Each document's messages in request order (a repeated document keeps its order).
     let mut by_doc: BTreeMap<CaseId, Vec<(usize, &[u8])>> = BTreeMap::new();
     let mut outcomes: Vec<Option<Outcome>> = Vec::with_capacity(request.docs.len());
+    // Every message is measured before any is applied, so the round's memory is bounded
+    // whatever the workers run at once.
+    let mut budget = RoundBudget::new(limits);
     for (index, DocMessage { doc, message }) in request.docs.iter().enumerate() {
         if let Some(detail) = policy.admit(*doc) {
             outcomes.push(Some(Outcome::Rejected(RejectReason::Forbidden, detail)));
@@ -79,6 +83,11 @@ pub fn serve(
             outcomes.push(Some(Outcome::Rejected(
                 RejectReason::Forbidden,
                 "this case is not available to this device".into(),
+            )));
+        } else if let Err(refused) = budget.admit(message) {
+            outcomes.push(Some(Outcome::Rejected(
+                refused.reason(),
+                refused.to_string(),
             )));
         } else {
             outcomes.push(None);
@@ -181,7 +190,7 @@ fn apply_one(
     policy: &impl Policy,
     limits: &Limits,
 ) -> Outcome {
-    if let Err((reason, detail)) = replica.receive(message, limits.max_message_bytes) {
+    if let Err((reason, detail)) = replica.apply_inspected(message, limits.max_depth) {
         return Outcome::Rejected(reason, detail);
     }
     if replica.changed {

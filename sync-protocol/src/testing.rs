@@ -5,6 +5,8 @@
 //! each document's last successful sync — but in maps, so tests of the protocol, of a fake
 //! server, or of a tablet need no database and no network. A panic here is a failed test.
 
+pub mod hostile;
+
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use automerge::AutoCommit;

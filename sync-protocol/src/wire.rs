@@ -17,6 +17,17 @@ pub struct Limits {
     pub max_message_bytes: usize,
     /// Most documents in one body.
     pub max_documents: usize,
+    /// Most bytes one message's chunks may inflate to ([`crate::intake`]).
+    pub max_inflated_bytes_per_message: usize,
+    /// Most column cells (rows after run-length decoding) in one message.
+    pub max_cells_per_message: usize,
+    /// Most bytes all messages of one round may inflate to together.
+    pub max_inflated_bytes_per_round: usize,
+    /// Most column cells of all messages of one round together.
+    pub max_cells_per_round: usize,
+    /// Deepest level below a document's root at which a message may create an object. A case
+    /// nests about eight levels deep (an annotation's points in a photo's list).
+    pub max_depth: usize,
 }
 
 impl Default for Limits {
@@ -25,6 +36,13 @@ impl Default for Limits {
             max_body_bytes: 32 * 1024 * 1024,
             max_message_bytes: 8 * 1024 * 1024,
             max_documents: 1000,
+            max_inflated_bytes_per_message: 32 * 1024 * 1024,
+            // About 250,000 operations; a case with a day of typing and drawing has a few
+            // thousand.
+            max_cells_per_message: 2_000_000,
+            max_inflated_bytes_per_round: 64 * 1024 * 1024,
+            max_cells_per_round: 6_000_000,
+            max_depth: 32,
         }
     }
 }

@@ -97,6 +97,17 @@ impl ServerProcess {
         }
     }
 
+    /// The most memory the process has held so far (its peak resident set, `VmHWM`), in KiB.
+    pub fn peak_rss_kib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .unwrap_or_else(|e| panic!("cannot read the server's /proc status: {e}"));
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmHWM:"))
+            .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap_or_else(|| panic!("no VmHWM in the server's /proc status"))
+    }
+
     /// Kills the process with SIGKILL, as a power cut or OOM kill would.
     pub fn kill9(&mut self) {
         let _ = self.child.kill();

@@ -612,6 +612,118 @@ fn hex_string(bytes: &[u8]) -> String {
     })
 }
 
+#[test]
+fn sync_bombs_are_refused_in_bounded_memory_while_another_tablet_keeps_syncing() {
+    use sync_protocol::testing::hostile;
+    let tmp = tempfile::tempdir().unwrap();
+    let server = server_with_users(&tmp.path().join("server"), None);
+    let honest = enrolled(&tmp.path().join("honest"), &server, "o1");
+    let idle_rss = server.peak_rss_kib();
+
+    let segment = hostile::bomb_segment();
+    let mut bombs: Vec<(String, Vec<u8>)> = Vec::new();
+    for mib in [1, 2, 4, 8] {
+        let segments = hostile::segments_within(&segment, mib * 1024 * 1024);
+        let chunk = hostile::compressed_change_chunk(&hostile::deflate_bomb(&segment, segments));
+        bombs.push((
+            format!("{mib} MiB inflating to {} MiB", segments),
+            hostile::sync_message(&[chunk]),
+        ));
+    }
+    let column = hostile::deflate_bomb(&segment, 1024);
+    bombs.push((
+        "a document column inflating to 1 GiB".into(),
+        hostile::sync_message(&[hostile::document_chunk_with_deflated_column(&column)]),
+    ));
+    bombs.push((
+        "a billion operations in one column run".into(),
+        hostile::sync_message(&[hostile::run_length_change_chunk(1_000_000_000)]),
+    ));
+    for depth in [7_000, 200_000] {
+        bombs.push((
+            format!("lists nested {depth} deep"),
+            hostile::sync_message(&[hostile::nested_lists_change_chunk(depth)]),
+        ));
+    }
+
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (refused, synced) = rt.block_on(async {
+        let token = enroll_over_http(&server.url, "o2").await;
+        let url = server.url.clone();
+        let attacker = tokio::spawn(async move {
+            let http = reqwest::Client::new();
+            let mut refused = Vec::new();
+            for (name, message) in bombs {
+                // A made-up case id suffices: the message used to be applied before any check.
+                let doc = schema::CaseId::new();
+                let request = sync_protocol::SyncRequest {
+                    protocol: sync_protocol::PROTOCOL_VERSION,
+                    docs: vec![sync_protocol::DocMessage { doc, message }],
+                };
+                let answer = http
+                    .post(format!("{url}/api/v1/sync"))
+                    .bearer_auth(&token)
+                    .header("content-type", "application/cbor")
+                    .body(request.encode())
+                    .send()
+                    .await
+                    .unwrap();
+                assert!(answer.status().is_success(), "{name}: {}", answer.status());
+                let response = sync_protocol::SyncResponse::decode(
+                    &answer.bytes().await.unwrap(),
+                    &sync_protocol::Limits::default(),
+                )
+                .unwrap();
+                let rejection = response
+                    .rejected
+                    .iter()
+                    .find(|r| r.doc == doc)
+                    .unwrap_or_else(|| panic!("{name} was not refused: {response:?}"));
+                assert_eq!(
+                    rejection.reason,
+                    sync_protocol::RejectReason::TooLarge,
+                    "{name}: {}",
+                    rejection.detail
+                );
+                refused.push(format!("{name}: {}", rejection.detail));
+            }
+            refused
+        });
+        // Meanwhile an officer's tablet records cases and syncs them, round after round.
+        let tablet = tokio::task::spawn_blocking(move || {
+            let mut synced = Vec::new();
+            while synced.len() < 3 {
+                let id = honest.ok(&["new-case", "--template", TEMPLATE]);
+                honest.ok(&["sync"]);
+                synced.push(id);
+            }
+            (honest, synced)
+        });
+        let refused = attacker.await.unwrap();
+        let (honest, synced) = tablet.await.unwrap();
+        honest.ok(&["sync"]);
+        (refused, synced)
+    });
+    assert_eq!(refused.len(), 8, "{refused:#?}");
+
+    // The office sees every case the honest tablet sent.
+    let office = enrolled(&tmp.path().join("office"), &server, "cw");
+    office.ok(&["sync"]);
+    let listed = office.ok(&["list"]);
+    for id in &synced {
+        assert!(listed.contains(id.as_str()), "{id} missing from {listed}");
+    }
+
+    let peak = server.peak_rss_kib();
+    println!(
+        "server peak RSS: {idle_rss} KiB idle, {peak} KiB after the bombs; refused: {refused:#?}"
+    );
+    assert!(
+        peak < 300 * 1024,
+        "the server's peak RSS reached {peak} KiB (idle {idle_rss} KiB)"
+    );
+}
+
 /// Enrolls a device over plain HTTP and returns its token.
 async fn enroll_over_http(url: &str, user: &str) -> String {
     let enroll: Value = reqwest::Client::new()
