@@ -103,6 +103,12 @@ pub struct SyncResponse {
     pub rejected: Vec<DocRejection>,
     /// The server has more changed documents to offer than fit in this response.
     pub more: bool,
+    /// How many of this device's rounds the server has committed, this one included. A count
+    /// no higher than one the device heard before means the server lost acknowledged rounds
+    /// (it was restored from a backup); the device then sends everything again. `None` from
+    /// a server that does not count.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_round: Option<u64>,
 }
 
 fn encode<T: Serialize>(value: &T) -> Vec<u8> {

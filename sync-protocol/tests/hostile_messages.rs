@@ -282,6 +282,7 @@ fn a_tablet_refuses_a_hostile_servers_bombs_and_keeps_nothing_of_them() {
         ],
         rejected: Vec::new(),
         more: false,
+        device_round: None,
     };
     session.handle_response(response);
     // The bomb never reaches a replica; the deep one is offered, loaded and refused.

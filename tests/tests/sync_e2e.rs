@@ -471,6 +471,75 @@ fn a_photo_the_office_sent_already_is_not_uploaded_again() {
     assert_eq!(sha256_hex(&out), sha);
 }
 
+/// A server restored from a backup taken before the tablet's last sync has lost what it
+/// acknowledged; the tablet notices at its next sync (the server's count of the device's
+/// rounds went back) and sends every case and photo again.
+#[test]
+fn a_server_restored_from_an_older_backup_gets_back_what_it_had_acknowledged() {
+    let tmp = tempfile::tempdir().unwrap();
+    let addr = free_loopback_addr();
+    let dir = tmp.path().join("server");
+    let backup = tmp.path().join("backup");
+    let mut server = server_with_users(&dir, Some(&addr));
+    let tablet = enrolled(&tmp.path().join("t"), &server, "o1");
+    let first = tablet.ok(&["new-case", "--template", TEMPLATE]);
+    tablet.ok(&["sync"]);
+
+    // The nightly backup: a copy of the data directory as a crash would leave it.
+    server.kill9();
+    copy_dir(&dir, &backup);
+    let mut server = ServerProcess::start_on(&addr, &dir, &[]);
+
+    // The officer goes on; the server acknowledges all of it.
+    tablet.ok(&["set", &first, "volume_m3", "4.5"]);
+    let second = tablet.ok(&["new-case", "--template", TEMPLATE]);
+    let photo = tmp.path().join("evidence.png");
+    write_noise_png(&photo, 320, 240);
+    let sha = sha256_hex(&photo);
+    tablet.ok(&["add-photo", &second, "photos", photo.to_str().unwrap()]);
+    tablet.ok(&["sync"]);
+    assert!(tablet.ok(&["sync"]).ends_with("uploaded_bytes=0"));
+
+    // The disk fails; the backup is restored.
+    server.kill9();
+    std::fs::remove_dir_all(&dir).unwrap();
+    copy_dir(&backup, &dir);
+    let server = ServerProcess::start_on(&addr, &dir, &[]);
+
+    let repair = tablet.run(&["sync"]);
+    assert!(repair.status.success(), "{repair:?}");
+    let said = String::from_utf8_lossy(&repair.stderr);
+    assert!(said.contains("sent again"), "the officer is told: {said}");
+    assert!(
+        tablet.ok(&["sync"]).ends_with("uploaded_bytes=0"),
+        "nothing left queued"
+    );
+
+    let office = enrolled(&tmp.path().join("office"), &server, "cw");
+    office.ok(&["sync"]);
+    assert_eq!(
+        field(&office.case(&first), "volume_m3"),
+        &serde_json::json!({"decimal": 4.5})
+    );
+    assert_eq!(photo_hashes(&office.case(&second)), vec![sha.clone()]);
+    let back = tmp.path().join("back.png");
+    office.ok(&["photo", &sha, "--out", back.to_str().unwrap()]);
+    assert_eq!(sha256_hex(&back), sha);
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
 /// Which process a crash test kills.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Victim {

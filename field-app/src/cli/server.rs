@@ -44,6 +44,12 @@ pub(super) async fn sync(store: &mut LocalStore, chunk_bytes: usize) -> Result<(
         eprintln!("upload {} {}/{}", p.sha256, p.received, p.size);
     };
     let report = client.sync(store, &mut progress).await?;
+    if report.documents.resent_after_server_loss {
+        eprintln!(
+            "the server had lost sync rounds it acknowledged (restored from a backup?); \
+             every case and photo was sent again"
+        );
+    }
     for refusal in report.documents.refusals() {
         eprintln!("rejected: {refusal}");
     }

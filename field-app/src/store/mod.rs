@@ -16,6 +16,8 @@
 //! - [`cases`]: case documents as a base snapshot plus append-only incremental saves.
 //! - [`sync_state`]: per server and document the Automerge sync state and the heads at the
 //!   last successful sync (a document is dirty when its heads moved since).
+//! - [`server_rounds`]: per server, the count of this device's rounds it had committed, to
+//!   notice a server that lost what it acknowledged and send everything again.
 //! - [`templates`]: templates fetched from the server, by id and version.
 //! - [`blobs`]: photo bytes as content-addressed files; [`outbox`]: uploads still to do.
 
@@ -24,6 +26,7 @@ pub mod cases;
 pub mod enrollment;
 pub mod outbox;
 mod schema;
+pub mod server_rounds;
 pub mod sync_state;
 pub mod templates;
 

@@ -101,6 +101,15 @@ fn v2_assignment(tx: &Transaction<'_>) -> Result<()> {
     super::cases::fill_assignment(tx)
 }
 
+/// Layout version 3: per server, how many of this device's sync rounds it had committed at
+/// the last answer (`SyncResponse::device_round`), to notice a server restored from a backup.
+const V3_SERVER_ROUNDS: &str = "
+CREATE TABLE server_rounds (
+    peer  TEXT PRIMARY KEY,
+    round INTEGER NOT NULL
+);
+";
+
 /// One step of the layout: plain SQL, or code where a new column is derived from the stored
 /// documents (which SQL cannot read).
 enum Step {
@@ -109,7 +118,11 @@ enum Step {
 }
 
 /// The migrations, in order; index `i` brings the layout from version `i` to `i + 1`.
-const MIGRATIONS: &[Step] = &[Step::Sql(V1), Step::Code(v2_assignment)];
+const MIGRATIONS: &[Step] = &[
+    Step::Sql(V1),
+    Step::Code(v2_assignment),
+    Step::Sql(V3_SERVER_ROUNDS),
+];
 
 /// Brings the store's layout up to date, each step in its own transaction.
 pub(super) fn migrate(conn: &mut Connection) -> Result<()> {
@@ -153,7 +166,8 @@ mod tests {
             .execute_batch(
                 "ALTER TABLE cases DROP COLUMN assigned_officer;
                  ALTER TABLE cases DROP COLUMN created_by;
-                 ALTER TABLE cases DROP COLUMN photo_shas; PRAGMA user_version = 1;",
+                 ALTER TABLE cases DROP COLUMN photo_shas;
+                 DROP TABLE server_rounds; PRAGMA user_version = 1;",
             )
             .unwrap();
         drop(store);

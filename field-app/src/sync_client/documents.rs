@@ -22,6 +22,9 @@ pub struct DocumentReport {
     pub rejected: Vec<DocRejection>,
     /// Messages per request, round by round.
     pub messages_per_round: Vec<usize>,
+    /// The server had lost rounds it acknowledged (restored from a backup): the run sent
+    /// every case again, and every photo is queued again.
+    pub resent_after_server_loss: bool,
 }
 
 impl DocumentReport {
@@ -58,6 +61,27 @@ impl SyncClient {
         store: &mut LocalStore,
         peer: &str,
     ) -> Result<DocumentReport> {
+        let (report, lost) = self.document_run(store, peer).await?;
+        if !lost {
+            return Ok(report);
+        }
+        tracing::warn!(
+            "the server lost sync rounds it had acknowledged (restored from a backup?); \
+             sending every case and photo again"
+        );
+        store.forget_what_the_server_had(peer)?;
+        let (mut report, _) = self.document_run(store, peer).await?;
+        report.resent_after_server_loss = true;
+        Ok(report)
+    }
+
+    /// One run; also says whether the server answered with a round count showing that it
+    /// lost rounds it had acknowledged.
+    async fn document_run(
+        &self,
+        store: &mut LocalStore,
+        peer: &str,
+    ) -> Result<(DocumentReport, bool)> {
         let dirty = store.dirty_cases(peer)?;
         tracing::debug!(dirty = dirty.len(), "sync run starts");
         let mut session = SyncSession::new(dirty.iter().copied(), self.limits);
@@ -65,6 +89,7 @@ impl SyncClient {
         let mut sent: BTreeSet<CaseId> = BTreeSet::new();
         let mut received: BTreeSet<CaseId> = BTreeSet::new();
         let mut report = DocumentReport::default();
+        let mut lost = false;
         loop {
             load(store, peer, &mut session)?;
             let request = session.next_request()?;
@@ -85,6 +110,10 @@ impl SyncClient {
             let body = self.body(response).await?;
             let response = SyncResponse::decode(&body, &self.limits)
                 .map_err(|e| FieldAppError::Protocol(e.to_string()))?;
+            let round = response.device_round;
+            if let Some(round) = round {
+                lost |= store.server_lost_rounds(peer, round)?;
+            }
             let settled = session.handle_response(response);
             load(store, peer, &mut session)?;
             let rejected = session.rejected().to_vec();
@@ -94,6 +123,12 @@ impl SyncClient {
                 }
             }
             store.persist_round(peer, session.replicas(), &rejected)?;
+            // After a loss, the count is remembered anew once everything was sent again.
+            if let Some(round) = round
+                && !lost
+            {
+                store.remember_server_round(peer, round)?;
+            }
             if settled {
                 break;
             }
@@ -104,7 +139,7 @@ impl SyncClient {
         for r in &report.rejected {
             tracing::warn!(case = %r.doc, reason = ?r.reason, detail = %r.detail, "the server refused a case; it is kept on the tablet");
         }
-        Ok(report)
+        Ok((report, lost))
     }
 }
 

@@ -83,7 +83,7 @@ pub fn round(
         replicas.insert(id, replica);
     }
 
-    let response = serve(
+    let mut response = serve(
         &request,
         &mut replicas,
         &offers,
@@ -135,7 +135,7 @@ pub fn round(
             known_heads,
         });
     }
-    store.commit_sync(&principal.device_id, &appends, &states)?;
+    response.device_round = Some(store.commit_sync(&principal.device_id, &appends, &states)?);
     // Only what reached the store may be cached; a refused or failed replica may hold
     // changes the store does not.
     for (id, mut replica) in replicas {

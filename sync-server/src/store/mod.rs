@@ -443,7 +443,8 @@ pub trait CaseStore: Send + Sync {
     ) -> StoreResult<Vec<CaseId>>;
 
     /// Persists a sync round in one transaction: appends the changes of every merged
-    /// document and updates its projection, then stores every sync state.
+    /// document and updates its projection, stores every sync state, and counts the round
+    /// for the device. Returns the device's count of committed rounds.
     ///
     /// # Errors
     /// Database errors or an appended document that is not a case; nothing is stored then.
@@ -452,7 +453,7 @@ pub trait CaseStore: Send + Sync {
         device_id: &str,
         appends: &[DocAppend],
         states: &[StateWrite],
-    ) -> StoreResult<()>;
+    ) -> StoreResult<u64>;
 
     /// Edits a stored case as `author` (the back office): hydrates it, runs `edit`, appends
     /// the change and updates the projection in one transaction. Returns the edited case.

@@ -94,8 +94,16 @@ mod tests {
             state: vec![1, 2, 3],
             known_heads: Some("heads".into()),
         };
-        store.commit_sync(&revoked.id, &[], &[state(id)]).unwrap();
-        store.commit_sync(&kept.id, &[], &[state(id)]).unwrap();
+        assert_eq!(
+            store.commit_sync(&revoked.id, &[], &[state(id)]).unwrap(),
+            1
+        );
+        assert_eq!(store.commit_sync(&kept.id, &[], &[state(id)]).unwrap(), 1);
+        assert_eq!(
+            store.commit_sync(&kept.id, &[], &[]).unwrap(),
+            2,
+            "each device counts its own committed rounds"
+        );
 
         store.revoke_device(&revoked.id).unwrap();
         let replicas = store.load_replicas(&revoked.id, &[id]).unwrap();
