@@ -6,7 +6,8 @@
 //!   comments — and [`CaseDocument`], its Automerge document, which is the source of truth
 //!   and merges edits from several devices without conflicts.
 //! - [`validate()`]: a case checked against its template, field by field.
-//! - [`Status`] and [`Role`]: the workflow and who may move a case along it.
+//! - [`Status`] and [`Role`]: the workflow and who may move a case along it;
+//!   [`write_rules`]: who may change which part of a case in which status.
 //! - [`upgrade`]: how documents of older layouts are brought up to date.
 //!
 //! The crate does no IO: it reads and writes bytes and values, and the tablet app and the
@@ -21,6 +22,7 @@ pub mod upgrade;
 mod validate;
 mod value;
 mod workflow;
+pub mod write_rules;
 
 pub use case::{
     CURRENT_SCHEMA_VERSION, CaseId, Comment, CommentId, InspectionCase, InvalidSha256, Photo,

@@ -37,7 +37,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 use automerge::AutoCommit;
-use schema::{CaseId, ChangeAuthor, InspectionCase, Role, Status};
+use schema::{CaseId, ChangeAuthor, InspectionCase, Role, Status, write_rules};
 use sync_protocol::{Policy, Received, heads_key};
 
 pub use crate::store::Visibility;
@@ -168,17 +168,20 @@ pub fn may_know_blob(facts: &BlobFacts) -> bool {
     facts.blob.is_some() && (facts.tenant_uploaded || facts.referenced)
 }
 
-/// Checks a case as it is after `principal`'s changes were applied. `before` is the stored
-/// case's access information, `None` for a new case.
+/// Checks a case as it is after `principal`'s changes were applied. `stored` is the stored
+/// case's access information with the case as stored (when it could be read), `None` for a
+/// new case. Every part the changes touch must be one the write rules
+/// ([`schema::write_rules`]) let the device's user change in the stored status.
 ///
 /// # Errors
-/// Why the changes are refused, for the device.
+/// Why the changes are refused, for the device: the rule they break.
 pub fn check_written(
     principal: &Device,
     doc: CaseId,
-    before: Option<&CaseAccess>,
+    stored: Option<(&CaseAccess, Option<&InspectionCase>)>,
     after: &InspectionCase,
 ) -> Result<(), String> {
+    let before = stored.map(|(access, _)| access);
     if !may_write(principal) {
         return Err(format!(
             "the role `{}` may not change cases; discard the local changes",
@@ -240,7 +243,22 @@ pub fn check_written(
                 .into(),
         );
     }
-    Ok(())
+    let writer = write_rules::Writer {
+        username: principal.username.clone(),
+        role: principal.role,
+    };
+    match stored {
+        None => write_rules::check_new(&writer, after),
+        Some((_, Some(prior))) => write_rules::check_change(&writer, prior, after),
+        Some((_, None)) => {
+            return Err(
+                "the stored case could not be read to compare the changes with; they were not \
+                 accepted"
+                    .into(),
+            );
+        }
+    }
+    .map_err(|broken| format!("{broken}; the changes were not accepted"))
 }
 
 /// A user signed in to the back office (from a session checked against the database).
@@ -531,6 +549,14 @@ impl Policy for SyncPolicy<'_> {
             .lock()
             .ok()
             .and_then(|mut cases| cases.remove(&doc));
+        // The case as stored, for the write rules: the one read before the message, if it
+        // was read at the heads the message was applied to.
+        let prior = match (&before, received) {
+            (Some((read_at, case)), Some(received)) if *read_at == heads_key(&received.before) => {
+                Some(case.clone())
+            }
+            _ => None,
+        };
         let read = match (before, received) {
             (Some((read_at, case)), Some(received)) if read_at == heads_key(&received.before) => {
                 schema::rehydrate_case(case, after, &received.patches)
@@ -541,7 +567,12 @@ impl Policy for SyncPolicy<'_> {
             Ok(case) => case,
             Err(e) => return Some(format!("the document is not a readable case: {e}")),
         };
-        if let Err(refusal) = check_written(self.principal, doc, self.known.get(&doc), &case) {
+        if let Err(refusal) = check_written(
+            self.principal,
+            doc,
+            self.known.get(&doc).map(|access| (access, prior.as_ref())),
+            &case,
+        ) {
             return Some(refusal);
         }
         let heads = heads_key(&autosurgeon::ReadDoc::get_heads(after));

@@ -30,9 +30,14 @@ async fn last_author(server: &TestServer, id: CaseId) -> ChangeAuthor {
 
 /// A submitted case of officer1 with `count` 3 and `note` "Anfang", synced.
 async fn submitted_case(tablet: &mut Tablet) -> CaseId {
+    case_in(tablet, Status::Submitted).await
+}
+
+/// A case of officer1 in `status` with `count` 3 and `note` "Anfang", synced.
+async fn case_in(tablet: &mut Tablet, status: Status) -> CaseId {
     synced_case(tablet, |c| {
         c.title = "Sperrmüll".into();
-        c.status = Status::Submitted;
+        c.status = status;
         c.fields.insert("count".into(), FieldValue::Integer(3));
         c.fields
             .insert("note".into(), FieldValue::LongText("Anfang".into()));
@@ -45,7 +50,8 @@ async fn a_staff_edit_is_a_change_by_the_user_and_merges_with_an_offline_tablet_
     let server = TestServer::start().await;
     install_template(&server).await;
     let mut tablet = server.tablet("officer1").await;
-    let id = submitted_case(&mut tablet).await;
+    // A draft: the officer may still work on it (`schema::write_rules`).
+    let id = case_in(&mut tablet, Status::Draft).await;
 
     // The officer edits offline...
     tablet.edit(id, |c| {
@@ -286,7 +292,7 @@ async fn the_history_shows_who_changed_which_field_from_what_to_what_and_where()
     let server = TestServer::start().await;
     install_template(&server).await;
     let mut tablet = server.tablet("officer1").await;
-    let id = submitted_case(&mut tablet).await;
+    let id = case_in(&mut tablet, Status::Draft).await;
     tablet.edit(id, |c| {
         c.fields.insert("danger".into(), FieldValue::YesNo(true));
     });
@@ -387,4 +393,36 @@ async fn views_and_actions_are_in_the_append_only_audit_log() {
     let db = rusqlite::Connection::open(server.dir.path().join("naper.sqlite3")).unwrap();
     assert!(db.execute("UPDATE audit_log SET detail = 'x'", []).is_err());
     assert!(db.execute("DELETE FROM audit_log", []).is_err());
+}
+
+/// The back office follows the same write rules as the tablets: once a case is decided, its
+/// answers stay as they were decided on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_decided_case_refuses_corrections_from_the_office_too() {
+    let server = TestServer::start().await;
+    install_template(&server).await;
+    let mut tablet = server.tablet("officer1").await;
+    let id = submitted_case(&mut tablet).await;
+    server
+        .edit(id, "coordinator", |c| c.status = Status::InReview)
+        .await;
+    server
+        .edit(id, "coordinator", |c| c.status = Status::Approved)
+        .await;
+    let before = heads(&server, id).await;
+    let mut browser = Browser::signed_in(&server, "coordinator").await;
+    let csrf = browser.csrf().await;
+    let refused = browser
+        .post(
+            &format!("/backoffice/cases/{id}/fields/count"),
+            &[("csrf", &csrf), ("value", "8")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
+    assert!(
+        refused.body.contains("may be changed by"),
+        "the page names the rule: {}",
+        refused.body
+    );
+    assert_eq!(heads(&server, id).await, before, "nothing was written");
 }

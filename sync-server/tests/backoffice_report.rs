@@ -64,11 +64,17 @@ async fn case_with_photo(server: &TestServer, tablet: &mut common::Tablet) -> (C
                 signed_at_ms: 1_700_000_001_000,
             }),
         );
-        c.comments.push(comment("Bitte Halter ermitteln", false));
-        c.comments.push(comment("Nur für die Akte", true));
         c.photos.push(annotated_photo(photo_sha, JPEG, "Gehweg"));
     })
     .await;
+    // The coordinator's comments are written in the office: a tablet may write comments
+    // under its own user's name only (`schema::write_rules`).
+    server
+        .edit(id, "coordinator", |c| {
+            c.comments.push(comment("Bitte Halter ermitteln", false));
+            c.comments.push(comment("Nur für die Akte", true));
+        })
+        .await;
     (id, sha)
 }
 

@@ -93,7 +93,7 @@ async fn later_changes_are_projected_and_checked_like_whole_cases() {
             c.title = "Sperrmüll".into();
             c.fields.remove("count");
         },
-        |c| c.assigned_officer = Some("officer2".into()),
+        |c| c.title = "Sperrmüll im Hinterhof".into(),
         |c| {
             c.address = Some(schema::PostalAddress {
                 street: "Hauptstraße".into(),
@@ -121,6 +121,163 @@ async fn later_changes_are_projected_and_checked_like_whole_cases() {
     assert_eq!(rejected.len(), 1, "{rejected:?}");
     assert_eq!(rejected[0].reason, RejectReason::Refused);
     assert_eq!(server.case(id).await.unwrap().created.by, "officer1");
+}
+
+/// A device changes only what the write rules (`schema::write_rules`) let its user change in
+/// the case's stored status. Each crafted change below is a real Automerge change an altered
+/// tablet could send: each is refused with the rule it breaks, and neither the stored document
+/// nor its projection moves.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn changes_the_write_rules_forbid_are_refused_and_nothing_is_stored() {
+    let server = TestServer::start().await;
+    let mut tablet = server.tablet("officer1").await;
+    let approved = tablet.create_with(|c| {
+        c.title = "Genehmigt".into();
+        c.photos.push(schema::Photo {
+            id: schema::PhotoId::new(),
+            field: "pictures".into(),
+            sha256: "ab".repeat(32),
+            byte_size: 10,
+            width: 4,
+            height: 3,
+            mime_type: "image/jpeg".into(),
+            captured_at_ms: None,
+            gps: None,
+            caption: "Beweis".into(),
+            added: schema::Stamp {
+                by: "officer1".into(),
+                at_ms: 1,
+            },
+            annotations: Vec::new(),
+        });
+    });
+    let draft = tablet.create("Entwurf");
+    tablet.edit(approved, |c| c.status = Status::Submitted);
+    assert!(tablet.sync().await.is_empty());
+    // The office comments (internally too) and approves.
+    let office_comment = |text: &str, internal: bool| schema::Comment {
+        id: schema::CommentId::new(),
+        written: schema::Stamp {
+            by: "coordinator".into(),
+            at_ms: 1,
+        },
+        text: text.into(),
+        internal,
+    };
+    let (public, internal) = (
+        office_comment("Bitte nachbessern", false),
+        office_comment("Halter ist bekannt", true),
+    );
+    server
+        .edit(approved, "coordinator", move |c| {
+            c.status = Status::InReview;
+            c.comments.push(public.clone());
+            c.comments.push(internal.clone());
+        })
+        .await;
+    server
+        .edit(approved, "coordinator", |c| c.status = Status::Approved)
+        .await;
+    assert!(tablet.sync().await.is_empty());
+
+    type Forge = fn(&mut schema::InspectionCase);
+    let attacks: [(&str, CaseId, Forge, &str); 8] = [
+        (
+            "an answer after approval",
+            approved,
+            |c| {
+                c.fields.insert("count".into(), FieldValue::Integer(99));
+            },
+            "The answers may be changed",
+        ),
+        (
+            "a photo deleted after approval",
+            approved,
+            |c| c.photos.clear(),
+            "The photos may be changed",
+        ),
+        (
+            "the office's comment edited",
+            approved,
+            |c| {
+                c.comments[0].text = "Alles in Ordnung".into();
+            },
+            "only `coordinator` may edit",
+        ),
+        (
+            "the office's internal comment deleted",
+            approved,
+            |c| {
+                c.comments.retain(|comment| !comment.internal);
+            },
+            "only `coordinator` may edit",
+        ),
+        (
+            "a comment under another name",
+            draft,
+            |c| {
+                c.comments.push(schema::Comment {
+                    id: schema::CommentId::new(),
+                    written: schema::Stamp {
+                        by: "coordinator".into(),
+                        at_ms: 2,
+                    },
+                    text: "Freigegeben".into(),
+                    internal: false,
+                });
+            },
+            "own name",
+        ),
+        (
+            "the assignee set",
+            draft,
+            |c| {
+                c.assigned_officer = Some("officer2".into());
+            },
+            "The assigned officer may be changed",
+        ),
+        (
+            "a status skipped",
+            draft,
+            |c| c.status = Status::Approved,
+            "may not move a case",
+        ),
+        (
+            "the tenant rewritten",
+            draft,
+            |c| c.tenant = "stadt-b".into(),
+            "tenant",
+        ),
+    ];
+    for (attack, id, forge, rule) in attacks {
+        // Each attack from a device of its own that holds what the server has.
+        let mut tablet = server.tablet("officer1").await;
+        assert!(tablet.sync().await.is_empty());
+        let document = server.store().document(id).unwrap();
+        let row = server.store().case_row(id).unwrap();
+        let kept = tablet.case(id);
+        tablet.edit(id, forge);
+        let rejected = tablet.sync().await;
+        assert_eq!(rejected.len(), 1, "{attack}: {rejected:?}");
+        assert_eq!(rejected[0].reason, RejectReason::Refused, "{attack}");
+        assert!(
+            rejected[0].detail.contains(rule),
+            "{attack}: {}",
+            rejected[0].detail
+        );
+        assert_eq!(
+            server.store().document(id).unwrap(),
+            document,
+            "{attack}: stored"
+        );
+        assert_eq!(
+            server.store().case_row(id).unwrap(),
+            row,
+            "{attack}: projection"
+        );
+        // The tablet keeps its edit: nothing typed is lost.
+        assert_ne!(tablet.case(id), kept, "{attack}: the tablet keeps the edit");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

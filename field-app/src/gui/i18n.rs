@@ -84,6 +84,9 @@ texts::texts! {
     category_traffic: "Verkehr", "Traffic";
     picker_none: "Noch keine Formulare auf dem Tablet. Synchronisieren Sie, sobald Sie online sind.", "No forms on the tablet yet. Sync as soon as you are online.";
     form_required: "(Pflichtfeld)", "(required)";
+    form_refused: "Vom Server abgelehnt", "Refused by the server";
+    form_refused_kept: "Ihre Eingaben bleiben auf diesem Tablet gespeichert.",
+        "What you entered stays saved on this tablet.";
     form_help: "Hilfe", "Help";
     form_submit: "Einreichen", "Submit";
     form_submit_blocked: "Noch nicht abgebbar:", "Cannot be submitted yet:";

@@ -43,6 +43,27 @@ impl LocalStore {
         Ok(ids)
     }
 
+    /// Why the enrolled server refused case `id` at its last sync, while the case still
+    /// holds the refused changes (`None` once it was synced, or never refused).
+    ///
+    /// # Errors
+    /// [`crate::FieldAppError::Store`].
+    pub fn refusal(&self, id: CaseId) -> Result<Option<String>> {
+        let Some(peer) = self.enrollment()?.map(|e| e.peer()) else {
+            return Ok(None);
+        };
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT s.rejected FROM sync_states s JOIN cases c ON c.id = s.case_id
+                 WHERE s.peer = ?1 AND s.case_id = ?2 AND s.synced_heads IS NOT c.heads",
+                params![peer, id.to_string()],
+                |r| r.get::<_, Option<String>>(0),
+            )
+            .optional()?
+            .flatten())
+    }
+
     /// The replica of `id` towards `peer` for a sync run: the stored document (as stored, not
     /// upgraded) and the stored sync state, or an empty document for a case not on the tablet
     /// (one the server offers). A stored document that cannot be read becomes a failed replica,

@@ -6,6 +6,7 @@
 
 use axum::extract::{Path, State};
 use axum::response::Response;
+use schema::write_rules::Writer;
 use schema::{ChangeAuthor, Comment, CommentId, InspectionCase, Stamp, Status, Template};
 use serde::Deserialize;
 
@@ -55,10 +56,14 @@ async fn edit(
 ) -> Result<InspectionCase, AppError> {
     let store = state.store.clone();
     let author = author(session);
+    let writer = Writer {
+        username: session.staff.username.clone(),
+        role: session.staff.role,
+    };
     let entry = audit::entry(&session.staff, action, Some(id), detail);
     blocking(move || {
         store.write(|tx| {
-            let case = cases::edit(tx, id, &author, &mut change)?;
+            let case = cases::edit(tx, id, &author, &writer, &mut change)?;
             audit_log::append(tx, &entry)?;
             Ok(case)
         })

@@ -76,6 +76,17 @@ pub fn round(
                 }
             },
         };
+        // The write rules compare a device's changes with the case as stored: a stored case
+        // the device writes to is read before its message is applied (then brought up to
+        // date from the message's patches rather than read again).
+        if !known_case
+            && requested.contains(&id)
+            && entry.and_then(|e| e.doc.as_deref()).is_some()
+            && let Ok(case) = autosurgeon::hydrate::<_, schema::InspectionCase>(&doc)
+        {
+            policy.remember(id, heads_key(&doc.get_heads()), case);
+            known_case = true;
+        }
         loaded_heads.insert(id, doc.get_heads());
         let state = entry.and_then(|e| e.state.as_deref());
         let mut replica = Replica::from_parts(doc, state);

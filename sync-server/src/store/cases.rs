@@ -4,22 +4,26 @@
 //! Ok(case) })` — so a staff action is never done without being logged, nor logged without
 //! being done.
 
+use schema::write_rules::{self, Writer};
 use schema::{CaseDocument, CaseId, ChangeAuthor, InspectionCase};
 
 use super::sqlite::{append_change, document_bytes, reproject};
 use super::{StoreError, StoreResult, WriteTx, now_ms};
 
 /// Edits case `id` as `author` in one Automerge change: `edit` sees the case as stored and
-/// may refuse it (its reason becomes [`StoreError::Refused`] and nothing is written, since
-/// the transaction does not commit); the projection is re-derived in the same transaction.
+/// may refuse it, and the change must be one the write rules let `writer` make
+/// ([`write_rules::check_change`]). A refusal becomes [`StoreError::Refused`] and nothing is
+/// written, since the transaction does not commit; the projection is re-derived in the same
+/// transaction.
 ///
 /// # Errors
-/// [`StoreError::Refused`] with `edit`'s reason, [`StoreError::NotFound`] for an unknown
-/// case, document errors.
+/// [`StoreError::Refused`] with `edit`'s reason or the broken rule, [`StoreError::NotFound`]
+/// for an unknown case, document errors.
 pub fn edit(
     tx: &WriteTx<'_>,
     id: CaseId,
     author: &ChangeAuthor,
+    writer: &Writer,
     edit: &mut dyn FnMut(&mut InspectionCase) -> Result<(), String>,
 ) -> StoreResult<InspectionCase> {
     let sql = tx.sql();
@@ -28,7 +32,14 @@ pub fn edit(
     let mut doc = CaseDocument::load(&bytes)?;
     let before = doc.heads();
     let mut refused = None;
-    let case = doc.edit(author, now_ms(), |case| refused = edit(case).err())?;
+    let case = doc.edit(author, now_ms(), |case| {
+        let stored = case.clone();
+        refused = edit(case).err().or_else(|| {
+            write_rules::check_change(writer, &stored, case)
+                .err()
+                .map(|broken| broken.to_string())
+        });
+    })?;
     if let Some(reason) = refused {
         return Err(StoreError::Refused(reason));
     }

@@ -24,6 +24,7 @@ mod url;
 
 use std::collections::HashMap;
 
+use schema::write_rules::Writer;
 use schema::{CaseId, ChangeAuthor, InspectionCase, Role};
 
 /// Which cases a principal may see, as a filter the store turns into SQL.
@@ -455,15 +456,19 @@ pub trait CaseStore: Send + Sync {
         states: &[StateWrite],
     ) -> StoreResult<u64>;
 
-    /// Edits a stored case as `author` (the back office): hydrates it, runs `edit`, appends
-    /// the change and updates the projection in one transaction. Returns the edited case.
+    /// Edits a stored case as `author` (the back office), `writer` being the person under
+    /// the write rules ([`schema::write_rules`]): hydrates it, runs `edit`, checks the
+    /// change, appends it and updates the projection in one transaction. Returns the edited
+    /// case.
     ///
     /// # Errors
-    /// [`StoreError::NotFound`] for an unknown case, document errors.
+    /// [`StoreError::NotFound`] for an unknown case, [`StoreError::Refused`] for a change the
+    /// write rules do not allow, document errors.
     fn edit_case(
         &self,
         id: CaseId,
         author: &ChangeAuthor,
+        writer: &Writer,
         edit: &mut dyn FnMut(&mut InspectionCase),
     ) -> StoreResult<InspectionCase>;
 
@@ -479,6 +484,7 @@ pub trait CaseStore: Send + Sync {
         &self,
         id: CaseId,
         author: &ChangeAuthor,
+        writer: &Writer,
         edit: &mut dyn FnMut(&mut InspectionCase) -> Result<(), String>,
     ) -> StoreResult<InspectionCase>;
 

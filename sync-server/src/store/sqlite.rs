@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+use schema::write_rules::Writer;
 use schema::{CaseId, ChangeAuthor, InspectionCase};
 
 mod admin;
@@ -767,9 +768,10 @@ impl CaseStore for SqliteStore {
         &self,
         id: CaseId,
         author: &ChangeAuthor,
+        writer: &Writer,
         edit: &mut dyn FnMut(&mut InspectionCase),
     ) -> StoreResult<InspectionCase> {
-        self.try_edit_case(id, author, &mut |case| {
+        self.try_edit_case(id, author, writer, &mut |case| {
             edit(case);
             Ok(())
         })
@@ -779,9 +781,10 @@ impl CaseStore for SqliteStore {
         &self,
         id: CaseId,
         author: &ChangeAuthor,
+        writer: &Writer,
         edit: &mut dyn FnMut(&mut InspectionCase) -> Result<(), String>,
     ) -> StoreResult<InspectionCase> {
-        self.write(|tx| super::cases::edit(&WriteTx::sqlite(tx), id, author, edit))
+        self.write(|tx| super::cases::edit(&WriteTx::sqlite(tx), id, author, writer, edit))
     }
 
     fn insert_case(&self, document: &[u8]) -> StoreResult<CaseRow> {
@@ -1084,6 +1087,15 @@ impl CaseStore for SqliteStore {
     }
 }
 
+/// An admin editing in the store's tests (the write rules let admins correct undecided cases).
+#[cfg(test)]
+fn test_writer() -> Writer {
+    Writer {
+        username: "admin".into(),
+        role: schema::Role::Admin,
+    }
+}
+
 /// A new officer `username` of `tenant` with a dummy password hash, for the store's tests.
 #[cfg(test)]
 fn test_officer(tenant: &str, username: &str) -> NewUser {
@@ -1265,7 +1277,9 @@ mod tests {
         ));
         for i in 0..3 {
             store
-                .edit_case(case.id, &author, &mut |c| c.title = format!("Titel {i}"))
+                .edit_case(case.id, &author, &test_writer(), &mut |c| {
+                    c.title = format!("Titel {i}")
+                })
                 .unwrap();
         }
         assert_eq!(store.case_row(case.id).unwrap().unwrap().title, "Titel 2");
@@ -1291,7 +1305,7 @@ mod tests {
         assert_eq!(store.rebuild_projection().unwrap(), 1);
         assert_eq!(store.case_row(case.id).unwrap().unwrap(), row);
         assert!(matches!(
-            store.edit_case(CaseId::new(), &author, &mut |_| {}),
+            store.edit_case(CaseId::new(), &author, &test_writer(), &mut |_| {}),
             Err(StoreError::NotFound(_))
         ));
     }
@@ -1306,7 +1320,7 @@ mod tests {
         ));
         assert!(store.user("u").unwrap().is_some());
         store
-            .edit_case(case.id, &author, &mut |c| {
+            .edit_case(case.id, &author, &test_writer(), &mut |c| {
                 c.status = schema::Status::Closed;
             })
             .unwrap();
@@ -1349,7 +1363,7 @@ mod tests {
     fn an_officer_sees_created_and_assigned_cases_through_their_indexes() {
         let (_dir, store, case, author, _doc) = stored_draft();
         store
-            .edit_case(case.id, &author, &mut |c| {
+            .edit_case(case.id, &author, &test_writer(), &mut |c| {
                 c.assigned_officer = Some("v".into())
             })
             .unwrap();
@@ -1431,7 +1445,7 @@ mod tests {
     fn the_text_search_finds_answers_also_after_upgrading_from_version_3() {
         let (dir, store, case, author, _doc) = stored_draft();
         store
-            .edit_case(case.id, &author, &mut |c| {
+            .edit_case(case.id, &author, &test_writer(), &mut |c| {
                 c.fields.insert(
                     "note".into(),
                     schema::FieldValue::LongText("Sperrmüll vor der Garage".into()),
@@ -1454,20 +1468,20 @@ mod tests {
         );
         // An edit that leaves the text alone keeps the index entry (it is not rewritten).
         store
-            .edit_case(case.id, &author, &mut |c| {
+            .edit_case(case.id, &author, &test_writer(), &mut |c| {
                 c.status = schema::Status::Submitted
             })
             .unwrap();
         assert_eq!(search(&store, "vor der Garage"), vec![case.id]);
         store
-            .edit_case(case.id, &author, &mut |c| c.fields.clear())
+            .edit_case(case.id, &author, &test_writer(), &mut |c| c.fields.clear())
             .unwrap();
         assert!(
             search(&store, "Garage").is_empty(),
             "the index follows edits"
         );
         store
-            .edit_case(case.id, &author, &mut |c| {
+            .edit_case(case.id, &author, &test_writer(), &mut |c| {
                 c.fields.insert(
                     "note".into(),
                     schema::FieldValue::LongText("Sperrmüll vor der Garage".into()),

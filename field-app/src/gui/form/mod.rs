@@ -66,6 +66,8 @@ pub struct FormScreen {
     signatures: BTreeMap<String, SignaturePad>,
     editor: Option<EditorSession>,
     error: Option<String>,
+    /// Why the server refused the case's changes at the last sync, while it still holds them.
+    refusal: Option<String>,
     /// The device position as of this frame, for the position fields' hint.
     fix: FixState,
 }
@@ -117,6 +119,7 @@ impl FormScreen {
             signatures: BTreeMap::new(),
             editor: None,
             error: None,
+            refusal: store.refusal(id)?,
             fix: FixState::NoSource,
         };
         screen.photos.load_thumbnails(ctx, store, &screen.case);
@@ -184,6 +187,13 @@ impl FormScreen {
         });
         if let Some(error) = &self.error {
             ui.colored_label(theme::error_color(false), error);
+        }
+        if let Some(reason) = &self.refusal {
+            ui.colored_label(
+                theme::error_color(false),
+                format!("{}: {reason}", texts.form_refused),
+            );
+            ui.label(texts.form_refused_kept);
         }
         self.take_dropped_files(ui, store, enrollment, texts);
         let editable = self.editable();

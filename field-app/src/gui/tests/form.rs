@@ -237,3 +237,41 @@ fn drawings_are_saved_as_they_are_made_and_discard_restores_the_photo() {
     assert_eq!(drawn(dir.path()), 1);
     assert!(shows(&h, "1 Markierung"));
 }
+
+#[test]
+fn a_case_the_server_refused_says_why_and_keeps_what_was_entered() {
+    let dir = enrolled_dir();
+    {
+        let mut h = harness(dir.path());
+        new_every_kind_case(&mut h);
+        type_into(&mut h, "Sachverhalt", "Reifenstapel");
+        h.run_ok();
+    }
+    let id = stored_case(dir.path()).id;
+    let reason = "The answers may be changed by the case's officer while it is assigned, \
+                  draft, needs_changes";
+    {
+        let mut store = crate::store::LocalStore::open(dir.path()).unwrap();
+        let peer = store.enrollment().unwrap().unwrap().peer();
+        let refused = sync_protocol::DocRejection {
+            doc: id,
+            reason: sync_protocol::RejectReason::Refused,
+            detail: reason.into(),
+        };
+        store.persist_round(&peer, [], &[refused]).unwrap();
+    }
+    let mut h = harness(dir.path());
+    click(&mut h, "Alle Feldarten – Entwurf – vom Server abgelehnt");
+    assert!(
+        shows(&h, &format!("Vom Server abgelehnt: {reason}")),
+        "the form says why"
+    );
+    assert!(shows(
+        &h,
+        "Ihre Eingaben bleiben auf diesem Tablet gespeichert."
+    ));
+    assert_eq!(
+        h.get_by_label("Sachverhalt").value().as_deref(),
+        Some("Reifenstapel")
+    );
+}
