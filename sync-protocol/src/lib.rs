@@ -44,7 +44,7 @@ mod wire;
 
 pub use client::SyncSession;
 pub use error::{ProtocolError, WireError};
-pub use replica::{Received, Replica, Replicas, heads_key, parse_heads_key};
+pub use replica::{Arrival, Received, Replica, Replicas, heads_key, parse_heads_key};
 pub use server::{Job, Policy, Workers, serve};
 pub use wire::{
     DocMessage, DocRejection, Limits, PROTOCOL_VERSION, RejectReason, SyncRequest, SyncResponse,

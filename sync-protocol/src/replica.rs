@@ -31,6 +31,20 @@ pub struct Replica {
     pub record_patches: bool,
     /// What the last message that changed the document changed, when recording.
     pub received: Option<Received>,
+    /// The changes the last applied message added to the document, in causal order.
+    pub arrived: Vec<Arrival>,
+}
+
+/// A change a message added, as its author stated it. Only the hash is the change's own;
+/// the author and the time are whatever the sender wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Arrival {
+    /// The change's hash.
+    pub hash: ChangeHash,
+    /// Its commit message (naper writes the author there).
+    pub message: Option<String>,
+    /// The time it states, in seconds since the Unix epoch.
+    pub stated_time_s: i64,
 }
 
 /// What one received message changed in a document.
@@ -68,6 +82,7 @@ impl Replica {
             failed: None,
             record_patches: false,
             received: None,
+            arrived: Vec::new(),
         }
     }
 
@@ -144,6 +159,7 @@ impl Replica {
     ) -> Result<(), (RejectReason, String)> {
         let before = self.doc.get_heads();
         self.received = None;
+        self.arrived.clear();
         // An empty document has no earlier case to bring up to date.
         let record = self.record_patches && !before.is_empty();
         let malformed = |detail: String| (RejectReason::Malformed, detail);
@@ -160,8 +176,17 @@ impl Replica {
                     .receive_sync_message(&mut self.state, message)
                     .map_err(|e| malformed(format!("the changes could not be applied: {e}")))?;
                 // Before anything walks the document or its patches.
-                intake::depth::check(&mut self.doc, &before, max_depth)
+                let arrived = self.doc.get_changes(&before);
+                intake::depth::check(&self.doc, &arrived, max_depth)
                     .map_err(|e| (e.reason(), e.to_string()))?;
+                self.arrived = arrived
+                    .iter()
+                    .map(|change| Arrival {
+                        hash: change.hash(),
+                        message: change.message().map(str::to_owned),
+                        stated_time_s: change.timestamp(),
+                    })
+                    .collect();
                 if !record {
                     return Ok(None);
                 }
@@ -196,6 +221,7 @@ impl Replica {
         self.failed = Some(detail.clone());
         self.doc = AutoCommit::new();
         self.received = None;
+        self.arrived.clear();
         (reason, detail)
     }
 

@@ -7,7 +7,7 @@ use automerge::AutoCommit;
 use schema::CaseId;
 
 use crate::intake::RoundBudget;
-use crate::replica::{Received, Replica, Replicas};
+use crate::replica::{Arrival, Received, Replica, Replicas};
 use crate::wire::{
     DocMessage, DocRejection, Limits, PROTOCOL_VERSION, RejectReason, SyncRequest, SyncResponse,
 };
@@ -22,12 +22,14 @@ pub trait Policy {
     /// Whether the document, after applying the device's changes, is one the device may have
     /// written (e.g. still a case of the device's tenant, with the same id). `None` means yes.
     /// A refused document is not persisted and the device is told why. `received` says what
-    /// the message changed when the replica records patches ([`Replica::record_patches`]).
+    /// the message changed when the replica records patches ([`Replica::record_patches`]);
+    /// `arrived` lists the changes it added.
     fn accept(
         &self,
         doc: CaseId,
         after: &AutoCommit,
         received: Option<&Received>,
+        arrived: &[Arrival],
     ) -> Option<String>;
 }
 
@@ -195,7 +197,12 @@ fn apply_one(
     }
     if replica.changed {
         let verdict = catch_unwind(AssertUnwindSafe(|| {
-            policy.accept(doc, &replica.doc, replica.received.as_ref())
+            policy.accept(
+                doc,
+                &replica.doc,
+                replica.received.as_ref(),
+                &replica.arrived,
+            )
         }))
         .unwrap_or_else(|_| Some("checking the changed case failed inside the server".into()));
         if let Some(detail) = verdict {

@@ -13,8 +13,8 @@ use automerge::AutoCommit;
 use schema::{CaseDocument, CaseId, InspectionCase};
 
 use crate::{
-    Job, Limits, Policy, Received, Replica, Replicas, SyncRequest, SyncResponse, SyncSession,
-    WireError, Workers, heads_key, serve,
+    Arrival, Job, Limits, Policy, Received, Replica, Replicas, SyncRequest, SyncResponse,
+    SyncSession, WireError, Workers, heads_key, serve,
 };
 
 /// The server's storage and round handling, in memory.
@@ -63,6 +63,7 @@ impl Policy for Admit<'_> {
         _doc: CaseId,
         after: &AutoCommit,
         _received: Option<&Received>,
+        _arrived: &[Arrival],
     ) -> Option<String> {
         let case: Result<InspectionCase, _> = autosurgeon::hydrate(after);
         case.err().map(|e| format!("not a case: {e}"))

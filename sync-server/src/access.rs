@@ -38,7 +38,7 @@ use std::sync::Mutex;
 
 use automerge::AutoCommit;
 use schema::{CaseId, ChangeAuthor, InspectionCase, Role, Status, write_rules};
-use sync_protocol::{Policy, Received, heads_key};
+use sync_protocol::{Arrival, Policy, Received, heads_key};
 
 pub use crate::store::Visibility;
 use crate::store::{BlobFacts, CaseAccess, DeviceRow, UserRow};
@@ -259,6 +259,38 @@ pub fn check_written(
         }
     }
     .map_err(|broken| format!("{broken}; the changes were not accepted"))
+}
+
+/// Checks that every change a device brought names the device's user as its author: the
+/// server records who brought each change, and a change claiming somebody else would put
+/// words in their mouth in the history and the report.
+///
+/// # Errors
+/// The first change that names another author, or none.
+pub fn check_authors(principal: &Device, arrived: &[Arrival]) -> Result<(), String> {
+    for change in arrived {
+        match change
+            .message
+            .as_deref()
+            .and_then(ChangeAuthor::from_message)
+        {
+            Some(author) if author.user == principal.username => {}
+            Some(author) => {
+                return Err(format!(
+                    "change {} names `{}` as its author, but this device syncs for `{}`; the \
+                     changes were not accepted",
+                    change.hash, author.user, principal.username
+                ));
+            }
+            None => {
+                return Err(format!(
+                    "change {} does not name its author; the changes were not accepted",
+                    change.hash
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A user signed in to the back office (from a session checked against the database).
@@ -543,7 +575,11 @@ impl Policy for SyncPolicy<'_> {
         doc: CaseId,
         after: &AutoCommit,
         received: Option<&Received>,
+        arrived: &[Arrival],
     ) -> Option<String> {
+        if let Err(refusal) = check_authors(self.principal, arrived) {
+            return Some(refusal);
+        }
         let before = self
             .cases
             .lock()

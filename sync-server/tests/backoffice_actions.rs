@@ -426,3 +426,70 @@ async fn a_decided_case_refuses_corrections_from_the_office_too() {
     );
     assert_eq!(heads(&server, id).await, before, "nothing was written");
 }
+
+/// The history says who brought each change and when as the server recorded it, with the time
+/// the tablet stated beside it; the many small changes of typing are one entry per burst,
+/// and every single change can still be listed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_history_is_stamped_by_the_server_and_groups_an_editing_burst() {
+    let server = TestServer::start().await;
+    install_template(&server).await;
+    let mut tablet = server.tablet("officer1").await;
+    let id = case_in(&mut tablet, Status::Draft).await;
+    // Typing "Sperrmüll am Tor" into the short answer, a change per keystroke group; the
+    // test tablet states a time in November 2023 for each.
+    for typed in [
+        "Sp",
+        "Sperr",
+        "Sperrmüll",
+        "Sperrmüll am",
+        "Sperrmüll am Tor",
+    ] {
+        tablet.edit(id, |c| {
+            c.fields
+                .insert("short".into(), FieldValue::Text(typed.into()));
+        });
+    }
+    assert!(tablet.sync().await.is_empty());
+    let mut browser = Browser::signed_in(&server, "coordinator").await;
+
+    let grouped = browser
+        .get(&format!("/backoffice/cases/{id}/history"))
+        .await;
+    let body = &grouped.body;
+    assert!(body.contains("6 Änderungen insgesamt"), "{body}");
+    assert!(
+        body.contains(
+            "<strong>Kurznotiz</strong>: <del aria-label=\"Vorher\">—</del> → <ins aria-label=\"Nachher\">Sperrmüll am Tor</ins>"
+        ),
+        "one line from before the burst to after it: {body}"
+    );
+    assert!(
+        !body.contains("<ins aria-label=\"Nachher\">Sperr</ins>"),
+        "{body}"
+    );
+    assert!(
+        body.contains("6 Änderungen</span>"),
+        "the entry says how many: {body}"
+    );
+    // The server's receipt, today, with the tablet's stated time beside it.
+    let now = texts::time::instant_ms(chrono::Utc::now().timestamp_millis(), schema::Language::De);
+    let today = now.get(..10).unwrap_or_default().to_string();
+    assert!(
+        body.contains(&format!("<td>{today}")),
+        "received today: {body}"
+    );
+    assert!(body.contains("laut Gerät: 14.11.2023"), "{body}");
+    assert!(body.contains(&format!("Gerät {}", tablet.enrolled.device_id)));
+
+    let raw = browser
+        .get(&format!("/backoffice/cases/{id}/history?raw=1"))
+        .await;
+    assert!(
+        raw.body.contains(
+            "<del aria-label=\"Vorher\">Sperr</del> → <ins aria-label=\"Nachher\">Sperrmüll</ins>"
+        ),
+        "every change on its own: {}",
+        raw.body
+    );
+}

@@ -663,3 +663,51 @@ async fn status_changes_from_a_tablet_follow_the_workflow() {
     assert!(rejected.iter().any(|r| r.doc == forged), "{rejected:?}");
     assert!(server.store().case_row(forged).unwrap().is_none());
 }
+
+/// The server records who brought a change; a change naming another author than the device's
+/// user, or none, is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_naming_another_author_is_refused() {
+    let server = TestServer::start().await;
+    let mut tablet = server.tablet("officer1").await;
+    let id = tablet.create("Eigener Fall");
+    assert!(tablet.sync().await.is_empty());
+    let stored = server.store().document(id).unwrap();
+
+    let mut doc = schema::CaseDocument::load(&tablet.docs[&id]).unwrap();
+    let someone_else = schema::ChangeAuthor {
+        user: "coordinator".into(),
+        device: None,
+    };
+    doc.edit(&someone_else, 1_700_000_002_000, |c| {
+        c.title = "Vom Amt".into()
+    })
+    .unwrap();
+    tablet.docs.insert(id, doc.save());
+    let rejected = tablet.sync().await;
+    assert_eq!(rejected.len(), 1, "{rejected:?}");
+    assert!(
+        rejected[0]
+            .detail
+            .contains("names `coordinator` as its author"),
+        "{}",
+        rejected[0].detail
+    );
+    assert_eq!(server.store().document(id).unwrap(), stored);
+
+    // A change without an author.
+    let mut fresh = server.tablet("officer1").await;
+    assert!(fresh.sync().await.is_empty());
+    let mut raw = automerge::AutoCommit::load(&fresh.docs[&id]).unwrap();
+    automerge::transaction::Transactable::put(&mut raw, automerge::ROOT, "title", "anonym")
+        .unwrap();
+    fresh.docs.insert(id, raw.save());
+    let rejected = fresh.sync().await;
+    assert_eq!(rejected.len(), 1, "{rejected:?}");
+    assert!(
+        rejected[0].detail.contains("does not name its author"),
+        "{}",
+        rejected[0].detail
+    );
+    assert_eq!(server.store().document(id).unwrap(), stored);
+}

@@ -7,25 +7,25 @@
 use std::collections::HashMap;
 
 use automerge::legacy::{ObjectId, OpId, OpType};
-use automerge::{AutoCommit, ChangeHash, ObjId, ReadDoc};
+use automerge::{AutoCommit, Change, ObjId, ReadDoc};
 
 use super::IntakeError;
 
-/// Refuses the changes since `before` if any object they create lies more than `max_depth`
-/// levels below the document's root (a property of the root is level 1).
+/// Refuses `changes` (just applied to `doc`, in causal order) if any object they create lies
+/// more than `max_depth` levels below the document's root (a property of the root is level 1).
 ///
 /// # Errors
 /// [`IntakeError::TooDeep`].
 pub(crate) fn check(
-    doc: &mut AutoCommit,
-    before: &[ChangeHash],
+    doc: &AutoCommit,
+    changes: &[Change],
     max_depth: usize,
 ) -> Result<(), IntakeError> {
     // Depths of the objects these changes create. Changes come in causal order, so a parent
     // made by the same message is known here before its children, and nothing walks a long
     // chain of ancestors twice.
     let mut created: HashMap<OpId, usize> = HashMap::new();
-    for change in doc.get_changes(before) {
+    for change in changes {
         let expanded = change.decode();
         let start = expanded.start_op.get();
         for (index, op) in expanded.operations.iter().enumerate() {

@@ -25,6 +25,7 @@ texts::texts! {
         results: ("Treffer", "Treffer"), ("result", "results");
         entries: ("Eintrag", "Einträge"), ("entry", "entries");
         changes_total: ("Änderung insgesamt", "Änderungen insgesamt"), ("change in total", "changes in total");
+        changes_in_entry: ("Änderung", "Änderungen"), ("change", "changes");
         report_history_more: ("weitere, ältere Änderung ist im Back Office einsehbar", "weitere, ältere Änderungen sind im Back Office einsehbar"),
             ("more, earlier change can be seen in the back office", "more, earlier changes can be seen in the back office");
     ]
@@ -127,6 +128,10 @@ texts::texts! {
     back_office: "Back Office", "Back office";
     device: "Gerät", "Device";
     unknown_author: "unbekannt", "unknown";
+    unconfirmed: "vom Server nicht bestätigt", "not confirmed by the server";
+    stated_time: "laut Gerät", "according to the device";
+    history_raw: "Jede Änderung einzeln zeigen", "Show every change";
+    history_grouped: "Änderungen zusammengefasst zeigen", "Show changes grouped";
     no_visible_change: "keine sichtbare Änderung", "no visible change";
     case_created: "Fall angelegt", "Case created";
     unreadable: "nicht lesbar", "not readable";

@@ -314,15 +314,21 @@ pub struct DiffLine {
     pub to: String,
 }
 
-/// One change in the history.
-#[derive(Debug)]
+/// One entry of the history: a change, or a burst of one author's changes.
+#[derive(Debug, Default)]
 pub struct HistoryEntry {
-    /// When.
+    /// When the server received it.
     pub at: String,
+    /// The time the change states, when it is not the server's.
+    pub stated: Option<String>,
     /// Who.
     pub who: String,
     /// Device or back office.
     pub place: String,
+    /// How many changes the entry stands for.
+    pub changes: usize,
+    /// The word after that count.
+    pub changes_noun: &'static str,
     /// What changed.
     pub lines: Vec<DiffLine>,
 }
@@ -351,6 +357,8 @@ pub struct HistoryPage {
     pub previous: Option<String>,
     /// Link to older changes.
     pub next: Option<String>,
+    /// The other way to list the changes (grouped or one by one): its label and link.
+    pub other_view: (&'static str, String),
 }
 
 /// Renders a page.

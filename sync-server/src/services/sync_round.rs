@@ -14,7 +14,7 @@ use crate::kernel::AppError;
 use crate::services::core_threads::CoreThreads;
 use crate::services::doc_cache::DocCache;
 use crate::store::projection;
-use crate::store::{CaseStore, DocAppend, StateWrite, load_document};
+use crate::store::{Arrived, CaseStore, DocAppend, StateWrite, load_document};
 
 /// One round, blocking: decode, load, serve, persist; returns the encoded response.
 ///
@@ -123,6 +123,14 @@ pub fn round(
                 changes: replica.doc.save_after(before),
                 base_heads: heads_key(before),
                 row,
+                receipts: replica
+                    .arrived
+                    .iter()
+                    .map(|change| Arrived {
+                        hash: change.hash.to_string(),
+                        stated_at_ms: change.stated_time_s.saturating_mul(1000),
+                    })
+                    .collect(),
             });
         }
         // Only what the device reported in this round moves the summary (see

@@ -7,7 +7,7 @@
 use schema::write_rules::{self, Writer};
 use schema::{CaseDocument, CaseId, ChangeAuthor, InspectionCase};
 
-use super::sqlite::{append_change, document_bytes, reproject};
+use super::sqlite::{append_change, document_bytes, record_staff_receipt, reproject};
 use super::{StoreError, StoreResult, WriteTx, now_ms};
 
 /// Edits case `id` as `author` in one Automerge change: `edit` sees the case as stored and
@@ -46,5 +46,10 @@ pub fn edit(
     let changes = doc.automerge_mut().save_after(&before);
     append_change(sql, id, &changes)?;
     reproject(sql, id)?;
+    // The edit is one change: the document's only head now.
+    let now = now_ms();
+    for hash in doc.heads() {
+        record_staff_receipt(sql, id, &hash.to_string(), &writer.username, now)?;
+    }
     Ok(case)
 }

@@ -252,6 +252,30 @@ pub struct DocAppend {
     /// it only if the stored document is still at `base_heads` (no other merge came in
     /// between); otherwise it re-projects from the stored document.
     pub row: Option<CaseRow>,
+    /// The changes the round added, to receipt as brought by the round's device.
+    pub receipts: Vec<Arrived>,
+}
+
+/// A change a device brought, for its receipt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Arrived {
+    /// The change's hash (hex).
+    pub hash: String,
+    /// The time the change states, in milliseconds since the Unix epoch.
+    pub stated_at_ms: i64,
+}
+
+/// The server's record of who brought a change, and when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeReceipt {
+    /// The user: the device's user, or the staff user of a back-office edit.
+    pub username: String,
+    /// The device, `None` for the back office.
+    pub device_id: Option<String>,
+    /// When the server received it, in milliseconds since the Unix epoch.
+    pub received_at_ms: i64,
+    /// The time the change itself states, if it was a device's.
+    pub stated_at_ms: Option<i64>,
 }
 
 /// A device's sync state for one document after a round.
@@ -420,6 +444,12 @@ pub trait CaseStore: Send + Sync {
     /// # Errors
     /// Database errors.
     fn document(&self, id: CaseId) -> StoreResult<Option<Vec<u8>>>;
+
+    /// The server's receipts of a case's changes, by change hash (hex).
+    ///
+    /// # Errors
+    /// Database errors.
+    fn change_receipts(&self, id: CaseId) -> StoreResult<HashMap<String, ChangeReceipt>>;
 
     /// The documents among `ids` with `device_id`'s sync state for each.
     ///

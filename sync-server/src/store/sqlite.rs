@@ -19,9 +19,9 @@ mod uploads;
 use super::accounts;
 use super::tx::WriteTx;
 use super::{
-    AuditEntry, BlobRow, CaseAccess, CasePage, CaseQuery, CaseRow, CaseStore, DeviceRow, DocAppend,
-    NewSession, NewUser, PhotoAccess, SessionRow, StateWrite, StoreError, StoreResult,
-    StoredReplica, TemplateRow, TenantRow, UserRow, load_document, now_ms,
+    AuditEntry, BlobRow, CaseAccess, CasePage, CaseQuery, CaseRow, CaseStore, ChangeReceipt,
+    DeviceRow, DocAppend, NewSession, NewUser, PhotoAccess, SessionRow, StateWrite, StoreError,
+    StoreResult, StoredReplica, TemplateRow, TenantRow, UserRow, load_document, now_ms,
 };
 use crate::store::Visibility;
 use crate::store::projection;
@@ -41,8 +41,10 @@ const SCHEMA_V6: &str = include_str!("schema_v6.sql");
 const SCHEMA_V7: &str = include_str!("schema_v7.sql");
 /// Version 8: each device's count of committed sync rounds.
 const SCHEMA_V8: &str = include_str!("schema_v8.sql");
+/// Version 9: the server's receipt of every change (who brought it, when).
+const SCHEMA_V9: &str = include_str!("schema_v9.sql");
 /// The schema version this build writes.
-const SCHEMA_VERSION: i64 = 8;
+const SCHEMA_VERSION: i64 = 9;
 /// Idle connections kept for reuse. Every API request checks its device token on a
 /// connection of its own, so a fleet of tablets syncing at shift end needs dozens at once;
 /// opening one (pragmas, an empty statement cache) cost more than the lookup itself.
@@ -122,6 +124,23 @@ fn open_connection(path: &Path) -> StoreResult<Connection> {
     Ok(conn)
 }
 
+/// Records that staff user `username` made change `hash` of case `id` in the back office.
+pub(super) fn record_staff_receipt(
+    sql: &Connection,
+    id: CaseId,
+    hash: &str,
+    username: &str,
+    now: i64,
+) -> StoreResult<()> {
+    sql.prepare_cached(
+        "INSERT OR IGNORE INTO change_receipts
+             (case_id, hash, username, device_id, received_at, stated_at)
+         VALUES (?1, ?2, ?3, NULL, ?4, NULL)",
+    )?
+    .execute(params![id.to_string(), hash, username, now])?;
+    Ok(())
+}
+
 fn migrate(conn: &mut Connection) -> StoreResult<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
@@ -154,6 +173,9 @@ fn migrate(conn: &mut Connection) -> StoreResult<()> {
     }
     if version < 8 {
         tx.execute_batch(SCHEMA_V8)?;
+    }
+    if version < 9 {
+        tx.execute_batch(SCHEMA_V9)?;
     }
     // Versions 4 and 5 added projected columns and the search index: fill them once.
     if (1..5).contains(&version) {
@@ -659,6 +681,27 @@ impl CaseStore for SqliteStore {
         self.with_conn(|conn| document_bytes(conn, id))
     }
 
+    fn change_receipts(&self, id: CaseId) -> StoreResult<HashMap<String, ChangeReceipt>> {
+        self.with_conn(|conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT hash, username, device_id, received_at, stated_at
+                 FROM change_receipts WHERE case_id = ?1",
+            )?;
+            let rows = stmt.query_map([id.to_string()], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    ChangeReceipt {
+                        username: r.get(1)?,
+                        device_id: r.get(2)?,
+                        received_at_ms: r.get(3)?,
+                        stated_at_ms: r.get(4)?,
+                    },
+                ))
+            })?;
+            Ok(rows.collect::<Result<HashMap<_, _>, _>>()?)
+        })
+    }
+
     fn load_replicas(
         &self,
         device_id: &str,
@@ -736,6 +779,22 @@ impl CaseStore for SqliteStore {
                 }
             }
             let now = now_ms();
+            let mut receipt = tx.prepare_cached(
+                "INSERT OR IGNORE INTO change_receipts
+                     (case_id, hash, username, device_id, received_at, stated_at)
+                 SELECT ?1, ?2, d.username, d.id, ?3, ?4 FROM devices d WHERE d.id = ?5",
+            )?;
+            for append in appends {
+                for arrived in &append.receipts {
+                    receipt.execute(params![
+                        append.id.to_string(),
+                        arrived.hash,
+                        now,
+                        arrived.stated_at_ms,
+                        device_id
+                    ])?;
+                }
+            }
             let mut upsert = tx.prepare_cached(
                 "INSERT INTO sync_states (device_id, doc_id, state, known_heads, updated_at)
                  VALUES (?1, ?2, ?3, ?4, ?5)
@@ -1420,6 +1479,7 @@ mod tests {
                 changes: fork.automerge_mut().save_after(&base),
                 base_heads: sync_protocol::heads_key(&base),
                 row: Some(projection::project(&mut fork).unwrap()),
+                receipts: Vec::new(),
             }
         };
         let retitled = merge(&|c| c.title = "Neuer Titel".into());
@@ -1497,7 +1557,7 @@ mod tests {
         conn.execute_batch(
             "ALTER TABLE cases DROP COLUMN answers; DROP TABLE cases_search;
              DROP TABLE blob_tenants; ALTER TABLE devices DROP COLUMN last_sync_at;
-             ALTER TABLE devices DROP COLUMN sync_rounds;
+             ALTER TABLE devices DROP COLUMN sync_rounds; DROP TABLE change_receipts;
              PRAGMA user_version = 3;",
         )
         .unwrap();

@@ -314,8 +314,12 @@ fn history(input: &ReportInput<'_>, t: &Texts) -> Vec<Block> {
         } else {
             what.join("\n")
         };
+        let at = match &entry.stated {
+            Some(stated) => format!("{}\n({stated})", entry.at),
+            None => entry.at.clone(),
+        };
         blocks.push(Block::Row {
-            label: format!("{}\n{}", entry.at, entry.who),
+            label: format!("{at}\n{}", entry.who),
             value: if entry.place.is_empty() {
                 what
             } else {

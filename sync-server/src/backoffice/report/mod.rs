@@ -27,7 +27,7 @@ use schema::{Photo, Sha256};
 use self::content::{ReportInput, ReportPhoto};
 use self::layout::Metrics;
 use super::audit::{self, Action};
-use super::history::entry;
+use super::history::{entry, groups};
 use super::i18n::texts;
 use super::load::{LoadedCase, load_case};
 use super::photos::annotated_jpeg;
@@ -36,7 +36,6 @@ use crate::access::StaffAction;
 use crate::backoffice::{InPage, PageError};
 use crate::kernel::{AppError, blocking};
 use crate::services::AppState;
-use texts::time::instant_ms;
 
 use crate::store::now_ms;
 
@@ -73,7 +72,7 @@ async fn build(state: &AppState, session: &Session, id: &str) -> Result<Response
     for photo in &loaded.case.photos {
         photos.insert(photo.id, print_copy(state, photo).await?);
     }
-    let (history, history_more) = history(&loaded, lang).await?;
+    let (history, history_more) = history(state, &loaded, lang).await?;
     let case_id = loaded.case.id;
     let generated_by = format!(
         "{} ({})",
@@ -177,28 +176,39 @@ async fn print_copy(state: &AppState, photo: &Photo) -> Result<ReportPhoto, AppE
     .await
 }
 
-/// The newest changes with local times, and how many older ones are left out.
+/// The newest history entries (each a change or an editing burst, as on the history page),
+/// and how many older ones are left out.
 async fn history(
+    state: &AppState,
     loaded: &LoadedCase,
     lang: schema::Language,
 ) -> Result<(Vec<super::views::HistoryEntry>, usize), AppError> {
     let t = texts(lang);
     let mut doc = loaded.doc.automerge().clone();
     let template = loaded.template.clone();
+    let store = state.store.clone();
+    let case_id = loaded.case.id;
     blocking(move || -> Result<_, AppError> {
+        let receipts = store.change_receipts(case_id)?;
         let changes = doc.get_changes(&[]);
-        let total = changes.len();
-        let entries = changes
+        let groups = groups(&changes, &receipts, false);
+        let entries = groups
             .iter()
             .rev()
             .take(HISTORY_LIMIT)
-            .map(|change| {
-                let mut line = entry(&mut doc, change, template.as_ref(), t, lang);
-                line.at = instant_ms(change.timestamp().saturating_mul(1000), lang);
-                line
+            .map(|group| {
+                entry(
+                    &mut doc,
+                    &changes,
+                    &receipts,
+                    group,
+                    template.as_ref(),
+                    t,
+                    lang,
+                )
             })
             .collect();
-        Ok((entries, total.saturating_sub(HISTORY_LIMIT)))
+        Ok((entries, groups.len().saturating_sub(HISTORY_LIMIT)))
     })
     .await
 }
