@@ -163,12 +163,7 @@ pub fn prepare(config: Config) -> Result<Prepared, ServerError> {
         ))
     })?;
     templates::install_shared(store.as_ref(), config.templates_dir.as_deref())?;
-    let seed = match config.demo {
-        DemoSeed::Always => true,
-        DemoSeed::IfEmpty => store.is_empty()?,
-        DemoSeed::Never => false,
-    };
-    let demo_users = if seed {
+    let demo_users = if config.demo == DemoSeed::Always {
         demo::seed(store.as_ref(), config.password_cost)?
     } else {
         None
@@ -260,6 +255,20 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
             demo::TENANT
         ),
         None => {}
+    }
+    let store = server.store();
+    if tokio::task::spawn_blocking(move || store.is_empty())
+        .await
+        .ok()
+        .and_then(Result::ok)
+        .unwrap_or(false)
+    {
+        println!(
+            "no tenant yet: create one with `sync-server admin create-tenant ID NAME` and its \
+             first admin with `sync-server admin create-user --tenant ID --username NAME \
+             --display-name NAME --role admin --password-stdin` (or --generate-password FILE); \
+             or start with --demo for a demo tenant"
+        );
     }
     println!("listening on {}", server.url());
     tracing::info!(addr = %server.addr(), "sync server started");

@@ -50,6 +50,10 @@ struct ServeArgs {
     /// Largest photo upload in bytes.
     #[arg(long, default_value_t = 64 * 1024 * 1024)]
     max_blob_bytes: u64,
+    /// Refuse a device token that has not been used to sync for this many days (the device
+    /// enrolls again); 0 keeps tokens valid however long they idle.
+    #[arg(long, default_value_t = 60)]
+    device_idle_days: u64,
     /// Send back-office session cookies without `Secure`, for a trial over plain http on a
     /// machine without a TLS proxy. Never in production.
     #[arg(long)]
@@ -82,6 +86,44 @@ struct AdminArgs {
     command: AdminCommand,
 }
 
+/// Where a password comes from: standard input or a generated file keep it off the command
+/// line, where other users of the machine and shell histories can read it.
+#[derive(Debug, clap::Args)]
+#[group(required = true, multiple = false)]
+struct PasswordSource {
+    /// Read the password from the first line of standard input.
+    #[arg(long)]
+    password_stdin: bool,
+    /// Generate a random password and write it to this new file, readable only by you.
+    #[arg(long, value_name = "FILE")]
+    generate_password: Option<PathBuf>,
+    /// The password itself (visible in the process list; prefer the two above).
+    #[arg(long)]
+    password: Option<String>,
+}
+
+impl PasswordSource {
+    /// The password, and a note for the output when it was generated.
+    fn read(self) -> Result<(String, Option<String>), ServerError> {
+        if let Some(password) = self.password {
+            return Ok((password, None));
+        }
+        if let Some(path) = self.generate_password {
+            let password = admin::generate_password_file(&path)?;
+            let note = format!(
+                "the password is in {} (readable only by you); hand it over and delete the file",
+                path.display()
+            );
+            return Ok((password, Some(note)));
+        }
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .map_err(|e| ServerError::Io(format!("cannot read the password from stdin: {e}")))?;
+        Ok((line.trim_end_matches(['\r', '\n']).to_string(), None))
+    }
+}
+
 #[derive(Debug, Subcommand)]
 enum AdminCommand {
     /// Create a tenant.
@@ -105,18 +147,18 @@ enum AdminCommand {
         /// admin, coordinator, case_worker, viewer or officer.
         #[arg(long)]
         role: String,
-        /// Initial password (at least 8 characters).
-        #[arg(long)]
-        password: String,
+        /// The initial password (at least 8 characters).
+        #[command(flatten)]
+        password: PasswordSource,
     },
-    /// Set a new password.
+    /// Set a new password; the user's devices are revoked and must be enrolled again.
     ResetPassword {
         /// User name.
         #[arg(long)]
         username: String,
-        /// New password (at least 8 characters).
-        #[arg(long)]
-        password: String,
+        /// The new password (at least 8 characters).
+        #[command(flatten)]
+        password: PasswordSource,
     },
     /// List enrolled devices.
     ListDevices,
@@ -159,12 +201,15 @@ fn run_serve(args: ServeArgs) -> Result<(), ServerError> {
     config.addr = args.addr;
     config.templates_dir = args.templates;
     config.max_blob_bytes = args.max_blob_bytes;
+    config.device_max_idle = (args.device_idle_days > 0).then(|| {
+        std::time::Duration::from_secs(args.device_idle_days.saturating_mul(24 * 60 * 60))
+    });
     config.backoffice.secure_cookies = !args.insecure_cookies;
     config.trusted_proxies = args.trusted_proxies;
     config.demo = if args.demo {
         DemoSeed::Always
     } else {
-        DemoSeed::IfEmpty
+        DemoSeed::Never
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -184,9 +229,15 @@ fn run_admin(args: AdminArgs) -> Result<(), ServerError> {
             display_name,
             role,
             password,
-        } => admin::create_user(store, &tenant, &username, &display_name, &role, &password)?,
+        } => {
+            let (password, note) = password.read()?;
+            let done =
+                admin::create_user(store, &tenant, &username, &display_name, &role, &password)?;
+            with_note(done, note)
+        }
         AdminCommand::ResetPassword { username, password } => {
-            admin::reset_password(store, &username, &password)?
+            let (password, note) = password.read()?;
+            with_note(admin::reset_password(store, &username, &password)?, note)
         }
         AdminCommand::ListDevices => admin::list_devices(store)?,
         AdminCommand::RevokeDevice { device_id } => admin::revoke_device(store, &device_id)?,
@@ -195,4 +246,11 @@ fn run_admin(args: AdminArgs) -> Result<(), ServerError> {
     };
     println!("{}", message.trim_end());
     Ok(())
+}
+
+fn with_note(message: String, note: Option<String>) -> String {
+    match note {
+        Some(note) => format!("{message}\n{note}"),
+        None => message,
+    }
 }

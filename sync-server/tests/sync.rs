@@ -6,6 +6,8 @@ mod common;
 use common::{PASSWORD, TestServer, error_body};
 use reqwest::StatusCode;
 use schema::{CaseId, FieldValue, Status};
+use std::time::Duration;
+
 use sync_protocol::http::{ENROLL, EnrollRequest};
 use sync_protocol::{
     DocMessage, Limits, PROTOCOL_VERSION, RejectReason, SyncRequest, SyncResponse, SyncSession,
@@ -710,4 +712,17 @@ async fn a_change_naming_another_author_is_refused() {
         rejected[0].detail
     );
     assert_eq!(server.store().document(id).unwrap(), stored);
+}
+
+/// A device token unused for longer than the configured idle period is refused: the tablet
+/// is told to enroll again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_idle_device_token_expires() {
+    let server = TestServer::start_with(|c| c.device_max_idle = Some(Duration::ZERO)).await;
+    let tablet = server.tablet("officer1").await;
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    let response = tablet.post_sync(SyncRequest::default().encode()).await;
+    let (status, body) = error_body(response).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(body.message.contains("enroll it again"), "{}", body.message);
 }

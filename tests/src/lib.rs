@@ -143,6 +143,27 @@ pub fn admin(data_dir: &Path, args: &[&str]) -> Output {
         .unwrap_or_else(|e| panic!("cannot run sync-server admin: {e}"))
 }
 
+/// Runs `binary args…` with `input` on its standard input (a password, kept off the command
+/// line).
+pub fn run_with_stdin(binary_name: &str, args: &[&std::ffi::OsStr], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(binary(binary_name))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run {binary_name}: {e}"));
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin
+            .write_all(input.as_bytes())
+            .unwrap_or_else(|e| panic!("cannot write to {binary_name}'s stdin: {e}"));
+    }
+    child
+        .wait_with_output()
+        .unwrap_or_else(|e| panic!("{binary_name} did not finish: {e}"))
+}
+
 /// A tablet: a `field-app` data directory, driven through the headless command.
 pub struct Tablet {
     /// The tablet's data directory.

@@ -793,6 +793,158 @@ fn sync_bombs_are_refused_in_bounded_memory_while_another_tablet_keeps_syncing()
     );
 }
 
+/// A server started without `--demo` has no demo users; the first admin is created with a
+/// generated password in a file only its owner can read, an officer's password comes from
+/// standard input on both CLIs, and a reset password revokes the officer's tablet.
+#[test]
+fn the_first_admin_and_every_password_stay_off_the_command_line() {
+    use std::ffi::OsStr;
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("server");
+    let server = ServerProcess::start(&dir, &[]);
+    assert!(
+        server
+            .startup_output
+            .iter()
+            .any(|line| line.contains("no tenant yet") && line.contains("--password-stdin")),
+        "the empty server says how to begin: {:?}",
+        server.startup_output
+    );
+    let tablet = Tablet::new(&tmp.path().join("t"));
+    let demo = tablet.run(&[
+        "enroll",
+        "--server",
+        &server.url,
+        "--username",
+        "officer",
+        "--password",
+        "x",
+    ]);
+    assert!(!demo.status.success(), "no demo users without --demo");
+
+    let out = admin(&dir, &["create-tenant", "stadt", "Stadt"]);
+    assert!(out.status.success(), "{out:?}");
+    let file = tmp.path().join("admin-password.txt");
+    let out = admin(
+        &dir,
+        &[
+            "create-user",
+            "--tenant",
+            "stadt",
+            "--username",
+            "chefin",
+            "--display-name",
+            "Chefin",
+            "--role",
+            "admin",
+            "--generate-password",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{out:?}");
+    let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "only the owner reads the password file");
+    let generated = std::fs::read_to_string(&file).unwrap();
+    assert!(generated.trim().len() >= 16);
+    let printed = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        !printed.contains(generated.trim()),
+        "the password is not printed: {printed}"
+    );
+    let again = admin(
+        &dir,
+        &[
+            "create-user",
+            "--tenant",
+            "stadt",
+            "--username",
+            "zweite",
+            "--display-name",
+            "Zweite",
+            "--role",
+            "admin",
+            "--generate-password",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        !again.status.success(),
+        "an existing file is never overwritten"
+    );
+    let none = admin(
+        &dir,
+        &[
+            "create-user",
+            "--tenant",
+            "stadt",
+            "--username",
+            "ohne",
+            "--display-name",
+            "Ohne",
+            "--role",
+            "officer",
+        ],
+    );
+    assert!(!none.status.success(), "a password source is required");
+
+    let admin_args = |args: &[&str]| -> Vec<std::ffi::OsString> {
+        let mut all: Vec<std::ffi::OsString> = vec!["admin".into()];
+        all.extend(args.iter().map(Into::into));
+        all.push("--data-dir".into());
+        all.push(dir.clone().into_os_string());
+        all
+    };
+    let args = admin_args(&[
+        "create-user",
+        "--tenant",
+        "stadt",
+        "--username",
+        "o1",
+        "--display-name",
+        "O1",
+        "--role",
+        "officer",
+        "--password-stdin",
+    ]);
+    let refs: Vec<&OsStr> = args.iter().map(|a| a.as_os_str()).collect();
+    let out = naper_tests::run_with_stdin("sync-server", &refs, "geheim-123-Passwort\n");
+    assert!(out.status.success(), "{out:?}");
+
+    let enroll = |password: &str| {
+        let args: Vec<std::ffi::OsString> = vec![
+            "--data-dir".into(),
+            tablet.dir.clone().into_os_string(),
+            "enroll".into(),
+            "--server".into(),
+            server.url.clone().into(),
+            "--username".into(),
+            "o1".into(),
+            "--password-stdin".into(),
+        ];
+        let refs: Vec<&OsStr> = args.iter().map(|a| a.as_os_str()).collect();
+        naper_tests::run_with_stdin("field-app", &refs, &format!("{password}\n"))
+    };
+    let out = enroll("geheim-123-Passwort");
+    assert!(out.status.success(), "{out:?}");
+    tablet.ok(&["sync"]);
+
+    // A new password revokes the tablet; it enrolls again with the new one.
+    let args = admin_args(&["reset-password", "--username", "o1", "--password-stdin"]);
+    let refs: Vec<&OsStr> = args.iter().map(|a| a.as_os_str()).collect();
+    let out = naper_tests::run_with_stdin("sync-server", &refs, "neues-456-Passwort\n");
+    assert!(out.status.success(), "{out:?}");
+    let refused = tablet.run(&["sync"]);
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("enroll"),
+        "{refused:?}"
+    );
+    assert!(!enroll("geheim-123-Passwort").status.success());
+    assert!(enroll("neues-456-Passwort").status.success());
+    tablet.ok(&["sync"]);
+}
+
 /// Enrolls a device over plain HTTP and returns its token.
 async fn enroll_over_http(url: &str, user: &str) -> String {
     let enroll: Value = reqwest::Client::new()

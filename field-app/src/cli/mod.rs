@@ -48,9 +48,16 @@ pub enum Command {
         /// The officer's user name.
         #[arg(long)]
         username: String,
-        /// The officer's password.
+        /// The officer's password (visible in the process list; prefer --password-stdin).
+        #[arg(
+            long,
+            required_unless_present = "password_stdin",
+            conflicts_with = "password_stdin"
+        )]
+        password: Option<String>,
+        /// Read the password from the first line of standard input.
         #[arg(long)]
-        password: String,
+        password_stdin: bool,
         /// A name for this device, shown to admins.
         #[arg(long)]
         device_name: Option<String>,
@@ -143,6 +150,15 @@ pub enum Command {
     },
 }
 
+/// The first line of standard input, without its line ending.
+fn read_password() -> Result<String> {
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line).map_err(|e| {
+        crate::FieldAppError::Invalid(format!("cannot read the password from standard input: {e}"))
+    })?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
 /// Runs a command against the store in `data_dir`; `gpsd` is where gpsd listens, if the
 /// commands should ask it for the device position.
 ///
@@ -155,8 +171,15 @@ pub async fn run(data_dir: &std::path::Path, gpsd: Option<&str>, command: Comman
             server,
             username,
             password,
+            password_stdin: _,
             device_name,
-        } => server::enroll(&mut store, &server, &username, &password, device_name).await,
+        } => {
+            let password = match password {
+                Some(password) => password,
+                None => read_password()?,
+            };
+            server::enroll(&mut store, &server, &username, &password, device_name).await
+        }
         Command::Templates => server::templates(&mut store).await,
         Command::NewCase { template, version } => {
             cases::new_case(&mut store, &template, version, gpsd).await

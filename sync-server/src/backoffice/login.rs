@@ -23,7 +23,7 @@ use super::session::{
 use super::views::{Frame, LoginPage, render, see_other};
 use crate::access::{self, Staff};
 use crate::backoffice::InPage;
-use crate::identity::auth::{new_token, verify_nobody, verify_password};
+use crate::identity::auth::{new_token, password_checks, verify_nobody, verify_password};
 use crate::kernel::client_addr::ClientAddr;
 use crate::kernel::{AppError, blocking};
 use crate::services::AppState;
@@ -166,6 +166,7 @@ pub async fn submit(
         }
         let attempted = username.clone();
         let password = form.password;
+        let _slot = password_checks().slot().await;
         let checked = blocking(move || -> Result<Result<Staff, Refusal>, AppError> {
             let Some(user) = store.user(&username)? else {
                 verify_nobody(&password);

@@ -71,6 +71,42 @@ pub fn verify_nobody(password: &str) {
     }
 }
 
+/// How many password checks run at once. An argon2id check takes about 19 MiB and tens of
+/// milliseconds of one core; unbounded, a flood of sign-ins would hold hundreds of them on the
+/// blocking pool at once and exhaust memory. Sign-ins beyond the slots wait their turn.
+#[derive(Debug)]
+pub struct PasswordChecks {
+    slots: tokio::sync::Semaphore,
+}
+
+impl PasswordChecks {
+    /// `slots` checks at once.
+    pub fn new(slots: usize) -> Self {
+        Self {
+            slots: tokio::sync::Semaphore::new(slots.max(1)),
+        }
+    }
+
+    /// Waits for a slot; the check runs while the permit is held.
+    pub async fn slot(&self) -> Option<tokio::sync::SemaphorePermit<'_>> {
+        self.slots.acquire().await.ok()
+    }
+
+    /// A slot if one is free now.
+    pub fn try_slot(&self) -> Option<tokio::sync::SemaphorePermit<'_>> {
+        self.slots.try_acquire().ok()
+    }
+}
+
+/// The process's password checks: one slot per core, shared by enrollment and the back
+/// office's sign-in.
+pub fn password_checks() -> &'static PasswordChecks {
+    static CHECKS: OnceLock<PasswordChecks> = OnceLock::new();
+    CHECKS.get_or_init(|| {
+        PasswordChecks::new(std::thread::available_parallelism().map_or(2, usize::from))
+    })
+}
+
 /// A new device token: 256 random bits, hex.
 ///
 /// # Errors
@@ -84,7 +120,8 @@ pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-/// A random password of 16 letters and digits (about 95 bits), for demo users.
+/// A random password of 16 letters and digits (about 95 bits), for demo users and the
+/// admin commands' `--generate-password`.
 ///
 /// # Errors
 /// [`AuthError::Random`].
@@ -135,5 +172,21 @@ mod tests {
         let password = random_password().unwrap();
         assert_eq!(password.len(), 16);
         assert!(password.chars().all(|c| c.is_ascii_alphanumeric()));
+    }
+}
+
+#[cfg(test)]
+mod slot_tests {
+    use super::*;
+
+    #[test]
+    fn password_checks_beyond_the_slots_wait() {
+        let checks = PasswordChecks::new(2);
+        let first = checks.try_slot();
+        let second = checks.try_slot();
+        assert!(first.is_some() && second.is_some());
+        assert!(checks.try_slot().is_none(), "a third check waits");
+        drop(first);
+        assert!(checks.try_slot().is_some());
     }
 }

@@ -6,8 +6,11 @@
 //!
 //! Keyed by user name *and* address, so an attacker elsewhere cannot lock a colleague out of
 //! their own desk, and guessing one password from many addresses is still slowed per
-//! address. The state lives in memory, per server process: a restart forgets it, which
-//! costs an attacker a restart they cannot cause. Time is passed in, so tests need no clock.
+//! address. Trying one password against many user names (password spraying) is slowed per
+//! address too: after [`MAX_ADDRESS_FAILURES`] failures from one address within [`WINDOW`],
+//! whatever the names, the address is locked out for [`LOCKOUT`]. The state lives in memory,
+//! per server process: a restart forgets it, which costs an attacker a restart they cannot
+//! cause. Time is passed in, so tests need no clock.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -16,6 +19,10 @@ use std::time::{Duration, Instant};
 
 /// Failed sign-ins allowed within [`WINDOW`] before a lockout.
 pub const MAX_FAILURES: u32 = 5;
+/// Failed sign-ins from one address, for any user names, allowed within [`WINDOW`] before the
+/// address is locked out: an office behind one address mistypes now and then, a sprayer
+/// tries hundreds of names.
+pub const MAX_ADDRESS_FAILURES: u32 = 30;
 /// How far back failures count.
 pub const WINDOW: Duration = Duration::from_secs(15 * 60);
 /// How long a lockout lasts.
@@ -30,10 +37,11 @@ struct Attempts {
     locked_until: Option<Instant>,
 }
 
-/// Failed sign-ins per user name and address.
+/// Failed sign-ins per user name and address, and per address.
 #[derive(Debug, Default)]
 pub struct LoginThrottle {
     entries: Mutex<HashMap<(String, IpAddr), Attempts>>,
+    addresses: Mutex<HashMap<IpAddr, Attempts>>,
 }
 
 fn key(username: &str, ip: IpAddr) -> (String, IpAddr) {
@@ -41,41 +49,65 @@ fn key(username: &str, ip: IpAddr) -> (String, IpAddr) {
 }
 
 impl LoginThrottle {
-    /// How much longer `username` from `ip` is locked out, if it is.
+    /// How much longer `username` from `ip` is locked out (the pair, or the whole address),
+    /// if it is.
     pub fn locked(&self, username: &str, ip: IpAddr, now: Instant) -> Option<Duration> {
-        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        entries
-            .get(&key(username, ip))
-            .and_then(|a| a.locked_until)
-            .and_then(|until| until.checked_duration_since(now))
-            .filter(|left| !left.is_zero())
+        let left = |a: &Attempts| {
+            a.locked_until
+                .and_then(|until| until.checked_duration_since(now))
+                .filter(|left| !left.is_zero())
+        };
+        let pair = {
+            let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+            entries.get(&key(username, ip)).and_then(left)
+        };
+        let address = {
+            let addresses = self.addresses.lock().unwrap_or_else(|e| e.into_inner());
+            addresses.get(&ip).and_then(left)
+        };
+        pair.max(address)
     }
 
-    /// Counts a failed sign-in; the one that reaches [`MAX_FAILURES`] starts a lockout.
+    /// Counts a failed sign-in for the pair and for the address; the one that reaches
+    /// [`MAX_FAILURES`] (or [`MAX_ADDRESS_FAILURES`]) starts a lockout.
     pub fn failed(&self, username: &str, ip: IpAddr, now: Instant) {
-        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        if entries.len() >= MAX_ENTRIES {
-            entries.retain(|_, a| !stale(a, now));
+        {
+            let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+            count(&mut entries, key(username, ip), MAX_FAILURES, now);
         }
-        let fresh = Attempts {
-            failures: 0,
-            first_failure: now,
-            locked_until: None,
-        };
-        let attempts = entries.entry(key(username, ip)).or_insert(fresh);
-        if stale(attempts, now) {
-            *attempts = fresh;
-        }
-        attempts.failures = attempts.failures.saturating_add(1);
-        if attempts.failures >= MAX_FAILURES {
-            attempts.locked_until = Some(now + LOCKOUT);
-        }
+        let mut addresses = self.addresses.lock().unwrap_or_else(|e| e.into_inner());
+        count(&mut addresses, ip, MAX_ADDRESS_FAILURES, now);
     }
 
     /// Forgets the failures of `username` from `ip` after a successful sign-in.
     pub fn succeeded(&self, username: &str, ip: IpAddr) {
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         entries.remove(&key(username, ip));
+    }
+}
+
+/// Counts one failure for `key`; the one that reaches `max` starts a lockout.
+fn count<K: std::hash::Hash + Eq>(
+    entries: &mut HashMap<K, Attempts>,
+    key: K,
+    max: u32,
+    now: Instant,
+) {
+    if entries.len() >= MAX_ENTRIES {
+        entries.retain(|_, a| !stale(a, now));
+    }
+    let fresh = Attempts {
+        failures: 0,
+        first_failure: now,
+        locked_until: None,
+    };
+    let attempts = entries.entry(key).or_insert(fresh);
+    if stale(attempts, now) {
+        *attempts = fresh;
+    }
+    attempts.failures = attempts.failures.saturating_add(1);
+    if attempts.failures >= max {
+        attempts.locked_until = Some(now + LOCKOUT);
     }
 }
 
@@ -119,6 +151,24 @@ mod tests {
             Some(Duration::from_secs(1))
         );
         assert_eq!(throttle.locked("anna", HOME, fifth + LOCKOUT), None);
+    }
+
+    #[test]
+    fn spraying_one_password_over_many_names_locks_the_address() {
+        let throttle = LoginThrottle::default();
+        let t0 = Instant::now();
+        for i in 0..MAX_ADDRESS_FAILURES - 1 {
+            let name = format!("user{i}");
+            throttle.failed(&name, HOME, t0);
+            assert_eq!(throttle.locked(&name, HOME, t0), None, "{name}");
+        }
+        throttle.failed("last", HOME, t0);
+        assert_eq!(throttle.locked("never-tried", HOME, t0), Some(LOCKOUT));
+        assert_eq!(throttle.locked("never-tried", ELSEWHERE, t0), None);
+        // A success of one name does not lift the address's lockout.
+        throttle.succeeded("user1", HOME);
+        assert_eq!(throttle.locked("user1", HOME, t0), Some(LOCKOUT));
+        assert_eq!(throttle.locked("user1", HOME, t0 + LOCKOUT), None);
     }
 
     #[test]

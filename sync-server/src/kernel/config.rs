@@ -9,14 +9,13 @@ use sync_protocol::Limits;
 /// The SQLite file inside the data directory.
 pub const DATABASE_FILE: &str = "naper.sqlite3";
 
-/// When to seed the demo tenant.
+/// Whether to seed the demo tenant. A server that faces the public never gets demo users
+/// with known passwords by accident: only `--demo` seeds them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DemoSeed {
     /// Seed it unless it exists (`--demo`).
     Always,
-    /// Seed it only on a data directory without any tenant (the default of the binary).
-    IfEmpty,
-    /// Never (tests).
+    /// Never (the default).
     Never,
 }
 
@@ -93,6 +92,9 @@ pub struct Config {
     /// task (run with compaction) deletes it (default 7 days: a tablet offline over a long
     /// weekend still resumes).
     pub upload_max_idle: Duration,
+    /// A device token not used to sync for this long is refused, and the device must be
+    /// enrolled again (default 60 days; `None`: never).
+    pub device_max_idle: Option<Duration>,
     /// A directory of template JSON files to load instead of the bundled ones.
     pub templates_dir: Option<PathBuf>,
     /// When to seed the demo tenant.
@@ -117,8 +119,9 @@ impl Config {
             max_blob_bytes: 64 * 1024 * 1024,
             compaction: Compaction::default(),
             upload_max_idle: Duration::from_secs(7 * 24 * 60 * 60),
+            device_max_idle: Some(Duration::from_secs(60 * 24 * 60 * 60)),
             templates_dir: None,
-            demo: DemoSeed::IfEmpty,
+            demo: DemoSeed::Never,
             password_cost: PasswordCost::Default,
             backoffice: Backoffice::default(),
             trusted_proxies: Vec::new(),

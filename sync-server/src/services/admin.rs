@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use schema::Role;
 
-use crate::identity::auth::hash_password;
+use crate::identity::auth::{hash_password, random_password};
 use crate::kernel::config::{PasswordCost, database_path};
 use crate::services::ServerError;
 use crate::store::{CaseStore, DatabaseUrl, NewUser, SqliteStore};
@@ -144,6 +144,38 @@ pub fn reset_password(
         &hash_password(password, PasswordCost::Default)?,
     )?;
     Ok(format!("set a new password for `{}`", username.trim()))
+}
+
+/// Generates a random password ([`random_password`]) and writes it to the new file `path`,
+/// readable and writable only by its owner; returns it.
+///
+/// # Errors
+/// [`ServerError::Io`] when the file exists already or cannot be written.
+pub fn generate_password_file(path: &std::path::Path) -> Result<String, ServerError> {
+    use std::io::Write;
+    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+    let mut bytes = [0u8; 20];
+    getrandom::fill(&mut bytes).map_err(|e| {
+        ServerError::Io(format!("the system's random number generator failed: {e}"))
+    })?;
+    let password: String = bytes
+        .iter()
+        .map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()]))
+        .collect();
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let cannot = |e: std::io::Error| {
+        ServerError::Io(format!(
+            "cannot write the password to {} (it must not exist yet): {e}",
+            path.display()
+        ))
+    };
+    let mut file = options.open(path).map_err(cannot)?;
+    writeln!(file, "{password}").map_err(cannot)?;
+    file.sync_all().map_err(cannot)?;
+    Ok(password)
 }
 
 /// Every device as a table.

@@ -1,7 +1,7 @@
 //! User accounts and their devices, an aggregate of their own: the writes an administrator
 //! makes, each usable in a transaction shared with its audit entry ([`super::WriteTx`]).
 
-use rusqlite::params;
+use rusqlite::{OptionalExtension, params};
 use schema::{Role, Status};
 
 use super::{NewUser, StoreError, StoreResult, WriteTx, now_ms};
@@ -74,7 +74,9 @@ fn no_user(username: &str) -> StoreError {
     StoreError::NotFound(format!("there is no user `{username}`"))
 }
 
-/// Sets the password hash (an argon2id PHC string) of `username`.
+/// Sets the password hash (an argon2id PHC string) of `username`, and revokes the user's
+/// devices: a new password is set when the old one may be known to someone else, who may
+/// have enrolled a device with it.
 ///
 /// # Errors
 /// [`StoreError::NotFound`] for an unknown user.
@@ -86,7 +88,24 @@ pub fn set_password_hash(tx: &WriteTx<'_>, username: &str, hash: &str) -> StoreR
     if n == 0 {
         return Err(no_user(username));
     }
+    revoke_devices_of(tx, username)?;
     Ok(())
+}
+
+/// Revokes every device of `username` that is not revoked yet; returns how many.
+///
+/// # Errors
+/// Database failures.
+pub fn revoke_devices_of(tx: &WriteTx<'_>, username: &str) -> StoreResult<usize> {
+    let ids: Vec<String> = tx
+        .sql()
+        .prepare_cached("SELECT id FROM devices WHERE username = ?1 AND revoked_at IS NULL")?
+        .query_map([username], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    for id in &ids {
+        revoke_device(tx, id)?;
+    }
+    Ok(ids.len())
 }
 
 /// Ends every back-office session of `username`; returns how many.
@@ -100,17 +119,29 @@ pub fn end_sessions(tx: &WriteTx<'_>, username: &str) -> StoreResult<usize> {
         .execute([username])?)
 }
 
-/// Gives `username` the role `role`.
+/// Gives `username` the role `role`. A change of role revokes the user's devices: a device
+/// was enrolled for what its user could do then.
 ///
 /// # Errors
 /// [`StoreError::NotFound`] for an unknown user.
 pub fn set_role(tx: &WriteTx<'_>, username: &str, role: Role) -> StoreResult<()> {
-    let n = tx.sql().execute(
-        "UPDATE users SET role = ?2 WHERE username = ?1",
-        params![username, role.as_str()],
-    )?;
-    if n == 0 {
+    let current: Option<String> = tx
+        .sql()
+        .query_row(
+            "SELECT role FROM users WHERE username = ?1",
+            [username],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let Some(current) = current else {
         return Err(no_user(username));
+    };
+    if current != role.as_str() {
+        tx.sql().execute(
+            "UPDATE users SET role = ?2 WHERE username = ?1",
+            params![username, role.as_str()],
+        )?;
+        revoke_devices_of(tx, username)?;
     }
     Ok(())
 }

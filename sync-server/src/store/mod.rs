@@ -164,6 +164,8 @@ pub struct DeviceRow {
     pub created_at: i64,
     /// When it was revoked, if it was.
     pub revoked_at: Option<i64>,
+    /// When it last synced, if it did.
+    pub last_seen_at: Option<i64>,
 }
 
 /// What access decisions need to know about a stored case.

@@ -7,3 +7,7 @@
 -- everything again. Only the device's own rounds move its count, so other tablets syncing
 -- after a restore cannot hide it.
 ALTER TABLE devices ADD COLUMN sync_rounds INTEGER NOT NULL DEFAULT 0;
+
+-- When the device last synced: a device token unused for longer than the configured idle
+-- period is refused (a lost tablet's token does not stay valid for ever).
+ALTER TABLE devices ADD COLUMN last_seen_at INTEGER;

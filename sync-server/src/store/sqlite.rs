@@ -445,13 +445,14 @@ fn device_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<(DeviceRow, String)> {
             name: r.get(4)?,
             created_at: r.get(5)?,
             revoked_at: r.get(6)?,
+            last_seen_at: r.get(7)?,
         },
         role,
     ))
 }
 
 const DEVICE_SELECT: &str = "SELECT d.id, d.username, u.tenant, u.role, d.name, d.created_at, \
-     d.revoked_at FROM devices d JOIN users u ON u.username = d.username";
+     d.revoked_at, d.last_seen_at FROM devices d JOIN users u ON u.username = d.username";
 
 fn finish_device((mut device, role): (DeviceRow, String)) -> StoreResult<DeviceRow> {
     device.role = role_of(&role)?;
@@ -813,10 +814,10 @@ impl CaseStore for SqliteStore {
             }
             let rounds: i64 = tx
                 .prepare_cached(
-                    "UPDATE devices SET sync_rounds = sync_rounds + 1 WHERE id = ?1
-                     RETURNING sync_rounds",
+                    "UPDATE devices SET sync_rounds = sync_rounds + 1, last_seen_at = ?2
+                     WHERE id = ?1 RETURNING sync_rounds",
                 )?
-                .query_row([device_id], |r| r.get(0))
+                .query_row(params![device_id, now], |r| r.get(0))
                 .optional()?
                 .unwrap_or(0);
             Ok(u64::try_from(rounds).unwrap_or(0))
@@ -1557,7 +1558,8 @@ mod tests {
         conn.execute_batch(
             "ALTER TABLE cases DROP COLUMN answers; DROP TABLE cases_search;
              DROP TABLE blob_tenants; ALTER TABLE devices DROP COLUMN last_sync_at;
-             ALTER TABLE devices DROP COLUMN sync_rounds; DROP TABLE change_receipts;
+             ALTER TABLE devices DROP COLUMN sync_rounds; ALTER TABLE devices DROP COLUMN last_seen_at;
+             DROP TABLE change_receipts;
              PRAGMA user_version = 3;",
         )
         .unwrap();

@@ -13,7 +13,9 @@ use crate::kernel::client_addr::ClientAddr;
 use crate::kernel::{AppError, blocking};
 use crate::services::AppState;
 
-use crate::identity::auth::{new_token, token_hash, verify_nobody, verify_password};
+use crate::identity::auth::{
+    new_token, password_checks, token_hash, verify_nobody, verify_password,
+};
 use crate::identity::throttle::LoginThrottle;
 
 /// Longest device name kept.
@@ -56,6 +58,7 @@ pub async fn enroll(
     }
     let store = state.store.clone();
     let attempted = username.clone();
+    let _slot = password_checks().slot().await;
     // `None`: wrong credentials.
     let enrolled = blocking(move || -> Result<Option<EnrollResponse>, AppError> {
         let Some(user) = store.user(&username)? else {

@@ -122,3 +122,60 @@ mod tests {
         assert!(devices.iter().all(|d| d.last_sync_ms.is_some()));
     }
 }
+
+#[cfg(test)]
+mod credential_tests {
+    #![allow(clippy::unwrap_used)]
+
+    use schema::Role;
+
+    use super::super::SqliteStore;
+    use crate::store::CaseStore;
+
+    fn revoked(store: &SqliteStore, id: &str) -> bool {
+        store
+            .list_devices()
+            .unwrap()
+            .iter()
+            .any(|d| d.id == id && d.revoked_at.is_some())
+    }
+
+    #[test]
+    fn a_new_password_or_another_role_revokes_the_users_devices() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("db.sqlite3")).unwrap();
+        store.create_tenant("a", "A").unwrap();
+        for user in ["u", "v"] {
+            store
+                .create_user(&super::super::test_officer("a", user))
+                .unwrap();
+        }
+        let first = store.create_device("u", "Tablet 1", "h1").unwrap();
+        let colleague = store.create_device("v", "Tablet 2", "h2").unwrap();
+        let seen = |id: &str| {
+            store
+                .list_devices()
+                .unwrap()
+                .into_iter()
+                .find(|d| d.id == id)
+                .unwrap()
+                .last_seen_at
+        };
+        assert_eq!(seen(&first.id), None);
+        store.commit_sync(&first.id, &[], &[]).unwrap();
+        assert!(seen(&first.id).is_some(), "a sync counts as use");
+
+        // The same role again changes nothing.
+        store.set_role("u", Role::Officer).unwrap();
+        assert!(!revoked(&store, &first.id));
+
+        store.set_password_hash("u", "new-hash").unwrap();
+        assert!(revoked(&store, &first.id), "a reset password revokes");
+        assert!(!revoked(&store, &colleague.id), "only the user's devices");
+
+        let second = store.create_device("u", "Tablet 3", "h3").unwrap();
+        store.set_role("u", Role::CaseWorker).unwrap();
+        assert!(revoked(&store, &second.id), "a new role revokes");
+        assert!(!revoked(&store, &colleague.id));
+    }
+}

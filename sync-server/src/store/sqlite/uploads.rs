@@ -173,7 +173,8 @@ mod tests {
         let conn = rusqlite::Connection::open(&path).unwrap();
         conn.execute_batch(
             "DROP TABLE blob_tenants; ALTER TABLE devices DROP COLUMN last_sync_at;
-             ALTER TABLE devices DROP COLUMN sync_rounds; DROP TABLE change_receipts;
+             ALTER TABLE devices DROP COLUMN sync_rounds; ALTER TABLE devices DROP COLUMN last_seen_at;
+             DROP TABLE change_receipts;
              PRAGMA user_version = 5;",
         )
         .unwrap();
