@@ -5,10 +5,13 @@
 //! - **Tenant isolation**: a device sees and writes only cases of its user's tenant. A case
 //!   of another tenant is answered exactly like any other case the device may not see
 //!   ([`FORBIDDEN_DETAIL`]), never offered, and its photos are "not found".
+//! - **Only officers enroll and sync tablets** ([`may_enroll`]): a tablet keeps offline every
+//!   case its user may sync, and staff, who see the whole tenant, work in the back office,
+//!   where every opening is audited. A staff device enrolled before this rule is refused.
 //! - **Officers** see and change only cases they created (`created.by`) or are assigned to
-//!   (`assigned_officer`), and after their changes the case must still be theirs.
-//! - **Staff** (admin, coordinator, case worker) see every case of their tenant; **viewers**
-//!   see them too but may not change anything (no document changes, no uploads).
+//!   (`assigned_officer`), and after their changes the case must still be theirs. Which part
+//!   of a case they may change in which status is `schema::write_rules`' table, and each
+//!   change they bring must name them as its author ([`check_authors`]).
 //! - A **new case** from a device must belong to the device's tenant and be created by the
 //!   device's user.
 //! - A device learns that the server holds a photo only if its tenant uploaded it or it may see
@@ -291,6 +294,13 @@ pub fn check_authors(principal: &Device, arrived: &[Arrival]) -> Result<(), Stri
         }
     }
     Ok(())
+}
+
+/// Whether a user of `role` may enroll and sync a tablet: officers only. A tablet keeps every
+/// case its user may sync offline; staff, who may see the whole tenant, work in the back
+/// office, where every opening of a case is audited.
+pub fn may_enroll(role: Role) -> bool {
+    role == Role::Officer
 }
 
 /// A user signed in to the back office (from a session checked against the database).

@@ -200,19 +200,27 @@ fn staff_edits_merge_with_the_officers_offline_edits() {
     let tmp = tempfile::tempdir().unwrap();
     let server = server_with_users(&tmp.path().join("server"), None);
     let officer = enrolled(&tmp.path().join("officer"), &server, "o1");
-    let staff = enrolled(&tmp.path().join("staff"), &server, "cw");
 
     let id = officer.ok(&["new-case", "--template", TEMPLATE]);
     officer.ok(&["sync"]);
-    staff.ok(&["sync"]);
-    staff.ok(&[
-        "set",
-        &id,
-        "officer_notes",
-        "\"Bitte Fotos der Zufahrt ergänzen.\"",
-    ]);
+    // The case worker writes in the back office while the officer edits offline.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let office = BackOffice::sign_in(&server.url, "cw").await;
+        let path = format!("/backoffice/cases/{id}");
+        let csrf = office.csrf(&path).await;
+        let done = office
+            .post(
+                &format!("{path}/fields/officer_notes"),
+                &[
+                    ("csrf", &csrf),
+                    ("value", "Bitte Fotos der Zufahrt ergänzen."),
+                ],
+            )
+            .await;
+        assert_eq!(done.status().as_u16(), 303, "{:?}", done.text().await);
+    });
     officer.ok(&["set", &id, "volume_m3", "4"]);
-    staff.ok(&["sync"]);
     officer.ok(&["sync"]);
     let case = officer.case(&id);
     assert!(
@@ -225,8 +233,99 @@ fn staff_edits_merge_with_the_officers_offline_edits() {
         field(&case, "volume_m3"),
         &serde_json::json!({"decimal": 4.0})
     );
-    staff.ok(&["sync"]);
-    assert_eq!(staff.case(&id), case);
+    // Another device of the officer gets the same merged case.
+    let second = enrolled(&tmp.path().join("second"), &server, "o1");
+    second.ok(&["sync"]);
+    assert_eq!(second.case(&id), case);
+}
+
+/// The back office over plain HTTP, signed in as one user (the session cookie kept by hand).
+struct BackOffice {
+    http: reqwest::Client,
+    base: String,
+    cookie: String,
+}
+
+impl BackOffice {
+    async fn sign_in(base: &str, user: &str) -> Self {
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let page = http
+            .get(format!("{base}/backoffice/login"))
+            .send()
+            .await
+            .unwrap();
+        let mut cookie = cookies(&page);
+        let csrf = hidden(&page.text().await.unwrap(), "csrf");
+        let signed_in = http
+            .post(format!("{base}/backoffice/login"))
+            .header("cookie", &cookie)
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("next", "/backoffice"),
+                ("username", user),
+                ("password", PASSWORD),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(signed_in.status().as_u16(), 303, "signing in as {user}");
+        let session = cookies(&signed_in);
+        if !session.is_empty() {
+            cookie = session;
+        }
+        Self {
+            http,
+            base: base.to_string(),
+            cookie,
+        }
+    }
+
+    async fn csrf(&self, path: &str) -> String {
+        let page = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header("cookie", &self.cookie)
+            .send()
+            .await
+            .unwrap();
+        assert!(page.status().is_success(), "{path}: {}", page.status());
+        hidden(&page.text().await.unwrap(), "csrf")
+    }
+
+    async fn post(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.http
+            .post(format!("{}{path}", self.base))
+            .header("cookie", &self.cookie)
+            .form(form)
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+/// The `name=value` pairs a response sets, as one `Cookie` header.
+fn cookies(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The value of the hidden input `name` in a page.
+fn hidden(page: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = page
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no {name} in {page}"))
+        + marker.len();
+    page[start..].split('"').next().unwrap().to_string()
 }
 
 #[test]
@@ -464,7 +563,7 @@ fn a_photo_the_office_sent_already_is_not_uploaded_again() {
         assert!(again.ends_with("uploaded_bytes=0"), "{user}: {again}");
     }
     assert_eq!(pending, ["0", "0"], "nothing left queued on either tablet");
-    let fresh = enrolled(&tmp.path().join("fresh"), &server, "cw");
+    let fresh = enrolled(&tmp.path().join("fresh"), &server, "o1");
     let out = tmp.path().join("back.png");
     fresh.ok(&["sync"]);
     fresh.ok(&["photo", &sha, "--out", out.to_str().unwrap()]);
@@ -515,7 +614,8 @@ fn a_server_restored_from_an_older_backup_gets_back_what_it_had_acknowledged() {
         "nothing left queued"
     );
 
-    let office = enrolled(&tmp.path().join("office"), &server, "cw");
+    // Another device of the officer gets the edit and the photo from the server.
+    let office = enrolled(&tmp.path().join("office"), &server, "o1");
     office.ok(&["sync"]);
     assert_eq!(
         field(&office.case(&first), "volume_m3"),
@@ -775,8 +875,8 @@ fn sync_bombs_are_refused_in_bounded_memory_while_another_tablet_keeps_syncing()
     });
     assert_eq!(refused.len(), 8, "{refused:#?}");
 
-    // The office sees every case the honest tablet sent.
-    let office = enrolled(&tmp.path().join("office"), &server, "cw");
+    // Another device of the honest officer gets every case the tablet sent.
+    let office = enrolled(&tmp.path().join("office"), &server, "o1");
     office.ok(&["sync"]);
     let listed = office.ok(&["list"]);
     for id in &synced {

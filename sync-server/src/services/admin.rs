@@ -153,15 +153,7 @@ pub fn reset_password(
 /// [`ServerError::Io`] when the file exists already or cannot be written.
 pub fn generate_password_file(path: &std::path::Path) -> Result<String, ServerError> {
     use std::io::Write;
-    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
-    let mut bytes = [0u8; 20];
-    getrandom::fill(&mut bytes).map_err(|e| {
-        ServerError::Io(format!("the system's random number generator failed: {e}"))
-    })?;
-    let password: String = bytes
-        .iter()
-        .map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()]))
-        .collect();
+    let password = random_password()?;
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]

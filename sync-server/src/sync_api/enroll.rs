@@ -9,6 +9,7 @@ use axum::{Extension, Json};
 use sync_protocol::http::{EnrollRequest, EnrollResponse};
 
 use super::ApiError;
+use crate::access;
 use crate::kernel::client_addr::ClientAddr;
 use crate::kernel::{AppError, blocking};
 use crate::services::AppState;
@@ -67,6 +68,14 @@ pub async fn enroll(
         };
         if !verify_password(&request.password, &user.password_hash) {
             return Ok(None);
+        }
+        // A tablet holds every case its user may sync, offline; staff see the whole tenant
+        // and work in the back office, where every opening is audited.
+        if !access::may_enroll(user.role) {
+            return Err(AppError::Forbidden(format!(
+                "only officers enroll tablets; `{}` is {} and works in the back office",
+                user.username, user.role
+            )));
         }
         let mut name: String = request
             .device_name

@@ -9,7 +9,7 @@ use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 
 use super::ApiError;
-use crate::access::Device;
+use crate::access::{self, Device};
 use crate::identity::auth::token_hash;
 use crate::kernel::{AppError, blocking};
 use crate::services::AppState;
@@ -62,6 +62,11 @@ async fn device_of(parts: &Parts, state: &AppState) -> Result<Device, AppError> 
         Some(device) if device.revoked_at.is_some() => Err(AppError::Unauthorized(
             "this device was revoked; ask an administrator and enroll it again".into(),
         )),
+        Some(device) if !access::may_enroll(device.role) => Err(AppError::Forbidden(format!(
+            "this device belongs to `{}`, who is {}; only officers sync tablets, staff work in \
+             the back office",
+            device.username, device.role
+        ))),
         Some(device) if idled_out(&device, state.config.device_max_idle, now_ms()) => {
             Err(AppError::Unauthorized(
                 "this device has not synced for too long and its token expired; enroll it again"

@@ -119,6 +119,22 @@ impl TestServer {
         response.json().await.unwrap()
     }
 
+    /// Tries to enroll a device of `username`; the answer's status and error body.
+    pub async fn try_enroll(&self, username: &str) -> (StatusCode, ErrorBody) {
+        let response = self
+            .http
+            .post(self.url(sync_protocol::http::ENROLL))
+            .json(&EnrollRequest {
+                username: username.into(),
+                password: PASSWORD.into(),
+                device_name: format!("tablet of {username}"),
+            })
+            .send()
+            .await
+            .unwrap();
+        error_body(response).await
+    }
+
     /// A tablet enrolled for `username`.
     pub async fn tablet(&self, username: &str) -> Tablet {
         let enrolled = self.enroll(username).await;
