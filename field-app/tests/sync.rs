@@ -524,6 +524,57 @@ async fn an_upload_answered_with_a_conflict_asks_again_and_continues() {
     assert_eq!(report.uploads.bytes_uploaded, bytes.len() as u64);
 }
 
+/// A server without a free upload slot (503) refuses the first photo; the tablet does not
+/// try the others in this run, keeps all of them queued, and sends them at the next sync.
+#[tokio::test]
+async fn a_busy_server_leaves_every_photo_queued_for_the_next_sync() {
+    let server = FakeServer::start();
+    let mut a = Tablet::enroll(&server, "a.abel").await;
+    let id = a.create();
+    let photos: Vec<_> = (2..4)
+        .map(|n| {
+            field_app::actions::add_photo(&mut a.store, id, "photos", &jpeg(n), &a.enrollment)
+                .unwrap()
+        })
+        .collect();
+    server.state().busy_puts = 1;
+    let report = a.sync().await.unwrap();
+    assert_eq!(report.documents.sent, 1, "the case itself went through");
+    let [(_, reason)] = report.uploads.failed.as_slice() else {
+        panic!("one refused upload expected: {:?}", report.uploads);
+    };
+    assert!(reason.contains("try again in a moment"), "{reason}");
+    assert!(server.state().upload_log.is_empty(), "no other photo was tried");
+    assert_eq!(a.store.pending_uploads().unwrap().len(), 2);
+
+    let report = a.sync().await.unwrap();
+    let mut completed = report.uploads.completed.clone();
+    completed.sort();
+    let mut expected: Vec<String> = photos.iter().map(|p| p.sha256.clone()).collect();
+    expected.sort();
+    assert_eq!(completed, expected);
+    assert!(a.store.pending_uploads().unwrap().is_empty());
+}
+
+/// The server cut off an upload whose body came too slowly (408) and kept what arrived: the
+/// tablet asks what the server has and sends the rest in the same run.
+#[tokio::test]
+async fn an_upload_cut_off_as_too_slow_resumes_from_what_arrived() {
+    let server = FakeServer::start();
+    let mut a = Tablet::enroll(&server, "a.abel").await;
+    let id = a.create();
+    let bytes = jpeg(2);
+    let photo =
+        field_app::actions::add_photo(&mut a.store, id, "photos", &bytes, &a.enrollment).unwrap();
+    server.state().too_slow_after = Some(100);
+    let report = a.sync().await.unwrap();
+    assert_eq!(report.uploads.completed, vec![photo.sha256.clone()]);
+    let s = server.state();
+    assert_eq!(s.status_requests, 1, "asked once after the 408");
+    assert_eq!(s.upload_log.first(), Some(&(0, 100)));
+    assert_eq!(report.uploads.bytes_uploaded, bytes.len() as u64);
+}
+
 #[test]
 fn a_sync_can_run_on_a_multi_threaded_runtime() {
     fn assert_send<T: Send>(_: &T) {}

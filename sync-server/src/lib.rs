@@ -74,7 +74,9 @@ pub use store::{CaseStore, SqliteStore, StoreError};
 use crate::blobs::BlobStore;
 use crate::blobs::photo_uploads::PhotoUploads;
 use crate::kernel::config::DemoSeed;
+use crate::kernel::connections::serve_connections;
 use crate::services::demo::{self, DemoUser};
+use crate::services::sync_bodies::SyncBodies;
 use crate::services::{AppState, SyncRounds, admin, compaction, templates};
 
 /// A server running in this process.
@@ -82,7 +84,7 @@ pub struct RunningServer {
     addr: SocketAddr,
     store: Arc<dyn CaseStore>,
     shutdown: Option<oneshot::Sender<()>>,
-    task: JoinHandle<std::io::Result<()>>,
+    task: JoinHandle<()>,
     compaction: Option<JoinHandle<()>>,
     /// The demo users seeded at this start, with their passwords.
     pub demo_users: Option<Vec<DemoUser>>,
@@ -119,20 +121,17 @@ impl RunningServer {
         if let Some(compaction) = &self.compaction {
             compaction.abort();
         }
-        match self.task.await {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(e)) => Err(ServerError::Io(format!("serving failed: {e}"))),
-            Err(e) => Err(ServerError::Io(format!("the server task failed: {e}"))),
-        }
+        self.task
+            .await
+            .map_err(|e| ServerError::Io(format!("the server task failed: {e}")))
     }
 }
 
 /// The whole server as one router: every surface's routes, composed here and nowhere else.
 /// Tests can send it requests in-process (`tower::ServiceExt::oneshot`) without a port.
 pub fn app(state: AppState) -> Router {
-    let sync_limit = state.config.limits.max_body_bytes;
     Router::new()
-        .merge(sync_api::router(sync_limit))
+        .merge(sync_api::router())
         .nest(backoffice::BASE, backoffice::router())
         .route("/health", get(|| async { "ok" }))
         .fallback(sync_api::not_found)
@@ -170,7 +169,8 @@ pub fn prepare(config: Config) -> Result<Prepared, ServerError> {
     };
     let blobs = Arc::new(blobs);
     let state = AppState {
-        uploads: PhotoUploads::new(store.clone(), blobs.clone()),
+        uploads: PhotoUploads::new(store.clone(), blobs.clone(), &config.traffic),
+        sync_bodies: SyncBodies::new(&config.traffic, config.limits.max_body_bytes),
         store,
         blobs,
         config: Arc::new(config),
@@ -212,18 +212,15 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
     }
     let compaction = compaction::spawn(store.clone(), state.config.compaction, sweep);
     let (tx, rx) = oneshot::channel::<()>();
+    let header_read_timeout = state.config.traffic.header_read_timeout;
     let app = app(state);
     let task = tokio::spawn(async move {
         // The peer address reaches handlers as `ConnectInfo` (the back office's login
         // throttle counts failures per user name and address).
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-        )
-        .with_graceful_shutdown(async {
+        serve_connections(listener, app, header_read_timeout, async {
             let _ = rx.await;
         })
-        .await
+        .await;
     });
     Ok(RunningServer {
         addr,

@@ -6,7 +6,8 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use sync_server::ServerError;
-use sync_server::kernel::config::{Config, DemoSeed};
+use sync_server::kernel::body_pace::BodyPace;
+use sync_server::kernel::config::{Config, DemoSeed, Traffic};
 use sync_server::services::admin;
 
 /// The naper sync server: tablets sync inspection cases and photos with it.
@@ -67,6 +68,51 @@ struct ServeArgs {
         value_name = "IP"
     )]
     trusted_proxies: Vec<std::net::IpAddr>,
+    #[command(flatten)]
+    traffic: TrafficArgs,
+}
+
+/// Bounds for slow and many clients (`Traffic`); the defaults suit tablets on mobile
+/// networks.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Slow and many clients")]
+struct TrafficArgs {
+    /// Seconds a client may take to send a request head, or to start the next one on a
+    /// kept-alive connection.
+    #[arg(long, default_value_t = 30, value_name = "SECONDS")]
+    header_timeout_secs: u64,
+    /// Seconds a request body may send nothing before it is cut off (an upload resumes).
+    #[arg(long, default_value_t = 30, value_name = "SECONDS")]
+    body_idle_secs: u64,
+    /// Bytes per second a body must average after the grace period.
+    #[arg(long, default_value_t = 1024, value_name = "BYTES")]
+    body_min_rate: u64,
+    /// Seconds at the start of a body in which no rate is asked for.
+    #[arg(long, default_value_t = 30, value_name = "SECONDS")]
+    body_grace_secs: u64,
+    /// Photo upload requests receiving at once.
+    #[arg(long, default_value_t = 32, value_name = "N")]
+    upload_slots: usize,
+    /// MiB of sync request bodies held at once.
+    #[arg(long, default_value_t = 128, value_name = "MIB")]
+    sync_body_budget_mib: usize,
+}
+
+impl TrafficArgs {
+    fn traffic(&self) -> Traffic {
+        use std::time::Duration;
+        Traffic {
+            header_read_timeout: Duration::from_secs(self.header_timeout_secs),
+            body_pace: BodyPace {
+                idle: Duration::from_secs(self.body_idle_secs),
+                min_rate: self.body_min_rate,
+                grace: Duration::from_secs(self.body_grace_secs),
+            },
+            upload_slots: self.upload_slots,
+            sync_body_budget: self.sync_body_budget_mib.saturating_mul(1024 * 1024),
+            ..Traffic::default()
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -206,6 +252,7 @@ fn run_serve(args: ServeArgs) -> Result<(), ServerError> {
     });
     config.backoffice.secure_cookies = !args.insecure_cookies;
     config.trusted_proxies = args.trusted_proxies;
+    config.traffic = args.traffic.traffic();
     config.demo = if args.demo {
         DemoSeed::Always
     } else {

@@ -99,13 +99,18 @@ impl ServerProcess {
 
     /// The most memory the process has held so far (its peak resident set, `VmHWM`), in KiB.
     pub fn peak_rss_kib(&self) -> u64 {
+        self.proc_status("VmHWM")
+    }
+
+    /// A number from the process's `/proc/PID/status` (`Threads`, `VmRSS` in KiB, …).
+    pub fn proc_status(&self, key: &str) -> u64 {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
             .unwrap_or_else(|e| panic!("cannot read the server's /proc status: {e}"));
         status
             .lines()
-            .find_map(|line| line.strip_prefix("VmHWM:"))
+            .find_map(|line| line.strip_prefix(key)?.strip_prefix(':'))
             .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
-            .unwrap_or_else(|| panic!("no VmHWM in the server's /proc status"))
+            .unwrap_or_else(|| panic!("no {key} in the server's /proc status"))
     }
 
     /// Kills the process with SIGKILL, as a power cut or OOM kill would.

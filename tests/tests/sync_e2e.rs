@@ -893,6 +893,225 @@ fn sync_bombs_are_refused_in_bounded_memory_while_another_tablet_keeps_syncing()
     );
 }
 
+/// How a slow client's request ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum SlowEnd {
+    /// The server answered with this status.
+    Status(u16),
+    /// The server closed the connection without an answer.
+    Closed,
+}
+
+/// A client that sends `head` and then trickles one byte every `every` (of a header line
+/// that never ends when `body` is false, of the body otherwise) until the server answers or
+/// closes; `started` hears when the head is out.
+async fn slow_client(
+    addr: String,
+    head: String,
+    every: std::time::Duration,
+    started: tokio::sync::mpsc::Sender<()>,
+) -> SlowEnd {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    stream.write_all(head.as_bytes()).await.unwrap();
+    started.send(()).await.unwrap();
+    let (mut read, mut write) = stream.into_split();
+    let trickle = async move {
+        loop {
+            tokio::time::sleep(every).await;
+            if write.write_all(b"x").await.is_err() {
+                // Refused by a closed connection: what the reader sees tells how it ended.
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    let answer = async move {
+        let mut buf = Vec::new();
+        let _ = read.read_to_end(&mut buf).await;
+        let text = String::from_utf8_lossy(&buf);
+        text.strip_prefix("HTTP/1.1 ")
+            .and_then(|rest| rest.get(..3))
+            .and_then(|code| code.parse().ok())
+            .map_or(SlowEnd::Closed, SlowEnd::Status)
+    };
+    tokio::select! {
+        end = answer => end,
+        () = trickle => unreachable!(),
+        () = tokio::time::sleep(std::time::Duration::from_secs(120)) => {
+            panic!("the server held a slow client for two minutes")
+        }
+    }
+}
+
+/// 200 slow clients at once — request heads that never end, sync bodies and photo uploads
+/// trickling a byte every two seconds from ten stolen devices, under the server's default
+/// bounds — while an officer's tablet
+/// records a case with a photo and syncs it. The tablet's sync goes through while they are
+/// all connected; each slow client is answered or cut off once it breaks the server's
+/// pace; none is held for long.
+#[test]
+fn two_hundred_slow_clients_do_not_keep_a_tablet_from_syncing() {
+    use std::collections::HashMap;
+    use std::time::{Duration, Instant};
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("server");
+    // The default bounds: 30 s for a request head, a body may idle 30 s and must average
+    // 1 KiB/s after 30 s of grace.
+    let server = ServerProcess::start(&dir, &[]);
+    for args in [
+        &["create-tenant", "stadt-a", "Stadt A"][..],
+        &[
+            "create-user",
+            "--tenant",
+            "stadt-a",
+            "--username",
+            "o1",
+            "--display-name",
+            "o1",
+            "--role",
+            "officer",
+            "--password",
+            PASSWORD,
+        ],
+        &[
+            "create-user",
+            "--tenant",
+            "stadt-a",
+            "--username",
+            "o2",
+            "--display-name",
+            "o2",
+            "--role",
+            "officer",
+            "--password",
+            PASSWORD,
+        ],
+    ] {
+        let out = admin(&dir, args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let honest = enrolled(&tmp.path().join("honest"), &server, "o1");
+    let photo = tmp.path().join("photo.png");
+    write_noise_png(&photo, 1200, 900);
+    let addr = server.url.trim_start_matches("http://").to_string();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let tokens: Vec<String> = rt.block_on(async {
+        let mut tokens = Vec::new();
+        for _ in 0..10 {
+            tokens.push(enroll_over_http(&server.url, "o2").await);
+        }
+        tokens
+    });
+
+    // 80 heads that never end; per device 6 sync bodies and 6 uploads announcing 1 MB each
+    // (2 of each find a place, the other 4 are over the device's share).
+    let every = Duration::from_secs(2);
+    let (started_tx, mut started) = tokio::sync::mpsc::channel(200);
+    let mut clients = Vec::new();
+    let _guard = rt.enter();
+    for i in 0..80 {
+        let head = format!("GET /health HTTP/1.1\r\nHost: naper\r\nX-Slow-{i}: ");
+        clients.push((
+            "head",
+            rt.spawn(slow_client(addr.clone(), head, every, started_tx.clone())),
+        ));
+    }
+    for token in &tokens {
+        for i in 0..6 {
+            let head = format!(
+                "POST /api/v1/sync HTTP/1.1\r\nHost: naper\r\nAuthorization: Bearer {token}\r\n\
+                 Content-Type: application/cbor\r\nContent-Length: 1000000\r\n\r\n"
+            );
+            clients.push((
+                "sync",
+                rt.spawn(slow_client(addr.clone(), head, every, started_tx.clone())),
+            ));
+            let sha = hex_string(&<sha2::Sha256 as sha2::Digest>::digest(format!(
+                "{token}{i}"
+            )));
+            let head = format!(
+                "PUT /api/v1/blobs/{sha}/upload?offset=0&size=1000000 HTTP/1.1\r\nHost: naper\r\n\
+                 Authorization: Bearer {token}\r\nContent-Length: 1000000\r\n\r\n"
+            );
+            clients.push((
+                "upload",
+                rt.spawn(slow_client(addr.clone(), head, every, started_tx.clone())),
+            ));
+        }
+    }
+    assert_eq!(clients.len(), 200);
+    rt.block_on(async {
+        for _ in 0..200 {
+            started.recv().await.unwrap();
+        }
+    });
+
+    // The honest officer records a case with a photo and syncs it, all while they trickle.
+    let attack_began = Instant::now();
+    let (threads_before, rss_before) = (server.proc_status("Threads"), server.proc_status("VmRSS"));
+    let threads_under_attack = threads_before;
+    let id = honest.ok(&["new-case", "--template", TEMPLATE]);
+    honest.ok(&["add-photo", &id, "photos", photo.to_str().unwrap()]);
+    let synced_at = Instant::now();
+    let summary = honest.ok(&["sync"]);
+    let sync_took = synced_at.elapsed();
+    let still_connected = clients.iter().filter(|(_, c)| !c.is_finished()).count();
+    let rss_under_attack = server.proc_status("VmRSS");
+    assert!(summary.contains("sent=1"), "{summary}");
+    assert!(!summary.ends_with("uploaded_bytes=0"), "{summary}");
+    assert!(
+        honest.ok(&["list"]).trim().ends_with("\t0"),
+        "the photo is not queued any more"
+    );
+
+    // What the attack costs the server, sampled until every slow client has ended.
+    let (mut threads, mut rss) = (threads_under_attack, rss_under_attack);
+    while clients.iter().any(|(_, c)| !c.is_finished()) {
+        threads = threads.max(server.proc_status("Threads"));
+        rss = rss.max(server.proc_status("VmRSS"));
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    let ends: Vec<(&str, SlowEnd)> = clients
+        .into_iter()
+        .map(|(kind, client)| (kind, rt.block_on(client).unwrap()))
+        .collect();
+    let all_ended = attack_began.elapsed();
+    let mut counts: HashMap<(&str, SlowEnd), usize> = HashMap::new();
+    for end in &ends {
+        *counts.entry(*end).or_default() += 1;
+    }
+    println!(
+        "200 slow clients: {still_connected} still connected when the tablet's sync (documents \
+         and a {} byte photo) was done after {sync_took:?}; server threads {threads_before} and \
+         RSS {rss_before} KiB as the attack began, at most {threads} and {rss} KiB during it; \
+         all ended after {all_ended:?}: {counts:?}",
+        std::fs::metadata(&photo).unwrap().len()
+    );
+    // The 80 requests over their devices' share were refused at once; all others were
+    // still connected and trickling when the tablet was done.
+    assert_eq!(
+        still_connected, 120,
+        "the attack was still under way while the tablet synced"
+    );
+    let count = |kind, end| counts.get(&(kind, end)).copied().unwrap_or(0);
+    // Heads that never end are dropped after the header timeout, with or without an answer.
+    assert_eq!(
+        count("head", SlowEnd::Closed) + count("head", SlowEnd::Status(408)),
+        80,
+        "{counts:?}"
+    );
+    for kind in ["sync", "upload"] {
+        assert_eq!(count(kind, SlowEnd::Status(408)), 20, "{kind}: {counts:?}");
+        assert_eq!(count(kind, SlowEnd::Status(429)), 40, "{kind}: {counts:?}");
+    }
+    // The server is free again: the tablet syncs as before.
+    honest.ok(&["sync"]);
+}
+
 /// A server started without `--demo` has no demo users; the first admin is created with a
 /// generated password in a file only its owner can read, an officer's password comes from
 /// standard input on both CLIs, and a reset password revokes the officer's tablet.

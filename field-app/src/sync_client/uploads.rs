@@ -8,7 +8,9 @@
 //! or a 409 with where to resume). A photo tried before asks first how much the server has
 //! (`GET …/upload`) and sends only the rest. After a dropped connection it asks again and
 //! continues from what the server confirms; a 409 (the server's offset differs from ours) is
-//! answered the same way. When the server has every byte but has not finished the upload (it
+//! answered the same way, and so is a 408 (the server cut off a body that came too slowly).
+//! A server without room for another upload (503, or 429) leaves this and the remaining
+//! photos queued for the next sync. When the server has every byte but has not finished the upload (it
 //! stopped, or the connection broke, right after the last byte), an empty request at the end
 //! asks it to finish. Every confirmed request is recorded in
 //! the outbox; the progress callback, which the GUI shows, hears of every piece handed to the
@@ -30,6 +32,18 @@ use super::SyncClient;
 use crate::error::{FieldAppError, Result};
 use crate::store::LocalStore;
 use crate::store::outbox::PendingUpload;
+
+/// Whether the server refused for want of room (503, or 429 for this device's requests in
+/// progress): the other photos would be refused alike.
+fn server_busy(e: &FieldAppError) -> bool {
+    matches!(
+        e,
+        FieldAppError::Server {
+            status: 429 | 503,
+            ..
+        }
+    )
+}
 
 /// How often one photo's upload is resumed after a dropped connection within one run.
 const MAX_RESUMES: u32 = 3;
@@ -92,6 +106,10 @@ impl SyncClient {
                     tracing::warn!(sha256 = %item.sha256, error = %e, "a photo upload failed; it stays queued");
                     store.record_upload_error(&item.sha256, &e.to_string())?;
                     report.failed.push((item.sha256.clone(), e.to_string()));
+                    if server_busy(&e) {
+                        // The rest would be refused alike: they wait for the next sync.
+                        break;
+                    }
                 }
             }
         }
@@ -180,8 +198,11 @@ impl SyncClient {
                     asked_to_finish = false;
                     status = self.upload_status(&item.sha256).await?;
                 }
-                Err(FieldAppError::Offline { .. }) if resumes < MAX_RESUMES => {
-                    // The connection dropped mid-request: ask what arrived, send only the rest.
+                Err(FieldAppError::Offline { .. } | FieldAppError::Server { status: 408, .. })
+                    if resumes < MAX_RESUMES =>
+                {
+                    // The connection dropped mid-request, or the server cut off a body that
+                    // came too slowly: ask what arrived, send only the rest.
                     resumes += 1;
                     let before = offset;
                     status = self.upload_status(&item.sha256).await?;

@@ -52,6 +52,11 @@ pub struct ServerState {
     pub drop_upload_after: Option<u64>,
     /// Answer the next upload chunk with 409 (as if another attempt had moved on), once.
     pub conflict_next_put: bool,
+    /// Answer this many upload chunks with 503 (no upload slot free), before reading them.
+    pub busy_puts: usize,
+    /// Keep the bytes of the upload that brings a blob past this many bytes up to there, and
+    /// answer 408, as the real server does with a body that came too slowly (once).
+    pub too_slow_after: Option<u64>,
     /// Drop the connection instead of answering the sync request with this index (once).
     pub drop_sync_request: Option<usize>,
     /// Leave the next upload that brings its last byte unfinished (every byte received, not
@@ -296,6 +301,14 @@ async fn upload_chunk(
         return axum::Json(status_of(&s, &sha)).into_response();
     }
     let have = s.blobs.get(&sha).map_or(0, |b| b.len() as u64);
+    if s.busy_puts > 0 {
+        s.busy_puts -= 1;
+        return error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "server_busy",
+            "the server is receiving 32 photo uploads already; try again in a moment",
+        );
+    }
     if std::mem::take(&mut s.conflict_next_put) || q.offset != have {
         return error(
             StatusCode::CONFLICT,
@@ -312,6 +325,14 @@ async fn upload_chunk(
         drop_now = true;
         s.drop_upload_after = None;
     }
+    let mut too_slow = false;
+    if let Some(limit) = s.too_slow_after
+        && have + keep > limit
+    {
+        keep = limit.saturating_sub(have);
+        too_slow = true;
+        s.too_slow_after = None;
+    }
     let kept = &body[..usize::try_from(keep).unwrap()];
     s.blobs
         .entry(sha.clone())
@@ -320,6 +341,13 @@ async fn upload_chunk(
     s.upload_log.push((q.offset, keep));
     if drop_now {
         return broken_response();
+    }
+    if too_slow {
+        return error(
+            StatusCode::REQUEST_TIMEOUT,
+            "body_too_slow",
+            "the body arrived too slowly; send it again over a better connection",
+        );
     }
     let len = s.blobs[&sha].len() as u64;
     if len == q.size && (s.never_finish || std::mem::take(&mut s.leave_unfinished_once)) {

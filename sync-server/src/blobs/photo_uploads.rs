@@ -19,12 +19,14 @@
 //! - An upload in progress belongs to the device's tenant (`uploads::upload_key`): devices of
 //!   the tenant share and resume it; another tenant's device sees nothing of it and uploads
 //!   its own copy.
+//! - A request that brings bytes takes one of the server's upload slots and one of its
+//!   device's (`kernel::admission`: 503 or 429 with `Retry-After` when none is free), and its
+//!   body must keep the server's pace (`kernel::body_pace`: 408 when it stalls or trickles;
+//!   what arrived is kept, so the tablet resumes from there).
 //! - Whoever meets an upload with every byte received finishes it
 //!   ([`super::upload_completion`]), and receiving runs as a task of its own, so a request
 //!   cut off after its last byte still ends in a stored photo.
 
-use std::future::poll_fn;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -39,6 +41,9 @@ use super::upload_completion::{
 use super::upload_sweep::UploadSweep;
 use super::uploads::{PartWriter, RunningHash, Uploads, upload_key};
 use crate::access::{self, Device};
+use crate::kernel::admission::Admission;
+use crate::kernel::body_pace::{BodyPace, PacedBody};
+use crate::kernel::config::Traffic;
 use crate::kernel::{AppError, blocking};
 use crate::store::CaseStore;
 
@@ -52,15 +57,20 @@ pub struct PhotoUploads {
     store: Arc<dyn CaseStore>,
     blobs: Arc<BlobStore>,
     in_progress: Arc<Uploads>,
+    slots: Admission,
+    pace: BodyPace,
 }
 
 impl PhotoUploads {
-    /// The uploads kept in `store` and `blobs`, with none in flight yet.
-    pub fn new(store: Arc<dyn CaseStore>, blobs: Arc<BlobStore>) -> Self {
+    /// The uploads kept in `store` and `blobs`, with none in flight yet, receiving within
+    /// the bounds of `traffic`.
+    pub fn new(store: Arc<dyn CaseStore>, blobs: Arc<BlobStore>, traffic: &Traffic) -> Self {
         Self {
             store,
             blobs,
             in_progress: Arc::default(),
+            slots: Admission::new("photo uploads", traffic.upload_slots, traffic.per_device),
+            pace: traffic.body_pace,
         }
     }
 
@@ -116,8 +126,9 @@ impl PhotoUploads {
     ///
     /// # Errors
     /// [`AppError::UploadConflict`] when another request holds the upload or `offset` is not
-    /// what the server has; [`AppError::BadRequest`] for a body that breaks off or is longer
-    /// than `size`; [`AppError::HashMismatch`] and [`AppError::NotAnImage`] for refused bytes.
+    /// what the server has; [`AppError::ServerBusy`] and [`AppError::ClientBusy`] when no
+    /// upload slot is free; [`AppError::BadRequest`] for a body that breaks off or is longer
+    /// than `size`; [`AppError::BodyTooSlow`] for one that does not keep the pace; [`AppError::HashMismatch`] and [`AppError::NotAnImage`] for refused bytes.
     pub async fn receive<B>(
         &self,
         device: Device,
@@ -170,6 +181,7 @@ impl PhotoUploads {
         if status.complete {
             return Ok(status); // deduplicated: the server has these bytes already
         }
+        let _slot = self.slots.admit(&principal.device_id)?;
         let key = upload_key(&principal.tenant, &sha);
         let Some(_in_flight) = self.in_progress.acquire(&key) else {
             return Err(AppError::UploadConflict {
@@ -245,7 +257,7 @@ impl PhotoUploads {
     async fn append_body<B>(
         &self,
         key: &str,
-        mut body: B,
+        body: B,
         received: u64,
         size: u64,
     ) -> Result<RunningHash, AppError>
@@ -265,21 +277,13 @@ impl PhotoUploads {
             writer.finish(complete)
         });
 
+        let mut body = PacedBody::new(body, self.pace);
         let mut total = received;
         let outcome = loop {
-            let Some(frame) = poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await else {
-                break Ok(());
-            };
-            let data = match frame {
-                Ok(frame) => match frame.into_data() {
-                    Ok(data) => data,
-                    Err(_) => continue, // trailers
-                },
-                Err(e) => {
-                    break Err(AppError::BadRequest(format!(
-                        "the upload broke off after {total} bytes ({e}); resume from there"
-                    )));
-                }
+            let data = match body.next_data().await {
+                Ok(Some(data)) => data,
+                Ok(None) => break Ok(()),
+                Err(e) => break Err(e),
             };
             let len = u64::try_from(data.len()).unwrap_or(u64::MAX);
             if total.saturating_add(len) > size {

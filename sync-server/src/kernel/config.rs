@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use sync_protocol::Limits;
 
+use super::body_pace::BodyPace;
+
 /// The SQLite file inside the data directory.
 pub const DATABASE_FILE: &str = "naper.sqlite3";
 
@@ -73,6 +75,40 @@ impl Default for Backoffice {
     }
 }
 
+/// How the server keeps slow and many clients in bounds: what one client may hold, and for
+/// how long, so that a crowd of slow or hostile ones cannot keep a tablet from syncing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Traffic {
+    /// Longest time for a request head (and for the next one on a kept-alive connection).
+    pub header_read_timeout: Duration,
+    /// How slowly a sync or upload body may arrive.
+    pub body_pace: BodyPace,
+    /// Photo upload requests receiving at once, in all (each holds a file, a blocking
+    /// thread and a hashing thread).
+    pub upload_slots: usize,
+    /// Sync bodies being received at once, in all.
+    pub sync_bodies: usize,
+    /// Requests of each kind (sync bodies, uploads) one device may have in progress at once.
+    pub per_device: usize,
+    /// Bytes of sync bodies held at once, received or waiting for their round.
+    pub sync_body_budget: usize,
+}
+
+impl Default for Traffic {
+    fn default() -> Self {
+        Self {
+            header_read_timeout: Duration::from_secs(30),
+            body_pace: BodyPace::default(),
+            upload_slots: 32,
+            sync_bodies: 256,
+            // A tablet syncs and uploads one request at a time; a second allows for a request
+            // the tablet gave up on and the server has not noticed yet.
+            per_device: 2,
+            sync_body_budget: 128 * 1024 * 1024,
+        }
+    }
+}
+
 /// Everything a server instance needs to start.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -86,6 +122,8 @@ pub struct Config {
     pub limits: Limits,
     /// Largest photo in bytes (default 64 MiB).
     pub max_blob_bytes: u64,
+    /// Bounds for slow and many clients.
+    pub traffic: Traffic,
     /// Background compaction.
     pub compaction: Compaction,
     /// How long a partial photo upload may go without receiving bytes before the background
@@ -117,6 +155,7 @@ impl Config {
             database_url: None,
             limits: Limits::default(),
             max_blob_bytes: 64 * 1024 * 1024,
+            traffic: Traffic::default(),
             compaction: Compaction::default(),
             upload_max_idle: Duration::from_secs(7 * 24 * 60 * 60),
             device_max_idle: Some(Duration::from_secs(60 * 24 * 60 * 60)),

@@ -62,6 +62,27 @@ pub enum AppError {
         /// How long until the next attempt is checked.
         retry_after: std::time::Duration,
     },
+    /// A request body that did not keep the server's pace (`kernel::body_pace`).
+    #[error("{0}")]
+    BodyTooSlow(String),
+    /// Every place for such requests is taken (`kernel::admission`); answered with
+    /// `Retry-After`.
+    #[error("{message}")]
+    ServerBusy {
+        /// What is busy.
+        message: String,
+        /// When to try again.
+        retry_after: std::time::Duration,
+    },
+    /// The client has as many such requests in progress as it may; answered with
+    /// `Retry-After`.
+    #[error("{message}")]
+    ClientBusy {
+        /// What the client has in progress.
+        message: String,
+        /// When to try again.
+        retry_after: std::time::Duration,
+    },
     /// A server-side failure; details are logged, not sent.
     #[error("{0}")]
     Internal(String),
@@ -102,7 +123,21 @@ impl AppError {
             AppError::TooManyRequests { .. } => {
                 (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts")
             }
+            AppError::BodyTooSlow(_) => (StatusCode::REQUEST_TIMEOUT, "body_too_slow"),
+            AppError::ServerBusy { .. } => (StatusCode::SERVICE_UNAVAILABLE, "server_busy"),
+            AppError::ClientBusy { .. } => (StatusCode::TOO_MANY_REQUESTS, "client_busy"),
             AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        }
+    }
+
+    /// How long the client should wait before it tries again, for the errors that say so
+    /// (answered as `Retry-After`).
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        match self {
+            AppError::TooManyRequests { retry_after, .. }
+            | AppError::ServerBusy { retry_after, .. }
+            | AppError::ClientBusy { retry_after, .. } => Some(*retry_after),
+            _ => None,
         }
     }
 

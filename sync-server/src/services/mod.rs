@@ -1,5 +1,5 @@
 //! What the server does, apart from how it is asked: the state every surface shares, the
-//! sync round, the document cache, compaction, bundled templates, the demo tenant and the
+//! sync round and the bodies it receives, the document cache, compaction, bundled templates, the demo tenant and the
 //! admin operations.
 
 pub mod admin;
@@ -9,6 +9,7 @@ pub mod demo;
 pub mod doc_cache;
 mod error;
 mod state;
+pub mod sync_bodies;
 pub mod sync_round;
 pub mod templates;
 

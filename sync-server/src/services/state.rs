@@ -9,6 +9,7 @@ use crate::blobs::photo_uploads::PhotoUploads;
 use crate::kernel::AppError;
 use crate::kernel::config::Config;
 use crate::services::doc_cache::DocCache;
+use crate::services::sync_bodies::SyncBodies;
 use crate::store::CaseStore;
 
 /// What every handler shares.
@@ -24,6 +25,8 @@ pub struct AppState {
     pub uploads: PhotoUploads,
     /// Documents kept loaded between sync rounds.
     pub documents: Arc<DocCache>,
+    /// Sync bodies on their way in ([`SyncBodies`]).
+    pub sync_bodies: SyncBodies,
     /// Sync rounds working at the same time ([`SyncRounds`]).
     pub sync_rounds: SyncRounds,
 }

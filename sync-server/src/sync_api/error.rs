@@ -1,7 +1,7 @@
 //! [`ApiError`]: the sync API's answer to an [`AppError`] — a JSON
 //! [`ErrorBody`](sync_protocol::http::ErrorBody) with the error's status and stable code, a
 //! conflict that also reads as an `UploadStatus`, and `Retry-After` on a throttled
-//! enrollment.
+//! enrollment or a busy server.
 
 use std::any::Any;
 
@@ -50,7 +50,7 @@ impl IntoResponse for ApiError {
             message,
         };
         let mut response = (status, axum::Json(body)).into_response();
-        if let AppError::TooManyRequests { retry_after, .. } = &error {
+        if let Some(retry_after) = error.retry_after() {
             // Whole seconds, rounded up, so a client that waits that long is let in.
             let seconds = retry_after.as_secs().saturating_add(1);
             response.headers_mut().insert(

@@ -17,7 +17,6 @@ mod templates;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use sync_protocol::http::{BLOBS, ENROLL, SYNC, TEMPLATES};
 use tower_http::catch_panic::CatchPanicLayer;
@@ -40,17 +39,16 @@ pub async fn not_found() -> ApiError {
 }
 
 /// The API's routes, for [`crate::app`] to compose.
-pub fn router(sync_limit: usize) -> Router<AppState> {
+pub fn router() -> Router<AppState> {
     Router::new()
         .route(
             ENROLL,
             // One throttle per router, so every server (and every test server) counts its own.
             post(enroll::enroll).layer(axum::Extension(Arc::new(LoginThrottle::default()))),
         )
-        .route(
-            SYNC,
-            post(sync::sync).layer(DefaultBodyLimit::max(sync_limit)),
-        )
+        // The sync body's size, pace and memory are bounded where it is read
+        // (`services::sync_bodies`).
+        .route(SYNC, post(sync::sync))
         .route(TEMPLATES, get(templates::list))
         .route(
             &format!("{TEMPLATES}/{{id}}/{{version}}"),

@@ -1,47 +1,45 @@
 //! `POST /api/v1/sync`: one round of the sync protocol for the authenticated device; the
+//! body is received within the server's bounds ([`crate::services::sync_bodies`]), then the
 //! round itself is [`crate::services::sync_round`].
 
-use axum::body::Bytes;
+use axum::body::Body;
 use axum::extract::State;
-use axum::extract::rejection::BytesRejection;
-use axum::http::StatusCode;
-use axum::http::header::CONTENT_TYPE;
+use axum::http::HeaderMap;
+use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use sync_protocol::http::CBOR;
 
 use super::ApiError;
 use crate::access::Device;
-use crate::kernel::{AppError, blocking};
+use crate::kernel::blocking;
 use crate::services::AppState;
 use crate::services::sync_round::round;
 
 /// Runs one sync round; the body is a CBOR `SyncRequest`, the answer a CBOR
 /// `SyncResponse`. Unreadable bodies are refused with 4xx before any document is touched;
-/// a bad message for one document is a rejection inside the response.
+/// a bad message for one document is a rejection inside the response. The body is read
+/// before the round waits for its turn, so a slow client holds no turn.
 pub async fn sync(
     State(state): State<AppState>,
     principal: Device,
-    body: Result<Bytes, BytesRejection>,
+    headers: HeaderMap,
+    body: Body,
 ) -> Result<Response, ApiError> {
-    let limits = state.config.limits;
-    let body = body.map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            AppError::PayloadTooLarge(format!(
-                "the sync body is larger than the {} bytes allowed; sync fewer documents per \
-                 request",
-                limits.max_body_bytes
-            ))
-        } else {
-            AppError::BadRequest(format!(
-                "the sync body could not be read: {}",
-                e.body_text()
-            ))
-        }
-    })?;
+    let declared = headers
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    let body = state
+        .sync_bodies
+        .receive(&principal.device_id, declared, body)
+        .await?;
     let _turn = state.sync_rounds.turn().await?;
     let store = state.store.clone();
     let documents = state.documents.clone();
+    let limits = state.config.limits;
+    let bytes = body.bytes.clone();
     let answer =
-        blocking(move || round(store.as_ref(), &documents, &principal, &body, &limits)).await?;
+        blocking(move || round(store.as_ref(), &documents, &principal, &bytes, &limits)).await?;
+    drop(body); // held, with its share of the budget, until the round is done
     Ok(([(CONTENT_TYPE, CBOR)], answer).into_response())
 }
