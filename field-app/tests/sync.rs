@@ -544,7 +544,10 @@ async fn a_busy_server_leaves_every_photo_queued_for_the_next_sync() {
         panic!("one refused upload expected: {:?}", report.uploads);
     };
     assert!(reason.contains("try again in a moment"), "{reason}");
-    assert!(server.state().upload_log.is_empty(), "no other photo was tried");
+    assert!(
+        server.state().upload_log.is_empty(),
+        "no other photo was tried"
+    );
     assert_eq!(a.store.pending_uploads().unwrap().len(), 2);
 
     let report = a.sync().await.unwrap();

@@ -24,8 +24,6 @@ pub enum Part {
     Annotations,
     /// A new comment shown to everyone, written under the writer's own name.
     Comment,
-    /// A new internal comment (never shown on a tablet), under the writer's own name.
-    InternalComment,
     /// A comment the writer wrote earlier, edited or deleted (its author and its being
     /// internal stay as they are).
     OwnComment,
@@ -41,7 +39,6 @@ impl Part {
             Self::Photos => "the photos",
             Self::Annotations => "the drawings on photos",
             Self::Comment => "a new comment",
-            Self::InternalComment => "a new internal comment",
             Self::OwnComment => "one's own comments",
             Self::Assignee => "the assigned officer",
         }
@@ -107,7 +104,6 @@ pub const WRITE_RULES: &[WriteRule] = &[
     rule(Part::Annotations, Who::Staff(OFFICE), OFFICE_CORRECTS),
     rule(Part::Comment, Who::CaseOfficer, OPEN),
     rule(Part::Comment, Who::Staff(OFFICE), OPEN),
-    rule(Part::InternalComment, Who::Staff(OFFICE), OPEN),
     rule(Part::OwnComment, Who::CaseOfficer, OPEN),
     rule(Part::OwnComment, Who::Staff(OFFICE), OPEN),
     rule(Part::Assignee, Who::Staff(&[Admin, Coordinator]), OPEN),
@@ -173,20 +169,20 @@ pub fn check_change(
     Ok(())
 }
 
-/// Checks a case as its creator first sends it: its comments are the creator's own, and an
-/// officer's are not internal.
+/// Why no internal comment may enter a case document: tablets hold the document whole.
+pub const INTERNAL_COMMENTS_STAY_ON_THE_SERVER: &str = "an internal comment is kept by the \
+    server, never in the case document that tablets sync; the back office writes it there";
+
+/// Checks a case as its creator first sends it: its comments are the creator's own, and none
+/// is internal ([`INTERNAL_COMMENTS_STAY_ON_THE_SERVER`]).
 ///
 /// # Errors
 /// The rule the new case breaks.
 pub fn check_new(writer: &Writer, case: &InspectionCase) -> Result<(), RuleBroken> {
     for comment in &case.comments {
         check_authored(writer, comment)?;
-        if comment.internal && !OFFICE.contains(&writer.role) {
-            return Err(RuleBroken(refusal(
-                writer,
-                Part::InternalComment,
-                case.status,
-            )));
+        if comment.internal {
+            return Err(RuleBroken(INTERNAL_COMMENTS_STAY_ON_THE_SERVER.into()));
         }
     }
     Ok(())
@@ -226,11 +222,10 @@ pub fn changed_parts(
         match earlier.get(id) {
             None => {
                 check_authored(writer, comment)?;
-                parts.push(if comment.internal {
-                    Part::InternalComment
-                } else {
-                    Part::Comment
-                });
+                if comment.internal {
+                    return Err(RuleBroken(INTERNAL_COMMENTS_STAY_ON_THE_SERVER.into()));
+                }
+                parts.push(Part::Comment);
             }
             Some(old) if old != comment => {
                 check_own(writer, old)?;

@@ -28,8 +28,13 @@ pub const ENROLL: &str = "/api/v1/enroll";
 pub const SYNC: &str = "/api/v1/sync";
 /// Path of the template list.
 pub const TEMPLATES: &str = "/api/v1/templates";
-/// Prefix of blob paths: `{BLOBS}/{sha256}`, `{BLOBS}/{sha256}/upload`, `…/thumbnail`.
+/// Prefix of blob paths: `{BLOBS}/{sha256}`, `{BLOBS}/{sha256}/upload`, `…/thumbnail`. The
+/// original and its thumbnail are for the devices of the officer who took the photo.
 pub const BLOBS: &str = "/api/v1/blobs";
+/// Prefix of a case's photo renderings, with the drawings and redactions, for every device
+/// that sees the case: `{CASES}/{case_id}/photos/{photo_id}/rendering` (full size, JPEG) and
+/// `…/thumbnail`.
+pub const CASES: &str = "/api/v1/cases";
 /// Content type of sync bodies.
 pub const CBOR: &str = "application/cbor";
 

@@ -44,6 +44,7 @@ use schema::{CaseId, ChangeAuthor, InspectionCase, Role, Status, write_rules};
 use sync_protocol::{Arrival, Policy, Received, heads_key};
 
 pub use crate::store::Visibility;
+use crate::store::grants::Grants;
 use crate::store::{BlobFacts, CaseAccess, DeviceRow, UserRow};
 
 /// The rejection detail for every case a device may not see, existing or not, of its tenant or
@@ -296,6 +297,14 @@ pub fn check_authors(principal: &Device, arrived: &[Arrival]) -> Result<(), Stri
     Ok(())
 }
 
+/// Whether `device` may have a photo's unredacted original (and the thumbnail made from
+/// it): only the devices of the officer who took it (`took_it`: a case the device sees names
+/// its user as the one who added the photo). Every other device gets the rendering with the
+/// drawings and redactions, through the case.
+pub fn may_open_original(device: &Device, took_it: bool) -> bool {
+    took_it && device.role == Role::Officer
+}
+
 /// Whether a user of `role` may enroll and sync a tablet: officers only. A tablet keeps every
 /// case its user may sync offline; staff, who may see the whole tenant, work in the back
 /// office, where every opening of a case is audited.
@@ -314,6 +323,8 @@ pub struct Staff {
     pub display_name: String,
     /// The user's role (never [`Role::Officer`]: see [`may_use_backoffice`]).
     pub role: Role,
+    /// What the tenant's admins have granted the role beyond its fixed rights.
+    pub grants: Grants,
 }
 
 /// What a staff member does with a case.
@@ -331,6 +342,8 @@ pub enum StaffAction {
     Assign,
     /// Download its PDF report (the inspection protocol).
     DownloadReport,
+    /// Open a photo's unredacted original (granted per role; audited).
+    ViewOriginal,
 }
 
 /// Why a staff member may not do something with a case.
@@ -365,6 +378,7 @@ pub fn staff_may(staff: &Staff, action: StaffAction) -> bool {
             Role::Admin | Role::Coordinator | Role::CaseWorker
         ),
         StaffAction::Assign => matches!(staff.role, Role::Admin | Role::Coordinator),
+        StaffAction::ViewOriginal => may_use_backoffice(staff.role) && staff.grants.view_originals,
     }
 }
 
@@ -510,6 +524,8 @@ pub struct Permissions {
     pub comment: bool,
     /// Assign the case.
     pub assign: bool,
+    /// Open the photos' unredacted originals.
+    pub view_originals: bool,
     /// The statuses the case may be moved to.
     pub transitions: Vec<Status>,
 }
@@ -522,6 +538,7 @@ pub fn permissions(staff: &Staff, status: Status) -> Permissions {
         edit_fields: staff_may(staff, StaffAction::EditField),
         comment: staff_may(staff, StaffAction::Comment),
         assign: staff_may(staff, StaffAction::Assign),
+        view_originals: staff_may(staff, StaffAction::ViewOriginal),
         transitions: if change {
             status.next_for(staff.role)
         } else {
@@ -700,6 +717,7 @@ mod tests {
             username: "s".into(),
             display_name: "S".into(),
             role,
+            grants: Grants::default(),
         }
     }
 
@@ -780,10 +798,36 @@ mod tests {
                 edit_fields: false,
                 comment: false,
                 assign: false,
+                view_originals: false,
                 transitions: vec![]
             }
         );
         assert!(!may_use_backoffice(Role::Officer));
+    }
+
+    #[test]
+    fn originals_are_for_roles_granted_them_whatever_else_they_may() {
+        for role in [
+            Role::Admin,
+            Role::Coordinator,
+            Role::CaseWorker,
+            Role::Viewer,
+        ] {
+            let mut s = staff(role);
+            assert!(
+                !staff_may(&s, StaffAction::ViewOriginal),
+                "{role} by default"
+            );
+            s.grants.view_originals = true;
+            assert!(staff_may(&s, StaffAction::ViewOriginal), "{role} granted");
+            assert!(permissions(&s, Status::Approved).view_originals);
+        }
+        let mut officer = staff(Role::Officer);
+        officer.grants.view_originals = true;
+        assert!(
+            !staff_may(&officer, StaffAction::ViewOriginal),
+            "officers are never staff"
+        );
     }
 
     #[test]

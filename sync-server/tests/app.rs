@@ -97,7 +97,8 @@ async fn crafted_paths_are_refused_before_anything_is_looked_up() {
     for uri in [
         "/api/v1/blobs/..%2F..%2Fetc%2Fpasswd",
         "/api/v1/blobs/%00/upload",
-        "/backoffice/photos/..%2Fnaper.sqlite3",
+        "/backoffice/cases/..%2Fnaper.sqlite3/photos/x/original",
+        "/backoffice/cases/not-a-uuid/photos/..%2F..%2Fblobs/thumbnail",
         "/backoffice/cases/not-a-uuid",
     ] {
         let response = ask(&router, Method::GET, uri).await;

@@ -235,14 +235,38 @@ async fn needs_changes_requires_a_comment_that_reaches_the_tablet_with_the_statu
         )
         .await;
     assert_eq!(empty.status, StatusCode::BAD_REQUEST);
+    // It is kept by the server, never in the document the tablets sync.
     let case = server.case(id).await.unwrap();
     assert!(
+        !case.comments.iter().any(|c| c.text == "Halter ist bekannt"),
+        "{:?}",
         case.comments
+    );
+    let store = server.store();
+    let kept = tokio::task::spawn_blocking(move || store.internal_comments(id).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(
+        (
+            kept[0].text.as_str(),
+            kept[0].written.by.as_str(),
+            kept[0].internal
+        ),
+        ("Halter ist bekannt", "coordinator", true)
+    );
+    assert!(tablet.sync().await.is_empty());
+    assert!(
+        !tablet
+            .case(id)
+            .comments
             .iter()
-            .any(|c| c.text == "Halter ist bekannt" && c.internal)
+            .any(|c| c.internal || c.text == "Halter ist bekannt"),
+        "the tablet never receives it"
     );
     let page = browser.case_page(id).await;
     assert!(page.body.contains("class=\"internal\""));
+    assert!(page.body.contains("Halter ist bekannt"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -73,6 +73,10 @@ fn admin_actions(device: &str) -> Vec<(String, Vec<(&'static str, &'static str)>
         ),
         (format!("/backoffice/admin/devices/{device}/revoke"), vec![]),
         (
+            "/backoffice/admin/roles".into(),
+            vec![("originals_viewer", "on")],
+        ),
+        (
             "/backoffice/admin/templates".into(),
             vec![("json", BO_TEMPLATE)],
         ),
@@ -85,15 +89,16 @@ fn with_csrf<'a>(csrf: &'a str, form: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'
     all
 }
 
-/// What the refused actions could have changed: users, devices, templates.
+/// What the refused actions could have changed: users, devices, templates, role grants.
 async fn snapshot(server: &TestServer) -> String {
     let store = server.store();
     tokio::task::spawn_blocking(move || {
         format!(
-            "{:?}\n{:?}\n{:?}",
+            "{:?}\n{:?}\n{:?}\n{:?}",
             store.tenant_users("a").unwrap(),
             store.tenant_devices("a").unwrap(),
-            store.templates("a").unwrap()
+            store.templates("a").unwrap(),
+            store.role_grants("a").unwrap()
         )
     })
     .await

@@ -72,9 +72,23 @@ async fn case_with_photo(server: &TestServer, tablet: &mut common::Tablet) -> (C
     server
         .edit(id, "coordinator", |c| {
             c.comments.push(comment("Bitte Halter ermitteln", false));
-            c.comments.push(comment("Nur für die Akte", true));
         })
         .await;
+    // An internal one is kept by the server, beside the document.
+    let store = server.store();
+    tokio::task::spawn_blocking(move || {
+        store
+            .write(|tx| {
+                sync_server::store::internal_comments::add(
+                    tx,
+                    id,
+                    &comment("Nur für die Akte", true),
+                )
+            })
+            .unwrap();
+    })
+    .await
+    .unwrap();
     (id, sha)
 }
 

@@ -524,3 +524,90 @@ async fn an_abandoned_partial_upload_is_deleted_in_the_background() {
     assert_eq!(response.status(), StatusCode::OK);
     assert!(response.json::<UploadStatus>().await.unwrap().complete);
 }
+
+/// The original and its thumbnail are for the devices of the officer who took the photo, and
+/// each opening of the original is audited; the officer the case is assigned to gets the
+/// rendering with the redactions, through the case; others get nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn originals_are_for_the_photographer_and_other_devices_get_the_redacted_rendering() {
+    use common::photos::{checkerboard, redacted_photo, spread};
+    let server = TestServer::start().await;
+    let mut taker = server.tablet("officer1").await;
+    let png = checkerboard();
+    let sha = sha(&png);
+    let (photo_sha, photo_png) = (sha.clone(), png.clone());
+    let id = taker.create_with(move |c| {
+        c.photos
+            .push(redacted_photo(photo_sha, &photo_png, "photos"))
+    });
+    assert!(taker.sync().await.is_empty());
+    let response = taker
+        .put(&upload_path(&sha, 0, png.len()), png.clone())
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    server
+        .edit(id, "coordinator", |c| {
+            c.assigned_officer = Some("officer2".into())
+        })
+        .await;
+    let photo_id = taker.case(id).photos[0].id;
+    let rendering = format!("/api/v1/cases/{id}/photos/{photo_id}/rendering");
+    let thumbnail = format!("/api/v1/cases/{id}/photos/{photo_id}/thumbnail");
+
+    // The assigned officer: the case's rendering, never the original.
+    let assigned = server.tablet("officer2").await;
+    for path in [
+        format!("/api/v1/blobs/{sha}"),
+        format!("/api/v1/blobs/{sha}/thumbnail"),
+    ] {
+        let (code, body) = error_body(assigned.get(&path).await).await;
+        assert_eq!(code, StatusCode::FORBIDDEN, "{path}");
+        assert!(body.message.contains(&rendering), "{}", body.message);
+    }
+    for path in [&rendering, &thumbnail] {
+        let response = assigned.get(path).await;
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        assert_eq!(response.headers()["content-type"], "image/jpeg");
+        let bytes = response.bytes().await.unwrap();
+        assert!(
+            spread(&bytes) < 2_000.0,
+            "{path}: spread {}",
+            spread(&bytes)
+        );
+    }
+
+    // The officer who took it: the original, untouched, and the opening is in the audit log.
+    let response = taker.get(&format!("/api/v1/blobs/{sha}")).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.bytes().await.unwrap().as_ref(), png.as_slice());
+    let store = server.store();
+    let entries =
+        tokio::task::spawn_blocking(move || store.audit_entries("a", Some(id), 100).unwrap())
+            .await
+            .unwrap();
+    let openings: Vec<_> = entries
+        .iter()
+        .filter(|e| e.action == "view_original")
+        .collect();
+    assert_eq!(openings.len(), 1, "{entries:?}");
+    assert_eq!(openings[0].username, "officer1");
+    assert!(openings[0].detail.contains(&taker.enrolled.device_id));
+
+    // Another tenant, a crafted case id or an unknown photo: nothing.
+    let other = server.tablet("b.officer").await;
+    for (tablet, path) in [
+        (&other, rendering.clone()),
+        (&other, format!("/api/v1/blobs/{sha}")),
+        (
+            &assigned,
+            format!("/api/v1/cases/..%2F{id}/photos/{photo_id}/rendering"),
+        ),
+        (
+            &assigned,
+            format!("/api/v1/cases/{id}/photos/{}/rendering", PhotoId::new()),
+        ),
+    ] {
+        let (code, _) = error_body(tablet.get(&path).await).await;
+        assert_eq!(code, StatusCode::NOT_FOUND, "{path}");
+    }
+}

@@ -156,7 +156,7 @@ async fn changes_the_write_rules_forbid_are_refused_and_nothing_is_stored() {
     let draft = tablet.create("Entwurf");
     tablet.edit(approved, |c| c.status = Status::Submitted);
     assert!(tablet.sync().await.is_empty());
-    // The office comments (internally too) and approves.
+    // The office comments twice and approves.
     let office_comment = |text: &str, internal: bool| schema::Comment {
         id: schema::CommentId::new(),
         written: schema::Stamp {
@@ -166,15 +166,15 @@ async fn changes_the_write_rules_forbid_are_refused_and_nothing_is_stored() {
         text: text.into(),
         internal,
     };
-    let (public, internal) = (
+    let (first, second) = (
         office_comment("Bitte nachbessern", false),
-        office_comment("Halter ist bekannt", true),
+        office_comment("Halter ist bekannt", false),
     );
     server
         .edit(approved, "coordinator", move |c| {
             c.status = Status::InReview;
-            c.comments.push(public.clone());
-            c.comments.push(internal.clone());
+            c.comments.push(first.clone());
+            c.comments.push(second.clone());
         })
         .await;
     server
@@ -207,10 +207,11 @@ async fn changes_the_write_rules_forbid_are_refused_and_nothing_is_stored() {
             "only `coordinator` may edit",
         ),
         (
-            "the office's internal comment deleted",
+            "the office's other comment deleted",
             approved,
             |c| {
-                c.comments.retain(|comment| !comment.internal);
+                c.comments
+                    .retain(|comment| comment.text != "Halter ist bekannt");
             },
             "only `coordinator` may edit",
         ),

@@ -239,6 +239,80 @@ fn staff_edits_merge_with_the_officers_offline_edits() {
     assert_eq!(second.case(&id), case);
 }
 
+/// The officer a case is assigned to gets a photo another officer took as the rendering with
+/// its redactions; the officer who took it gets the original bytes on any of their devices.
+#[test]
+fn a_photo_another_officer_took_reaches_the_assigned_officer_redacted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("server");
+    let server = server_with_users(&dir, None);
+    let out = admin(
+        &dir,
+        &[
+            "create-user",
+            "--tenant",
+            "stadt-a",
+            "--username",
+            "co",
+            "--display-name",
+            "co",
+            "--role",
+            "coordinator",
+            "--password",
+            PASSWORD,
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let taker = enrolled(&tmp.path().join("taker"), &server, "o1");
+    let id = taker.ok(&["new-case", "--template", TEMPLATE]);
+    let file = tmp.path().join("noise.png");
+    write_noise_png(&file, 320, 240);
+    let sha = sha256_hex(&file);
+    let added = taker.ok(&["add-photo", &id, "photos", file.to_str().unwrap()]);
+    let photo_id = added.split_whitespace().next().unwrap().to_string();
+    taker.ok(&[
+        "annotate",
+        &id,
+        &photo_id,
+        r#"{"shape":{"kind":"redaction","bounds":{"min":{"x":0.0,"y":0.0},"max":{"x":1.0,"y":1.0}},"outline":"rectangle","method":"pixelate"},"style":{"color":{"r":0,"g":0,"b":0,"a":255},"width":0.01,"fill":null}}"#,
+    ]);
+    taker.ok(&["sync"]);
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let office = BackOffice::sign_in(&server.url, "co").await;
+        let path = format!("/backoffice/cases/{id}");
+        let csrf = office.csrf(&path).await;
+        let done = office
+            .post(
+                &format!("{path}/assign"),
+                &[("csrf", &csrf), ("officer", "o2")],
+            )
+            .await;
+        assert_eq!(done.status().as_u16(), 303, "{:?}", done.text().await);
+    });
+
+    let assigned = enrolled(&tmp.path().join("assigned"), &server, "o2");
+    assigned.ok(&["sync"]);
+    let seen = tmp.path().join("seen.jpg");
+    assigned.ok(&["photo", &sha, "--out", seen.to_str().unwrap()]);
+    let bytes = std::fs::read(&seen).unwrap();
+    assert!(bytes.starts_with(&[0xff, 0xd8]), "a JPEG rendering");
+    assert_ne!(sha256_hex(&seen), sha, "not the original");
+
+    let again = enrolled(&tmp.path().join("again"), &server, "o1");
+    again.ok(&["sync"]);
+    let original = tmp.path().join("original.png");
+    again.ok(&["photo", &sha, "--out", original.to_str().unwrap()]);
+    assert_eq!(
+        sha256_hex(&original),
+        sha,
+        "the officer who took it gets the original"
+    );
+}
+
 /// The back office over plain HTTP, signed in as one user (the session cookie kept by hand).
 struct BackOffice {
     http: reqwest::Client,

@@ -121,7 +121,9 @@ pub enum Command {
         #[arg(long, default_value_t = crate::sync_client::DEFAULT_CHUNK_BYTES)]
         chunk_bytes: usize,
     },
-    /// Get a photo (downloaded when the tablet does not have it) and write it to a file.
+    /// Get a photo (downloaded when the tablet does not have it) and write it to a file: the
+    /// original of a photo this officer took, the rendering with its drawings and redactions
+    /// (JPEG) of one someone else took.
     Photo {
         /// The photo's SHA-256.
         sha256: String,

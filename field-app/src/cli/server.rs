@@ -68,6 +68,21 @@ pub(super) async fn sync(store: &mut LocalStore, chunk_bytes: usize) -> Result<(
     }
 }
 
+/// The case and photo under which `sha256` is on the tablet, when `user` did not take it.
+fn taken_by_another(
+    store: &LocalStore,
+    sha256: &str,
+    user: &str,
+) -> Result<Option<(schema::CaseId, schema::PhotoId)>> {
+    for id in store.case_ids()? {
+        let case = store.load_case(id)?.hydrate()?;
+        if let Some(photo) = case.photos.iter().find(|p| p.sha256 == sha256) {
+            return Ok((photo.added.by != user).then_some((id, photo.id)));
+        }
+    }
+    Ok(None)
+}
+
 pub(super) async fn photo(
     store: &mut LocalStore,
     sha256: &str,
@@ -80,6 +95,21 @@ pub(super) async fn photo(
         PhotoVariant::Original
     };
     let bytes = match store.enrollment()? {
+        // A photo someone else took: its rendering with the redactions, through its case.
+        Some(e) if !store.has_blob(sha256)? => {
+            match taken_by_another(store, sha256, &e.username)? {
+                Some((case, photo)) => {
+                    SyncClient::for_enrollment(&e)?
+                        .rendering(case, photo, thumbnail)
+                        .await?
+                }
+                None => {
+                    SyncClient::for_enrollment(&e)?
+                        .photo(store, sha256, variant)
+                        .await?
+                }
+            }
+        }
         Some(e) => {
             SyncClient::for_enrollment(&e)?
                 .photo(store, sha256, variant)

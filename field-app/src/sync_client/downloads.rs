@@ -1,7 +1,11 @@
-//! Lazy downloads of photos: the thumbnail when a case is shown, the original only on request.
+//! Lazy downloads of photos: the thumbnail when a case is shown, the original only on request
+//! — and only of photos the tablet's officer took. A photo someone else took comes as the
+//! server's rendering with its drawings and redactions, through its case
+//! ([`SyncClient::rendering`]).
 
 use annotate::{ContentAddress, DecodeLimits, ExportFormat, photo};
-use sync_protocol::http::BLOBS;
+use schema::{CaseId, PhotoId};
+use sync_protocol::http::{BLOBS, CASES};
 
 use super::SyncClient;
 use crate::error::{FieldAppError, Result};
@@ -66,6 +70,23 @@ impl SyncClient {
                 Ok(bytes)
             }
         }
+    }
+
+    /// The photo `photo` of case `case` as every device that sees the case gets it: the
+    /// rendering with its drawings, redactions first (a JPEG; `thumbnail`: at most 320 px).
+    /// Not kept: the drawings may change.
+    ///
+    /// # Errors
+    /// [`FieldAppError::Offline`], [`FieldAppError::Server`] (e.g. 404).
+    pub async fn rendering(
+        &self,
+        case: CaseId,
+        photo: PhotoId,
+        thumbnail: bool,
+    ) -> Result<Vec<u8>> {
+        let form = if thumbnail { "thumbnail" } else { "rendering" };
+        self.download(&format!("{CASES}/{case}/photos/{photo}/{form}"))
+            .await
     }
 
     async fn download(&self, path: &str) -> Result<Vec<u8>> {

@@ -220,13 +220,36 @@ fn only_coordinators_and_admins_assign_and_nobody_rewrites_the_record() {
 }
 
 #[test]
-fn a_new_case_carries_only_its_creators_comments_and_an_officer_writes_none_internal() {
+fn a_new_case_carries_only_its_creators_comments_and_none_internal() {
     let mut new = case(Status::Draft);
     new.comments.retain(|c| c.written.by == "o1");
     check_new(&officer(), &new).unwrap();
     check_new(&officer(), &case(Status::Draft)).unwrap_err();
     new.comments[0].internal = true;
-    check_new(&officer(), &new).unwrap_err();
+    let refused = check_new(&officer(), &new).unwrap_err();
+    assert_eq!(refused.to_string(), INTERNAL_COMMENTS_STAY_ON_THE_SERVER);
+}
+
+/// Internal comments are kept by the server: not even the office writes one into a
+/// document, which every tablet of the case would receive whole.
+#[test]
+fn no_internal_comment_enters_a_document_whoever_writes_it() {
+    for role in [Role::Admin, Role::Coordinator, Role::CaseWorker] {
+        let staff = writer("cw", role);
+        let refused = check(&staff, Status::InReview, |c| {
+            c.comments.push(comment("cw", true));
+        })
+        .unwrap_err();
+        assert_eq!(
+            refused.to_string(),
+            INTERNAL_COMMENTS_STAY_ON_THE_SERVER,
+            "{role}"
+        );
+        check(&staff, Status::InReview, |c| {
+            c.comments.push(comment("cw", false));
+        })
+        .unwrap();
+    }
 }
 
 #[test]

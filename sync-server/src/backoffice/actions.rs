@@ -21,7 +21,7 @@ use crate::backoffice::{InPage, PageError};
 use crate::kernel::{AppError, blocking};
 use crate::services::AppState;
 
-use crate::store::{audit as audit_log, cases, now_ms};
+use crate::store::{audit as audit_log, cases, internal_comments, now_ms};
 
 fn author(session: &Session) -> ChangeAuthor {
     Principal::Staff(session.staff.clone()).change_author()
@@ -183,8 +183,10 @@ pub struct CommentForm {
     internal: Option<String>,
 }
 
-/// `POST /backoffice/cases/{id}/comments`: adds a comment; a non-internal one reaches the
-/// officer's tablet at the next sync.
+/// `POST /backoffice/cases/{id}/comments`: adds a comment. A public one is a change of the
+/// case document and reaches the officer's tablet at the next sync; an internal one is kept
+/// by the server only (`store::internal_comments`), with its audit entry in the same
+/// transaction.
 pub async fn add_comment(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -198,12 +200,23 @@ pub async fn add_comment(
         }
         let internal = form.internal.is_some();
         let note = comment(&session, &form.text, internal);
-        let detail = if internal { "internal" } else { "public" };
+        if internal {
+            let entry = audit::entry(&session.staff, Action::Comment, Some(row.id), "internal");
+            let store = state.store.clone();
+            blocking(move || {
+                store.write(|tx| {
+                    internal_comments::add(tx, row.id, &note)?;
+                    audit_log::append(tx, &entry)
+                })
+            })
+            .await?;
+            return Ok(see_other(&case_path(row.id)));
+        }
         let case = edit(
             &state,
             &session,
             row.id,
-            (Action::Comment, detail.into()),
+            (Action::Comment, "public".into()),
             move |case| {
                 case.comments.push(note.clone());
                 Ok(())

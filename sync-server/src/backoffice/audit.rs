@@ -49,11 +49,15 @@ pub enum Action {
     ViewDevices,
     /// Opened the audit log (what staff did, when); the detail holds its filters.
     ViewAuditLog,
+    /// Opened a photo's unredacted original; the detail names the photo.
+    ViewOriginal,
+    /// Granted a role a permission, or withdrew it; the detail says which.
+    ChangeGrants,
 }
 
 impl Action {
     /// Every action.
-    pub const ALL: [Action; 18] = [
+    pub const ALL: [Action; 20] = [
         Action::Login,
         Action::Logout,
         Action::ViewCase,
@@ -72,6 +76,8 @@ impl Action {
         Action::ViewUsers,
         Action::ViewDevices,
         Action::ViewAuditLog,
+        Action::ViewOriginal,
+        Action::ChangeGrants,
     ];
 
     /// The action written as `text` in the log's column.
@@ -100,6 +106,8 @@ impl Action {
             Action::ViewUsers => "view_users",
             Action::ViewDevices => "view_devices",
             Action::ViewAuditLog => "view_audit_log",
+            Action::ViewOriginal => crate::store::audit::VIEW_ORIGINAL,
+            Action::ChangeGrants => "change_grants",
         }
     }
 }

@@ -89,7 +89,6 @@ fn photos_of(case: &InspectionCase, field: &str, stored: &BTreeSet<String>) -> V
     case.photos_of(field)
         .map(|p| PhotoView {
             id: p.id.to_string(),
-            sha256: p.sha256.clone(),
             available: stored.contains(&p.sha256),
             annotated: !p.annotations.is_empty(),
             caption: p.caption.clone(),

@@ -96,8 +96,9 @@ texts::texts! {
     created_by: "Erstellt von", "Created by";
     not_assigned: "nicht zugewiesen", "not assigned";
     photo_uploading: "Foto wird noch hochgeladen", "Photo is still being uploaded";
-    photo_original: "Original", "Original";
+    photo_original: "Original (wird protokolliert)", "Original (logged)";
     photo_annotated: "Mit Markierungen", "Annotated";
+    photo_full_size: "Volle Größe", "Full size";
     photo_of: "Foto", "Photo";
     template_missing: "Die Vorlage dieses Falls ist nicht gespeichert; die Angaben erscheinen mit ihren Schlüsseln.",
         "This case's template is not stored; the answers are shown with their keys.";
@@ -163,6 +164,9 @@ texts::texts! {
     role: "Rolle", "Role";
     you: "(Sie)", "(you)";
     create_user: "Benutzer anlegen", "Create user";
+    grants_title: "Rechte der Rollen", "Permissions of the roles";
+    grants_originals: "Dürfen unbearbeitete Originalfotos öffnen (jede Öffnung wird protokolliert; alle anderen sehen die geschwärzte Fassung):", "May open unredacted original photos (every opening is logged; everyone else sees the redacted rendering):";
+    grants_save: "Rechte speichern", "Save permissions";
     initial_password: "Erstes Passwort (mindestens 8 Zeichen)", "Initial password (at least 8 characters)";
     new_password: "Neues Passwort (mindestens 8 Zeichen)", "New password (at least 8 characters)";
     change_role: "Rolle ändern", "Change role";
@@ -243,6 +247,8 @@ texts::texts! {
     action_view_users: "Benutzerliste angesehen", "Viewed the user list";
     action_view_devices: "Geräteliste angesehen", "Viewed the device list";
     action_view_audit_log: "Protokoll angesehen", "Viewed the audit log";
+    action_view_original: "Originalfoto geöffnet", "Opened an original photo";
+    action_change_grants: "Rollenrechte geändert", "Changed role permissions";
 }
 
 impl Texts {
@@ -279,6 +285,8 @@ impl Texts {
             Some(Action::ViewUsers) => self.action_view_users,
             Some(Action::ViewDevices) => self.action_view_devices,
             Some(Action::ViewAuditLog) => self.action_view_audit_log,
+            Some(Action::ViewOriginal) => self.action_view_original,
+            Some(Action::ChangeGrants) => self.action_change_grants,
             None => action,
         }
     }

@@ -19,7 +19,8 @@ pub struct LoadedCase {
     pub row: CaseRow,
     /// The Automerge document.
     pub doc: CaseDocument,
-    /// The case as the document holds it now.
+    /// The case as staff see it: as the document holds it now, with the internal comments
+    /// the server keeps beside it merged into its comments by time.
     pub case: InspectionCase,
     /// The template version the case follows.
     pub template: Option<Template>,
@@ -79,9 +80,11 @@ pub async fn load_case(
         let bytes = store.document(row.id)?.ok_or(not_found)?;
         let doc = CaseDocument::load(&bytes)
             .map_err(|e| AppError::Internal(format!("case {} does not load: {e}", row.id)))?;
-        let case = doc
+        let mut case = doc
             .hydrate()
             .map_err(|e| AppError::Internal(format!("case {} does not hydrate: {e}", row.id)))?;
+        case.comments.extend(store.internal_comments(row.id)?);
+        case.comments.sort_by_key(|c| c.written.at_ms);
         let template = store
             .template(&row.tenant, &case.template.id, case.template.version)?
             .and_then(|stored| match Template::from_json(&stored.json) {

@@ -27,6 +27,7 @@ use crate::identity::auth::{new_token, password_checks, verify_nobody, verify_pa
 use crate::kernel::client_addr::ClientAddr;
 use crate::kernel::{AppError, blocking};
 use crate::services::AppState;
+use crate::store::grants::Grants;
 
 use crate::identity::throttle::LoginThrottle;
 
@@ -183,6 +184,8 @@ pub async fn submit(
                 username: user.username,
                 display_name: user.display_name,
                 role: user.role,
+                // The session being created reads its grants on every request.
+                grants: Grants::default(),
             }))
         })
         .await?;

@@ -36,7 +36,7 @@ mod audit;
 mod audit_page;
 mod case_page;
 mod cookies;
-mod form_input;
+pub mod form_input;
 mod history;
 mod i18n;
 mod load;
@@ -134,10 +134,19 @@ pub fn router() -> Router<AppState> {
             "/cases/{id}/photos/{photo_id}/annotated",
             get(photos::annotated),
         )
+        .route(
+            "/cases/{id}/photos/{photo_id}/thumbnail",
+            get(photos::thumbnail),
+        )
+        .route(
+            "/cases/{id}/photos/{photo_id}/original",
+            get(photos::original),
+        )
         .route("/admin/users", get(admin::users_page).post(admin::create))
         .route("/admin/users/{name}/role", post(admin::change_role))
         .route("/admin/users/{name}/password", post(admin::reset_password))
         .route("/admin/users/{name}/delete", post(admin::delete))
+        .route("/admin/roles", post(admin::change_grants))
         .route("/admin/devices", get(admin::devices_page))
         .route("/admin/devices/{id}/revoke", post(admin::revoke))
         .route(
@@ -145,8 +154,6 @@ pub fn router() -> Router<AppState> {
             get(admin::templates_page).post(admin::upload),
         )
         .route("/audit", get(audit_page::page))
-        .route("/photos/{sha}", get(photos::original))
-        .route("/photos/{sha}/thumbnail", get(photos::thumbnail))
         .fallback(not_found)
         // One throttle per router, so every server (and every test server) counts its own.
         .layer(axum::Extension(std::sync::Arc::new(

@@ -1,19 +1,14 @@
-//! Photos for the back office, authorized by the staff session (not a device token):
-//! thumbnails and originals of photos referenced by a case of the user's tenant, and the
-//! annotated copy of one photo of a case, rendered with `annotate::flatten` on request and
-//! cached on disk under `DATA_DIR/annotated/` by the photo's hash and a hash of its
-//! annotation list (a changed drawing is a new file; the original is never touched).
+//! Photos of a case for the back office, authorized by the staff session (not a device
+//! token): for everyone who may see the case, the thumbnail and the full-size rendering with
+//! the drawings, redactions first (`blobs::renderings`); the unredacted original only for a
+//! role its tenant's admins granted it (`access`), each opening audited.
 
-use std::io::Write;
-use std::path::PathBuf;
-
-use annotate::{DecodeLimits, ExportFormat, FlattenOptions};
 use axum::extract::{Path, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
-use schema::Sha256;
-use sha2::Digest;
+use schema::{CaseId, Sha256};
 
+use super::audit::{self, Action};
 use super::i18n::texts;
 use super::load::load_case;
 use super::session::Session;
@@ -23,9 +18,6 @@ use crate::kernel::{AppError, blocking};
 use crate::services::AppState;
 
 use crate::store::{BlobRow, PhotoAccess};
-
-/// Quality of annotated copies.
-const ANNOTATED_QUALITY: u8 = 90;
 
 fn image(mime: String, bytes: Vec<u8>) -> Response {
     (
@@ -59,53 +51,47 @@ async fn visible_blob(
     }
 }
 
-/// `GET /backoffice/photos/{sha256}/thumbnail`.
+/// The photo `photo_id` of case `id`, for `action`, with its stored address and blob.
+async fn case_photo(
+    state: &AppState,
+    session: &Session,
+    id: &str,
+    photo_id: &str,
+    action: StaffAction,
+) -> Result<(CaseId, schema::Photo, Sha256, BlobRow), AppError> {
+    let loaded = load_case(state, session, id, action).await?;
+    let photo = loaded
+        .case
+        .photos
+        .iter()
+        .find(|p| p.id.to_string() == photo_id)
+        .cloned()
+        .ok_or_else(|| AppError::NotFound(texts(session.lang).error_not_found.into()))?;
+    let (sha, blob) = visible_blob(state, session, &photo.sha256).await?;
+    Ok((loaded.case.id, photo, sha, blob))
+}
+
+/// `GET /backoffice/cases/{id}/photos/{photo_id}/thumbnail`: the thumbnail of the rendering
+/// with the drawings and redactions, for everyone who may see the case.
 pub async fn thumbnail(
     State(state): State<AppState>,
     session: Session,
-    Path(sha): Path<String>,
+    Path((id, photo_id)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
     let lang = session.lang;
     async {
-        let (sha, _) = visible_blob(&state, &session, &sha).await?;
+        let (_, photo, sha, _) =
+            case_photo(&state, &session, &id, &photo_id, StaffAction::View).await?;
         let blobs = state.blobs.clone();
-        let bytes = blocking(move || blobs.thumbnail(&sha)).await?;
+        let bytes = blocking(move || blobs.rendering_thumbnail(&sha, &photo.annotations)).await?;
         Ok(image("image/jpeg".into(), bytes))
     }
     .await
     .map_err(|e: AppError| e.in_page(lang))
 }
 
-/// `GET /backoffice/photos/{sha256}`: the original.
-pub async fn original(
-    State(state): State<AppState>,
-    session: Session,
-    Path(sha): Path<String>,
-) -> Result<Response, PageError> {
-    let lang = session.lang;
-    async {
-        let (sha, blob) = visible_blob(&state, &session, &sha).await?;
-        let blobs = state.blobs.clone();
-        let bytes = blocking(move || blobs.read(&sha)).await?;
-        Ok(image(blob.mime, bytes))
-    }
-    .await
-    .map_err(|e: AppError| e.in_page(lang))
-}
-
-/// Where the annotated copy of `sha` with annotations hashing to `drawing` is cached.
-fn cache_path(state: &AppState, sha: &Sha256, drawing: &str) -> PathBuf {
-    let (prefix, rest) = sha.as_str().split_at(2);
-    state
-        .config
-        .data_dir
-        .join("annotated")
-        .join(prefix)
-        .join(format!("{rest}-{drawing}.jpg"))
-}
-
 /// `GET /backoffice/cases/{id}/photos/{photo_id}/annotated`: the photo with its drawings
-/// (redactions first) at full resolution, as JPEG.
+/// (redactions first) at full resolution, as JPEG, for everyone who may see the case.
 pub async fn annotated(
     State(state): State<AppState>,
     session: Session,
@@ -113,58 +99,39 @@ pub async fn annotated(
 ) -> Result<Response, PageError> {
     let lang = session.lang;
     async {
-        let not_found = || AppError::NotFound(texts(lang).error_not_found.into());
-        let loaded = load_case(&state, &session, &id, StaffAction::View).await?;
-        let photo = loaded
-            .case
-            .photos
-            .iter()
-            .find(|p| p.id.to_string() == photo_id)
-            .cloned()
-            .ok_or_else(not_found)?;
-        let (sha, _) = visible_blob(&state, &session, &photo.sha256).await?;
-        let bytes = annotated_jpeg(&state, sha, photo.annotations).await?;
+        let (_, photo, sha, _) =
+            case_photo(&state, &session, &id, &photo_id, StaffAction::View).await?;
+        let blobs = state.blobs.clone();
+        let bytes = blocking(move || blobs.rendering(&sha, &photo.annotations)).await?;
         Ok(image("image/jpeg".into(), bytes))
     }
     .await
     .map_err(|e: AppError| e.in_page(lang))
 }
 
-/// The annotated copy of the stored photo `sha` with `annotations` (redactions first), from
-/// the cache or rendered and cached now. The caller has checked that the user may see it.
-///
-/// # Errors
-/// A photo that does not decode, file access under the data directory.
-pub async fn annotated_jpeg(
-    state: &AppState,
-    sha: Sha256,
-    annotations: Vec<annotate::Annotation>,
-) -> Result<Vec<u8>, AppError> {
-    let drawing = serde_json::to_vec(&annotations)
-        .map_err(|e| AppError::Internal(format!("annotations do not serialize: {e}")))?;
-    let path = cache_path(state, &sha, &hex::encode(sha2::Sha256::digest(&drawing)));
-    let blobs = state.blobs.clone();
-    blocking(move || -> Result<Vec<u8>, AppError> {
-        if let Ok(bytes) = std::fs::read(&path) {
-            return Ok(bytes);
-        }
-        let original = blobs.read(&sha)?;
-        let options = FlattenOptions {
-            format: ExportFormat::Jpeg {
-                quality: ANNOTATED_QUALITY,
-            },
-            limits: DecodeLimits::default(),
-        };
-        let jpeg = annotate::flatten(&original, &annotations, options)
-            .map_err(|e| AppError::Internal(format!("photo {sha} does not flatten: {e}")))?;
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        // Write beside the target and rename, so a reader never sees half a file.
-        let temp = path.with_extension("jpg.tmp");
-        std::fs::File::create(&temp)?.write_all(&jpeg)?;
-        std::fs::rename(&temp, &path)?;
-        Ok(jpeg)
-    })
+/// `GET /backoffice/cases/{id}/photos/{photo_id}/original`: the unredacted original, for a
+/// role granted it; every opening is audited before the bytes go out.
+pub async fn original(
+    State(state): State<AppState>,
+    session: Session,
+    Path((id, photo_id)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let lang = session.lang;
+    async {
+        let (case, photo, sha, blob) =
+            case_photo(&state, &session, &id, &photo_id, StaffAction::ViewOriginal).await?;
+        audit::record(
+            &state,
+            &session.staff,
+            Action::ViewOriginal,
+            Some(case),
+            format!("{} ({sha})", photo.id),
+        )
+        .await?;
+        let blobs = state.blobs.clone();
+        let bytes = blocking(move || blobs.read(&sha)).await?;
+        Ok(image(blob.mime, bytes))
+    }
     .await
+    .map_err(|e: AppError| e.in_page(lang))
 }

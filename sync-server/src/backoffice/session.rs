@@ -175,6 +175,7 @@ impl FromRequestParts<AppState> for Session {
                     username: row.username,
                     display_name: row.display_name,
                     role: row.role,
+                    grants: row.grants,
                 },
                 csrf_token: row.csrf_token,
                 id_hash: hash,

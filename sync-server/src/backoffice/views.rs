@@ -190,8 +190,6 @@ pub struct QueuePage {
 pub struct PhotoView {
     /// Photo id.
     pub id: String,
-    /// Blob address.
-    pub sha256: String,
     /// Whether its bytes have arrived.
     pub available: bool,
     /// Whether it has drawings (then the annotated copy is offered).

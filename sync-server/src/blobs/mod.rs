@@ -1,8 +1,9 @@
 //! The on-disk blob store: photo originals addressed by their SHA-256 under
 //! `DATA_DIR/blobs/ab/cdef…` (first two hex digits as directory), uploads in progress under
 //! `DATA_DIR/uploads/<upload key>.part` (per tenant and blob, [`uploads::upload_key`]; the
-//! file length is what was received), and cached
-//! thumbnails under `DATA_DIR/thumbs/ab/cdef….jpg`.
+//! file length is what was received), cached
+//! thumbnails under `DATA_DIR/thumbs/ab/cdef….jpg`, and cached renderings with the drawings
+//! and redactions ([`renderings`]) under `DATA_DIR/annotated/`.
 //!
 //! Originals are never rewritten: a blob file appears once, by renaming a verified upload into
 //! place, and is only ever read afterwards.
@@ -18,6 +19,7 @@ use crate::kernel::AppError;
 use crate::store::BlobRow;
 
 pub mod photo_uploads;
+pub mod renderings;
 pub mod upload_completion;
 pub mod upload_sweep;
 pub mod uploads;

@@ -5,6 +5,10 @@ use rusqlite::params;
 
 use super::{AuditEntry, StoreResult, WriteTx};
 
+/// The log's `action` of an opening of a photo's unredacted original, by a staff member or
+/// a device: one name for both surfaces that serve originals.
+pub const VIEW_ORIGINAL: &str = "view_original";
+
 /// Appends `entry`.
 ///
 /// # Errors

@@ -32,6 +32,8 @@ pub struct SessionRow {
     pub display_name: String,
     /// The user's role.
     pub role: Role,
+    /// What the role has been granted in the user's tenant.
+    pub grants: crate::store::grants::Grants,
     /// The synchronizer token of the session's forms.
     pub csrf_token: String,
     /// When the session ends, milliseconds since the epoch.

@@ -17,6 +17,8 @@ mod admin;
 pub mod audit;
 mod backoffice;
 pub mod cases;
+pub mod grants;
+pub mod internal_comments;
 pub mod projection;
 mod sqlite;
 mod tx;
@@ -642,6 +644,17 @@ pub trait CaseStore: Send + Sync {
     /// Database errors.
     fn photo_access(&self, visibility: &Visibility, sha256: &str) -> StoreResult<PhotoAccess>;
 
+    /// The cases visible under `visibility` that reference the photo, at most `limit`.
+    ///
+    /// # Errors
+    /// Database errors.
+    fn photo_cases(
+        &self,
+        visibility: &Visibility,
+        sha256: &str,
+        limit: usize,
+    ) -> StoreResult<Vec<CaseId>>;
+
     // --- back office --------------------------------------------------------------------
 
     /// A filtered, sorted page of the projection with its counts (the review queue).
@@ -655,6 +668,19 @@ pub trait CaseStore: Send + Sync {
     /// # Errors
     /// Database errors.
     fn tenant_users(&self, tenant: &str) -> StoreResult<Vec<UserRow>>;
+
+    /// The internal comments the server keeps for a case, oldest first
+    /// ([`internal_comments`]).
+    ///
+    /// # Errors
+    /// Database errors.
+    fn internal_comments(&self, case: CaseId) -> StoreResult<Vec<schema::Comment>>;
+
+    /// What the admins of `tenant` have granted its roles ([`grants`]).
+    ///
+    /// # Errors
+    /// Database errors.
+    fn role_grants(&self, tenant: &str) -> StoreResult<Vec<(Role, grants::Permission)>>;
 
     /// Stores a new back-office session, and forgets every expired one.
     ///

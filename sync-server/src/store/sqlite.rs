@@ -43,8 +43,10 @@ const SCHEMA_V7: &str = include_str!("schema_v7.sql");
 const SCHEMA_V8: &str = include_str!("schema_v8.sql");
 /// Version 9: the server's receipt of every change (who brought it, when).
 const SCHEMA_V9: &str = include_str!("schema_v9.sql");
+/// Version 10: permissions an admin grants a role (viewing originals).
+const SCHEMA_V10: &str = include_str!("schema_v10.sql");
 /// The schema version this build writes.
-const SCHEMA_VERSION: i64 = 9;
+const SCHEMA_VERSION: i64 = 10;
 /// Idle connections kept for reuse. Every API request checks its device token on a
 /// connection of its own, so a fleet of tablets syncing at shift end needs dozens at once;
 /// opening one (pragmas, an empty statement cache) cost more than the lookup itself.
@@ -177,14 +179,41 @@ fn migrate(conn: &mut Connection) -> StoreResult<()> {
     if version < 9 {
         tx.execute_batch(SCHEMA_V9)?;
     }
+    if version < 10 {
+        tx.execute_batch(SCHEMA_V10)?;
+    }
     // Versions 4 and 5 added projected columns and the search index: fill them once.
     if (1..5).contains(&version) {
         reproject_all(&tx)?;
+    }
+    // Version 10 keeps internal comments out of the documents tablets hold.
+    if (1..10).contains(&version) {
+        move_internal_comments_out(&tx)?;
     }
     if version < SCHEMA_VERSION {
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     }
     tx.commit()?;
+    Ok(())
+}
+
+/// Moves the internal comments earlier versions wrote into documents into their table
+/// (`internal_comments::move_out_of_document`). A document that cannot be read keeps them
+/// (and is logged) rather than stopping the start.
+fn move_internal_comments_out(tx: &Transaction<'_>) -> StoreResult<()> {
+    let ids: Vec<String> = tx
+        .prepare("SELECT id FROM documents")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    for id in ids {
+        match parse_id(&id).and_then(|id| super::internal_comments::move_out_of_document(tx, id)) {
+            Ok(0) => {}
+            Ok(moved) => {
+                tracing::info!(case = %id, moved, "internal comments moved out of the document")
+            }
+            Err(e) => tracing::warn!(case = %id, "internal comments could not be moved out: {e}"),
+        }
+    }
     Ok(())
 }
 
@@ -1079,12 +1108,51 @@ impl CaseStore for SqliteStore {
         })
     }
 
+    fn photo_cases(
+        &self,
+        visibility: &Visibility,
+        sha256: &str,
+        limit: usize,
+    ) -> StoreResult<Vec<CaseId>> {
+        let (tenant, officer) = visibility_params(visibility);
+        let visible = visible(visibility);
+        let ids: Vec<String> = self.with_conn(|conn| {
+            Ok(conn
+                .prepare_cached(&format!(
+                    "SELECT p.case_id FROM case_photos p JOIN cases c ON c.id = p.case_id
+                     WHERE p.sha256 = ?3 AND {visible} ORDER BY p.case_id LIMIT ?4"
+                ))?
+                .query_map(
+                    params![
+                        tenant,
+                        officer,
+                        sha256,
+                        i64::try_from(limit).unwrap_or(i64::MAX)
+                    ],
+                    |r| r.get(0),
+                )?
+                .collect::<Result<_, _>>()?)
+        })?;
+        ids.iter().map(|id| parse_id(id)).collect()
+    }
+
     fn query_cases(&self, query: &CaseQuery) -> StoreResult<CasePage> {
         self.with_conn(|conn| backoffice::query_cases(conn, query))
     }
 
     fn tenant_users(&self, tenant: &str) -> StoreResult<Vec<UserRow>> {
         self.with_conn(|conn| backoffice::tenant_users(conn, tenant))
+    }
+
+    fn internal_comments(&self, case: CaseId) -> StoreResult<Vec<schema::Comment>> {
+        self.with_conn(|conn| super::internal_comments::of_case(conn, case))
+    }
+
+    fn role_grants(
+        &self,
+        tenant: &str,
+    ) -> StoreResult<Vec<(schema::Role, super::grants::Permission)>> {
+        self.with_conn(|conn| super::grants::of_tenant(conn, tenant))
     }
 
     fn create_session(&self, session: &NewSession) -> StoreResult<()> {
@@ -1559,12 +1627,67 @@ mod tests {
             "ALTER TABLE cases DROP COLUMN answers; DROP TABLE cases_search;
              DROP TABLE blob_tenants; ALTER TABLE devices DROP COLUMN last_sync_at;
              ALTER TABLE devices DROP COLUMN sync_rounds; ALTER TABLE devices DROP COLUMN last_seen_at;
-             DROP TABLE change_receipts;
+             DROP TABLE change_receipts; DROP TABLE role_grants; DROP TABLE internal_comments;
              PRAGMA user_version = 3;",
         )
         .unwrap();
         drop(conn);
         let store = SqliteStore::open(&path).unwrap();
         assert_eq!(search(&store, "vor der Garage"), vec![case.id]);
+    }
+
+    /// A document in which an earlier version kept an internal comment loses it when this
+    /// version opens the database: the comment moves to the server's table, and the
+    /// document's deletion of it is a change of the server's own, with its receipt.
+    #[test]
+    fn opening_a_version_9_database_moves_internal_comments_out_of_the_documents() {
+        let (dir, store, case, author, _doc) = stored_draft();
+        let path = dir.path().join("db.sqlite3");
+        drop(store);
+        let mut conn = Connection::open(&path).unwrap();
+        let remark = schema::Comment {
+            id: schema::CommentId::new(),
+            written: schema::Stamp {
+                by: "cw".into(),
+                at_ms: 5,
+            },
+            text: "Halter ist bekannt".into(),
+            internal: true,
+        };
+        {
+            // As version 9 wrote it: the internal comment inside the document.
+            let tx = conn.transaction().unwrap();
+            let mut doc =
+                CaseDocument::load(&document_bytes(&tx, case.id).unwrap().unwrap()).unwrap();
+            let before = doc.heads();
+            let pushed = remark.clone();
+            doc.edit(&author, 5, |c| c.comments.push(pushed.clone()))
+                .unwrap();
+            let changes = doc.automerge_mut().save_after(&before);
+            append_change(&tx, case.id, &changes).unwrap();
+            tx.commit().unwrap();
+        }
+        conn.execute_batch(
+            "DROP TABLE role_grants; DROP TABLE internal_comments; PRAGMA user_version = 9;",
+        )
+        .unwrap();
+        drop(conn);
+
+        let store = SqliteStore::open(&path).unwrap();
+        assert_eq!(store.internal_comments(case.id).unwrap(), vec![remark]);
+        let bytes = store.document(case.id).unwrap().unwrap();
+        let stored = CaseDocument::load(&bytes).unwrap().hydrate().unwrap();
+        assert!(stored.comments.is_empty(), "{:?}", stored.comments);
+        let receipts = store.change_receipts(case.id).unwrap();
+        assert!(
+            receipts
+                .values()
+                .any(|r| r.username == super::super::internal_comments::SERVER_AUTHOR),
+            "{receipts:?}"
+        );
+        // Opening it again moves nothing twice.
+        drop(store);
+        let store = SqliteStore::open(&path).unwrap();
+        assert_eq!(store.internal_comments(case.id).unwrap().len(), 1);
     }
 }

@@ -1,5 +1,8 @@
 //! Photo blobs over the sync API: upload status and upload requests (their flow is
-//! [`crate::blobs::photo_uploads`]), originals and thumbnails.
+//! [`crate::blobs::photo_uploads`]), and originals and their thumbnails for the devices of the
+//! officer who took the photo (`access::may_open_original`; each opening of an original is
+//! audited). Every other device gets the rendering with the redactions through the case
+//! (`case_photos`).
 
 use axum::Json;
 use axum::body::Body;
@@ -7,16 +10,16 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
-use schema::Sha256;
+use schema::{CaseDocument, CaseId, PhotoId, Sha256};
 use serde::Deserialize;
-use sync_protocol::http::UploadStatus;
+use sync_protocol::http::{CASES, UploadStatus};
 
 use super::ApiError;
 use crate::kernel::{AppError, blocking};
 use crate::services::AppState;
 
 use crate::access::{self, Device};
-use crate::store::PhotoAccess;
+use crate::store::{AuditEntry, BlobRow, PhotoAccess, audit, now_ms};
 
 /// Query of an upload request.
 #[derive(Debug, Deserialize)]
@@ -91,7 +94,7 @@ async fn photo_access(
     state: &AppState,
     principal: &Device,
     sha: &Sha256,
-) -> Result<crate::store::BlobRow, AppError> {
+) -> Result<BlobRow, AppError> {
     let store = state.store.clone();
     let visibility = access::visibility(principal);
     let key = sha.to_string();
@@ -104,15 +107,87 @@ async fn photo_access(
     }
 }
 
-/// `GET /api/v1/blobs/{sha256}`: the original bytes, for a device that may see a case
-/// referencing the photo.
+/// Where a device stands with photo `sha`: the case in which its user took it, if any, and
+/// otherwise a case and photo of it the device sees (for the way to its rendering).
+struct Standing {
+    took_it: Option<CaseId>,
+    seen: Option<(CaseId, PhotoId)>,
+}
+
+/// At most this many cases referencing one photo are read to find who took it.
+const CASES_READ: usize = 16;
+
+async fn standing(state: &AppState, device: &Device, sha: &Sha256) -> Result<Standing, AppError> {
+    let store = state.store.clone();
+    let visibility = access::visibility(device);
+    let (key, user) = (sha.to_string(), device.username.clone());
+    blocking(move || -> Result<Standing, AppError> {
+        let mut seen = None;
+        for id in store.photo_cases(&visibility, &key, CASES_READ)? {
+            let Some(bytes) = store.document(id)? else {
+                continue;
+            };
+            let Ok(case) = CaseDocument::load(&bytes).and_then(|d| d.hydrate()) else {
+                continue;
+            };
+            for photo in case.photos.iter().filter(|p| p.sha256 == key) {
+                if photo.added.by == user {
+                    return Ok(Standing {
+                        took_it: Some(id),
+                        seen: Some((id, photo.id)),
+                    });
+                }
+                seen.get_or_insert((id, photo.id));
+            }
+        }
+        Ok(Standing {
+            took_it: None,
+            seen,
+        })
+    })
+    .await
+}
+
+/// The photo `sha` for a device that may have its original: its blob row and the case in
+/// which its user took it.
+async fn original_for(
+    state: &AppState,
+    device: &Device,
+    sha: &Sha256,
+) -> Result<(BlobRow, CaseId), AppError> {
+    let blob = photo_access(state, device, sha).await?;
+    let standing = standing(state, device, sha).await?;
+    match standing.took_it {
+        Some(case) if access::may_open_original(device, true) => Ok((blob, case)),
+        _ => Err(AppError::Forbidden(match standing.seen {
+            Some((case, photo)) => format!(
+                "photo {sha} was taken by someone else: this device gets it with its redactions \
+                 at {CASES}/{case}/photos/{photo}/rendering"
+            ),
+            None => format!("photo {sha} was taken by someone else"),
+        })),
+    }
+}
+
+/// `GET /api/v1/blobs/{sha256}`: the original bytes, for a device of the officer who took the
+/// photo; the opening is audited before the bytes go out.
 pub async fn original(
     State(state): State<AppState>,
     principal: Device,
     Path(sha): Path<String>,
 ) -> Result<Response, ApiError> {
     let sha = address(&sha)?;
-    let blob = photo_access(&state, &principal, &sha).await?;
+    let (blob, case) = original_for(&state, &principal, &sha).await?;
+    let entry = AuditEntry {
+        at_ms: now_ms(),
+        tenant: principal.tenant.clone(),
+        username: principal.username.clone(),
+        action: audit::VIEW_ORIGINAL.into(),
+        case_id: Some(case),
+        detail: format!("device {}: {sha}", principal.device_id),
+    };
+    let store = state.store.clone();
+    blocking(move || store.append_audit(&entry)).await?;
     let blobs = state.blobs.clone();
     let bytes = blocking(move || blobs.read(&sha)).await?;
     Ok((
@@ -125,22 +200,28 @@ pub async fn original(
         .into_response())
 }
 
-/// `GET /api/v1/blobs/{sha256}/thumbnail`: a JPEG of at most 320 px, cached on disk.
+/// `GET /api/v1/blobs/{sha256}/thumbnail`: a JPEG of at most 320 px made from the original,
+/// for a device of the officer who took the photo; cached on disk.
 pub async fn thumbnail(
     State(state): State<AppState>,
     principal: Device,
     Path(sha): Path<String>,
 ) -> Result<Response, ApiError> {
     let sha = address(&sha)?;
-    photo_access(&state, &principal, &sha).await?;
+    original_for(&state, &principal, &sha).await?;
     let blobs = state.blobs.clone();
     let bytes = blocking(move || blobs.thumbnail(&sha)).await?;
-    Ok((
+    Ok(jpeg(bytes))
+}
+
+/// A JPEG answer, private to the device and never changing at its address.
+pub(super) fn jpeg(bytes: Vec<u8>) -> Response {
+    (
         [
             (CONTENT_TYPE, "image/jpeg"),
             (CACHE_CONTROL, "private, max-age=31536000, immutable"),
         ],
         bytes,
     )
-        .into_response())
+        .into_response()
 }

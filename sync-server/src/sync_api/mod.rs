@@ -8,6 +8,7 @@
 //! response.
 
 mod blobs;
+mod case_photos;
 mod enroll;
 mod error;
 mod principal;
@@ -18,7 +19,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::routing::{get, post};
-use sync_protocol::http::{BLOBS, ENROLL, SYNC, TEMPLATES};
+use sync_protocol::http::{BLOBS, CASES, ENROLL, SYNC, TEMPLATES};
 use tower_http::catch_panic::CatchPanicLayer;
 
 #[cfg(doc)]
@@ -59,6 +60,14 @@ pub fn router() -> Router<AppState> {
         .route(
             &format!("{BLOBS}/{{sha}}/upload"),
             get(blobs::status).put(blobs::upload),
+        )
+        .route(
+            &format!("{CASES}/{{id}}/photos/{{photo_id}}/rendering"),
+            get(case_photos::rendering),
+        )
+        .route(
+            &format!("{CASES}/{{id}}/photos/{{photo_id}}/thumbnail"),
+            get(case_photos::thumbnail),
         )
         .layer(CatchPanicLayer::custom(error::panic_response))
 }

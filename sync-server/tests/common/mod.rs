@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, dead_code)] // a test crate: a panic here is a failed test
 
 pub mod browser;
+pub mod photos;
 
 use std::sync::Arc;
 

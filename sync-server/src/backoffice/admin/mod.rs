@@ -13,7 +13,7 @@ mod views;
 
 pub use devices::{page as devices_page, revoke};
 pub use templates::{page as templates_page, upload};
-pub use users::{change_role, create, delete, page as users_page, reset_password};
+pub use users::{change_grants, change_role, create, delete, page as users_page, reset_password};
 
 use super::load::denied;
 use super::session::Session;

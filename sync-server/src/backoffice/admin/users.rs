@@ -1,12 +1,13 @@
 //! `GET /backoffice/admin/users` and its forms: create a user with a role and an initial
-//! password, change a role, set a new password, delete a user.
+//! password, change a role, set a new password, delete a user, and what each staff role is
+//! granted (opening originals).
 
 use axum::extract::{Path, State};
 use axum::response::Response;
 use schema::Role;
 use serde::Deserialize;
 
-use super::views::{UserView, UsersPage};
+use super::views::{GrantView, UserView, UsersPage};
 use super::{allowed, path};
 use crate::access::{self, OfficeAction, StaffDenied};
 use crate::backoffice::audit::{self, Action};
@@ -19,6 +20,7 @@ use crate::identity::auth::hash_password;
 use crate::kernel::{AppError, blocking};
 use crate::services::AppState;
 use crate::services::admin::{is_long_enough, is_username};
+use crate::store::grants::{self, Permission};
 use crate::store::{accounts, audit as audit_log};
 
 use crate::store::{NewUser, StoreError, UserRow};
@@ -41,7 +43,10 @@ pub async fn page(State(state): State<AppState>, session: Session) -> Result<Res
         allowed(&session, OfficeAction::ManageUsers)?;
         let store = state.store.clone();
         let tenant = session.staff.tenant.clone();
-        let users = blocking(move || store.tenant_users(&tenant)).await?;
+        let (users, granted) = blocking(move || -> Result<_, AppError> {
+            Ok((store.tenant_users(&tenant)?, store.role_grants(&tenant)?))
+        })
+        .await?;
         audit::record(&state, &session.staff, Action::ViewUsers, None, "").await?;
         let frame = Frame::signed_in(&session, texts(lang).users_title);
         let t = frame.t;
@@ -59,8 +64,67 @@ pub async fn page(State(state): State<AppState>, session: Session) -> Result<Res
                 .collect(),
             // The least rights by default: a slip of the hand must not create an admin.
             roles: role_options(t, Role::Viewer),
+            originals: STAFF_ROLES
+                .iter()
+                .map(|role| GrantView {
+                    name: originals_field(*role),
+                    label: t.role(*role),
+                    granted: granted.contains(&(*role, Permission::ViewOriginals)),
+                })
+                .collect(),
             page: frame,
         })
+    }
+    .await
+    .map_err(|e: AppError| e.in_page(lang))
+}
+
+/// The roles that sign in to the back office, and so can be granted what staff may do.
+const STAFF_ROLES: [Role; 4] = [
+    Role::Admin,
+    Role::Coordinator,
+    Role::CaseWorker,
+    Role::Viewer,
+];
+
+/// The name of a role's box in the permissions form.
+fn originals_field(role: Role) -> String {
+    format!("originals_{role}")
+}
+
+/// `POST /backoffice/admin/roles`: which staff roles may open originals; a ticked box
+/// grants, an unticked one withdraws. The changes and their audit entry commit together.
+pub async fn change_grants(
+    State(state): State<AppState>,
+    CsrfForm { session, form }: CsrfForm<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let lang = session.lang;
+    async {
+        allowed(&session, OfficeAction::ManageUsers)?;
+        let ticked = |role: Role| {
+            let name = originals_field(role);
+            form.iter()
+                .any(|(key, value)| *key == name && value == "on")
+        };
+        let wanted: Vec<(Role, bool)> = STAFF_ROLES.iter().map(|r| (*r, ticked(*r))).collect();
+        let detail = wanted
+            .iter()
+            .map(|(role, on)| format!("{}={role}:{}", Permission::ViewOriginals.as_str(), on))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let entry = audit::entry(&session.staff, Action::ChangeGrants, None, detail);
+        let tenant = session.staff.tenant.clone();
+        let store = state.store.clone();
+        blocking(move || {
+            store.write(|tx| {
+                for (role, on) in &wanted {
+                    grants::set(tx, &tenant, *role, Permission::ViewOriginals, *on)?;
+                }
+                audit_log::append(tx, &entry)
+            })
+        })
+        .await?;
+        Ok(see_other(&path("users")))
     }
     .await
     .map_err(|e: AppError| e.in_page(lang))

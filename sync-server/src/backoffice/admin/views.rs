@@ -31,6 +31,19 @@ pub struct UsersPage {
     pub users: Vec<UserView>,
     /// The role choices of the create form.
     pub roles: Vec<OptionView>,
+    /// The staff roles, ticked where they may open originals.
+    pub originals: Vec<GrantView>,
+}
+
+/// A role's box in the permissions form.
+#[derive(Debug)]
+pub struct GrantView {
+    /// The form field's name.
+    pub name: String,
+    /// The role's label.
+    pub label: &'static str,
+    /// Granted now.
+    pub granted: bool,
 }
 
 /// A device in the list.

@@ -30,7 +30,6 @@ use super::audit::{self, Action};
 use super::history::{entry, groups};
 use super::i18n::texts;
 use super::load::{LoadedCase, load_case};
-use super::photos::annotated_jpeg;
 use super::session::Session;
 use crate::access::StaffAction;
 use crate::backoffice::{InPage, PageError};
@@ -141,7 +140,9 @@ async fn print_copy(state: &AppState, photo: &Photo) -> Result<ReportPhoto, AppE
         let blobs = state.blobs.clone();
         blocking(move || blobs.read(&sha)).await
     } else {
-        annotated_jpeg(state, sha, photo.annotations.clone()).await
+        let blobs = state.blobs.clone();
+        let annotations = photo.annotations.clone();
+        blocking(move || blobs.rendering(&sha, &annotations)).await
     };
     let full = match full {
         Ok(bytes) => bytes,

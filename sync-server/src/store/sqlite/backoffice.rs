@@ -204,11 +204,13 @@ pub(super) fn session(
         .optional()?;
     row.map(
         |(username, tenant, display_name, role, csrf_token, expires_at)| {
+            let role = role_of(&role)?;
             Ok(SessionRow {
+                grants: crate::store::grants::of_role(conn, &tenant, role)?,
                 username,
                 tenant,
                 display_name,
-                role: role_of(&role)?,
+                role,
                 csrf_token,
                 expires_at,
             })

@@ -174,7 +174,7 @@ mod tests {
         conn.execute_batch(
             "DROP TABLE blob_tenants; ALTER TABLE devices DROP COLUMN last_sync_at;
              ALTER TABLE devices DROP COLUMN sync_rounds; ALTER TABLE devices DROP COLUMN last_seen_at;
-             DROP TABLE change_receipts;
+             DROP TABLE change_receipts; DROP TABLE role_grants; DROP TABLE internal_comments;
              PRAGMA user_version = 5;",
         )
         .unwrap();

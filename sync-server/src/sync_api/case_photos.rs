@@ -1,0 +1,78 @@
+//! A case's photos as every device that sees the case gets them: the rendering with the
+//! drawings and redactions (`blobs::renderings`), full size and as a thumbnail
+//! (`GET /api/v1/cases/{id}/photos/{photo_id}/rendering`, `…/thumbnail`). The unredacted
+//! original is only for the officer who took the photo (`blobs.rs`).
+
+use axum::extract::{Path, State};
+use axum::response::Response;
+use schema::{CaseDocument, CaseId, Photo, Sha256};
+
+use super::ApiError;
+use super::blobs::jpeg;
+use crate::access::{self, Device, FORBIDDEN_DETAIL};
+use crate::kernel::{AppError, blocking};
+use crate::services::AppState;
+
+/// The photo `photo_id` of case `id`, if the device sees the case, with its address; its
+/// bytes must be on the server.
+async fn case_photo(
+    state: &AppState,
+    device: &Device,
+    id: &str,
+    photo_id: &str,
+) -> Result<(Sha256, Photo), AppError> {
+    let not_found = || AppError::NotFound(FORBIDDEN_DETAIL.into());
+    let id: CaseId = id.parse().map_err(|_| not_found())?;
+    let store = state.store.clone();
+    let device = device.clone();
+    let photo_id = photo_id.to_string();
+    let photo = blocking(move || -> Result<Photo, AppError> {
+        let access = store.case_access(&[id])?;
+        if !access.get(&id).is_some_and(|c| access::may_see(&device, c)) {
+            return Err(not_found());
+        }
+        let bytes = store.document(id)?.ok_or_else(not_found)?;
+        let case = CaseDocument::load(&bytes)
+            .and_then(|d| d.hydrate())
+            .map_err(|e| AppError::Internal(format!("case {id} does not load: {e}")))?;
+        let photo = case
+            .photos
+            .into_iter()
+            .find(|p| p.id.to_string() == photo_id)
+            .ok_or_else(|| AppError::NotFound(format!("case {id} has no photo {photo_id}")))?;
+        if store.blob(&photo.sha256)?.is_none() {
+            return Err(AppError::PhotoStillUploading(photo.sha256));
+        }
+        Ok(photo)
+    })
+    .await?;
+    let sha = photo
+        .sha256
+        .parse()
+        .map_err(|_| AppError::PhotoStillUploading(photo.sha256.clone()))?;
+    Ok((sha, photo))
+}
+
+/// `GET …/rendering`: the photo with its drawings, redactions first, at full size (JPEG).
+pub async fn rendering(
+    State(state): State<AppState>,
+    principal: Device,
+    Path((id, photo_id)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let (sha, photo) = case_photo(&state, &principal, &id, &photo_id).await?;
+    let blobs = state.blobs.clone();
+    let bytes = blocking(move || blobs.rendering(&sha, &photo.annotations)).await?;
+    Ok(jpeg(bytes))
+}
+
+/// `GET …/thumbnail`: the rendering reduced to at most 320 px.
+pub async fn thumbnail(
+    State(state): State<AppState>,
+    principal: Device,
+    Path((id, photo_id)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let (sha, photo) = case_photo(&state, &principal, &id, &photo_id).await?;
+    let blobs = state.blobs.clone();
+    let bytes = blocking(move || blobs.rendering_thumbnail(&sha, &photo.annotations)).await?;
+    Ok(jpeg(bytes))
+}
