@@ -6,6 +6,8 @@
 //!   every test of the workspace.
 //! - `cargo xtask bench` builds the release binaries and runs every benchmark (the figures of
 //!   BENCHMARKS.md).
+//! - `cargo xtask fuzz` builds the coverage-guided fuzz targets of `fuzz/` (libFuzzer, stable
+//!   toolchain) and runs each for a bounded time (FUZZING.md).
 //! - `cargo xtask screenshot` takes the README's picture of the tablet app under Xvfb.
 //!
 //! Each command first installs what it needs and does not find (toolchain components, and
@@ -14,6 +16,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
+mod fuzz;
 mod screenshot;
 #[cfg(test)]
 mod tidy;
@@ -41,10 +44,11 @@ fn main() -> ExitCode {
         Some("demo") => demo(&args[1..]),
         Some("test") => test(&args[1..]),
         Some("bench") => bench(),
+        Some("fuzz") => fuzz::fuzz(&args[1..]),
         Some("screenshot") => screenshot::screenshot(),
         _ => {
             eprintln!(
-                "usage: cargo xtask <command>\n\n  demo   run naper on its embedded defaults\n  test   run formatting, clippy and every test, as CI does\n         (--screenshot: then retake docs/field-app.png)\n  bench  build the release binaries and run every benchmark (see BENCHMARKS.md)\n  screenshot  the README's picture of the tablet app (docs/field-app.png, under Xvfb)"
+                "usage: cargo xtask <command>\n\n  demo   run naper on its embedded defaults\n  test   run formatting, clippy and every test, as CI does\n         (--screenshot: then retake docs/field-app.png)\n  bench  build the release binaries and run every benchmark (see BENCHMARKS.md)\n  fuzz   run every fuzz target for a bounded time (--seconds N, default 60; or name targets)\n  screenshot  the README's picture of the tablet app (docs/field-app.png, under Xvfb)"
             );
             return ExitCode::from(2);
         }
@@ -127,6 +131,23 @@ fn test(extra: &[String]) -> Result<(), String> {
             "--",
             "-D",
             "warnings",
+        ],
+    )?;
+    // The fuzz targets are a workspace of their own (fuzz/): they must keep compiling and stay
+    // formatted, though only `cargo xtask fuzz` builds them instrumented and runs them.
+    step("cargo fmt --check and cargo check the fuzz targets");
+    cargo(
+        &root,
+        &["fmt", "--manifest-path", "fuzz/Cargo.toml", "--", "--check"],
+    )?;
+    cargo(
+        &root,
+        &[
+            "check",
+            "--manifest-path",
+            "fuzz/Cargo.toml",
+            "--locked",
+            "--bins",
         ],
     )?;
     step("cargo build --bins (the end-to-end tests run the real binaries)");
