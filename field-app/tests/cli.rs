@@ -126,7 +126,8 @@ fn the_command_line_covers_a_whole_inspection() {
         "{list}"
     );
 
-    // A second tablet gets the case and downloads the photo lazily.
+    // A second tablet, another officer's, gets the case and downloads the photo lazily: as
+    // the rendering with its drawings, since someone else took it.
     let other = tempfile::tempdir().unwrap();
     ok(
         other.path(),
@@ -157,11 +158,21 @@ fn the_command_line_covers_a_whole_inspection() {
         ],
     );
     assert!(std::fs::read(&thumb).unwrap().starts_with(&[0xff, 0xd8]));
-    let original = other.path().join("original.jpg");
+    let full = other.path().join("full.jpg");
     ok(
         other.path(),
-        &["photo", sha, "--out", original.to_str().unwrap()],
+        &["photo", sha, "--out", full.to_str().unwrap()],
     );
+    let rendering = std::fs::read(&full).unwrap();
+    assert!(rendering.starts_with(&[0xff, 0xd8]), "a JPEG");
+    assert_ne!(
+        rendering,
+        std::fs::read(&photo_file).unwrap(),
+        "not the original"
+    );
+    // The officer who took it has the original.
+    let original = dir.join("original.jpg");
+    ok(dir, &["photo", sha, "--out", original.to_str().unwrap()]);
     assert_eq!(
         std::fs::read(&original).unwrap(),
         std::fs::read(&photo_file).unwrap()

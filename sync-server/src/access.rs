@@ -298,11 +298,12 @@ pub fn check_authors(principal: &Device, arrived: &[Arrival]) -> Result<(), Stri
 }
 
 /// Whether `device` may have a photo's unredacted original (and the thumbnail made from
-/// it): only the devices of the officer who took it (`took_it`: a case the device sees names
-/// its user as the one who added the photo). Every other device gets the rendering with the
-/// drawings and redactions, through the case.
-pub fn may_open_original(device: &Device, took_it: bool) -> bool {
-    took_it && device.role == Role::Officer
+/// it): only the devices of the officer who took it (`uploaded_it`: the server recorded its
+/// user as the one whose device sent the bytes — a case naming the user as the photo's
+/// adder proves nothing, since any device may name any address). Every other device gets the
+/// rendering with the drawings and redactions, through the case.
+pub fn may_open_original(device: &Device, uploaded_it: bool) -> bool {
+    uploaded_it && device.role == Role::Officer
 }
 
 /// Whether a user of `role` may enroll and sync a tablet: officers only. A tablet keeps every

@@ -593,6 +593,20 @@ async fn originals_are_for_the_photographer_and_other_devices_get_the_redacted_r
     assert_eq!(openings[0].username, "officer1");
     assert!(openings[0].detail.contains(&taker.enrolled.device_id));
 
+    // Naming the address in a case of one's own, as its adder, proves nothing: the server
+    // knows whose device sent the bytes.
+    let mut claimer = server.tablet("officer2").await;
+    let (claimed_sha, claimed_png) = (sha.clone(), png.clone());
+    claimer.create_with(move |c| {
+        let mut photo = redacted_photo(claimed_sha, &claimed_png, "photos");
+        photo.added.by = "officer2".into();
+        photo.annotations.clear();
+        c.photos.push(photo);
+    });
+    assert!(claimer.sync().await.is_empty());
+    let (code, _) = error_body(claimer.get(&format!("/api/v1/blobs/{sha}")).await).await;
+    assert_eq!(code, StatusCode::FORBIDDEN, "a claimed photo");
+
     // Another tenant, a crafted case id or an unknown photo: nothing.
     let other = server.tablet("b.officer").await;
     for (tablet, path) in [

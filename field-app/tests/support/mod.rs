@@ -142,6 +142,7 @@ fn router(state: Shared) -> Router {
         )
         .route("/api/v1/blobs/{sha}", get(blob))
         .route("/api/v1/blobs/{sha}/thumbnail", get(thumbnail))
+        .route("/api/v1/cases/{id}/photos/{photo}/{form}", get(rendering))
         .with_state(state)
 }
 
@@ -408,6 +409,45 @@ async fn thumbnail(
     }
     let image = photo::thumbnail(&s.blobs[&sha], DecodeLimits::default()).unwrap();
     let jpeg = photo::encode(&image, ExportFormat::Jpeg { quality: 80 }).unwrap();
+    ([(header::CONTENT_TYPE, "image/jpeg")], jpeg).into_response()
+}
+
+/// `GET /api/v1/cases/{id}/photos/{photo}/rendering|thumbnail`: the photo with its
+/// drawings, as the real server gives it to every device but the photographer's.
+async fn rendering(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Path((id, photo_id, form)): Path<(String, String, String)>,
+) -> Response {
+    let s = state.lock().unwrap();
+    if let Err(r) = device(&s, &headers) {
+        return r;
+    }
+    let Some(case) = id.parse().ok().filter(|id| s.memory.docs.contains_key(id)) else {
+        return error(StatusCode::NOT_FOUND, "not_found", "no such case");
+    };
+    let case = s.case(case);
+    let Some(photo) = case.photos.iter().find(|p| p.id.to_string() == photo_id) else {
+        return error(StatusCode::NOT_FOUND, "not_found", "no such photo");
+    };
+    if !s.complete.contains(&photo.sha256) {
+        return error(
+            StatusCode::NOT_FOUND,
+            "photo_still_uploading",
+            "not uploaded yet",
+        );
+    }
+    let options = annotate::FlattenOptions {
+        format: ExportFormat::Jpeg { quality: 90 },
+        limits: DecodeLimits::default(),
+    };
+    let full = annotate::flatten(&s.blobs[&photo.sha256], &photo.annotations, options).unwrap();
+    let jpeg = if form == "thumbnail" {
+        let image = photo::thumbnail(&full, DecodeLimits::default()).unwrap();
+        photo::encode(&image, ExportFormat::Jpeg { quality: 80 }).unwrap()
+    } else {
+        full
+    };
     ([(header::CONTENT_TYPE, "image/jpeg")], jpeg).into_response()
 }
 

@@ -77,7 +77,7 @@ pub fn store_verified(
     };
     // Recorded before the upload's row goes: a crash in between leaves a row the sweep
     // removes, never a stored photo that its tenant is not told of.
-    store.record_upload(&blob, tenant)?;
+    store.record_upload(key, &blob, tenant)?;
     store.delete_upload(key)?;
     Ok(blob)
 }
@@ -163,7 +163,7 @@ fn record_moved(
         return Ok(Completion::Incomplete);
     }
     let blob = blobs.stored_row(sha256, DecodeLimits::default())?;
-    store.record_upload(&blob, tenant)?;
+    store.record_upload(key, &blob, tenant)?;
     store.delete_upload(key)?;
     Ok(Completion::Stored(blob))
 }

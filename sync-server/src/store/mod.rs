@@ -598,12 +598,20 @@ pub trait CaseStore: Send + Sync {
     /// Database errors.
     fn blob_facts(&self, visibility: &Visibility, sha256: &str) -> StoreResult<BlobFacts>;
 
-    /// Records a verified upload by a device of `tenant` in one transaction: the blob (a blob
-    /// stored already keeps its row) and that `tenant` uploaded it.
+    /// Records a verified upload `key` by a device of `tenant` in one transaction: the blob
+    /// (a blob stored already keeps its row), that `tenant` uploaded it, and that the user
+    /// of the device that began the upload did.
     ///
     /// # Errors
     /// Database errors.
-    fn record_upload(&self, blob: &BlobRow, tenant: &str) -> StoreResult<()>;
+    fn record_upload(&self, key: &str, blob: &BlobRow, tenant: &str) -> StoreResult<()>;
+
+    /// Whether `username` uploaded the bytes of `sha256` (recorded since schema version 10;
+    /// before, credited to whoever the cases said added the photo).
+    ///
+    /// # Errors
+    /// Database errors.
+    fn uploaded_by(&self, sha256: &str, username: &str) -> StoreResult<bool>;
 
     /// The keys of the uploads in progress (`uploads::upload_key`: per tenant and blob) whose
     /// row was last touched before `before_ms`.

@@ -23,3 +23,14 @@ CREATE TABLE internal_comments (
     text       TEXT NOT NULL
 );
 CREATE INDEX internal_comments_by_case ON internal_comments(case_id, written_at);
+
+-- Who uploaded each photo's bytes: the user of the device that began the upload, recorded
+-- when it was verified and stored. Only they hold the original, so only their devices are
+-- given it back (`access::may_open_original`); a case that merely names the address proves
+-- nothing. Photos stored before version 10 are credited to whoever their cases say added
+-- them, the best record there is.
+CREATE TABLE blob_uploaders (
+    sha256   TEXT NOT NULL,
+    username TEXT NOT NULL,
+    PRIMARY KEY (sha256, username)
+);

@@ -186,9 +186,11 @@ fn migrate(conn: &mut Connection) -> StoreResult<()> {
     if (1..5).contains(&version) {
         reproject_all(&tx)?;
     }
-    // Version 10 keeps internal comments out of the documents tablets hold.
+    // Version 10 keeps internal comments out of the documents tablets hold, and credits
+    // the photos stored so far to whoever their cases say added them.
     if (1..10).contains(&version) {
         move_internal_comments_out(&tx)?;
+        credit_stored_photos(&tx)?;
     }
     if version < SCHEMA_VERSION {
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
@@ -212,6 +214,34 @@ fn move_internal_comments_out(tx: &Transaction<'_>) -> StoreResult<()> {
                 tracing::info!(case = %id, moved, "internal comments moved out of the document")
             }
             Err(e) => tracing::warn!(case = %id, "internal comments could not be moved out: {e}"),
+        }
+    }
+    Ok(())
+}
+
+/// Records, for every stored photo a case names, the user the case says added it as its
+/// uploader: before version 10 the server did not record who sent a photo's bytes.
+fn credit_stored_photos(tx: &Transaction<'_>) -> StoreResult<()> {
+    let ids: Vec<String> = tx
+        .prepare("SELECT id FROM documents")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let mut credit = tx.prepare(
+        "INSERT OR IGNORE INTO blob_uploaders (sha256, username)
+         SELECT sha256, ?2 FROM blobs WHERE sha256 = ?1",
+    )?;
+    for id in ids {
+        let case = parse_id(&id).and_then(|id| {
+            let bytes = document_bytes(tx, id)?.unwrap_or_default();
+            Ok(schema::CaseDocument::load(&bytes)?.hydrate()?)
+        });
+        match case {
+            Ok(case) => {
+                for photo in &case.photos {
+                    credit.execute(params![photo.sha256, photo.added.by])?;
+                }
+            }
+            Err(e) => tracing::warn!(case = %id, "its photos cannot be credited: {e}"),
         }
     }
     Ok(())
@@ -1041,8 +1071,12 @@ impl CaseStore for SqliteStore {
         self.with_conn(|conn| uploads::blob_facts(conn, visibility, sha256))
     }
 
-    fn record_upload(&self, blob: &BlobRow, tenant: &str) -> StoreResult<()> {
-        self.write(|tx| uploads::record_upload(tx, blob, tenant))
+    fn record_upload(&self, key: &str, blob: &BlobRow, tenant: &str) -> StoreResult<()> {
+        self.write(|tx| uploads::record_upload(tx, key, blob, tenant))
+    }
+
+    fn uploaded_by(&self, sha256: &str, username: &str) -> StoreResult<bool> {
+        self.with_conn(|conn| uploads::uploaded_by(conn, sha256, username))
     }
 
     fn idle_uploads(&self, before_ms: i64) -> StoreResult<Vec<String>> {
@@ -1628,6 +1662,7 @@ mod tests {
              DROP TABLE blob_tenants; ALTER TABLE devices DROP COLUMN last_sync_at;
              ALTER TABLE devices DROP COLUMN sync_rounds; ALTER TABLE devices DROP COLUMN last_seen_at;
              DROP TABLE change_receipts; DROP TABLE role_grants; DROP TABLE internal_comments;
+             DROP TABLE blob_uploaders;
              PRAGMA user_version = 3;",
         )
         .unwrap();
@@ -1638,10 +1673,19 @@ mod tests {
 
     /// A document in which an earlier version kept an internal comment loses it when this
     /// version opens the database: the comment moves to the server's table, and the
-    /// document's deletion of it is a change of the server's own, with its receipt.
+    /// document's deletion of it is a change of the server's own, with its receipt. The
+    /// photos stored so far are credited to whoever their cases say added them.
     #[test]
     fn opening_a_version_9_database_moves_internal_comments_out_of_the_documents() {
         let (dir, store, case, author, _doc) = stored_draft();
+        let sha = "ab".repeat(32);
+        store
+            .insert_blob(&BlobRow {
+                sha256: sha.clone(),
+                size: 3,
+                mime: "image/jpeg".into(),
+            })
+            .unwrap();
         let path = dir.path().join("db.sqlite3");
         drop(store);
         let mut conn = Connection::open(&path).unwrap();
@@ -1661,14 +1705,35 @@ mod tests {
                 CaseDocument::load(&document_bytes(&tx, case.id).unwrap().unwrap()).unwrap();
             let before = doc.heads();
             let pushed = remark.clone();
-            doc.edit(&author, 5, |c| c.comments.push(pushed.clone()))
-                .unwrap();
+            let photo = schema::Photo {
+                id: schema::PhotoId::new(),
+                field: "n".into(),
+                sha256: sha.clone(),
+                byte_size: 3,
+                width: 1,
+                height: 1,
+                mime_type: "image/jpeg".into(),
+                captured_at_ms: None,
+                gps: None,
+                caption: String::new(),
+                added: schema::Stamp {
+                    by: "u".into(),
+                    at_ms: 5,
+                },
+                annotations: Vec::new(),
+            };
+            doc.edit(&author, 5, |c| {
+                c.comments.push(pushed.clone());
+                c.photos.push(photo.clone());
+            })
+            .unwrap();
             let changes = doc.automerge_mut().save_after(&before);
             append_change(&tx, case.id, &changes).unwrap();
             tx.commit().unwrap();
         }
         conn.execute_batch(
-            "DROP TABLE role_grants; DROP TABLE internal_comments; PRAGMA user_version = 9;",
+            "DROP TABLE role_grants; DROP TABLE internal_comments; DROP TABLE blob_uploaders;
+             PRAGMA user_version = 9;",
         )
         .unwrap();
         drop(conn);
@@ -1685,6 +1750,8 @@ mod tests {
                 .any(|r| r.username == super::super::internal_comments::SERVER_AUTHOR),
             "{receipts:?}"
         );
+        assert!(store.uploaded_by(&sha, "u").unwrap());
+        assert!(!store.uploaded_by(&sha, "someone-else").unwrap());
         // Opening it again moves nothing twice.
         drop(store);
         let store = SqliteStore::open(&path).unwrap();

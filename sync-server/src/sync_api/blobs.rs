@@ -107,10 +107,10 @@ async fn photo_access(
     }
 }
 
-/// Where a device stands with photo `sha`: the case in which its user took it, if any, and
-/// otherwise a case and photo of it the device sees (for the way to its rendering).
+/// Where a device stands with photo `sha`: whether its user uploaded the bytes, and a case
+/// and photo of it the device sees (for the audit entry, and the way to its rendering).
 struct Standing {
-    took_it: Option<CaseId>,
+    uploaded_it: bool,
     seen: Option<(CaseId, PhotoId)>,
 }
 
@@ -122,7 +122,7 @@ async fn standing(state: &AppState, device: &Device, sha: &Sha256) -> Result<Sta
     let visibility = access::visibility(device);
     let (key, user) = (sha.to_string(), device.username.clone());
     blocking(move || -> Result<Standing, AppError> {
-        let mut seen = None;
+        let uploaded_it = store.uploaded_by(&key, &user)?;
         for id in store.photo_cases(&visibility, &key, CASES_READ)? {
             let Some(bytes) = store.document(id)? else {
                 continue;
@@ -130,26 +130,23 @@ async fn standing(state: &AppState, device: &Device, sha: &Sha256) -> Result<Sta
             let Ok(case) = CaseDocument::load(&bytes).and_then(|d| d.hydrate()) else {
                 continue;
             };
-            for photo in case.photos.iter().filter(|p| p.sha256 == key) {
-                if photo.added.by == user {
-                    return Ok(Standing {
-                        took_it: Some(id),
-                        seen: Some((id, photo.id)),
-                    });
-                }
-                seen.get_or_insert((id, photo.id));
+            if let Some(photo) = case.photos.iter().find(|p| p.sha256 == key) {
+                return Ok(Standing {
+                    uploaded_it,
+                    seen: Some((id, photo.id)),
+                });
             }
         }
         Ok(Standing {
-            took_it: None,
-            seen,
+            uploaded_it,
+            seen: None,
         })
     })
     .await
 }
 
-/// The photo `sha` for a device that may have its original: its blob row and the case in
-/// which its user took it.
+/// The photo `sha` for a device that may have its original: its blob row and a case of it
+/// the device sees.
 async fn original_for(
     state: &AppState,
     device: &Device,
@@ -157,8 +154,10 @@ async fn original_for(
 ) -> Result<(BlobRow, CaseId), AppError> {
     let blob = photo_access(state, device, sha).await?;
     let standing = standing(state, device, sha).await?;
-    match standing.took_it {
-        Some(case) if access::may_open_original(device, true) => Ok((blob, case)),
+    match standing.seen {
+        Some((case, _)) if access::may_open_original(device, standing.uploaded_it) => {
+            Ok((blob, case))
+        }
         _ => Err(AppError::Forbidden(match standing.seen {
             Some((case, photo)) => format!(
                 "photo {sha} was taken by someone else: this device gets it with its redactions \

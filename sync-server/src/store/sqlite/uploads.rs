@@ -41,7 +41,12 @@ pub(super) fn blob_facts(
     })
 }
 
-pub(super) fn record_upload(tx: &Transaction<'_>, blob: &BlobRow, tenant: &str) -> StoreResult<()> {
+pub(super) fn record_upload(
+    tx: &Transaction<'_>,
+    key: &str,
+    blob: &BlobRow,
+    tenant: &str,
+) -> StoreResult<()> {
     let size = to_i64(blob.size)?;
     // A blob stored before (by another tenant) keeps its row; only the tenant is added.
     tx.prepare_cached(
@@ -50,7 +55,23 @@ pub(super) fn record_upload(tx: &Transaction<'_>, blob: &BlobRow, tenant: &str) 
     .execute(params![blob.sha256, size, blob.mime, now_ms()])?;
     tx.prepare_cached("INSERT OR IGNORE INTO blob_tenants (sha256, tenant) VALUES (?1, ?2)")?
         .execute(params![blob.sha256, tenant])?;
+    // The user whose device began the upload sent the bytes the hash was checked on.
+    tx.prepare_cached(
+        "INSERT OR IGNORE INTO blob_uploaders (sha256, username)
+         SELECT ?1, d.username FROM uploads u JOIN devices d ON d.id = u.device_id
+         WHERE u.upload_key = ?2",
+    )?
+    .execute(params![blob.sha256, key])?;
     Ok(())
+}
+
+/// Whether `username` uploaded the bytes of `sha256` (`blob_uploaders`).
+pub(super) fn uploaded_by(conn: &Connection, sha256: &str, username: &str) -> StoreResult<bool> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS(SELECT 1 FROM blob_uploaders WHERE sha256 = ?1 AND username = ?2)",
+        )?
+        .query_row(params![sha256, username], |r| r.get(0))?)
 }
 
 pub(super) fn idle_uploads(conn: &Connection, before_ms: i64) -> StoreResult<Vec<String>> {
@@ -112,7 +133,7 @@ mod tests {
         let facts = store.blob_facts(&a, &sha).unwrap();
         assert!(facts.blob.is_none() && !facts.tenant_uploaded && !facts.referenced);
 
-        store.record_upload(&blob(&sha), "a").unwrap();
+        store.record_upload("k", &blob(&sha), "a").unwrap();
         let facts = store.blob_facts(&a, &sha).unwrap();
         assert_eq!(facts.blob, Some(blob(&sha)));
         assert!(facts.tenant_uploaded && !facts.referenced);
@@ -122,7 +143,7 @@ mod tests {
         // Tenant b uploads the same bytes: the blob row stays as it was, b now knows it.
         let mut again = blob(&sha);
         again.size = 99;
-        store.record_upload(&again, "b").unwrap();
+        store.record_upload("k", &again, "b").unwrap();
         let facts = store.blob_facts(&b, &sha).unwrap();
         assert_eq!(facts.blob, Some(blob(&sha)));
         assert!(facts.tenant_uploaded);
@@ -175,6 +196,7 @@ mod tests {
             "DROP TABLE blob_tenants; ALTER TABLE devices DROP COLUMN last_sync_at;
              ALTER TABLE devices DROP COLUMN sync_rounds; ALTER TABLE devices DROP COLUMN last_seen_at;
              DROP TABLE change_receipts; DROP TABLE role_grants; DROP TABLE internal_comments;
+             DROP TABLE blob_uploaders;
              PRAGMA user_version = 5;",
         )
         .unwrap();
