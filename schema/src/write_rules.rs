@@ -179,6 +179,7 @@ pub const INTERNAL_COMMENTS_STAY_ON_THE_SERVER: &str = "an internal comment is k
 /// # Errors
 /// The rule the new case breaks.
 pub fn check_new(writer: &Writer, case: &InspectionCase) -> Result<(), RuleBroken> {
+    check_photo_stamps(writer, &[], &case.photos)?;
     for comment in &case.comments {
         check_authored(writer, comment)?;
         if comment.internal {
@@ -206,6 +207,7 @@ pub fn changed_parts(
     {
         parts.push(Part::Answers);
     }
+    check_photo_stamps(writer, &before.photos, &after.photos)?;
     let (photos, annotations) = photo_changes(&before.photos, &after.photos);
     if photos {
         parts.push(Part::Photos);
@@ -251,6 +253,32 @@ pub fn changed_parts(
 }
 
 /// Whether photos were added, removed or redescribed, and whether drawings changed.
+/// A new photo is added under the writer's own name, and a photo keeps who added it and when:
+/// the server gives a photo's original back only to whoever uploaded its bytes, but the case
+/// page and the PDF show the stamp as the photo's record.
+fn check_photo_stamps(
+    writer: &Writer,
+    before: &[Photo],
+    after: &[Photo],
+) -> Result<(), RuleBroken> {
+    let earlier: BTreeMap<_, &Photo> = before.iter().map(|p| (p.id, p)).collect();
+    for photo in after {
+        match earlier.get(&photo.id) {
+            None if photo.added.by != writer.username => {
+                return Err(RuleBroken(format!(
+                    "a new photo must be added under the writer's own name `{}`, not `{}`",
+                    writer.username, photo.added.by
+                )));
+            }
+            Some(old) if old.added != photo.added => {
+                return Err(RuleBroken("a photo keeps who added it and when".into()));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 fn photo_changes(before: &[Photo], after: &[Photo]) -> (bool, bool) {
     let earlier: BTreeMap<_, &Photo> = before.iter().map(|p| (p.id, p)).collect();
     let mut photos = before.len() != after.len();

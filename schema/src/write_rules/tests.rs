@@ -230,6 +230,38 @@ fn a_new_case_carries_only_its_creators_comments_and_none_internal() {
     assert_eq!(refused.to_string(), INTERNAL_COMMENTS_STAY_ON_THE_SERVER);
 }
 
+/// A photo is added under the writer's own name and keeps its stamp, as a comment does.
+#[test]
+fn a_photo_is_added_under_ones_own_name_and_keeps_its_stamp() {
+    let forged = check(&officer(), Status::Draft, |c| {
+        let mut photo = c.photos[0].clone();
+        photo.id = schema_photo_id();
+        photo.added.by = "o2".into();
+        c.photos.push(photo);
+    })
+    .unwrap_err();
+    assert!(
+        forged.to_string().contains("own name `o1`, not `o2`"),
+        "{forged}"
+    );
+    let restamped = check(&officer(), Status::Draft, |c| {
+        c.photos[0].added.by = "o2".into();
+    })
+    .unwrap_err();
+    assert!(
+        restamped.to_string().contains("keeps who added it"),
+        "{restamped}"
+    );
+    let mut new = case(Status::Draft);
+    new.comments.retain(|c| c.written.by == "o1");
+    new.photos[0].added.by = "o2".into();
+    check_new(&officer(), &new).unwrap_err();
+}
+
+fn schema_photo_id() -> crate::PhotoId {
+    crate::PhotoId::new()
+}
+
 /// Internal comments are kept by the server: not even the office writes one into a
 /// document, which every tablet of the case would receive whole.
 #[test]
