@@ -243,9 +243,13 @@ async fn needs_changes_requires_a_comment_that_reaches_the_tablet_with_the_statu
         case.comments
     );
     let store = server.store();
-    let kept = tokio::task::spawn_blocking(move || store.internal_comments(id).unwrap())
-        .await
-        .unwrap();
+    let kept = tokio::task::spawn_blocking(move || {
+        store
+            .read(|tx| sync_server::store::internal_comments::of_case(tx, id))
+            .unwrap()
+    })
+    .await
+    .unwrap();
     assert_eq!(kept.len(), 1);
     assert_eq!(
         (

@@ -98,7 +98,9 @@ async fn snapshot(server: &TestServer) -> String {
             store.tenant_users("a").unwrap(),
             store.tenant_devices("a").unwrap(),
             store.templates("a").unwrap(),
-            store.role_grants("a").unwrap()
+            store
+                .read(|tx| sync_server::store::grants::of_tenant(tx, "a"))
+                .unwrap()
         )
     })
     .await

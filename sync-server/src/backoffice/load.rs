@@ -9,7 +9,7 @@ use crate::access::{self, StaffAction, StaffDenied};
 use crate::kernel::{AppError, blocking};
 use crate::services::AppState;
 
-use crate::store::CaseRow;
+use crate::store::{CaseRow, internal_comments};
 
 /// A visible case: its projection row, document, hydrated form and template (`None` when
 /// the template version is not stored).
@@ -83,7 +83,8 @@ pub async fn load_case(
         let mut case = doc
             .hydrate()
             .map_err(|e| AppError::Internal(format!("case {} does not hydrate: {e}", row.id)))?;
-        case.comments.extend(store.internal_comments(row.id)?);
+        case.comments
+            .extend(store.read(|tx| internal_comments::of_case(tx, row.id))?);
         case.comments.sort_by_key(|c| c.written.at_ms);
         let template = store
             .template(&row.tenant, &case.template.id, case.template.version)?

@@ -6,7 +6,7 @@
 use rusqlite::{Connection, params};
 use schema::Role;
 
-use super::{StoreError, StoreResult, WriteTx};
+use super::{ReadTx, StoreError, StoreResult, WriteTx};
 
 /// What a role can be granted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -75,7 +75,14 @@ pub fn set(
 
 /// Every grant of `tenant`, as (role, permission); names this build does not know are
 /// skipped (a newer build's permissions).
-pub(super) fn of_tenant(conn: &Connection, tenant: &str) -> StoreResult<Vec<(Role, Permission)>> {
+///
+/// # Errors
+/// Database errors.
+pub fn of_tenant(tx: &ReadTx<'_>, tenant: &str) -> StoreResult<Vec<(Role, Permission)>> {
+    granted(tx.sql(), tenant)
+}
+
+fn granted(conn: &Connection, tenant: &str) -> StoreResult<Vec<(Role, Permission)>> {
     let mut statement = conn.prepare_cached(
         "SELECT role, permission FROM role_grants WHERE tenant = ?1 ORDER BY role, permission",
     )?;
@@ -95,8 +102,8 @@ pub(super) fn of_tenant(conn: &Connection, tenant: &str) -> StoreResult<Vec<(Rol
 
 /// What `role` of `tenant` has been granted.
 pub(super) fn of_role(conn: &Connection, tenant: &str, role: Role) -> StoreResult<Grants> {
-    let granted = of_tenant(conn, tenant)?;
+    let all = granted(conn, tenant)?;
     Ok(Grants {
-        view_originals: granted.contains(&(role, Permission::ViewOriginals)),
+        view_originals: all.contains(&(role, Permission::ViewOriginals)),
     })
 }

@@ -7,7 +7,7 @@ use rusqlite::{Connection, params};
 use schema::{CaseDocument, CaseId, ChangeAuthor, Comment, Stamp};
 
 use super::sqlite::{append_change, document_bytes, record_staff_receipt, reproject};
-use super::{StoreError, StoreResult, WriteTx, now_ms};
+use super::{ReadTx, StoreError, StoreResult, WriteTx, now_ms};
 
 /// The name the server's own changes to a document carry (here: moving internal comments
 /// out of it).
@@ -44,8 +44,11 @@ fn insert(conn: &Connection, case: CaseId, comment: &Comment) -> StoreResult<()>
 }
 
 /// The internal comments of case `case`, oldest first.
-pub(super) fn of_case(conn: &Connection, case: CaseId) -> StoreResult<Vec<Comment>> {
-    let mut statement = conn.prepare_cached(
+///
+/// # Errors
+/// Database errors, a stored id that is no UUID.
+pub fn of_case(tx: &ReadTx<'_>, case: CaseId) -> StoreResult<Vec<Comment>> {
+    let mut statement = tx.sql().prepare_cached(
         "SELECT id, author, written_at, text FROM internal_comments
          WHERE case_id = ?1 ORDER BY written_at, id",
     )?;

@@ -49,7 +49,7 @@ pub enum Visibility {
 pub use admin::{AuditPage, AuditQuery, DeviceActivity};
 pub use backoffice::{AuditEntry, CasePage, CaseQuery, CaseSort, NewSession, SessionRow};
 pub use sqlite::SqliteStore;
-pub use tx::WriteTx;
+pub use tx::{ReadTx, WriteTx};
 pub use url::DatabaseUrl;
 
 use crate::kernel::AppError;
@@ -356,6 +356,13 @@ pub trait CaseStore: Send + Sync {
     /// # Errors
     /// What `work` fails with (nothing is written then), database failures.
     fn write_tx(&self, work: &mut dyn FnMut(&WriteTx<'_>) -> StoreResult<()>) -> StoreResult<()>;
+
+    /// Runs `work` in one read transaction. Object-safe form of [`read`](#method.read) on
+    /// `dyn CaseStore`, which callers use.
+    ///
+    /// # Errors
+    /// What `work` fails with, database failures.
+    fn read_tx(&self, work: &mut dyn FnMut(&ReadTx<'_>) -> StoreResult<()>) -> StoreResult<()>;
 
     // --- tenants, users, devices -------------------------------------------------------
 
@@ -677,19 +684,6 @@ pub trait CaseStore: Send + Sync {
     /// Database errors.
     fn tenant_users(&self, tenant: &str) -> StoreResult<Vec<UserRow>>;
 
-    /// The internal comments the server keeps for a case, oldest first
-    /// ([`internal_comments`]).
-    ///
-    /// # Errors
-    /// Database errors.
-    fn internal_comments(&self, case: CaseId) -> StoreResult<Vec<schema::Comment>>;
-
-    /// What the admins of `tenant` have granted its roles ([`grants`]).
-    ///
-    /// # Errors
-    /// Database errors.
-    fn role_grants(&self, tenant: &str) -> StoreResult<Vec<(Role, grants::Permission)>>;
-
     /// Stores a new back-office session, and forgets every expired one.
     ///
     /// # Errors
@@ -779,6 +773,24 @@ pub trait CaseStore: Send + Sync {
 }
 
 impl dyn CaseStore {
+    /// Runs `work` in one read transaction (a consistent snapshot) and returns what it
+    /// returns: the aggregate modules' reads, without a trait method per query.
+    ///
+    /// # Errors
+    /// What `work` fails with, database failures.
+    pub fn read<T>(&self, work: impl FnOnce(&ReadTx<'_>) -> StoreResult<T>) -> StoreResult<T> {
+        let mut work = Some(work);
+        let mut out = None;
+        self.read_tx(&mut |tx| {
+            let work = work
+                .take()
+                .ok_or_else(|| StoreError::Invalid("a read ran its work twice".into()))?;
+            out = Some(work(tx)?);
+            Ok(())
+        })?;
+        out.ok_or_else(|| StoreError::Invalid("a read did not run its work".into()))
+    }
+
     /// Runs `work` in one write transaction and returns what it returns: the writes of
     /// several aggregates that must happen together, e.g. an administrator's change with its
     /// audit entry.

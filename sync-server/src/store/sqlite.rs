@@ -17,7 +17,7 @@ mod backoffice;
 mod uploads;
 
 use super::accounts;
-use super::tx::WriteTx;
+use super::tx::{ReadTx, WriteTx};
 use super::{
     AuditEntry, BlobRow, CaseAccess, CasePage, CaseQuery, CaseRow, CaseStore, ChangeReceipt,
     DeviceRow, DocAppend, NewSession, NewUser, PhotoAccess, SessionRow, StateWrite, StoreError,
@@ -626,6 +626,16 @@ impl CaseStore for SqliteStore {
         self.write(|tx| work(&WriteTx::sqlite(tx)))
     }
 
+    fn read_tx(&self, work: &mut dyn FnMut(&ReadTx<'_>) -> StoreResult<()>) -> StoreResult<()> {
+        self.with_conn(|conn| {
+            // A deferred transaction: every statement of `work` reads the same snapshot.
+            let tx = conn.transaction()?;
+            work(&ReadTx::sqlite(&tx))?;
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
     fn set_password_hash(&self, username: &str, hash: &str) -> StoreResult<()> {
         self.write(|tx| accounts::set_password_hash(&WriteTx::sqlite(tx), username, hash))
     }
@@ -1178,17 +1188,6 @@ impl CaseStore for SqliteStore {
         self.with_conn(|conn| backoffice::tenant_users(conn, tenant))
     }
 
-    fn internal_comments(&self, case: CaseId) -> StoreResult<Vec<schema::Comment>> {
-        self.with_conn(|conn| super::internal_comments::of_case(conn, case))
-    }
-
-    fn role_grants(
-        &self,
-        tenant: &str,
-    ) -> StoreResult<Vec<(schema::Role, super::grants::Permission)>> {
-        self.with_conn(|conn| super::grants::of_tenant(conn, tenant))
-    }
-
     fn create_session(&self, session: &NewSession) -> StoreResult<()> {
         self.write(|tx| backoffice::create_session(tx, session))
     }
@@ -1739,7 +1738,13 @@ mod tests {
         drop(conn);
 
         let store = SqliteStore::open(&path).unwrap();
-        assert_eq!(store.internal_comments(case.id).unwrap(), vec![remark]);
+        let kept = |store: &SqliteStore| {
+            let store: &dyn CaseStore = store;
+            store
+                .read(|tx| super::super::internal_comments::of_case(tx, case.id))
+                .unwrap()
+        };
+        assert_eq!(kept(&store), vec![remark]);
         let bytes = store.document(case.id).unwrap().unwrap();
         let stored = CaseDocument::load(&bytes).unwrap().hydrate().unwrap();
         assert!(stored.comments.is_empty(), "{:?}", stored.comments);
@@ -1755,6 +1760,6 @@ mod tests {
         // Opening it again moves nothing twice.
         drop(store);
         let store = SqliteStore::open(&path).unwrap();
-        assert_eq!(store.internal_comments(case.id).unwrap().len(), 1);
+        assert_eq!(kept(&store).len(), 1);
     }
 }

@@ -44,7 +44,8 @@ pub async fn page(State(state): State<AppState>, session: Session) -> Result<Res
         let store = state.store.clone();
         let tenant = session.staff.tenant.clone();
         let (users, granted) = blocking(move || -> Result<_, AppError> {
-            Ok((store.tenant_users(&tenant)?, store.role_grants(&tenant)?))
+            let granted = store.read(|tx| grants::of_tenant(tx, &tenant))?;
+            Ok((store.tenant_users(&tenant)?, granted))
         })
         .await?;
         audit::record(&state, &session.staff, Action::ViewUsers, None, "").await?;
