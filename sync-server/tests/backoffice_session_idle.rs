@@ -9,7 +9,7 @@ use common::TestServer;
 use common::browser::Browser;
 use reqwest::StatusCode;
 use sync_server::identity::auth::token_hash;
-use sync_server::store::NewSession;
+use sync_server::store::{NewSession, sessions};
 
 const MINUTE: i64 = 60_000;
 const IDLE: i64 = 30 * MINUTE;
@@ -21,39 +21,50 @@ async fn sessions_end_when_idle_and_at_their_lifetime_whatever_the_activity() {
     let store = server.store();
     tokio::task::spawn_blocking(move || {
         let t0 = 1_800_000_000_000;
-        let alive = |at: i64| store.session("h", at).unwrap().is_some();
+        let alive = |at: i64| {
+            store
+                .read(|tx| sessions::find(tx, "h", at))
+                .unwrap()
+                .is_some()
+        };
+        let extend = |at: i64| {
+            store
+                .write(|tx| sessions::extend(tx, "h", at, IDLE, TTL))
+                .unwrap();
+        };
         store
-            .create_session(&NewSession {
-                id_hash: "h".into(),
-                username: "coordinator".into(),
-                csrf_token: "c".into(),
-                created_at: t0,
-                expires_at: t0 + IDLE,
+            .write(|tx| {
+                sessions::create(
+                    tx,
+                    &NewSession {
+                        id_hash: "h".into(),
+                        username: "coordinator".into(),
+                        csrf_token: "c".into(),
+                        created_at: t0,
+                        expires_at: t0 + IDLE,
+                    },
+                )
             })
             .unwrap();
         assert!(alive(t0 + IDLE - 1));
         assert!(!alive(t0 + IDLE), "idle for 30 minutes");
 
         // A request after 20 minutes keeps it for another 30.
-        store
-            .extend_session("h", t0 + 20 * MINUTE, IDLE, TTL)
-            .unwrap();
+        extend(t0 + 20 * MINUTE);
         assert!(alive(t0 + 49 * MINUTE));
         assert!(!alive(t0 + 50 * MINUTE));
 
         // Requests every 20 minutes for hours: it still ends at the lifetime.
         let mut at = t0 + 40 * MINUTE;
         while at < t0 + TTL {
-            store.extend_session("h", at, IDLE, TTL).unwrap();
+            extend(at);
             at += 20 * MINUTE;
         }
         assert!(alive(t0 + TTL - 1));
         assert!(!alive(t0 + TTL), "the absolute lifetime");
 
         // An ended session is not revived by a late request.
-        store
-            .extend_session("h", t0 + TTL + MINUTE, IDLE, TTL)
-            .unwrap();
+        extend(t0 + TTL + MINUTE);
         assert!(!alive(t0 + TTL + MINUTE));
     })
     .await
@@ -68,7 +79,7 @@ async fn a_new_session_first_expires_after_the_idle_time() {
     let store = server.store();
     let row = tokio::task::spawn_blocking(move || {
         store
-            .session(&hash, sync_server::store::now_ms())
+            .read(|tx| sessions::find(tx, &hash, sync_server::store::now_ms()))
             .unwrap()
             .unwrap()
     })

@@ -28,6 +28,7 @@ use crate::kernel::client_addr::ClientAddr;
 use crate::kernel::{AppError, blocking};
 use crate::services::AppState;
 use crate::store::grants::Grants;
+use crate::store::sessions;
 
 use crate::identity::throttle::LoginThrottle;
 
@@ -216,7 +217,7 @@ pub async fn submit(
         let first = ttl.min(state.config.backoffice.session_idle);
         let (id, row) = new_session(&staff.username, session::millis(first))?;
         let store = state.store.clone();
-        blocking(move || store.create_session(&row)).await?;
+        blocking(move || store.write(|tx| sessions::create(tx, &row))).await?;
         audit::record(&state, &staff, Action::Login, None, "").await?;
         tracing::info!(user = %staff.username, "signed in to the back office");
         let secure = session::secure(&state, &headers);
@@ -253,7 +254,7 @@ pub async fn logout(
     let outcome = async {
         let store = state.store.clone();
         let hash = session.id_hash.clone();
-        blocking(move || store.delete_session(&hash)).await?;
+        blocking(move || store.write(|tx| sessions::end(tx, &hash))).await?;
         audit::record(&state, &session.staff, Action::Logout, None, "").await?;
         let mut response = see_other(&format!("{}/login", super::BASE));
         append_cookie(

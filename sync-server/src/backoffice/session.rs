@@ -27,7 +27,7 @@ use crate::identity::auth::{new_token, token_hash};
 use crate::kernel::{AppError, blocking};
 use crate::services::AppState;
 
-use crate::store::{NewSession, now_ms};
+use crate::store::{NewSession, now_ms, sessions};
 
 /// The session cookie.
 pub const SESSION_COOKIE: &str = "naper_session";
@@ -157,12 +157,12 @@ impl FromRequestParts<AppState> for Session {
         let (idle_ms, ttl_ms) = (millis(config.session_idle), millis(config.session_ttl));
         let row = blocking(move || -> Result<_, AppError> {
             let now = now_ms();
-            let row = store.session(&key, now)?;
+            let row = store.read(|tx| sessions::find(tx, &key, now))?;
             // Activity keeps the session alive up to its absolute lifetime.
             if let Some(row) = &row
                 && needs_extension(row.expires_at, now, idle_ms)
             {
-                store.extend_session(&key, now, idle_ms, ttl_ms)?;
+                store.write(|tx| sessions::extend(tx, &key, now, idle_ms, ttl_ms))?;
             }
             Ok(row)
         })

@@ -20,6 +20,7 @@ pub mod cases;
 pub mod grants;
 pub mod internal_comments;
 pub mod projection;
+pub mod sessions;
 mod sqlite;
 mod tx;
 mod url;
@@ -683,39 +684,6 @@ pub trait CaseStore: Send + Sync {
     /// # Errors
     /// Database errors.
     fn tenant_users(&self, tenant: &str) -> StoreResult<Vec<UserRow>>;
-
-    /// Stores a new back-office session, and forgets every expired one.
-    ///
-    /// # Errors
-    /// [`StoreError::NotFound`] for an unknown user.
-    fn create_session(&self, session: &NewSession) -> StoreResult<()>;
-
-    /// The session with this id hash and its user, if it exists and has not expired at
-    /// `now_ms`.
-    ///
-    /// # Errors
-    /// Database errors.
-    fn session(&self, id_hash: &str, now_ms: i64) -> StoreResult<Option<SessionRow>>;
-
-    /// Moves the expiry of a live session to `now_ms + idle_ms`, but never past its
-    /// `created_at + ttl_ms`: a session ends after `idle_ms` without use, and after `ttl_ms`
-    /// in any case. An expired or unknown session stays ended.
-    ///
-    /// # Errors
-    /// Database errors.
-    fn extend_session(
-        &self,
-        id_hash: &str,
-        now_ms: i64,
-        idle_ms: i64,
-        ttl_ms: i64,
-    ) -> StoreResult<()>;
-
-    /// Ends a session (logout); unknown ids are ignored.
-    ///
-    /// # Errors
-    /// Database errors.
-    fn delete_session(&self, id_hash: &str) -> StoreResult<()>;
 
     /// Appends an entry to the audit log. There is deliberately no way to change or remove
     /// one.

@@ -20,8 +20,8 @@ use super::accounts;
 use super::tx::{ReadTx, WriteTx};
 use super::{
     AuditEntry, BlobRow, CaseAccess, CasePage, CaseQuery, CaseRow, CaseStore, ChangeReceipt,
-    DeviceRow, DocAppend, NewSession, NewUser, PhotoAccess, SessionRow, StateWrite, StoreError,
-    StoreResult, StoredReplica, TemplateRow, TenantRow, UserRow, load_document, now_ms,
+    DeviceRow, DocAppend, NewUser, PhotoAccess, StateWrite, StoreError, StoreResult, StoredReplica,
+    TemplateRow, TenantRow, UserRow, load_document, now_ms,
 };
 use crate::store::Visibility;
 use crate::store::projection;
@@ -1186,32 +1186,6 @@ impl CaseStore for SqliteStore {
 
     fn tenant_users(&self, tenant: &str) -> StoreResult<Vec<UserRow>> {
         self.with_conn(|conn| backoffice::tenant_users(conn, tenant))
-    }
-
-    fn create_session(&self, session: &NewSession) -> StoreResult<()> {
-        self.write(|tx| backoffice::create_session(tx, session))
-    }
-
-    fn session(&self, id_hash: &str, now_ms: i64) -> StoreResult<Option<SessionRow>> {
-        self.with_conn(|conn| backoffice::session(conn, id_hash, now_ms))
-    }
-
-    fn extend_session(
-        &self,
-        id_hash: &str,
-        now_ms: i64,
-        idle_ms: i64,
-        ttl_ms: i64,
-    ) -> StoreResult<()> {
-        self.write(|tx| backoffice::extend_session(tx, id_hash, now_ms, idle_ms, ttl_ms))
-    }
-
-    fn delete_session(&self, id_hash: &str) -> StoreResult<()> {
-        self.write(|tx| {
-            tx.prepare_cached("DELETE FROM sessions WHERE id_hash = ?1")?
-                .execute([id_hash])?;
-            Ok(())
-        })
     }
 
     fn append_audit(&self, entry: &AuditEntry) -> StoreResult<()> {

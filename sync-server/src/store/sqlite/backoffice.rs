@@ -1,17 +1,14 @@
-//! The back office's SQL: the review queue's filtered pages, sessions and the audit log.
+//! The back office's SQL: the review queue's filtered pages and the audit log (sessions are
+//! an aggregate of their own, `store::sessions`).
 
 use rusqlite::types::Value;
-use rusqlite::{Connection, OptionalExtension, Transaction, params, params_from_iter};
+use rusqlite::{Connection, params, params_from_iter};
 use schema::CaseId;
 
 use super::{
-    CASE_COLUMNS, USER_SELECT, case_row_from, finish_user, parse_id, role_of, user_from,
-    visibility_params,
+    CASE_COLUMNS, USER_SELECT, case_row_from, finish_user, parse_id, user_from, visibility_params,
 };
-use crate::store::{
-    AuditEntry, CasePage, CaseQuery, CaseSort, NewSession, SessionRow, StoreError, StoreResult,
-    UserRow,
-};
+use crate::store::{AuditEntry, CasePage, CaseQuery, CaseSort, StoreResult, UserRow};
 
 /// The `WHERE` clause of `query` with its values (anonymous `?` placeholders, in order).
 /// `with_status` false leaves the status filter out, for the counts per status.
@@ -145,93 +142,6 @@ pub(super) fn tenant_users(conn: &Connection, tenant: &str) -> StoreResult<Vec<U
         .query_map([tenant], user_from)?
         .collect::<Result<Vec<_>, _>>()?;
     raw.into_iter().map(finish_user).collect()
-}
-
-pub(super) fn create_session(tx: &Transaction<'_>, session: &NewSession) -> StoreResult<()> {
-    // Expired sessions are of no use to anyone; forgetting them here keeps the table small
-    // without a background task.
-    tx.execute(
-        "DELETE FROM sessions WHERE expires_at <= ?1",
-        [session.created_at],
-    )?;
-    let exists: bool = tx.query_row(
-        "SELECT EXISTS(SELECT 1 FROM users WHERE username = ?1)",
-        [&session.username],
-        |r| r.get(0),
-    )?;
-    if !exists {
-        return Err(StoreError::NotFound(format!(
-            "there is no user `{}`",
-            session.username
-        )));
-    }
-    tx.execute(
-        "INSERT INTO sessions (id_hash, username, csrf_token, created_at, expires_at)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![
-            session.id_hash,
-            session.username,
-            session.csrf_token,
-            session.created_at,
-            session.expires_at
-        ],
-    )?;
-    Ok(())
-}
-
-pub(super) fn session(
-    conn: &Connection,
-    id_hash: &str,
-    now_ms: i64,
-) -> StoreResult<Option<SessionRow>> {
-    let row = conn
-        .query_row(
-            "SELECT u.username, u.tenant, u.display_name, u.role, s.csrf_token, s.expires_at
-             FROM sessions s JOIN users u ON u.username = s.username
-             WHERE s.id_hash = ?1 AND s.expires_at > ?2",
-            params![id_hash, now_ms],
-            |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, i64>(5)?,
-                ))
-            },
-        )
-        .optional()?;
-    row.map(
-        |(username, tenant, display_name, role, csrf_token, expires_at)| {
-            let role = role_of(&role)?;
-            Ok(SessionRow {
-                grants: crate::store::grants::of_role(conn, &tenant, role)?,
-                username,
-                tenant,
-                display_name,
-                role,
-                csrf_token,
-                expires_at,
-            })
-        },
-    )
-    .transpose()
-}
-
-pub(super) fn extend_session(
-    tx: &Transaction<'_>,
-    id_hash: &str,
-    now_ms: i64,
-    idle_ms: i64,
-    ttl_ms: i64,
-) -> StoreResult<()> {
-    tx.execute(
-        "UPDATE sessions SET expires_at = min(created_at + ?4, ?2 + ?3)
-         WHERE id_hash = ?1 AND expires_at > ?2",
-        params![id_hash, now_ms, idle_ms, ttl_ms],
-    )?;
-    Ok(())
 }
 
 pub(super) fn audit_entries(
