@@ -97,7 +97,9 @@ async fn snapshot(server: &TestServer) -> String {
             "{:?}\n{:?}\n{:?}\n{:?}",
             store.tenant_users("a").unwrap(),
             store.tenant_devices("a").unwrap(),
-            store.templates("a").unwrap(),
+            store
+                .read(|tx| sync_server::store::templates::of_tenant(tx, "a"))
+                .unwrap(),
             store
                 .read(|tx| sync_server::store::grants::of_tenant(tx, "a"))
                 .unwrap()
@@ -622,11 +624,13 @@ async fn of_two_uploads_of_one_version_at_once_one_is_stored_and_the_other_refus
         };
         assert!(refused.body.contains("$.version"), "{}", refused.body);
         let store = server.store();
-        let row = tokio::task::spawn_blocking(move || store.template("a", "bo-check", version))
-            .await
-            .unwrap()
-            .unwrap()
-            .unwrap();
+        let row = tokio::task::spawn_blocking(move || {
+            store.read(|tx| sync_server::store::templates::find(tx, "a", "bo-check", version))
+        })
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
         assert!(
             row.json.contains(stored_label),
             "version {version} holds what was answered as stored"

@@ -30,7 +30,9 @@ async fn install_kinds_template(server: &TestServer) {
     let store = server.store();
     tokio::task::spawn_blocking(move || {
         let row = sync_server::services::templates::row("bo-kinds", KINDS_TEMPLATE, None).unwrap();
-        store.put_template(&row).unwrap();
+        store
+            .write(|tx| sync_server::store::templates::put(tx, &row))
+            .unwrap();
     })
     .await
     .unwrap();

@@ -21,7 +21,7 @@ use crate::backoffice::{InPage, PageError};
 use crate::kernel::{AppError, blocking};
 use crate::services::AppState;
 
-use crate::store::{audit as audit_log, cases, internal_comments, now_ms};
+use crate::store::{audit as audit_log, cases, internal_comments, now_ms, templates};
 
 fn author(session: &Session) -> ChangeAuthor {
     Principal::Staff(session.staff.clone()).change_author()
@@ -139,9 +139,10 @@ pub async fn edit_field(
         let store = state.store.clone();
         let tenant = row.tenant.clone();
         let (template_id, version) = (row.template_id.clone(), row.template_version);
-        let template = blocking(move || store.template(&tenant, &template_id, version))
-            .await?
-            .and_then(|stored| Template::from_json(&stored.json).ok());
+        let template =
+            blocking(move || store.read(|tx| templates::find(tx, &tenant, &template_id, version)))
+                .await?
+                .and_then(|stored| Template::from_json(&stored.json).ok());
         let not_editable = || AppError::BadRequest(t.error_field_not_editable.into());
         let field = template
             .as_ref()

@@ -9,7 +9,7 @@ use crate::access::{self, StaffAction, StaffDenied};
 use crate::kernel::{AppError, blocking};
 use crate::services::AppState;
 
-use crate::store::{CaseRow, internal_comments};
+use crate::store::{CaseRow, internal_comments, templates};
 
 /// A visible case: its projection row, document, hydrated form and template (`None` when
 /// the template version is not stored).
@@ -87,7 +87,7 @@ pub async fn load_case(
             .extend(store.read(|tx| internal_comments::of_case(tx, row.id))?);
         case.comments.sort_by_key(|c| c.written.at_ms);
         let template = store
-            .template(&row.tenant, &case.template.id, case.template.version)?
+            .read(|tx| templates::find(tx, &row.tenant, &case.template.id, case.template.version))?
             .and_then(|stored| match Template::from_json(&stored.json) {
                 Ok(template) => Some(template),
                 Err(e) => {

@@ -17,7 +17,7 @@ use crate::kernel::{AppError, blocking};
 use crate::services::AppState;
 use texts::time::instant_ms;
 
-use crate::store::{CaseQuery, CaseSort};
+use crate::store::{CaseQuery, CaseSort, templates};
 
 /// Cases per page.
 const PAGE_SIZE: usize = 25;
@@ -180,7 +180,7 @@ async fn show(
     let (page, templates, users) = blocking(move || -> Result<_, AppError> {
         Ok((
             store.query_cases(&query)?,
-            store.templates(&tenant)?,
+            store.read(|tx| templates::of_tenant(tx, &tenant))?,
             store.tenant_users(&tenant)?,
         ))
     })

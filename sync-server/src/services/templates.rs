@@ -98,7 +98,7 @@ pub fn install_shared(store: &dyn CaseStore, dir: Option<&Path>) -> Result<usize
         .map(|(name, json)| row(name, json, None))
         .collect::<Result<Vec<_>, _>>()?;
     for row in &rows {
-        store.put_template(row)?;
+        store.write(|tx| crate::store::templates::put(tx, row))?;
     }
     Ok(rows.len())
 }

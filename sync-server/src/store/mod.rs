@@ -22,6 +22,7 @@ pub mod internal_comments;
 pub mod projection;
 pub mod sessions;
 mod sqlite;
+pub mod templates;
 mod tx;
 mod url;
 
@@ -555,36 +556,6 @@ pub trait CaseStore: Send + Sync {
     /// Database or document errors; the document is unchanged then.
     fn compact(&self, id: CaseId) -> StoreResult<bool>;
 
-    // --- templates ----------------------------------------------------------------------
-
-    /// Stores a template, replacing one with the same tenant, id and version: for the
-    /// templates bundled with naper, installed anew at every start.
-    ///
-    /// # Errors
-    /// Database errors.
-    fn put_template(&self, template: &TemplateRow) -> StoreResult<()>;
-
-    /// Publishes a new version of a tenant's template: stored only when it is newer than
-    /// every stored version of its id, the tenant's and the shared ones, checked in the
-    /// writing transaction, so of two uploads of the same version at the same moment one is
-    /// refused and a published version never changes.
-    ///
-    /// # Errors
-    /// [`StoreError::TemplateNotNewer`], database errors.
-    fn publish_template(&self, template: &TemplateRow) -> StoreResult<()>;
-
-    /// The tenant's and the bundled templates.
-    ///
-    /// # Errors
-    /// Database errors.
-    fn templates(&self, tenant: &str) -> StoreResult<Vec<TemplateRow>>;
-
-    /// One template of the tenant or bundled (the tenant's wins).
-    ///
-    /// # Errors
-    /// Database errors.
-    fn template(&self, tenant: &str, id: &str, version: u32) -> StoreResult<Option<TemplateRow>>;
-
     // --- blobs --------------------------------------------------------------------------
 
     /// A stored blob.
@@ -740,7 +711,7 @@ pub trait CaseStore: Send + Sync {
     fn query_audit(&self, query: &AuditQuery) -> StoreResult<AuditPage>;
 }
 
-impl dyn CaseStore {
+impl dyn CaseStore + '_ {
     /// Runs `work` in one read transaction (a consistent snapshot) and returns what it
     /// returns: the aggregate modules' reads, without a trait method per query.
     ///

@@ -21,7 +21,7 @@ use super::tx::{ReadTx, WriteTx};
 use super::{
     AuditEntry, BlobRow, CaseAccess, CasePage, CaseQuery, CaseRow, CaseStore, ChangeReceipt,
     DeviceRow, DocAppend, NewUser, PhotoAccess, StateWrite, StoreError, StoreResult, StoredReplica,
-    TemplateRow, TenantRow, UserRow, load_document, now_ms,
+    TenantRow, UserRow, load_document, now_ms,
 };
 use crate::store::Visibility;
 use crate::store::projection;
@@ -539,36 +539,6 @@ fn finish_user((mut user, role): (UserRow, String)) -> StoreResult<UserRow> {
     Ok(user)
 }
 
-fn insert_template(tx: &Transaction<'_>, template: &TemplateRow) -> StoreResult<()> {
-    tx.prepare_cached(
-        "INSERT INTO templates (tenant, id, version, category, title_de, title_en, json,
-             created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    )?
-    .execute(params![
-        template.tenant,
-        template.id,
-        template.version,
-        template.category,
-        template.title_de,
-        template.title_en,
-        template.json,
-        now_ms()
-    ])?;
-    Ok(())
-}
-
-fn template_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<TemplateRow> {
-    Ok(TemplateRow {
-        tenant: r.get(0)?,
-        id: r.get(1)?,
-        version: r.get(2)?,
-        category: r.get(3)?,
-        title_de: r.get(4)?,
-        title_en: r.get(5)?,
-        json: r.get(6)?,
-    })
-}
-
 impl CaseStore for SqliteStore {
     fn create_tenant(&self, id: &str, name: &str) -> StoreResult<()> {
         self.write(|tx| {
@@ -995,72 +965,6 @@ impl CaseStore for SqliteStore {
         })
     }
 
-    fn put_template(&self, template: &TemplateRow) -> StoreResult<()> {
-        self.write(|tx| {
-            tx.prepare_cached(
-                "DELETE FROM templates WHERE ifnull(tenant, '') = ifnull(?1, '') AND id = ?2
-                 AND version = ?3",
-            )?
-            .execute(params![template.tenant, template.id, template.version])?;
-            insert_template(tx, template)
-        })
-    }
-
-    fn publish_template(&self, template: &TemplateRow) -> StoreResult<()> {
-        self.write(|tx| {
-            let current: Option<u32> = tx
-                .prepare_cached(
-                    "SELECT max(version) FROM templates
-                     WHERE id = ?1 AND (tenant = ?2 OR tenant IS NULL)",
-                )?
-                .query_row(params![template.id, template.tenant], |r| r.get(0))?;
-            if let Some(current) = current.filter(|&current| current >= template.version) {
-                return Err(StoreError::TemplateNotNewer {
-                    id: template.id.clone(),
-                    version: template.version,
-                    current,
-                });
-            }
-            insert_template(tx, template)
-        })
-    }
-
-    fn templates(&self, tenant: &str) -> StoreResult<Vec<TemplateRow>> {
-        self.with_conn(|conn| {
-            let mut stmt = conn.prepare_cached(
-                "SELECT tenant, id, version, category, title_de, title_en, json FROM templates
-                 WHERE tenant = ?1 OR tenant IS NULL ORDER BY id, version, tenant IS NULL",
-            )?;
-            let rows = stmt
-                .query_map([tenant], template_from)?
-                .collect::<Result<Vec<_>, _>>()?;
-            // The tenant's own version of a template comes first and hides the bundled one.
-            let mut out: Vec<TemplateRow> = Vec::with_capacity(rows.len());
-            for row in rows {
-                if !out
-                    .last()
-                    .is_some_and(|last| last.id == row.id && last.version == row.version)
-                {
-                    out.push(row);
-                }
-            }
-            Ok(out)
-        })
-    }
-
-    fn template(&self, tenant: &str, id: &str, version: u32) -> StoreResult<Option<TemplateRow>> {
-        self.with_conn(|conn| {
-            Ok(conn
-                .prepare_cached(
-                    "SELECT tenant, id, version, category, title_de, title_en, json FROM templates
-                     WHERE (tenant = ?1 OR tenant IS NULL) AND id = ?2 AND version = ?3
-                     ORDER BY tenant IS NULL LIMIT 1",
-                )?
-                .query_row(params![tenant, id, version], template_from)
-                .optional()?)
-        })
-    }
-
     fn blob(&self, sha256: &str) -> StoreResult<Option<BlobRow>> {
         self.with_conn(|conn| blob_row(conn, sha256))
     }
@@ -1250,6 +1154,7 @@ mod tests {
     use schema::{CaseDocument, Role, Template};
 
     use super::*;
+    use crate::store::{TemplateRow, templates};
 
     fn store() -> (tempfile::TempDir, SqliteStore) {
         let dir = tempfile::tempdir().unwrap();
@@ -1349,13 +1254,17 @@ mod tests {
             title_en: title.into(),
             json: "{}".into(),
         };
-        store.put_template(&row(None, 2, "bundled")).unwrap();
+        let store: &dyn CaseStore = &store;
+        let publish = |row: &TemplateRow| store.write(|tx| templates::publish(tx, row));
+        store
+            .write(|tx| templates::put(tx, &row(None, 2, "bundled")))
+            .unwrap();
         assert!(matches!(
-            store.publish_template(&row(Some("a"), 2, "own")),
+            publish(&row(Some("a"), 2, "own")),
             Err(StoreError::TemplateNotNewer { current: 2, .. })
         ));
-        store.publish_template(&row(Some("a"), 3, "first")).unwrap();
-        let again = store.publish_template(&row(Some("a"), 3, "second"));
+        publish(&row(Some("a"), 3, "first")).unwrap();
+        let again = publish(&row(Some("a"), 3, "second"));
         assert!(
             matches!(
                 again,
@@ -1368,13 +1277,15 @@ mod tests {
             "{again:?}"
         );
         assert_eq!(
-            store.template("a", "check", 3).unwrap().unwrap().title_de,
+            store
+                .read(|tx| templates::find(tx, "a", "check", 3))
+                .unwrap()
+                .unwrap()
+                .title_de,
             "first"
         );
         store.create_tenant("b", "B").unwrap();
-        store
-            .publish_template(&row(Some("b"), 3, "theirs"))
-            .unwrap();
+        publish(&row(Some("b"), 3, "theirs")).unwrap();
     }
 
     /// A store with tenant `a` holding one draft case created by user `u`.

@@ -19,7 +19,10 @@ pub async fn list(
     principal: Device,
 ) -> Result<Json<Vec<TemplateSummary>>, ApiError> {
     let store = state.store.clone();
-    let rows = blocking(move || store.templates(&principal.tenant)).await?;
+    let rows = blocking(move || {
+        store.read(|tx| crate::store::templates::of_tenant(tx, &principal.tenant))
+    })
+    .await?;
     Ok(Json(
         rows.into_iter()
             .map(|t| TemplateSummary {
@@ -47,7 +50,10 @@ pub async fn get_one(
     };
     let store = state.store.clone();
     let key = id.clone();
-    let row = blocking(move || store.template(&principal.tenant, &key, number)).await?;
+    let row = blocking(move || {
+        store.read(|tx| crate::store::templates::find(tx, &principal.tenant, &key, number))
+    })
+    .await?;
     match row {
         Some(row) => Ok(([(CONTENT_TYPE, "application/json")], row.json).into_response()),
         None => Err(AppError::NotFound(format!(

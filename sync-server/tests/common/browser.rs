@@ -28,7 +28,9 @@ pub async fn install_template(server: &TestServer) {
     let store = server.store();
     tokio::task::spawn_blocking(move || {
         let row = sync_server::services::templates::row("bo-check", BO_TEMPLATE, None).unwrap();
-        store.put_template(&row).unwrap();
+        store
+            .write(|tx| sync_server::store::templates::put(tx, &row))
+            .unwrap();
     })
     .await
     .unwrap();

@@ -63,7 +63,8 @@ async fn show(
 ) -> Result<Response, AppError> {
     let store = state.store.clone();
     let tenant = session.staff.tenant.clone();
-    let rows = blocking(move || store.templates(&tenant)).await?;
+    let rows =
+        blocking(move || store.read(|tx| crate::store::templates::of_tenant(tx, &tenant))).await?;
     let frame = Frame::signed_in(session, texts(session.lang).templates_title);
     let refused = !problems.is_empty();
     let page = render(&TemplatesPage {
@@ -158,7 +159,9 @@ pub async fn upload(
         let parsed = Template::from_json(&json);
         let store = state.store.clone();
         let tenant = session.staff.tenant.clone();
-        let stored = blocking(move || store.templates(&tenant)).await?;
+        let stored =
+            blocking(move || store.read(|tx| crate::store::templates::of_tenant(tx, &tenant)))
+                .await?;
         let found = problems(&parsed, &session.staff.tenant, &stored, lang);
         let template = match parsed {
             Ok(template) if found.is_empty() => template,
@@ -176,7 +179,10 @@ pub async fn upload(
         let store = state.store.clone();
         // The check above read the versions in another transaction: an upload of the same
         // version that was stored meanwhile is caught here.
-        let published = blocking(move || Ok::<_, AppError>(store.publish_template(&row))).await?;
+        let published = blocking(move || {
+            Ok::<_, AppError>(store.write(|tx| crate::store::templates::publish(tx, &row)))
+        })
+        .await?;
         if let Err(StoreError::TemplateNotNewer { current, .. }) = published {
             let found = vec![(
                 "$.version".into(),
