@@ -391,10 +391,13 @@ async fn views_and_actions_are_in_the_append_only_audit_log() {
     browser.get(&format!("{case}/history")).await;
 
     let store = server.store();
-    let entries =
-        tokio::task::spawn_blocking(move || store.audit_entries("a", Some(id), 100).unwrap())
-            .await
-            .unwrap();
+    let entries = tokio::task::spawn_blocking(move || {
+        store
+            .read(|tx| sync_server::store::audit::entries(tx, "a", Some(id), 100))
+            .unwrap()
+    })
+    .await
+    .unwrap();
     let actions: Vec<(&str, &str)> = entries
         .iter()
         .rev()

@@ -21,7 +21,7 @@ async fn audit_actions(server: &TestServer, id: CaseId) -> Vec<String> {
     let store = server.store();
     tokio::task::spawn_blocking(move || {
         store
-            .audit_entries("a", Some(id), 100)
+            .read(|tx| sync_server::store::audit::entries(tx, "a", Some(id), 100))
             .unwrap()
             .into_iter()
             .map(|e| e.action)

@@ -110,10 +110,13 @@ async fn originals_open_only_for_granted_roles_and_every_opening_is_audited() {
     assert_eq!(status, StatusCode::FORBIDDEN, "viewers were not granted it");
 
     let store = server.store();
-    let entries =
-        tokio::task::spawn_blocking(move || store.audit_entries("a", Some(id), 100).unwrap())
-            .await
-            .unwrap();
+    let entries = tokio::task::spawn_blocking(move || {
+        store
+            .read(|tx| sync_server::store::audit::entries(tx, "a", Some(id), 100))
+            .unwrap()
+    })
+    .await
+    .unwrap();
     let openings: Vec<_> = entries
         .iter()
         .filter(|e| e.action == "view_original")
@@ -122,9 +125,13 @@ async fn originals_open_only_for_granted_roles_and_every_opening_is_audited() {
     assert_eq!(openings[0].username, "coordinator");
     assert!(openings[0].detail.contains(&sha), "{}", openings[0].detail);
     let store = server.store();
-    let log = tokio::task::spawn_blocking(move || store.audit_entries("a", None, 100).unwrap())
-        .await
-        .unwrap();
+    let log = tokio::task::spawn_blocking(move || {
+        store
+            .read(|tx| sync_server::store::audit::entries(tx, "a", None, 100))
+            .unwrap()
+    })
+    .await
+    .unwrap();
     assert!(
         log.iter()
             .any(|e| e.action == "change_grants" && e.detail.contains("coordinator:true")),

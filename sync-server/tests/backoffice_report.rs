@@ -221,10 +221,12 @@ async fn viewers_download_other_tenants_get_404_and_signed_out_users_the_login()
 
     // Downloads are audited, refusals are not downloads.
     let store = server.store();
-    let entries = tokio::task::spawn_blocking(move || store.audit_entries("a", Some(id), 100))
-        .await
-        .unwrap()
-        .unwrap();
+    let entries = tokio::task::spawn_blocking(move || {
+        store.read(|tx| sync_server::store::audit::entries(tx, "a", Some(id), 100))
+    })
+    .await
+    .unwrap()
+    .unwrap();
     let downloads: Vec<_> = entries
         .iter()
         .filter(|e| e.action == "download_report")
@@ -232,9 +234,11 @@ async fn viewers_download_other_tenants_get_404_and_signed_out_users_the_login()
     assert_eq!(downloads.len(), 1);
     assert_eq!(downloads[0].username, "viewer");
     let store = server.store();
-    let theirs = tokio::task::spawn_blocking(move || store.audit_entries("b", None, 100))
-        .await
-        .unwrap()
-        .unwrap();
+    let theirs = tokio::task::spawn_blocking(move || {
+        store.read(|tx| sync_server::store::audit::entries(tx, "b", None, 100))
+    })
+    .await
+    .unwrap()
+    .unwrap();
     assert!(theirs.iter().all(|e| e.action != "download_report"));
 }

@@ -581,10 +581,13 @@ async fn originals_are_for_the_photographer_and_other_devices_get_the_redacted_r
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.bytes().await.unwrap().as_ref(), png.as_slice());
     let store = server.store();
-    let entries =
-        tokio::task::spawn_blocking(move || store.audit_entries("a", Some(id), 100).unwrap())
-            .await
-            .unwrap();
+    let entries = tokio::task::spawn_blocking(move || {
+        store
+            .read(|tx| sync_server::store::audit::entries(tx, "a", Some(id), 100))
+            .unwrap()
+    })
+    .await
+    .unwrap();
     let openings: Vec<_> = entries
         .iter()
         .filter(|e| e.action == "view_original")

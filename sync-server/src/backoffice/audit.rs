@@ -145,7 +145,7 @@ pub async fn record(
 ) -> Result<(), AppError> {
     let entry = entry(staff, action, case, detail);
     let store = state.store.clone();
-    blocking(move || store.append_audit(&entry)).await
+    blocking(move || store.write(|tx| crate::store::audit::append(tx, &entry))).await
 }
 
 #[cfg(test)]

@@ -116,7 +116,7 @@ async fn show(
         limit: PAGE_SIZE,
     };
     let store = state.store.clone();
-    let found = blocking(move || store.query_audit(&query)).await?;
+    let found = blocking(move || store.read(|tx| crate::store::audit::query(tx, &query))).await?;
     // Written after the query, so a page never lists its own opening.
     let filters = [("user", user.as_str()), ("case", case_text.as_str())]
         .into_iter()

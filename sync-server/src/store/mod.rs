@@ -656,24 +656,6 @@ pub trait CaseStore: Send + Sync {
     /// Database errors.
     fn tenant_users(&self, tenant: &str) -> StoreResult<Vec<UserRow>>;
 
-    /// Appends an entry to the audit log. There is deliberately no way to change or remove
-    /// one.
-    ///
-    /// # Errors
-    /// Database errors.
-    fn append_audit(&self, entry: &AuditEntry) -> StoreResult<()>;
-
-    /// The newest `limit` audit entries of a tenant, of one case if given, newest first.
-    ///
-    /// # Errors
-    /// Database errors.
-    fn audit_entries(
-        &self,
-        tenant: &str,
-        case: Option<CaseId>,
-        limit: usize,
-    ) -> StoreResult<Vec<AuditEntry>>;
-
     // --- administration ------------------------------------------------------------------
 
     /// Changes a user's role; their sessions and devices see the new role at their next
@@ -703,12 +685,6 @@ pub trait CaseStore: Send + Sync {
     /// # Errors
     /// Database errors.
     fn tenant_devices(&self, tenant: &str) -> StoreResult<Vec<DeviceActivity>>;
-
-    /// A filtered page of a tenant's audit log, newest first, with the number of matches.
-    ///
-    /// # Errors
-    /// Database errors.
-    fn query_audit(&self, query: &AuditQuery) -> StoreResult<AuditPage>;
 }
 
 impl dyn CaseStore + '_ {

@@ -19,9 +19,9 @@ mod uploads;
 use super::accounts;
 use super::tx::{ReadTx, WriteTx};
 use super::{
-    AuditEntry, BlobRow, CaseAccess, CasePage, CaseQuery, CaseRow, CaseStore, ChangeReceipt,
-    DeviceRow, DocAppend, NewUser, PhotoAccess, StateWrite, StoreError, StoreResult, StoredReplica,
-    TenantRow, UserRow, load_document, now_ms,
+    BlobRow, CaseAccess, CasePage, CaseQuery, CaseRow, CaseStore, ChangeReceipt, DeviceRow,
+    DocAppend, NewUser, PhotoAccess, StateWrite, StoreError, StoreResult, StoredReplica, TenantRow,
+    UserRow, load_document, now_ms,
 };
 use crate::store::Visibility;
 use crate::store::projection;
@@ -1092,19 +1092,6 @@ impl CaseStore for SqliteStore {
         self.with_conn(|conn| backoffice::tenant_users(conn, tenant))
     }
 
-    fn append_audit(&self, entry: &AuditEntry) -> StoreResult<()> {
-        self.write(|tx| super::audit::append(&WriteTx::sqlite(tx), entry))
-    }
-
-    fn audit_entries(
-        &self,
-        tenant: &str,
-        case: Option<CaseId>,
-        limit: usize,
-    ) -> StoreResult<Vec<AuditEntry>> {
-        self.with_conn(|conn| backoffice::audit_entries(conn, tenant, case, limit))
-    }
-
     fn set_role(&self, username: &str, role: schema::Role) -> StoreResult<()> {
         self.write(|tx| accounts::set_role(&WriteTx::sqlite(tx), username, role))
     }
@@ -1119,10 +1106,6 @@ impl CaseStore for SqliteStore {
 
     fn tenant_devices(&self, tenant: &str) -> StoreResult<Vec<super::DeviceActivity>> {
         self.with_conn(|conn| admin::tenant_devices(conn, tenant))
-    }
-
-    fn query_audit(&self, query: &super::AuditQuery) -> StoreResult<super::AuditPage> {
-        self.with_conn(|conn| admin::query_audit(conn, query))
     }
 }
 
@@ -1154,7 +1137,7 @@ mod tests {
     use schema::{CaseDocument, Role, Template};
 
     use super::*;
-    use crate::store::{TemplateRow, templates};
+    use crate::store::{AuditEntry, TemplateRow, templates};
 
     fn store() -> (tempfile::TempDir, SqliteStore) {
         let dir = tempfile::tempdir().unwrap();
@@ -1185,7 +1168,12 @@ mod tests {
         });
         assert!(matches!(failed, Err(StoreError::NotFound(_))), "{failed:?}");
         assert_eq!(store.user("u").unwrap().unwrap().role, Role::Officer);
-        assert!(store.audit_entries("a", None, 10).unwrap().is_empty());
+        assert!(
+            store
+                .read(|tx| crate::store::audit::entries(tx, "a", None, 10))
+                .unwrap()
+                .is_empty()
+        );
 
         let role = store
             .write(|tx| {
@@ -1195,7 +1183,9 @@ mod tests {
             })
             .unwrap();
         assert_eq!(store.user("u").unwrap().unwrap().role, role);
-        let logged = store.audit_entries("a", None, 10).unwrap();
+        let logged = store
+            .read(|tx| crate::store::audit::entries(tx, "a", None, 10))
+            .unwrap();
         assert_eq!(logged.len(), 1);
         assert_eq!(logged[0].detail, "u: officer -> viewer");
     }

@@ -186,7 +186,7 @@ pub async fn original(
         detail: format!("device {}: {sha}", principal.device_id),
     };
     let store = state.store.clone();
-    blocking(move || store.append_audit(&entry)).await?;
+    blocking(move || store.write(|tx| audit::append(tx, &entry))).await?;
     let blobs = state.blobs.clone();
     let bytes = blocking(move || blobs.read(&sha)).await?;
     Ok((

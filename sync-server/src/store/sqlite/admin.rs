@@ -1,11 +1,10 @@
-//! The administration's SQL: devices with their last sync, and filtered pages of the audit
-//! log (the writes to accounts are `store::accounts`).
+//! The administration's SQL: devices with their last sync (the writes to accounts are
+//! `store::accounts`, the audit log `store::audit`).
 
-use rusqlite::{Connection, params};
+use rusqlite::Connection;
 
-use super::backoffice::{AUDIT_COLUMNS, audit_entry, raw_audit};
 use super::{DEVICE_SELECT, device_from, finish_device};
-use crate::store::{AuditPage, AuditQuery, DeviceActivity, StoreResult};
+use crate::store::{DeviceActivity, StoreResult};
 
 pub(super) fn tenant_devices(conn: &Connection, tenant: &str) -> StoreResult<Vec<DeviceActivity>> {
     let mut stmt = conn.prepare_cached(&format!(
@@ -29,44 +28,6 @@ pub(super) fn tenant_devices(conn: &Connection, tenant: &str) -> StoreResult<Vec
             })
         })
         .collect()
-}
-
-pub(super) fn query_audit(conn: &Connection, query: &AuditQuery) -> StoreResult<AuditPage> {
-    // One read transaction, so the page and the total describe the same moment.
-    let tx = conn.unchecked_transaction()?;
-    let filter = "tenant = ?1 AND (?2 IS NULL OR username = ?2) AND (?3 IS NULL OR case_id = ?3)";
-    let case = query.case.map(|id| id.to_string());
-    let total: i64 = tx.query_row(
-        &format!("SELECT count(*) FROM audit_log WHERE {filter}"),
-        params![query.tenant, query.username, case],
-        |r| r.get(0),
-    )?;
-    let raw = {
-        let mut stmt = tx.prepare(&format!(
-            "SELECT {AUDIT_COLUMNS} FROM audit_log
-             WHERE {filter} ORDER BY seq DESC LIMIT ?4 OFFSET ?5"
-        ))?;
-        stmt.query_map(
-            params![
-                query.tenant,
-                query.username,
-                case,
-                i64::try_from(query.limit).unwrap_or(i64::MAX),
-                i64::try_from(query.offset).unwrap_or(i64::MAX)
-            ],
-            raw_audit,
-        )?
-        .collect::<Result<Vec<_>, _>>()?
-    };
-    tx.commit()?;
-    let entries = raw
-        .into_iter()
-        .map(audit_entry)
-        .collect::<StoreResult<Vec<_>>>()?;
-    Ok(AuditPage {
-        entries,
-        total: u64::try_from(total).unwrap_or(0),
-    })
 }
 
 #[cfg(test)]

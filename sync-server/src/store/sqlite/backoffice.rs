@@ -1,14 +1,12 @@
-//! The back office's SQL: the review queue's filtered pages and the audit log (sessions are
-//! an aggregate of their own, `store::sessions`).
+//! The back office's SQL: the review queue's filtered pages and the tenant's users (sessions,
+//! the audit log and templates are aggregates of their own: `store::sessions`,
+//! `store::audit`, `store::templates`).
 
 use rusqlite::types::Value;
-use rusqlite::{Connection, params, params_from_iter};
-use schema::CaseId;
+use rusqlite::{Connection, params_from_iter};
 
-use super::{
-    CASE_COLUMNS, USER_SELECT, case_row_from, finish_user, parse_id, user_from, visibility_params,
-};
-use crate::store::{AuditEntry, CasePage, CaseQuery, CaseSort, StoreResult, UserRow};
+use super::{CASE_COLUMNS, USER_SELECT, case_row_from, finish_user, user_from, visibility_params};
+use crate::store::{CasePage, CaseQuery, CaseSort, StoreResult, UserRow};
 
 /// The `WHERE` clause of `query` with its values (anonymous `?` placeholders, in order).
 /// `with_status` false leaves the status filter out, for the counts per status.
@@ -142,59 +140,4 @@ pub(super) fn tenant_users(conn: &Connection, tenant: &str) -> StoreResult<Vec<U
         .query_map([tenant], user_from)?
         .collect::<Result<Vec<_>, _>>()?;
     raw.into_iter().map(finish_user).collect()
-}
-
-pub(super) fn audit_entries(
-    conn: &Connection,
-    tenant: &str,
-    case: Option<CaseId>,
-    limit: usize,
-) -> StoreResult<Vec<AuditEntry>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {AUDIT_COLUMNS} FROM audit_log
-         WHERE tenant = ?1 AND (?2 IS NULL OR case_id = ?2)
-         ORDER BY seq DESC LIMIT ?3"
-    ))?;
-    let raw = stmt
-        .query_map(
-            params![
-                tenant,
-                case.map(|id| id.to_string()),
-                i64::try_from(limit).unwrap_or(i64::MAX)
-            ],
-            raw_audit,
-        )?
-        .collect::<Result<Vec<_>, _>>()?;
-    raw.into_iter().map(audit_entry).collect()
-}
-
-/// The audit log's columns, in the order [`raw_audit`] reads them.
-pub(super) const AUDIT_COLUMNS: &str = "at, tenant, username, action, case_id, detail";
-
-/// An audit row as read ([`AUDIT_COLUMNS`]), its case id not yet parsed: rows are collected
-/// while the statement borrows the connection, and parsing can fail with a store error.
-pub(super) type RawAudit = (i64, String, String, String, Option<String>, String);
-
-pub(super) fn raw_audit(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawAudit> {
-    Ok((
-        r.get(0)?,
-        r.get(1)?,
-        r.get(2)?,
-        r.get(3)?,
-        r.get(4)?,
-        r.get(5)?,
-    ))
-}
-
-pub(super) fn audit_entry(
-    (at_ms, tenant, username, action, case_id, detail): RawAudit,
-) -> StoreResult<AuditEntry> {
-    Ok(AuditEntry {
-        at_ms,
-        tenant,
-        username,
-        action,
-        case_id: case_id.as_deref().map(parse_id).transpose()?,
-        detail,
-    })
 }
