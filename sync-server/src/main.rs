@@ -79,16 +79,16 @@ struct ServeArgs {
 struct TrafficArgs {
     /// Seconds a client may take to send a request head, or to start the next one on a
     /// kept-alive connection.
-    #[arg(long, default_value_t = 30, value_name = "SECONDS")]
+    #[arg(long, default_value_t = 30, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=3600))]
     header_timeout_secs: u64,
     /// Seconds a request body may send nothing before it is cut off (an upload resumes).
-    #[arg(long, default_value_t = 30, value_name = "SECONDS")]
+    #[arg(long, default_value_t = 30, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=3600))]
     body_idle_secs: u64,
     /// Bytes per second a body must average after the grace period.
     #[arg(long, default_value_t = 1024, value_name = "BYTES")]
     body_min_rate: u64,
     /// Seconds at the start of a body in which no rate is asked for.
-    #[arg(long, default_value_t = 30, value_name = "SECONDS")]
+    #[arg(long, default_value_t = 30, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(0..=3600))]
     body_grace_secs: u64,
     /// Photo upload requests receiving at once.
     #[arg(long, default_value_t = 32, value_name = "N")]

@@ -17,6 +17,9 @@ use tokio::time::Instant;
 
 use super::AppError;
 
+/// A deadline that does not come in practice (a year), for bounds too long for the clock.
+const NEVER: Duration = Duration::from_secs(365 * 24 * 60 * 60);
+
 /// How slowly a body may arrive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BodyPace {
@@ -44,12 +47,18 @@ impl BodyPace {
     /// its next ones: the earlier of the idle bound and the moment its average falls below
     /// `min_rate` (counted after `grace`).
     fn deadline(&self, start: Instant, last: Instant, received: u64) -> Instant {
-        let idle = last + self.idle;
+        // Checked throughout: a configured or earned time too long for the clock means "no
+        // bound from this side", never a panic.
+        let never = last + NEVER;
+        let idle = last.checked_add(self.idle).unwrap_or(never);
         if self.min_rate == 0 {
             return idle;
         }
-        let earned = Duration::from_secs_f64(received as f64 / self.min_rate as f64);
-        let behind = start + self.grace.saturating_add(earned);
+        let earned = Duration::try_from_secs_f64(received as f64 / self.min_rate as f64)
+            .unwrap_or(Duration::MAX);
+        let behind = start
+            .checked_add(self.grace.saturating_add(earned))
+            .unwrap_or(never);
         idle.min(behind)
     }
 }
@@ -218,6 +227,18 @@ mod tests {
             matches!(&err, Some(AppError::BodyTooSlow(m)) if m.contains("nothing of the body arrived for 3 s after 0 bytes")),
             "{err:?}"
         );
+    }
+
+    #[test]
+    fn bounds_too_long_for_the_clock_are_no_bounds_not_a_panic() {
+        let pace = BodyPace {
+            idle: Duration::MAX,
+            min_rate: 1,
+            grace: Duration::MAX,
+        };
+        let now = Instant::now();
+        let deadline = pace.deadline(now, now, u64::MAX);
+        assert!(deadline >= now + NEVER);
     }
 
     #[tokio::test(start_paused = true)]
