@@ -390,14 +390,7 @@ async fn views_and_actions_are_in_the_append_only_audit_log() {
         .await;
     browser.get(&format!("{case}/history")).await;
 
-    let store = server.store();
-    let entries = tokio::task::spawn_blocking(move || {
-        store
-            .read(|tx| sync_server::store::audit::entries(tx, "a", Some(id), 100))
-            .unwrap()
-    })
-    .await
-    .unwrap();
+    let entries = server.audit("a", Some(id), 100).await;
     let actions: Vec<(&str, &str)> = entries
         .iter()
         .rev()

@@ -461,13 +461,7 @@ async fn a_revoked_device_is_refused_at_once_and_listed_with_its_last_sync() {
         .unwrap()
         .unwrap();
     assert!(replicas[&case].state.is_none(), "sync state deleted");
-    let store = server.store();
-    let entries = tokio::task::spawn_blocking(move || {
-        store.read(|tx| sync_server::store::audit::entries(tx, "a", None, 10))
-    })
-    .await
-    .unwrap()
-    .unwrap();
+    let entries = server.audit("a", None, 10).await;
     assert!(
         entries
             .iter()
@@ -657,13 +651,7 @@ async fn opening_the_users_devices_and_audit_log_is_logged() {
     ] {
         assert_eq!(admin.get(path).await.status, StatusCode::OK, "{path}");
     }
-    let store = server.store();
-    let entries = tokio::task::spawn_blocking(move || {
-        store.read(|tx| sync_server::store::audit::entries(tx, "a", None, 20))
-    })
-    .await
-    .unwrap()
-    .unwrap();
+    let entries = server.audit("a", None, 20).await;
     let mut views: Vec<(String, String, String)> = entries
         .into_iter()
         .filter(|e| e.action.starts_with("view_"))

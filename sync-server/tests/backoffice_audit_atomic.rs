@@ -18,17 +18,8 @@ async fn heads(server: &TestServer, id: CaseId) -> String {
 }
 
 async fn audit_actions(server: &TestServer, id: CaseId) -> Vec<String> {
-    let store = server.store();
-    tokio::task::spawn_blocking(move || {
-        store
-            .read(|tx| sync_server::store::audit::entries(tx, "a", Some(id), 100))
-            .unwrap()
-            .into_iter()
-            .map(|e| e.action)
-            .collect()
-    })
-    .await
-    .unwrap()
+    let entries = server.audit("a", Some(id), 100).await;
+    entries.into_iter().map(|e| e.action).collect()
 }
 
 /// Makes every insert into the audit log fail, as a full disk or a broken table would.

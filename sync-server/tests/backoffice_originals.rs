@@ -109,14 +109,7 @@ async fn originals_open_only_for_granted_roles_and_every_opening_is_audited() {
     let (status, _, _) = viewer.get_bytes(&original).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "viewers were not granted it");
 
-    let store = server.store();
-    let entries = tokio::task::spawn_blocking(move || {
-        store
-            .read(|tx| sync_server::store::audit::entries(tx, "a", Some(id), 100))
-            .unwrap()
-    })
-    .await
-    .unwrap();
+    let entries = server.audit("a", Some(id), 100).await;
     let openings: Vec<_> = entries
         .iter()
         .filter(|e| e.action == "view_original")
@@ -124,14 +117,7 @@ async fn originals_open_only_for_granted_roles_and_every_opening_is_audited() {
     assert_eq!(openings.len(), 1, "{entries:?}");
     assert_eq!(openings[0].username, "coordinator");
     assert!(openings[0].detail.contains(&sha), "{}", openings[0].detail);
-    let store = server.store();
-    let log = tokio::task::spawn_blocking(move || {
-        store
-            .read(|tx| sync_server::store::audit::entries(tx, "a", None, 100))
-            .unwrap()
-    })
-    .await
-    .unwrap();
+    let log = server.audit("a", None, 100).await;
     assert!(
         log.iter()
             .any(|e| e.action == "change_grants" && e.detail.contains("coordinator:true")),

@@ -220,25 +220,13 @@ async fn viewers_download_other_tenants_get_404_and_signed_out_users_the_login()
     );
 
     // Downloads are audited, refusals are not downloads.
-    let store = server.store();
-    let entries = tokio::task::spawn_blocking(move || {
-        store.read(|tx| sync_server::store::audit::entries(tx, "a", Some(id), 100))
-    })
-    .await
-    .unwrap()
-    .unwrap();
+    let entries = server.audit("a", Some(id), 100).await;
     let downloads: Vec<_> = entries
         .iter()
         .filter(|e| e.action == "download_report")
         .collect();
     assert_eq!(downloads.len(), 1);
     assert_eq!(downloads[0].username, "viewer");
-    let store = server.store();
-    let theirs = tokio::task::spawn_blocking(move || {
-        store.read(|tx| sync_server::store::audit::entries(tx, "b", None, 100))
-    })
-    .await
-    .unwrap()
-    .unwrap();
+    let theirs = server.audit("b", None, 100).await;
     assert!(theirs.iter().all(|e| e.action != "download_report"));
 }

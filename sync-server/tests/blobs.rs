@@ -580,14 +580,7 @@ async fn originals_are_for_the_photographer_and_other_devices_get_the_redacted_r
     let response = taker.get(&format!("/api/v1/blobs/{sha}")).await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.bytes().await.unwrap().as_ref(), png.as_slice());
-    let store = server.store();
-    let entries = tokio::task::spawn_blocking(move || {
-        store
-            .read(|tx| sync_server::store::audit::entries(tx, "a", Some(id), 100))
-            .unwrap()
-    })
-    .await
-    .unwrap();
+    let entries = server.audit("a", Some(id), 100).await;
     let openings: Vec<_> = entries
         .iter()
         .filter(|e| e.action == "view_original")

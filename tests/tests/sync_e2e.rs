@@ -10,8 +10,8 @@ use serde_json::Value;
 
 const TEMPLATE: &str = "illegal-waste-dumping";
 
-/// A server with tenant `stadt-a` (officers `o1`, `o2`, case worker `cw`) and tenant `stadt-b`
-/// (officer `b1`), all with password `geheim-123-Passwort`.
+/// A server with tenant `stadt-a` (officers `o1`, `o2`, case worker `cw`, coordinator `co`)
+/// and tenant `stadt-b` (officer `b1`), all with password `geheim-123-Passwort`.
 fn server_with_users(dir: &Path, addr: Option<&str>) -> ServerProcess {
     let server = match addr {
         Some(addr) => ServerProcess::start_on(addr, dir, &[]),
@@ -29,6 +29,7 @@ fn server_with_users(dir: &Path, addr: Option<&str>) -> ServerProcess {
         ("stadt-a", "o1", "officer"),
         ("stadt-a", "o2", "officer"),
         ("stadt-a", "cw", "case_worker"),
+        ("stadt-a", "co", "coordinator"),
         ("stadt-b", "b1", "officer"),
     ] {
         let out = admin(
@@ -246,27 +247,6 @@ fn a_photo_another_officer_took_reaches_the_assigned_officer_redacted() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("server");
     let server = server_with_users(&dir, None);
-    let out = admin(
-        &dir,
-        &[
-            "create-user",
-            "--tenant",
-            "stadt-a",
-            "--username",
-            "co",
-            "--display-name",
-            "co",
-            "--role",
-            "coordinator",
-            "--password",
-            PASSWORD,
-        ],
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     let taker = enrolled(&tmp.path().join("taker"), &server, "o1");
     let id = taker.ok(&["new-case", "--template", TEMPLATE]);
     let file = tmp.path().join("noise.png");
@@ -1031,43 +1011,7 @@ fn two_hundred_slow_clients_do_not_keep_a_tablet_from_syncing() {
     let dir = tmp.path().join("server");
     // The default bounds: 30 s for a request head, a body may idle 30 s and must average
     // 1 KiB/s after 30 s of grace.
-    let server = ServerProcess::start(&dir, &[]);
-    for args in [
-        &["create-tenant", "stadt-a", "Stadt A"][..],
-        &[
-            "create-user",
-            "--tenant",
-            "stadt-a",
-            "--username",
-            "o1",
-            "--display-name",
-            "o1",
-            "--role",
-            "officer",
-            "--password",
-            PASSWORD,
-        ],
-        &[
-            "create-user",
-            "--tenant",
-            "stadt-a",
-            "--username",
-            "o2",
-            "--display-name",
-            "o2",
-            "--role",
-            "officer",
-            "--password",
-            PASSWORD,
-        ],
-    ] {
-        let out = admin(&dir, args);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
+    let server = server_with_users(&dir, None);
     let honest = enrolled(&tmp.path().join("honest"), &server, "o1");
     let photo = tmp.path().join("photo.png");
     write_noise_png(&photo, 1200, 900);

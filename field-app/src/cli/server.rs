@@ -95,25 +95,18 @@ pub(super) async fn photo(
         PhotoVariant::Original
     };
     let bytes = match store.enrollment()? {
-        // A photo someone else took: its rendering with the redactions, through its case.
-        Some(e) if !store.has_blob(sha256)? => {
-            match taken_by_another(store, sha256, &e.username)? {
-                Some((case, photo)) => {
-                    SyncClient::for_enrollment(&e)?
-                        .rendering(case, photo, thumbnail)
-                        .await?
-                }
-                None => {
-                    SyncClient::for_enrollment(&e)?
-                        .photo(store, sha256, variant)
-                        .await?
-                }
-            }
-        }
         Some(e) => {
-            SyncClient::for_enrollment(&e)?
-                .photo(store, sha256, variant)
-                .await?
+            let client = SyncClient::for_enrollment(&e)?;
+            // A photo someone else took: its rendering with the redactions, through its case.
+            let theirs = if store.has_blob(sha256)? {
+                None
+            } else {
+                taken_by_another(store, sha256, &e.username)?
+            };
+            match theirs {
+                Some((case, photo)) => client.rendering(case, photo, thumbnail).await?,
+                None => client.photo(store, sha256, variant).await?,
+            }
         }
         // Not enrolled: only what the tablet has.
         None if !thumbnail => store.read_blob(sha256)?,

@@ -10,8 +10,9 @@
 //! continues from what the server confirms; a 409 (the server's offset differs from ours) is
 //! answered the same way, and so is a 408 (the server cut off a body that came too slowly).
 //! A server without room for another upload (503, or 429) leaves this and the remaining
-//! photos queued for the next sync. When the server has every byte but has not finished the upload (it
-//! stopped, or the connection broke, right after the last byte), an empty request at the end
+//! photos queued for the next sync. When the server has every byte but has not finished the
+//! upload (it stopped, or the connection broke, right after the last byte), an empty request
+//! at the end
 //! asks it to finish. Every confirmed request is recorded in
 //! the outbox; the progress callback, which the GUI shows, hears of every piece handed to the
 //! connection.

@@ -165,7 +165,8 @@ texts::texts! {
     you: "(Sie)", "(you)";
     create_user: "Benutzer anlegen", "Create user";
     grants_title: "Rechte der Rollen", "Permissions of the roles";
-    grants_originals: "Dürfen unbearbeitete Originalfotos öffnen (jede Öffnung wird protokolliert; alle anderen sehen die geschwärzte Fassung):", "May open unredacted original photos (every opening is logged; everyone else sees the redacted rendering):";
+    grants_originals: "Unbearbeitete Originalfotos öffnen", "Open unredacted original photos";
+    grants_originals_hint: "Jede Öffnung wird protokolliert. Alle anderen Rollen sehen die Fotos mit ihren Schwärzungen.", "Every opening is logged. All other roles see the photos with their redactions.";
     grants_save: "Rechte speichern", "Save permissions";
     initial_password: "Erstes Passwort (mindestens 8 Zeichen)", "Initial password (at least 8 characters)";
     new_password: "Neues Passwort (mindestens 8 Zeichen)", "New password (at least 8 characters)";

@@ -63,6 +63,33 @@ pub async fn visible_row(
     row.ok_or_else(|| denied(session, StaffDenied::NotFound))
 }
 
+/// The case `id` as its document holds it, if `session` may do `action` with it: for what
+/// reads only the document (a photo and its drawings), without the template and the internal
+/// comments [`load_case`] adds.
+///
+/// # Errors
+/// As [`visible_row`], or a document that cannot be read.
+pub async fn load_document(
+    state: &AppState,
+    session: &Session,
+    id: &str,
+    action: StaffAction,
+) -> Result<(CaseRow, CaseDocument, InspectionCase), AppError> {
+    let row = visible_row(state, session, id, action).await?;
+    let store = state.store.clone();
+    let not_found = denied(session, StaffDenied::NotFound);
+    blocking(move || -> Result<_, AppError> {
+        let bytes = store.document(row.id)?.ok_or(not_found)?;
+        let doc = CaseDocument::load(&bytes)
+            .map_err(|e| AppError::Internal(format!("case {} does not load: {e}", row.id)))?;
+        let case = doc
+            .hydrate()
+            .map_err(|e| AppError::Internal(format!("case {} does not hydrate: {e}", row.id)))?;
+        Ok((row, doc, case))
+    })
+    .await
+}
+
 /// The whole case `id` if `session` may do `action` with it.
 ///
 /// # Errors
@@ -73,16 +100,9 @@ pub async fn load_case(
     id: &str,
     action: StaffAction,
 ) -> Result<LoadedCase, AppError> {
-    let row = visible_row(state, session, id, action).await?;
+    let (row, doc, mut case) = load_document(state, session, id, action).await?;
     let store = state.store.clone();
-    let not_found = denied(session, StaffDenied::NotFound);
     blocking(move || -> Result<LoadedCase, AppError> {
-        let bytes = store.document(row.id)?.ok_or(not_found)?;
-        let doc = CaseDocument::load(&bytes)
-            .map_err(|e| AppError::Internal(format!("case {} does not load: {e}", row.id)))?;
-        let mut case = doc
-            .hydrate()
-            .map_err(|e| AppError::Internal(format!("case {} does not hydrate: {e}", row.id)))?;
         case.comments
             .extend(store.read(|tx| internal_comments::of_case(tx, row.id))?);
         case.comments.sort_by_key(|c| c.written.at_ms);

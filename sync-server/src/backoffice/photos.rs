@@ -10,7 +10,7 @@ use schema::{CaseId, Sha256};
 
 use super::audit::{self, Action};
 use super::i18n::texts;
-use super::load::load_case;
+use super::load::load_document;
 use super::session::Session;
 use crate::access::{self, StaffAction};
 use crate::backoffice::{InPage, PageError};
@@ -59,54 +59,61 @@ async fn case_photo(
     photo_id: &str,
     action: StaffAction,
 ) -> Result<(CaseId, schema::Photo, Sha256, BlobRow), AppError> {
-    let loaded = load_case(state, session, id, action).await?;
-    let photo = loaded
-        .case
+    let (_, _, case) = load_document(state, session, id, action).await?;
+    let photo = case
         .photos
         .iter()
         .find(|p| p.id.to_string() == photo_id)
         .cloned()
         .ok_or_else(|| AppError::NotFound(texts(session.lang).error_not_found.into()))?;
     let (sha, blob) = visible_blob(state, session, &photo.sha256).await?;
-    Ok((loaded.case.id, photo, sha, blob))
+    Ok((case.id, photo, sha, blob))
+}
+
+/// The rendering of a photo of a case, full size or as a thumbnail, for everyone who may
+/// see the case.
+async fn rendered(
+    state: &AppState,
+    session: &Session,
+    (id, photo_id): (String, String),
+    thumbnail: bool,
+) -> Result<Response, PageError> {
+    async {
+        let (_, photo, sha, _) =
+            case_photo(state, session, &id, &photo_id, StaffAction::View).await?;
+        let blobs = state.blobs.clone();
+        let bytes = blocking(move || {
+            if thumbnail {
+                blobs.rendering_thumbnail(&sha, &photo.annotations)
+            } else {
+                blobs.rendering(&sha, &photo.annotations)
+            }
+        })
+        .await?;
+        Ok(image("image/jpeg".into(), bytes))
+    }
+    .await
+    .map_err(|e: AppError| e.in_page(session.lang))
 }
 
 /// `GET /backoffice/cases/{id}/photos/{photo_id}/thumbnail`: the thumbnail of the rendering
-/// with the drawings and redactions, for everyone who may see the case.
+/// with the drawings and redactions.
 pub async fn thumbnail(
     State(state): State<AppState>,
     session: Session,
-    Path((id, photo_id)): Path<(String, String)>,
+    Path(path): Path<(String, String)>,
 ) -> Result<Response, PageError> {
-    let lang = session.lang;
-    async {
-        let (_, photo, sha, _) =
-            case_photo(&state, &session, &id, &photo_id, StaffAction::View).await?;
-        let blobs = state.blobs.clone();
-        let bytes = blocking(move || blobs.rendering_thumbnail(&sha, &photo.annotations)).await?;
-        Ok(image("image/jpeg".into(), bytes))
-    }
-    .await
-    .map_err(|e: AppError| e.in_page(lang))
+    rendered(&state, &session, path, true).await
 }
 
 /// `GET /backoffice/cases/{id}/photos/{photo_id}/annotated`: the photo with its drawings
-/// (redactions first) at full resolution, as JPEG, for everyone who may see the case.
+/// (redactions first) at full resolution, as JPEG.
 pub async fn annotated(
     State(state): State<AppState>,
     session: Session,
-    Path((id, photo_id)): Path<(String, String)>,
+    Path(path): Path<(String, String)>,
 ) -> Result<Response, PageError> {
-    let lang = session.lang;
-    async {
-        let (_, photo, sha, _) =
-            case_photo(&state, &session, &id, &photo_id, StaffAction::View).await?;
-        let blobs = state.blobs.clone();
-        let bytes = blocking(move || blobs.rendering(&sha, &photo.annotations)).await?;
-        Ok(image("image/jpeg".into(), bytes))
-    }
-    .await
-    .map_err(|e: AppError| e.in_page(lang))
+    rendered(&state, &session, path, false).await
 }
 
 /// `GET /backoffice/cases/{id}/photos/{photo_id}/original`: the unredacted original, for a

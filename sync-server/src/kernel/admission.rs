@@ -82,7 +82,8 @@ impl Admission {
     }
 
     /// Places taken now.
-    pub fn taken(&self) -> usize {
+    #[cfg(test)]
+    fn taken(&self) -> usize {
         self.taken
             .lock()
             .unwrap_or_else(PoisonError::into_inner)

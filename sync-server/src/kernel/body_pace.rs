@@ -90,7 +90,8 @@ where
     }
 
     /// Bytes read so far.
-    pub fn received(&self) -> u64 {
+    #[cfg(test)]
+    fn received(&self) -> u64 {
         self.received
     }
 

@@ -4,9 +4,9 @@
 //! (page, PDF) is the document's case with these merged in.
 
 use rusqlite::{Connection, params};
-use schema::{CaseDocument, CaseId, ChangeAuthor, Comment, Stamp};
+use schema::{CaseDocument, CaseId, ChangeAuthor, Comment, InspectionCase, Stamp};
 
-use super::sqlite::{append_change, document_bytes, record_staff_receipt, reproject};
+use super::sqlite::{append_change, record_staff_receipt, reproject};
 use super::{ReadTx, StoreError, StoreResult, WriteTx, now_ms};
 
 /// The name the server's own changes to a document carry (here: moving internal comments
@@ -87,17 +87,10 @@ pub fn of_case(tx: &ReadTx<'_>, case: CaseId) -> StoreResult<Vec<Comment>> {
 pub(super) fn move_out_of_document(
     conn: &rusqlite::Transaction<'_>,
     id: CaseId,
+    doc: &mut CaseDocument,
+    case: &InspectionCase,
 ) -> StoreResult<usize> {
-    let Some(bytes) = document_bytes(conn, id)? else {
-        return Ok(0);
-    };
-    let mut doc = CaseDocument::load(&bytes)?;
-    let internal: Vec<Comment> = doc
-        .hydrate()?
-        .comments
-        .into_iter()
-        .filter(|c| c.internal)
-        .collect();
+    let internal: Vec<&Comment> = case.comments.iter().filter(|c| c.internal).collect();
     if internal.is_empty() {
         return Ok(0);
     }

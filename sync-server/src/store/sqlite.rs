@@ -189,8 +189,7 @@ fn migrate(conn: &mut Connection) -> StoreResult<()> {
     // Version 10 keeps internal comments out of the documents tablets hold, and credits
     // the photos stored so far to whoever their cases say added them.
     if (1..10).contains(&version) {
-        move_internal_comments_out(&tx)?;
-        credit_stored_photos(&tx)?;
+        upgrade_documents_to_v10(&tx)?;
     }
     if version < SCHEMA_VERSION {
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
@@ -199,29 +198,12 @@ fn migrate(conn: &mut Connection) -> StoreResult<()> {
     Ok(())
 }
 
-/// Moves the internal comments earlier versions wrote into documents into their table
-/// (`internal_comments::move_out_of_document`). A document that cannot be read keeps them
-/// (and is logged) rather than stopping the start.
-fn move_internal_comments_out(tx: &Transaction<'_>) -> StoreResult<()> {
-    let ids: Vec<String> = tx
-        .prepare("SELECT id FROM documents")?
-        .query_map([], |r| r.get(0))?
-        .collect::<Result<_, _>>()?;
-    for id in ids {
-        match parse_id(&id).and_then(|id| super::internal_comments::move_out_of_document(tx, id)) {
-            Ok(0) => {}
-            Ok(moved) => {
-                tracing::info!(case = %id, moved, "internal comments moved out of the document")
-            }
-            Err(e) => tracing::warn!(case = %id, "internal comments could not be moved out: {e}"),
-        }
-    }
-    Ok(())
-}
-
-/// Records, for every stored photo a case names, the user the case says added it as its
-/// uploader: before version 10 the server did not record who sent a photo's bytes.
-fn credit_stored_photos(tx: &Transaction<'_>) -> StoreResult<()> {
+/// Brings every stored document up to version 10 in one pass: its internal comments move
+/// out of it into their table (`internal_comments::move_out_of_document`), and the photos it
+/// names are credited to whoever it says added them, as their uploaders (before version 10
+/// the server did not record who sent a photo's bytes). A document that cannot be read keeps
+/// its comments and credits nobody (and is logged) rather than stopping the start.
+fn upgrade_documents_to_v10(tx: &Transaction<'_>) -> StoreResult<()> {
     let ids: Vec<String> = tx
         .prepare("SELECT id FROM documents")?
         .query_map([], |r| r.get(0))?
@@ -231,17 +213,28 @@ fn credit_stored_photos(tx: &Transaction<'_>) -> StoreResult<()> {
          SELECT sha256, ?2 FROM blobs WHERE sha256 = ?1",
     )?;
     for id in ids {
-        let case = parse_id(&id).and_then(|id| {
+        let read = parse_id(&id).and_then(|id| {
             let bytes = document_bytes(tx, id)?.unwrap_or_default();
-            Ok(schema::CaseDocument::load(&bytes)?.hydrate()?)
+            let doc = schema::CaseDocument::load(&bytes)?;
+            let case = doc.hydrate()?;
+            Ok((id, doc, case))
         });
-        match case {
-            Ok(case) => {
-                for photo in &case.photos {
-                    credit.execute(params![photo.sha256, photo.added.by])?;
-                }
+        let (case_id, mut doc, case) = match read {
+            Ok(read) => read,
+            Err(e) => {
+                tracing::warn!(case = %id, "the document cannot be upgraded to version 10: {e}");
+                continue;
             }
-            Err(e) => tracing::warn!(case = %id, "its photos cannot be credited: {e}"),
+        };
+        for photo in &case.photos {
+            credit.execute(params![photo.sha256, photo.added.by])?;
+        }
+        match super::internal_comments::move_out_of_document(tx, case_id, &mut doc, &case) {
+            Ok(0) => {}
+            Ok(moved) => {
+                tracing::info!(case = %id, moved, "internal comments moved out of the document")
+            }
+            Err(e) => tracing::warn!(case = %id, "internal comments could not be moved out: {e}"),
         }
     }
     Ok(())

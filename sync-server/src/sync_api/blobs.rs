@@ -107,65 +107,52 @@ async fn photo_access(
     }
 }
 
-/// Where a device stands with photo `sha`: whether its user uploaded the bytes, and a case
-/// and photo of it the device sees (for the audit entry, and the way to its rendering).
-struct Standing {
-    uploaded_it: bool,
-    seen: Option<(CaseId, PhotoId)>,
-}
-
-/// At most this many cases referencing one photo are read to find who took it.
-const CASES_READ: usize = 16;
-
-async fn standing(state: &AppState, device: &Device, sha: &Sha256) -> Result<Standing, AppError> {
-    let store = state.store.clone();
-    let visibility = access::visibility(device);
-    let (key, user) = (sha.to_string(), device.username.clone());
-    blocking(move || -> Result<Standing, AppError> {
-        let uploaded_it = store.uploaded_by(&key, &user)?;
-        for id in store.photo_cases(&visibility, &key, CASES_READ)? {
-            let Some(bytes) = store.document(id)? else {
-                continue;
-            };
-            let Ok(case) = CaseDocument::load(&bytes).and_then(|d| d.hydrate()) else {
-                continue;
-            };
-            if let Some(photo) = case.photos.iter().find(|p| p.sha256 == key) {
-                return Ok(Standing {
-                    uploaded_it,
-                    seen: Some((id, photo.id)),
-                });
-            }
-        }
-        Ok(Standing {
-            uploaded_it,
-            seen: None,
-        })
-    })
-    .await
-}
-
 /// The photo `sha` for a device that may have its original: its blob row and a case of it
-/// the device sees.
+/// the device sees (for the audit entry). Another device is told where the case's rendering
+/// is, which is the only time a document is read here.
 async fn original_for(
     state: &AppState,
     device: &Device,
     sha: &Sha256,
 ) -> Result<(BlobRow, CaseId), AppError> {
     let blob = photo_access(state, device, sha).await?;
-    let standing = standing(state, device, sha).await?;
-    match standing.seen {
-        Some((case, _)) if access::may_open_original(device, standing.uploaded_it) => {
-            Ok((blob, case))
-        }
-        _ => Err(AppError::Forbidden(match standing.seen {
-            Some((case, photo)) => format!(
-                "photo {sha} was taken by someone else: this device gets it with its redactions \
-                 at {CASES}/{case}/photos/{photo}/rendering"
-            ),
-            None => format!("photo {sha} was taken by someone else"),
-        })),
+    let store = state.store.clone();
+    let visibility = access::visibility(device);
+    let (key, user) = (sha.to_string(), device.username.clone());
+    let (case, uploaded_it) = blocking(move || -> Result<_, AppError> {
+        let case = store.photo_cases(&visibility, &key, 1)?.into_iter().next();
+        Ok((case, store.uploaded_by(&key, &user)?))
+    })
+    .await?;
+    // Visible a moment ago (`photo_access`); a case edited away since is as good as none.
+    let Some(case) = case else {
+        return Err(AppError::NotFound(format!(
+            "there is no photo {sha} in a case this device may see"
+        )));
+    };
+    if access::may_open_original(device, uploaded_it) {
+        return Ok((blob, case));
     }
+    let store = state.store.clone();
+    let key = sha.to_string();
+    let photo = blocking(move || -> Result<Option<PhotoId>, AppError> {
+        let Some(bytes) = store.document(case)? else {
+            return Ok(None);
+        };
+        Ok(CaseDocument::load(&bytes)
+            .and_then(|d| d.hydrate())
+            .ok()
+            .and_then(|c| c.photos.into_iter().find(|p| p.sha256 == key))
+            .map(|p| p.id))
+    })
+    .await?;
+    Err(AppError::Forbidden(match photo {
+        Some(photo) => format!(
+            "photo {sha} was taken by someone else: this device gets it with its redactions at \
+             {CASES}/{case}/photos/{photo}/rendering"
+        ),
+        None => format!("photo {sha} was taken by someone else"),
+    }))
 }
 
 /// `GET /api/v1/blobs/{sha256}`: the original bytes, for a device of the officer who took the

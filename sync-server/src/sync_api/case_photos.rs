@@ -53,26 +53,40 @@ async fn case_photo(
     Ok((sha, photo))
 }
 
+/// The rendering of the photo, full size or as a thumbnail.
+async fn rendered(
+    state: &AppState,
+    principal: &Device,
+    (id, photo_id): (String, String),
+    thumbnail: bool,
+) -> Result<Response, ApiError> {
+    let (sha, photo) = case_photo(state, principal, &id, &photo_id).await?;
+    let blobs = state.blobs.clone();
+    let bytes = blocking(move || {
+        if thumbnail {
+            blobs.rendering_thumbnail(&sha, &photo.annotations)
+        } else {
+            blobs.rendering(&sha, &photo.annotations)
+        }
+    })
+    .await?;
+    Ok(jpeg(bytes))
+}
+
 /// `GET …/rendering`: the photo with its drawings, redactions first, at full size (JPEG).
 pub async fn rendering(
     State(state): State<AppState>,
     principal: Device,
-    Path((id, photo_id)): Path<(String, String)>,
+    Path(path): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    let (sha, photo) = case_photo(&state, &principal, &id, &photo_id).await?;
-    let blobs = state.blobs.clone();
-    let bytes = blocking(move || blobs.rendering(&sha, &photo.annotations)).await?;
-    Ok(jpeg(bytes))
+    rendered(&state, &principal, path, false).await
 }
 
 /// `GET …/thumbnail`: the rendering reduced to at most 320 px.
 pub async fn thumbnail(
     State(state): State<AppState>,
     principal: Device,
-    Path((id, photo_id)): Path<(String, String)>,
+    Path(path): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    let (sha, photo) = case_photo(&state, &principal, &id, &photo_id).await?;
-    let blobs = state.blobs.clone();
-    let bytes = blocking(move || blobs.rendering_thumbnail(&sha, &photo.annotations)).await?;
-    Ok(jpeg(bytes))
+    rendered(&state, &principal, path, true).await
 }

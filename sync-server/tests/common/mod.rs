@@ -151,6 +151,24 @@ impl TestServer {
         Some(CaseDocument::load(&bytes).unwrap().hydrate().unwrap())
     }
 
+    /// The newest `limit` audit entries of `tenant`, only those of `case` if given.
+    pub async fn audit(
+        &self,
+        tenant: &str,
+        case: Option<CaseId>,
+        limit: usize,
+    ) -> Vec<sync_server::store::AuditEntry> {
+        let store = self.store();
+        let tenant = tenant.to_string();
+        tokio::task::spawn_blocking(move || {
+            store
+                .read(|tx| sync_server::store::audit::entries(tx, &tenant, case, limit))
+                .unwrap()
+        })
+        .await
+        .unwrap()
+    }
+
     /// The back office edits a case, as `user`.
     pub async fn edit(
         &self,

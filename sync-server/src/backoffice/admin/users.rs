@@ -65,12 +65,11 @@ pub async fn page(State(state): State<AppState>, session: Session) -> Result<Res
                 .collect(),
             // The least rights by default: a slip of the hand must not create an admin.
             roles: role_options(t, Role::Viewer),
-            originals: STAFF_ROLES
-                .iter()
+            originals: staff_roles()
                 .map(|role| GrantView {
-                    name: originals_field(*role),
-                    label: t.role(*role),
-                    granted: granted.contains(&(*role, Permission::ViewOriginals)),
+                    name: originals_field(role),
+                    label: t.role(role),
+                    granted: granted.contains(&(role, Permission::ViewOriginals)),
                 })
                 .collect(),
             page: frame,
@@ -81,12 +80,11 @@ pub async fn page(State(state): State<AppState>, session: Session) -> Result<Res
 }
 
 /// The roles that sign in to the back office, and so can be granted what staff may do.
-const STAFF_ROLES: [Role; 4] = [
-    Role::Admin,
-    Role::Coordinator,
-    Role::CaseWorker,
-    Role::Viewer,
-];
+fn staff_roles() -> impl Iterator<Item = Role> {
+    Role::ALL
+        .into_iter()
+        .filter(|role| access::may_use_backoffice(*role))
+}
 
 /// The name of a role's box in the permissions form.
 fn originals_field(role: Role) -> String {
@@ -107,7 +105,7 @@ pub async fn change_grants(
             form.iter()
                 .any(|(key, value)| *key == name && value == "on")
         };
-        let wanted: Vec<(Role, bool)> = STAFF_ROLES.iter().map(|r| (*r, ticked(*r))).collect();
+        let wanted: Vec<(Role, bool)> = staff_roles().map(|r| (r, ticked(r))).collect();
         let detail = wanted
             .iter()
             .map(|(role, on)| format!("{}={role}:{}", Permission::ViewOriginals.as_str(), on))
