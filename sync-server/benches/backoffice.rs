@@ -32,6 +32,7 @@ use sync_server::blobs::BlobStore;
 use sync_server::identity::auth::hash_password;
 use sync_server::kernel::config::{Config, PasswordCost};
 use sync_server::store::NewUser;
+use sync_server::store::{accounts, blobs, documents, tenants};
 use sync_server::{CaseStore, RunningServer};
 use tokio::runtime::Runtime;
 
@@ -92,18 +93,25 @@ fn officer(i: usize) -> String {
 }
 
 fn seed_users(store: &dyn CaseStore) {
-    store.create_tenant(TENANT, "Stadt Bank").unwrap();
+    store
+        .write(|tx| tenants::create(tx, TENANT, "Stadt Bank"))
+        .unwrap();
     let hash = hash_password(PASSWORD, PasswordCost::InsecureFast).unwrap();
     let mut users = vec![(STAFF.to_string(), Role::Coordinator)];
     users.extend((0..OFFICERS).map(|i| (officer(i), Role::Officer)));
     for (username, role) in users {
         store
-            .create_user(&NewUser {
-                tenant: TENANT.into(),
-                display_name: format!("Name von {username}"),
-                username,
-                role,
-                password_hash: hash.clone(),
+            .write(|tx| {
+                accounts::create_user(
+                    tx,
+                    &NewUser {
+                        tenant: TENANT.into(),
+                        display_name: format!("Name von {username}"),
+                        username,
+                        role,
+                        password_hash: hash.clone(),
+                    },
+                )
             })
             .unwrap();
     }
@@ -179,7 +187,9 @@ fn queue_data(count: usize) -> PathBuf {
             let (store, template) = (store.clone(), &template);
             scope.spawn(move || {
                 for i in (half..count).step_by(2) {
-                    store.insert_case(&queue_case(template, i)).unwrap();
+                    store
+                        .write(|tx| documents::insert(tx, &queue_case(template, i)))
+                        .unwrap();
                     if i % 10_000 == 0 {
                         eprintln!("  {i} cases, {:.0} s", started.elapsed().as_secs_f64());
                     }
@@ -382,7 +392,7 @@ fn case_with_photos(server: &RunningServer, dir: &Path, photos: u32) -> (String,
         let row = blobs
             .finish_upload(&key, &sha, &sha, annotate::DecodeLimits::default())
             .unwrap();
-        store.insert_blob(&row).unwrap();
+        store.write(|tx| blobs::insert(tx, &row)).unwrap();
         let mut photo = case.photos[p as usize % case.photos.len()].clone();
         photo.id = schema::PhotoId::new();
         photo.sha256 = sha.to_string();
@@ -397,7 +407,7 @@ fn case_with_photos(server: &RunningServer, dir: &Path, photos: u32) -> (String,
         device: Some("device-1".into()),
     };
     let row = store
-        .insert_case(&CaseDocument::create(&case, &author).unwrap().save())
+        .write(|tx| documents::insert(tx, &CaseDocument::create(&case, &author).unwrap().save()))
         .unwrap();
     (
         row.id.to_string(),

@@ -60,6 +60,7 @@ pub mod sync_api;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use crate::store::tenants;
 use axum::Router;
 use axum::routing::get;
 use tokio::sync::oneshot;
@@ -254,7 +255,7 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
         None => {}
     }
     let store = server.store();
-    if tokio::task::spawn_blocking(move || store.is_empty())
+    if tokio::task::spawn_blocking(move || store.read(tenants::none_yet))
         .await
         .ok()
         .and_then(Result::ok)

@@ -9,20 +9,27 @@ use common::browser::{Browser, install_template, synced_case};
 use common::{Tablet, TestServer};
 use reqwest::StatusCode;
 use schema::{CaseId, ChangeAuthor, FieldValue, Status};
+use sync_server::store::{cases, documents};
 
 async fn heads(server: &TestServer, id: CaseId) -> String {
     let store = server.store();
-    let row = tokio::task::spawn_blocking(move || store.case_row(id).unwrap().unwrap())
-        .await
-        .unwrap();
+    let row =
+        tokio::task::spawn_blocking(move || store.read(|tx| cases::row(tx, id)).unwrap().unwrap())
+            .await
+            .unwrap();
     row.heads
 }
 
 async fn last_author(server: &TestServer, id: CaseId) -> ChangeAuthor {
     let store = server.store();
-    let bytes = tokio::task::spawn_blocking(move || store.document(id).unwrap().unwrap())
-        .await
-        .unwrap();
+    let bytes = tokio::task::spawn_blocking(move || {
+        store
+            .read(|tx| documents::document(tx, id))
+            .unwrap()
+            .unwrap()
+    })
+    .await
+    .unwrap();
     let mut doc = AutoCommit::load(&bytes).unwrap();
     let changes = doc.get_changes(&[]);
     ChangeAuthor::from_message(changes.last().unwrap().message().unwrap()).unwrap()

@@ -12,6 +12,7 @@ use schema::{CaseId, FieldValue, Role};
 use sync_server::identity::auth::hash_password;
 use sync_server::kernel::config::PasswordCost;
 use sync_server::store::NewUser;
+use sync_server::store::{accounts, sync_states};
 
 /// Adds an admin to tenant `a` (`admin`) and to tenant `b` (`b.admin`).
 async fn with_admins(server: &TestServer) {
@@ -19,12 +20,18 @@ async fn with_admins(server: &TestServer) {
     tokio::task::spawn_blocking(move || {
         for (tenant, username) in [("a", "admin"), ("b", "b.admin")] {
             store
-                .create_user(&NewUser {
-                    tenant: tenant.into(),
-                    username: username.into(),
-                    display_name: format!("Name of {username}"),
-                    role: Role::Admin,
-                    password_hash: hash_password(PASSWORD, PasswordCost::InsecureFast).unwrap(),
+                .write(|tx| {
+                    accounts::create_user(
+                        tx,
+                        &NewUser {
+                            tenant: tenant.into(),
+                            username: username.into(),
+                            display_name: format!("Name of {username}"),
+                            role: Role::Admin,
+                            password_hash: hash_password(PASSWORD, PasswordCost::InsecureFast)
+                                .unwrap(),
+                        },
+                    )
                 })
                 .unwrap();
         }
@@ -95,8 +102,8 @@ async fn snapshot(server: &TestServer) -> String {
     tokio::task::spawn_blocking(move || {
         format!(
             "{:?}\n{:?}\n{:?}\n{:?}",
-            store.tenant_users("a").unwrap(),
-            store.tenant_devices("a").unwrap(),
+            store.read(|tx| accounts::tenant_users(tx, "a")).unwrap(),
+            store.read(|tx| accounts::tenant_devices(tx, "a")).unwrap(),
             store
                 .read(|tx| sync_server::store::templates::of_tenant(tx, "a"))
                 .unwrap(),
@@ -225,7 +232,13 @@ async fn a_user_with_open_assigned_cases_is_not_deleted() {
         "{}",
         refused.body
     );
-    assert!(server.store().user("officer1").unwrap().is_some());
+    assert!(
+        server
+            .store()
+            .read(|tx| accounts::user(tx, "officer1"))
+            .unwrap()
+            .is_some()
+    );
 
     server
         .edit(case, "coordinator", |c| {
@@ -236,7 +249,13 @@ async fn a_user_with_open_assigned_cases_is_not_deleted() {
         .post("/backoffice/admin/users/officer1/delete", &delete)
         .await;
     assert_eq!(deleted.status, StatusCode::SEE_OTHER);
-    assert!(server.store().user("officer1").unwrap().is_none());
+    assert!(
+        server
+            .store()
+            .read(|tx| accounts::user(tx, "officer1"))
+            .unwrap()
+            .is_none()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -456,10 +475,11 @@ async fn a_revoked_device_is_refused_at_once_and_listed_with_its_last_sync() {
     assert!(row.contains("CET") || row.contains("CEST"), "{row}");
     let store = server.store();
     let key = device.clone();
-    let replicas = tokio::task::spawn_blocking(move || store.load_replicas(&key, &[case]))
-        .await
-        .unwrap()
-        .unwrap();
+    let replicas =
+        tokio::task::spawn_blocking(move || store.read(|tx| sync_states::load(tx, &key, &[case])))
+            .await
+            .unwrap()
+            .unwrap();
     assert!(replicas[&case].state.is_none(), "sync state deleted");
     let entries = server.audit("a", None, 10).await;
     assert!(

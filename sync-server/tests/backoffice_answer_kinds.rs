@@ -11,6 +11,7 @@ use common::browser::Browser;
 use common::{Tablet, TestServer};
 use reqwest::StatusCode;
 use schema::{CaseId, ChangeAuthor, FieldValue, GpsPoint, PostalAddress, Status, Template};
+use sync_server::store::{cases, documents};
 
 const KINDS_TEMPLATE: &str = r#"{"id":"bo-kinds","version":1,"category":"waste",
   "title":{"de":"Antwortarten","en":"Answer kinds"},
@@ -55,16 +56,21 @@ async fn kinds_case(tablet: &mut Tablet) -> CaseId {
 
 async fn heads(server: &TestServer, id: CaseId) -> String {
     let store = server.store();
-    tokio::task::spawn_blocking(move || store.case_row(id).unwrap().unwrap().heads)
+    tokio::task::spawn_blocking(move || store.read(|tx| cases::row(tx, id)).unwrap().unwrap().heads)
         .await
         .unwrap()
 }
 
 async fn last_author(server: &TestServer, id: CaseId) -> ChangeAuthor {
     let store = server.store();
-    let bytes = tokio::task::spawn_blocking(move || store.document(id).unwrap().unwrap())
-        .await
-        .unwrap();
+    let bytes = tokio::task::spawn_blocking(move || {
+        store
+            .read(|tx| documents::document(tx, id))
+            .unwrap()
+            .unwrap()
+    })
+    .await
+    .unwrap();
     let mut doc = AutoCommit::load(&bytes).unwrap();
     let changes = doc.get_changes(&[]);
     ChangeAuthor::from_message(changes.last().unwrap().message().unwrap()).unwrap()

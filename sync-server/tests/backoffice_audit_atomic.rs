@@ -9,10 +9,11 @@ use common::TestServer;
 use common::browser::{Browser, install_template, synced_case};
 use reqwest::StatusCode;
 use schema::{CaseId, FieldValue, Status};
+use sync_server::store::cases;
 
 async fn heads(server: &TestServer, id: CaseId) -> String {
     let store = server.store();
-    tokio::task::spawn_blocking(move || store.case_row(id).unwrap().unwrap().heads)
+    tokio::task::spawn_blocking(move || store.read(|tx| cases::row(tx, id)).unwrap().unwrap().heads)
         .await
         .unwrap()
 }

@@ -14,6 +14,7 @@ use schema::Role;
 use sync_server::identity::auth::hash_password;
 use sync_server::kernel::config::PasswordCost;
 use sync_server::store::NewUser;
+use sync_server::store::accounts;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn originals_open_only_for_granted_roles_and_every_opening_is_audited() {
@@ -22,12 +23,18 @@ async fn originals_open_only_for_granted_roles_and_every_opening_is_audited() {
     let store = server.store();
     tokio::task::spawn_blocking(move || {
         store
-            .create_user(&NewUser {
-                tenant: "a".into(),
-                username: "admin".into(),
-                display_name: "Admin".into(),
-                role: Role::Admin,
-                password_hash: hash_password(common::PASSWORD, PasswordCost::InsecureFast).unwrap(),
+            .write(|tx| {
+                accounts::create_user(
+                    tx,
+                    &NewUser {
+                        tenant: "a".into(),
+                        username: "admin".into(),
+                        display_name: "Admin".into(),
+                        role: Role::Admin,
+                        password_hash: hash_password(common::PASSWORD, PasswordCost::InsecureFast)
+                            .unwrap(),
+                    },
+                )
             })
             .unwrap();
     })

@@ -10,6 +10,7 @@ use reqwest::StatusCode;
 use schema::{Photo, PhotoId, Stamp};
 use sha2::{Digest, Sha256};
 use sync_protocol::http::UploadStatus;
+use sync_server::store::{blobs, cases, uploads};
 use tokio::io::AsyncWriteExt;
 
 const JPEG: &[u8] = include_bytes!("../../assets/photos/orientation-6.jpg");
@@ -77,7 +78,7 @@ async fn an_upload_whose_tablet_leaves_after_the_last_byte_is_finished_all_the_s
     let store = server.store();
     let deadline = Instant::now() + Duration::from_secs(10);
     let stored = loop {
-        let blob = store.blob(&sha).unwrap();
+        let blob = store.read(|tx| blobs::find(tx, &sha)).unwrap();
         if blob.is_some() || Instant::now() > deadline {
             break blob;
         }
@@ -147,7 +148,11 @@ async fn an_interrupted_upload_resumes_and_is_stored_once() {
             complete: true
         }
     );
-    let blob = server.store().blob(&sha).unwrap().unwrap();
+    let blob = server
+        .store()
+        .read(|tx| blobs::find(tx, &sha))
+        .unwrap()
+        .unwrap();
     assert_eq!(blob.mime, "image/jpeg");
     assert_eq!(blob.size, JPEG.len() as u64);
 
@@ -202,7 +207,13 @@ async fn wrong_bytes_are_refused_and_nothing_is_stored() {
     let (status_code, body) = error_body(response).await;
     assert_eq!(status_code, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body.error, "hash_mismatch");
-    assert!(server.store().blob(&claimed).unwrap().is_none());
+    assert!(
+        server
+            .store()
+            .read(|tx| blobs::find(tx, &claimed))
+            .unwrap()
+            .is_none()
+    );
     assert_eq!(status(&tablet, &claimed).await.received, 0, "discarded");
 
     // Not an image.
@@ -214,7 +225,13 @@ async fn wrong_bytes_are_refused_and_nothing_is_stored() {
     let (status_code, body) = error_body(response).await;
     assert_eq!(status_code, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body.error, "not_an_image");
-    assert!(server.store().blob(&address).unwrap().is_none());
+    assert!(
+        server
+            .store()
+            .read(|tx| blobs::find(tx, &address))
+            .unwrap()
+            .is_none()
+    );
     assert_eq!(status(&tablet, &address).await.received, 0);
 
     // Too large for the configured cap: refused before anything is read.
@@ -267,7 +284,12 @@ async fn photos_are_served_to_devices_that_see_the_case() {
     });
     assert!(tablet.sync().await.is_empty());
     assert_eq!(
-        server.store().case_row(id).unwrap().unwrap().photos,
+        server
+            .store()
+            .read(|tx| cases::row(tx, id))
+            .unwrap()
+            .unwrap()
+            .photos,
         vec![sha.clone()]
     );
 
@@ -344,7 +366,11 @@ async fn another_tenants_photo_looks_absent_and_is_uploaded_again() {
         .put(&upload_path(&sha, 0, JPEG.len()), JPEG.to_vec())
         .await;
     assert!(response.json::<UploadStatus>().await.unwrap().complete);
-    let stored = server.store().blob(&sha).unwrap().unwrap();
+    let stored = server
+        .store()
+        .read(|tx| blobs::find(tx, &sha))
+        .unwrap()
+        .unwrap();
     assert!(status(&owner, &sha).await.complete);
     let colleague = server.tablet("officer2").await;
     assert!(status(&colleague, &sha).await.complete, "same tenant");
@@ -387,7 +413,14 @@ async fn another_tenants_photo_looks_absent_and_is_uploaded_again() {
         status(&stranger, &sha).await.complete,
         "now tenant b has it too"
     );
-    assert_eq!(server.store().blob(&sha).unwrap().unwrap(), stored);
+    assert_eq!(
+        server
+            .store()
+            .read(|tx| blobs::find(tx, &sha))
+            .unwrap()
+            .unwrap(),
+        stored
+    );
     let path = server
         .dir
         .path()
@@ -516,7 +549,10 @@ async fn an_abandoned_partial_upload_is_deleted_in_the_background() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert!(!part.exists());
-    assert_eq!(server.store().upload_size(&key).unwrap(), None);
+    assert_eq!(
+        server.store().read(|tx| uploads::size(tx, &key)).unwrap(),
+        None
+    );
 
     let response = tablet
         .put(&upload_path(&sha, 0, JPEG.len()), JPEG.to_vec())

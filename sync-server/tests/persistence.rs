@@ -15,6 +15,7 @@ use reqwest::StatusCode;
 use schema::{CaseDocument, FieldValue};
 use sync_protocol::http::{ENROLL, EnrollRequest, EnrollResponse, TEMPLATES};
 use sync_server::services::compaction::compact_all;
+use sync_server::store::{cases, documents};
 
 fn heads(bytes: &[u8]) -> Vec<automerge::ChangeHash> {
     AutoCommit::load(bytes).unwrap().get_heads()
@@ -33,13 +34,29 @@ async fn compaction_keeps_the_document_identical() {
         tablet.sync().await;
     }
     let store = server.store();
-    assert_eq!(store.compaction_candidates(10).unwrap(), vec![id]);
-    let before = store.document(id).unwrap().unwrap();
+    assert_eq!(
+        store
+            .read(|tx| documents::compaction_candidates(tx, 10))
+            .unwrap(),
+        vec![id]
+    );
+    let before = store
+        .read(|tx| documents::document(tx, id))
+        .unwrap()
+        .unwrap();
     let case_before = CaseDocument::load(&before).unwrap().hydrate().unwrap();
 
     assert_eq!(compact_all(store.as_ref(), 10).unwrap(), 1);
-    assert!(store.compaction_candidates(0).unwrap().is_empty());
-    let after = store.document(id).unwrap().unwrap();
+    assert!(
+        store
+            .read(|tx| documents::compaction_candidates(tx, 0))
+            .unwrap()
+            .is_empty()
+    );
+    let after = store
+        .read(|tx| documents::document(tx, id))
+        .unwrap()
+        .unwrap();
     assert!(
         after.len() < before.len(),
         "{} → {}",
@@ -52,7 +69,7 @@ async fn compaction_keeps_the_document_identical() {
         case_before
     );
     assert_eq!(
-        store.case_row(id).unwrap().unwrap().heads,
+        store.read(|tx| cases::row(tx, id)).unwrap().unwrap().heads,
         sync_protocol::heads_key(&heads(&after))
     );
 
@@ -81,7 +98,12 @@ async fn the_background_task_compacts() {
         tablet.sync().await;
     }
     let deadline = Instant::now() + Duration::from_secs(10);
-    while !server.store().compaction_candidates(3).unwrap().is_empty() {
+    while !server
+        .store()
+        .read(|tx| documents::compaction_candidates(tx, 3))
+        .unwrap()
+        .is_empty()
+    {
         assert!(Instant::now() < deadline, "not compacted in time");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
@@ -101,7 +123,12 @@ async fn a_restart_keeps_cases_devices_and_sync_states() {
     tablet.base = server.server.url();
     assert_eq!(server.case(id).await.unwrap(), tablet.case(id));
     assert_eq!(
-        server.store().case_row(id).unwrap().unwrap().title,
+        server
+            .store()
+            .read(|tx| cases::row(tx, id))
+            .unwrap()
+            .unwrap()
+            .title,
         "vor dem Neustart"
     );
     // The token still works and the per-device summary survived: nothing to offer.
@@ -112,9 +139,12 @@ async fn a_restart_keeps_cases_devices_and_sync_states() {
 
     // The projection can be rebuilt from the documents alone.
     let store = server.store();
-    assert_eq!(store.rebuild_projection().unwrap(), 1);
     assert_eq!(
-        store.case_row(id).unwrap().unwrap().title,
+        store.write(documents::rebuild_projection).unwrap(),
+        1
+    );
+    assert_eq!(
+        store.read(|tx| cases::row(tx, id)).unwrap().unwrap().title,
         "nach dem Neustart"
     );
 }

@@ -12,6 +12,7 @@ use sync_protocol::http::{ENROLL, EnrollRequest};
 use sync_protocol::{
     DocMessage, Limits, PROTOCOL_VERSION, RejectReason, SyncRequest, SyncResponse, SyncSession,
 };
+use sync_server::store::{accounts, cases, documents};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_new_case_is_synced_and_projected() {
@@ -27,7 +28,11 @@ async fn a_new_case_is_synced_and_projected() {
     assert!(tablet.dirty().is_empty(), "a synced case is not dirty");
     assert_eq!(server.case(id).await.unwrap(), tablet.case(id));
 
-    let row = server.store().case_row(id).unwrap().unwrap();
+    let row = server
+        .store()
+        .read(|tx| cases::row(tx, id))
+        .unwrap()
+        .unwrap();
     assert_eq!(row.status, "draft");
     assert_eq!(row.title, "Müll Hauptstraße 12");
     assert_eq!(row.tenant, "a");
@@ -44,7 +49,11 @@ async fn a_new_case_is_synced_and_projected() {
         tablet.sent[0], 1,
         "the first round carries only the changed case"
     );
-    let row = server.store().case_row(id).unwrap().unwrap();
+    let row = server
+        .store()
+        .read(|tx| cases::row(tx, id))
+        .unwrap()
+        .unwrap();
     assert_eq!(row.title, "Sperrmüll Hauptstraße 12");
     assert_eq!(server.case(id).await.unwrap(), tablet.case(id));
 
@@ -62,7 +71,13 @@ async fn an_incremental_sync_costs_what_changed() {
         .collect();
     tablet.sync().await;
     for id in &ids {
-        assert!(server.store().case_row(*id).unwrap().is_some());
+        assert!(
+            server
+                .store()
+                .read(|tx| cases::row(tx, *id))
+                .unwrap()
+                .is_some()
+        );
     }
     tablet.edit(ids[7], |c| c.title = "geändert".into());
     tablet.sync().await;
@@ -73,7 +88,12 @@ async fn an_incremental_sync_costs_what_changed() {
         tablet.sent
     );
     assert_eq!(
-        server.store().case_row(ids[7]).unwrap().unwrap().title,
+        server
+            .store()
+            .read(|tx| cases::row(tx, ids[7]))
+            .unwrap()
+            .unwrap()
+            .title,
         "geändert"
     );
 }
@@ -111,7 +131,11 @@ async fn later_changes_are_projected_and_checked_like_whole_cases() {
         assert!(rejected.is_empty(), "{rejected:?}");
         let stored = server.case(id).await.unwrap();
         assert_eq!(stored, tablet.case(id));
-        let row = server.store().case_row(id).unwrap().unwrap();
+        let row = server
+            .store()
+            .read(|tx| cases::row(tx, id))
+            .unwrap()
+            .unwrap();
         assert_eq!(row.title, stored.title);
         assert_eq!(row.assignee, stored.assigned_officer);
         assert_eq!(row.address.is_some(), stored.address.is_some());
@@ -256,8 +280,11 @@ async fn changes_the_write_rules_forbid_are_refused_and_nothing_is_stored() {
         // Each attack from a device of its own that holds what the server has.
         let mut tablet = server.tablet("officer1").await;
         assert!(tablet.sync().await.is_empty());
-        let document = server.store().document(id).unwrap();
-        let row = server.store().case_row(id).unwrap();
+        let document = server
+            .store()
+            .read(|tx| documents::document(tx, id))
+            .unwrap();
+        let row = server.store().read(|tx| cases::row(tx, id)).unwrap();
         let kept = tablet.case(id);
         tablet.edit(id, forge);
         let rejected = tablet.sync().await;
@@ -269,12 +296,15 @@ async fn changes_the_write_rules_forbid_are_refused_and_nothing_is_stored() {
             rejected[0].detail
         );
         assert_eq!(
-            server.store().document(id).unwrap(),
+            server
+                .store()
+                .read(|tx| documents::document(tx, id))
+                .unwrap(),
             document,
             "{attack}: stored"
         );
         assert_eq!(
-            server.store().case_row(id).unwrap(),
+            server.store().read(|tx| cases::row(tx, id)).unwrap(),
             row,
             "{attack}: projection"
         );
@@ -351,7 +381,7 @@ async fn a_revoked_device_is_refused_at_once() {
 
     server
         .store()
-        .revoke_device(&tablet.enrolled.device_id)
+        .write(|tx| accounts::revoke_device(tx, &tablet.enrolled.device_id))
         .unwrap();
     let empty = SyncRequest {
         protocol: PROTOCOL_VERSION,
@@ -373,7 +403,13 @@ async fn another_tenants_case_is_forbidden_and_never_offered() {
     let mut b = server.tablet("b.officer").await;
     let theirs = b.create("Fall in B");
     b.sync().await;
-    assert!(server.store().case_row(theirs).unwrap().is_some());
+    assert!(
+        server
+            .store()
+            .read(|tx| cases::row(tx, theirs))
+            .unwrap()
+            .is_some()
+    );
 
     // Devices of tenant a never get it offered.
     for user in ["officer1", "officer2"] {
@@ -439,7 +475,7 @@ async fn an_officer_gets_another_officers_case_only_once_assigned() {
     assert_eq!(
         server
             .store()
-            .case_row(case)
+            .read(|tx| cases::row(tx, case))
             .unwrap()
             .unwrap()
             .assignee
@@ -490,9 +526,27 @@ async fn foreign_or_forged_new_cases_and_viewer_changes_are_refused() {
     let mut expected = vec![other_tenant, other_author];
     expected.sort();
     assert_eq!(refused, expected);
-    assert!(server.store().case_row(other_tenant).unwrap().is_none());
-    assert!(server.store().case_row(other_author).unwrap().is_none());
-    assert!(server.store().case_row(good).unwrap().is_some());
+    assert!(
+        server
+            .store()
+            .read(|tx| cases::row(tx, other_tenant))
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        server
+            .store()
+            .read(|tx| cases::row(tx, other_author))
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        server
+            .store()
+            .read(|tx| cases::row(tx, good))
+            .unwrap()
+            .is_some()
+    );
 
     // A viewer has no tablet to change a case with.
     let (status, body) = server.try_enroll("viewer").await;
@@ -533,11 +587,14 @@ async fn only_officers_enroll_and_sync_tablets() {
     let token = "a-staff-token-from-before";
     server
         .store()
-        .create_device(
-            "coordinator",
-            "old staff tablet",
-            &sync_server::identity::auth::token_hash(token),
-        )
+        .write(|tx| {
+            accounts::create_device(
+                tx,
+                "coordinator",
+                "old staff tablet",
+                &sync_server::identity::auth::token_hash(token),
+            )
+        })
         .unwrap();
     let response = server
         .http
@@ -596,7 +653,13 @@ async fn hostile_bodies_are_refused_and_the_server_keeps_serving() {
     // Still serving.
     let id = tablet.create("danach");
     assert!(tablet.sync().await.is_empty());
-    assert!(server.store().case_row(id).unwrap().is_some());
+    assert!(
+        server
+            .store()
+            .read(|tx| cases::row(tx, id))
+            .unwrap()
+            .is_some()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -633,13 +696,30 @@ async fn a_hostile_document_message_rejects_only_that_document() {
         response.docs.iter().any(|m| m.doc == good),
         "the good case is answered"
     );
-    assert!(server.store().case_row(bad).unwrap().is_none());
-    assert!(server.store().document(bad).unwrap().is_none());
+    assert!(
+        server
+            .store()
+            .read(|tx| cases::row(tx, bad))
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        server
+            .store()
+            .read(|tx| documents::document(tx, bad))
+            .unwrap()
+            .is_none()
+    );
 
     // The good case still syncs to the end.
     assert!(tablet.sync().await.is_empty());
     assert_eq!(
-        server.store().case_row(good).unwrap().unwrap().title,
+        server
+            .store()
+            .read(|tx| cases::row(tx, good))
+            .unwrap()
+            .unwrap()
+            .title,
         "besser"
     );
 }
@@ -699,7 +779,13 @@ async fn status_changes_from_a_tablet_follow_the_workflow() {
     let forged = o1.create_with(|c| c.status = Status::Approved);
     let rejected = o1.sync().await;
     assert!(rejected.iter().any(|r| r.doc == forged), "{rejected:?}");
-    assert!(server.store().case_row(forged).unwrap().is_none());
+    assert!(
+        server
+            .store()
+            .read(|tx| cases::row(tx, forged))
+            .unwrap()
+            .is_none()
+    );
 }
 
 /// The server records who brought a change; a change naming another author than the device's
@@ -710,7 +796,10 @@ async fn a_change_naming_another_author_is_refused() {
     let mut tablet = server.tablet("officer1").await;
     let id = tablet.create("Eigener Fall");
     assert!(tablet.sync().await.is_empty());
-    let stored = server.store().document(id).unwrap();
+    let stored = server
+        .store()
+        .read(|tx| documents::document(tx, id))
+        .unwrap();
 
     let mut doc = schema::CaseDocument::load(&tablet.docs[&id]).unwrap();
     let someone_else = schema::ChangeAuthor {
@@ -731,7 +820,13 @@ async fn a_change_naming_another_author_is_refused() {
         "{}",
         rejected[0].detail
     );
-    assert_eq!(server.store().document(id).unwrap(), stored);
+    assert_eq!(
+        server
+            .store()
+            .read(|tx| documents::document(tx, id))
+            .unwrap(),
+        stored
+    );
 
     // A change without an author.
     let mut fresh = server.tablet("officer1").await;
@@ -747,7 +842,13 @@ async fn a_change_naming_another_author_is_refused() {
         "{}",
         rejected[0].detail
     );
-    assert_eq!(server.store().document(id).unwrap(), stored);
+    assert_eq!(
+        server
+            .store()
+            .read(|tx| documents::document(tx, id))
+            .unwrap(),
+        stored
+    );
 }
 
 /// A device token unused for longer than the configured idle period is refused: the tablet

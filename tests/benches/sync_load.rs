@@ -48,6 +48,7 @@ use schema::{CaseDocument, ChangeAuthor, FieldValue, Template};
 use sha2::{Digest, Sha256};
 use sync_protocol::http::{BLOBS, UploadStatus};
 use sync_server::access::Visibility;
+use sync_server::store::cases;
 use tokio::runtime::Runtime;
 use tokio::task::JoinSet;
 
@@ -330,11 +331,12 @@ fn initial(plan: &Plan, server_rt: &Runtime, client_rt: &Runtime) {
         let took = start.elapsed();
         assert_eq!(report.documents.sent, n);
         assert!(report.documents.rejected.is_empty());
+        let everyone = Visibility::Tenant {
+            tenant: TENANT.into(),
+        };
         let stored = server
             .store()
-            .list_cases(&Visibility::Tenant {
-                tenant: TENANT.into(),
-            })
+            .read(|tx| cases::list(tx, &everyone))
             .unwrap()
             .len();
         assert_eq!(stored, n, "every case is on the server");

@@ -21,6 +21,7 @@ use crate::backoffice::{InPage, PageError};
 use crate::kernel::{AppError, blocking};
 use crate::services::AppState;
 
+use crate::store::accounts;
 use crate::store::{audit as audit_log, cases, internal_comments, now_ms, templates};
 
 fn author(session: &Session) -> ChangeAuthor {
@@ -249,7 +250,7 @@ pub async fn assign(
         let row = visible_row(&state, &session, &id, StaffAction::Assign).await?;
         let store = state.store.clone();
         let name = form.officer.trim().to_string();
-        let user = blocking(move || store.user(&name)).await?;
+        let user = blocking(move || store.read(|tx| accounts::user(tx, &name))).await?;
         access::check_assignee(&session.staff, user.as_ref()).map_err(AppError::BadRequest)?;
         let officer = form.officer.trim().to_string();
         let assigned = officer.clone();

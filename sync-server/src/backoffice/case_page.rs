@@ -20,6 +20,7 @@ use crate::access::{self, Permissions, StaffAction};
 use crate::backoffice::{InPage, PageError};
 use crate::kernel::{AppError, blocking};
 use crate::services::AppState;
+use crate::store::{accounts, blobs};
 use texts::answer::{self, position};
 use texts::time::instant_ms;
 
@@ -41,7 +42,7 @@ async fn show(state: &AppState, session: &Session, id: &str) -> Result<Response,
     let officers = if perms.assign {
         let store = state.store.clone();
         let tenant = session.staff.tenant.clone();
-        blocking(move || store.tenant_users(&tenant))
+        blocking(move || store.read(|tx| accounts::tenant_users(tx, &tenant)))
             .await?
             .into_iter()
             .filter(|u| u.role == Role::Officer)
@@ -61,7 +62,7 @@ async fn show(state: &AppState, session: &Session, id: &str) -> Result<Response,
     let stored: BTreeSet<String> = blocking(move || -> Result<_, AppError> {
         let mut stored = BTreeSet::new();
         for sha in shas {
-            if store.blob(&sha)?.is_some() {
+            if store.read(|tx| blobs::find(tx, &sha))?.is_some() {
                 stored.insert(sha);
             }
         }

@@ -31,6 +31,7 @@ use crate::backoffice::{InPage, PageError};
 use crate::kernel::{AppError, blocking};
 use crate::services::AppState;
 use crate::store::ChangeReceipt;
+use crate::store::documents;
 use texts::answer::{self, position};
 use texts::time::instant_ms;
 
@@ -85,7 +86,7 @@ async fn show(
     let store = state.store.clone();
     let case_id = loaded.case.id;
     let (total, entries, groups) = blocking(move || -> Result<_, AppError> {
-        let receipts = store.change_receipts(case_id)?;
+        let receipts = store.read(|tx| documents::change_receipts(tx, case_id))?;
         let changes = doc.get_changes(&[]);
         let groups = groups(&changes, &receipts, raw);
         let entries = groups

@@ -10,6 +10,7 @@ use crate::kernel::{AppError, blocking};
 use crate::services::AppState;
 
 use crate::store::{CaseRow, internal_comments, templates};
+use crate::store::{cases, documents};
 
 /// A visible case: its projection row, document, hydrated form and template (`None` when
 /// the template version is not stored).
@@ -53,7 +54,7 @@ pub async fn visible_row(
         return Err(denied(session, StaffDenied::NotFound));
     };
     let store = state.store.clone();
-    let row = blocking(move || store.case_row(id)).await?;
+    let row = blocking(move || store.read(|tx| cases::row(tx, id))).await?;
     access::check_staff(
         &session.staff,
         row.as_ref().map(|r| r.access()).as_ref(),
@@ -79,7 +80,9 @@ pub async fn load_document(
     let store = state.store.clone();
     let not_found = denied(session, StaffDenied::NotFound);
     blocking(move || -> Result<_, AppError> {
-        let bytes = store.document(row.id)?.ok_or(not_found)?;
+        let bytes = store
+            .read(|tx| documents::document(tx, row.id))?
+            .ok_or(not_found)?;
         let doc = CaseDocument::load(&bytes)
             .map_err(|e| AppError::Internal(format!("case {} does not load: {e}", row.id)))?;
         let case = doc

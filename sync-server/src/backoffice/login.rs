@@ -31,6 +31,7 @@ use crate::store::grants::Grants;
 use crate::store::sessions;
 
 use crate::identity::throttle::LoginThrottle;
+use crate::store::accounts;
 
 /// Lifetime of the login form's token.
 const LOGIN_FORM_SECS: u64 = 60 * 60;
@@ -170,7 +171,7 @@ pub async fn submit(
         let password = form.password;
         let _slot = password_checks().slot().await;
         let checked = blocking(move || -> Result<Result<Staff, Refusal>, AppError> {
-            let Some(user) = store.user(&username)? else {
+            let Some(user) = store.read(|tx| accounts::user(tx, &username))? else {
                 verify_nobody(&password);
                 return Ok(Err(Refusal::WrongCredentials));
             };

@@ -17,6 +17,7 @@ use crate::backoffice::{InPage, PageError};
 use crate::kernel::{AppError, blocking};
 use crate::services::AppState;
 
+use crate::store::blobs;
 use crate::store::{BlobRow, PhotoAccess};
 
 fn image(mime: String, bytes: Vec<u8>) -> Response {
@@ -44,7 +45,7 @@ async fn visible_blob(
     let store = state.store.clone();
     let visibility = access::staff_visibility(&session.staff);
     let key = sha.to_string();
-    match blocking(move || store.photo_access(&visibility, &key)).await? {
+    match blocking(move || store.read(|tx| blobs::photo_access(tx, &visibility, &key))).await? {
         PhotoAccess::NotVisible => Err(not_found()),
         PhotoAccess::Missing => Err(AppError::PhotoStillUploading(sha.to_string())),
         PhotoAccess::Stored(blob) => Ok((address, blob)),

@@ -18,6 +18,7 @@ use crate::services::AppState;
 use texts::time::instant_ms;
 
 use crate::store::{CaseQuery, CaseSort, templates};
+use crate::store::{accounts, case_query};
 
 /// Cases per page.
 const PAGE_SIZE: usize = 25;
@@ -179,9 +180,9 @@ async fn show(
     let tenant = session.staff.tenant.clone();
     let (page, templates, users) = blocking(move || -> Result<_, AppError> {
         Ok((
-            store.query_cases(&query)?,
+            store.read(|tx| case_query::page(tx, &query))?,
             store.read(|tx| templates::of_tenant(tx, &tenant))?,
-            store.tenant_users(&tenant)?,
+            store.read(|tx| accounts::tenant_users(tx, &tenant))?,
         ))
     })
     .await?;

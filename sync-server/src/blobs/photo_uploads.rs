@@ -46,6 +46,7 @@ use crate::kernel::body_pace::{BodyPace, PacedBody};
 use crate::kernel::config::Traffic;
 use crate::kernel::{AppError, blocking};
 use crate::store::CaseStore;
+use crate::store::{blobs, uploads};
 
 /// Frames of a body on their way to the [`PartWriter`]; a few, so the next frames arrive
 /// while earlier ones are written and hashed.
@@ -86,7 +87,7 @@ impl PhotoUploads {
         let sha = sha.clone();
         let visibility = access::visibility(principal);
         blocking(move || -> Result<UploadStatus, AppError> {
-        let facts = store.blob_facts(&visibility, sha.as_str())?;
+        let facts = store.read(|tx| blobs::facts(tx, &visibility, sha.as_str()))?;
         if let Some(blob) = facts
             .blob
             .as_ref()
@@ -199,13 +200,13 @@ impl PhotoUploads {
             let blobs = self.blobs.clone();
             let (key, device) = (key.clone(), principal.device_id.clone());
             blocking(move || -> Result<u64, AppError> {
-                let declared = store.upload_size(&key)?;
+                let declared = store.read(|tx| uploads::size(tx, &key))?;
                 if declared.is_some_and(|d| d != size) {
                     blobs.discard_upload(&key)?;
                 }
                 let received = blobs.received(&key)?;
                 if declared != Some(size) || received == 0 {
-                    store.put_upload(&key, size, &device)?;
+                    store.write(|tx| uploads::put(tx, &key, size, &device))?;
                 }
                 Ok(received)
             })

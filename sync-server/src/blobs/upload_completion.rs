@@ -19,6 +19,7 @@ use crate::blobs::uploads::{PartWriter, Uploads, parse_upload_key};
 use crate::blobs::{BlobStore, FinishError};
 use crate::kernel::AppError;
 use crate::store::{BlobRow, CaseStore, StoreError};
+use crate::store::{blobs, uploads};
 
 /// Why a fully received upload could not be finished (it stays as it is, for the next try).
 #[derive(Debug, thiserror::Error)]
@@ -70,15 +71,17 @@ pub fn store_verified(
                 e,
                 FinishError::HashMismatch { .. } | FinishError::NotAnImage(_)
             ) {
-                store.delete_upload(key)?;
+                store.write(|tx| uploads::delete(tx, key))?;
             }
             return Err(e.into());
         }
     };
-    // Recorded before the upload's row goes: a crash in between leaves a row the sweep
-    // removes, never a stored photo that its tenant is not told of.
-    store.record_upload(key, &blob, tenant)?;
-    store.delete_upload(key)?;
+    // Recorded and the upload's row gone in one transaction: a crash before it commits
+    // leaves the row, by which the next request or the start records the photo in place.
+    store.write(|tx| {
+        blobs::record_upload(tx, key, &blob, tenant)?;
+        uploads::delete(tx, key)
+    })?;
     Ok(blob)
 }
 
@@ -106,7 +109,7 @@ pub fn complete_if_received(
     };
     // Read under the claim: a request may have finished or extended the upload meanwhile.
     let received = blobs.received(key)?;
-    let Some(declared) = store.upload_size(key)? else {
+    let Some(declared) = store.read(|tx| uploads::size(tx, key))? else {
         return Ok(Completion::Incomplete);
     };
     if received == 0 || received < declared {
@@ -116,7 +119,7 @@ pub fn complete_if_received(
         // No request appends past the declared size; such a file cannot become the photo.
         uploads.forget_hash(key);
         blobs.discard_upload(key)?;
-        store.delete_upload(key)?;
+        store.write(|tx| uploads::delete(tx, key))?;
         return Ok(Completion::Discarded(format!(
             "the partial upload held {received} bytes, more than the {declared} declared"
         )));
@@ -157,14 +160,16 @@ fn record_moved(
         return Ok(Completion::Busy);
     };
     if blobs.received(key)? > 0
-        || store.upload_size(key)?.is_none()
-        || store.blob(sha256.as_str())?.is_some()
+        || store.read(|tx| uploads::size(tx, key))?.is_none()
+        || store.read(|tx| blobs::find(tx, sha256.as_str()))?.is_some()
     {
         return Ok(Completion::Incomplete);
     }
     let blob = blobs.stored_row(sha256, DecodeLimits::default())?;
-    store.record_upload(key, &blob, tenant)?;
-    store.delete_upload(key)?;
+    store.write(|tx| {
+        blobs::record_upload(tx, key, &blob, tenant)?;
+        uploads::delete(tx, key)
+    })?;
     Ok(Completion::Stored(blob))
 }
 
@@ -183,7 +188,7 @@ pub fn complete_received_uploads(
     let mut stored = 0;
     let mut keys: Vec<String> = blobs.upload_files()?.into_iter().map(|(k, _)| k).collect();
     // Uploads whose file already moved into place without being recorded have a row only.
-    match store.idle_uploads(i64::MAX) {
+    match store.read(|tx| uploads::idle(tx, i64::MAX)) {
         Ok(rows) => keys.extend(rows),
         Err(e) => tracing::error!("the uploads in progress could not be listed: {e}"),
     }
@@ -229,7 +234,7 @@ mod tests {
     use super::*;
     use crate::access::Visibility;
     use crate::blobs::uploads::upload_key;
-    use crate::store::SqliteStore;
+    use crate::store::{SqliteStore, tenants};
 
     fn photo() -> Vec<u8> {
         let path = concat!(
@@ -250,7 +255,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = SqliteStore::open(&dir.path().join("db.sqlite3")).unwrap();
         for tenant in ["stadt-a", "stadt-b"] {
-            store.create_tenant(tenant, tenant).unwrap();
+            store
+                .write(|tx| tenants::create(tx, tenant, tenant))
+                .unwrap();
         }
         Server {
             store,
@@ -267,7 +274,7 @@ mod tests {
         let key = upload_key(tenant, &sha);
         server
             .store
-            .put_upload(&key, bytes.len() as u64, "device-1")
+            .write(|tx| uploads::put(tx, &key, bytes.len() as u64, "device-1"))
             .unwrap();
         std::fs::write(server.blobs.upload_path(&key), &bytes[..written]).unwrap();
         sha
@@ -293,7 +300,7 @@ mod tests {
         };
         server
             .store
-            .blob_facts(&visibility, sha.as_str())
+            .read(|tx| blobs::facts(tx, &visibility, sha.as_str()))
             .unwrap()
             .tenant_uploaded
     }
@@ -324,7 +331,7 @@ mod tests {
             "the part file is gone"
         );
         assert_eq!(
-            server.store.upload_size(&key).unwrap(),
+            server.store.read(|tx| uploads::size(tx, &key)).unwrap(),
             None,
             "so is its row"
         );
@@ -360,7 +367,10 @@ mod tests {
         };
         assert!(why.contains("SHA-256"), "{why}");
         assert_eq!(server.blobs.received(&key).unwrap(), 0);
-        assert_eq!(server.store.upload_size(&key).unwrap(), None);
+        assert_eq!(
+            server.store.read(|tx| uploads::size(tx, &key)).unwrap(),
+            None
+        );
         assert!(!server.blobs.has_blob(&sha));
 
         // More bytes than declared cannot become the photo either.
@@ -401,7 +411,10 @@ mod tests {
             (bytes.len() as u64, "image/jpeg")
         );
         assert!(tenant_knows(&server, "stadt-a", &sha));
-        assert_eq!(server.store.upload_size(&key).unwrap(), None);
+        assert_eq!(
+            server.store.read(|tx| uploads::size(tx, &key)).unwrap(),
+            None
+        );
     }
 
     #[test]
@@ -415,7 +428,7 @@ mod tests {
         let key_b = upload_key("stadt-b", &sha);
         server
             .store
-            .put_upload(&key_b, bytes.len() as u64, "device-2")
+            .write(|tx| uploads::put(tx, &key_b, bytes.len() as u64, "device-2"))
             .unwrap();
         let done = ask(&server, "stadt-b", &sha);
         assert!(matches!(done, Completion::Incomplete), "{done:?}");

@@ -12,6 +12,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::blobs::BlobStore;
 use crate::blobs::uploads::Uploads;
+use crate::store::uploads;
 use crate::store::{CaseStore, StoreResult};
 
 /// What the sweep needs besides the store.
@@ -40,7 +41,10 @@ impl UploadSweep {
             .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
         // Rows untouched since the cutoff, and files without fresh bytes (also files whose
         // row is gone, e.g. after a crash between deleting the two).
-        let mut candidates: BTreeSet<String> = store.idle_uploads(cutoff_ms)?.into_iter().collect();
+        let mut candidates: BTreeSet<String> = store
+            .read(|tx| uploads::idle(tx, cutoff_ms))?
+            .into_iter()
+            .collect();
         candidates.extend(
             self.blobs
                 .upload_files()?
@@ -78,7 +82,7 @@ impl UploadSweep {
         {
             return Ok(false);
         }
-        if !store.forget_idle_upload(key, cutoff_ms)? {
+        if !store.write(|tx| uploads::forget_idle(tx, key, cutoff_ms))? {
             return Ok(false); // the row was touched since: a request started it anew
         }
         self.uploads.forget_hash(key);
@@ -111,7 +115,7 @@ mod tests {
         // A file without a row, named as uploads were before they were kept per tenant.
         let orphan = "cc".repeat(32);
         for key in [&idle, &busy] {
-            store.put_upload(key, 10, "d").unwrap();
+            store.write(|tx| uploads::put(tx, key, 10, "d")).unwrap();
             std::fs::write(sweep.blobs.upload_path(key), b"12345").unwrap();
         }
         std::fs::write(sweep.blobs.upload_path(&orphan), b"12").unwrap();
@@ -126,14 +130,14 @@ mod tests {
         let later = now + 8 * DAY;
         assert_eq!(sweep.run(&store, later).unwrap(), 2);
         assert_eq!(sweep.blobs.received(&idle).unwrap(), 0);
-        assert_eq!(store.upload_size(&idle).unwrap(), None);
+        assert_eq!(store.read(|tx| uploads::size(tx, &idle)).unwrap(), None);
         assert!(
             sweep.uploads.take_hash(&idle, 0).is_none(),
             "hash forgotten"
         );
         assert_eq!(sweep.blobs.received(&orphan).unwrap(), 0);
         assert_eq!(sweep.blobs.received(&busy).unwrap(), 5, "in flight: kept");
-        assert_eq!(store.upload_size(&busy).unwrap(), Some(10));
+        assert_eq!(store.read(|tx| uploads::size(tx, &busy)).unwrap(), Some(10));
         assert!(dir.path().join("uploads").join("notes.txt").exists());
 
         drop(in_flight);

@@ -12,6 +12,7 @@ use crate::identity::auth::{hash_password, random_password};
 use crate::kernel::config::{PasswordCost, database_path};
 use crate::services::ServerError;
 use crate::store::{CaseStore, DatabaseUrl, NewUser, SqliteStore};
+use crate::store::{accounts, documents, tenants};
 
 /// Opens (creating if needed) the store `database_url` names (`sqlite://PATH`), or without
 /// one the SQLite database in `data_dir`: the backend is chosen by the URL.
@@ -69,7 +70,7 @@ pub fn create_tenant(store: &dyn CaseStore, id: &str, name: &str) -> Result<Stri
             "`{id}` is not a tenant id; use letters, digits, `-` and `_`"
         )));
     }
-    store.create_tenant(id, name.trim())?;
+    store.write(|tx| tenants::create(tx, id, name.trim()))?;
     Ok(format!("created tenant `{id}` ({})", name.trim()))
 }
 
@@ -96,13 +97,14 @@ pub fn create_user(
         )));
     }
     check_password(password)?;
-    store.create_user(&NewUser {
+    let user = NewUser {
         tenant: tenant.trim().into(),
         username: username.into(),
         display_name: display_name.trim().into(),
         role,
         password_hash: hash_password(password, PasswordCost::Default)?,
-    })?;
+    };
+    store.write(|tx| accounts::create_user(tx, &user))?;
     Ok(format!(
         "created user `{username}` ({role}) in tenant `{}`",
         tenant.trim()
@@ -139,10 +141,8 @@ pub fn reset_password(
     password: &str,
 ) -> Result<String, ServerError> {
     check_password(password)?;
-    store.set_password_hash(
-        username.trim(),
-        &hash_password(password, PasswordCost::Default)?,
-    )?;
+    let hash = hash_password(password, PasswordCost::Default)?;
+    store.write(|tx| accounts::set_password_hash(tx, username.trim(), &hash))?;
     Ok(format!("set a new password for `{}`", username.trim()))
 }
 
@@ -175,7 +175,7 @@ pub fn generate_password_file(path: &std::path::Path) -> Result<String, ServerEr
 /// # Errors
 /// Store errors.
 pub fn list_devices(store: &dyn CaseStore) -> Result<String, ServerError> {
-    let devices = store.list_devices()?;
+    let devices = store.read(accounts::all_devices)?;
     let mut out = format!(
         "{:<36}  {:<16}  {:<10}  {:<12}  {}\n",
         "DEVICE", "USER", "TENANT", "STATE", "NAME"
@@ -199,7 +199,7 @@ pub fn list_devices(store: &dyn CaseStore) -> Result<String, ServerError> {
 /// # Errors
 /// An unknown device, store errors.
 pub fn revoke_device(store: &dyn CaseStore, device_id: &str) -> Result<String, ServerError> {
-    store.revoke_device(device_id.trim())?;
+    store.write(|tx| accounts::revoke_device(tx, device_id.trim()))?;
     Ok(format!(
         "revoked device {}; its token is refused from now on and its sync states are deleted",
         device_id.trim()
@@ -211,7 +211,7 @@ pub fn revoke_device(store: &dyn CaseStore, device_id: &str) -> Result<String, S
 /// # Errors
 /// Store errors.
 pub fn rebuild_projection(store: &dyn CaseStore) -> Result<String, ServerError> {
-    let n = store.rebuild_projection()?;
+    let n = store.write(documents::rebuild_projection)?;
     Ok(format!("rebuilt the projection of {n} cases"))
 }
 

@@ -11,6 +11,7 @@ use tokio::task::JoinHandle;
 
 use crate::blobs::upload_sweep::UploadSweep;
 use crate::kernel::config::Compaction;
+use crate::store::documents;
 use crate::store::{CaseStore, StoreResult};
 
 /// Compacts every document with more than `min_rows` change rows; returns how many were
@@ -20,8 +21,8 @@ use crate::store::{CaseStore, StoreResult};
 /// When the candidates cannot be listed.
 pub fn compact_all(store: &dyn CaseStore, min_rows: usize) -> StoreResult<usize> {
     let mut done = 0;
-    for id in store.compaction_candidates(min_rows)? {
-        match store.compact(id) {
+    for id in store.read(|tx| documents::compaction_candidates(tx, min_rows))? {
+        match store.write(|tx| documents::compact(tx, id)) {
             Ok(true) => done += 1,
             Ok(false) => {}
             Err(e) => tracing::error!(case = %id, "compaction failed, kept the change rows: {e}"),

@@ -8,6 +8,7 @@ use crate::identity::auth::{hash_password, random_password};
 use crate::kernel::config::PasswordCost;
 use crate::services::ServerError;
 use crate::store::{CaseStore, NewUser};
+use crate::store::{accounts, tenants};
 
 /// The demo tenant's id.
 pub const TENANT: &str = "demo";
@@ -43,20 +44,20 @@ pub fn seed(
     store: &dyn CaseStore,
     cost: PasswordCost,
 ) -> Result<Option<Vec<DemoUser>>, ServerError> {
-    if store.tenant(TENANT)?.is_some() {
+    if store.read(|tx| tenants::find(tx, TENANT))?.is_some() {
         return Ok(None);
     }
-    store.create_tenant(TENANT, "Demo-Ordnungsamt")?;
     let mut users = Vec::new();
+    let mut rows = Vec::new();
     for (username, display_name, role) in USERS {
         let password = random_password()?;
-        store.create_user(&NewUser {
+        rows.push(NewUser {
             tenant: TENANT.into(),
             username: (*username).into(),
             display_name: (*display_name).into(),
             role: *role,
             password_hash: hash_password(&password, cost)?,
-        })?;
+        });
         users.push(DemoUser {
             username: (*username).into(),
             display_name: (*display_name).into(),
@@ -64,6 +65,13 @@ pub fn seed(
             password,
         });
     }
+    // One transaction: a seed cut short leaves no tenant without its users (which would
+    // keep the next start from seeding again).
+    store.write(|tx| {
+        tenants::create(tx, TENANT, "Demo-Ordnungsamt")?;
+        rows.iter()
+            .try_for_each(|user| accounts::create_user(tx, user))
+    })?;
     Ok(Some(users))
 }
 

@@ -15,6 +15,7 @@ use crate::services::core_threads::CoreThreads;
 use crate::services::doc_cache::DocCache;
 use crate::store::projection;
 use crate::store::{Arrived, CaseStore, DocAppend, StateWrite, load_document};
+use crate::store::{cases, sync_states};
 
 /// One round, blocking: decode, load, serve, persist; returns the encoded response.
 ///
@@ -29,7 +30,7 @@ pub fn round(
 ) -> Result<Vec<u8>, AppError> {
     let request = SyncRequest::decode(body, limits)?;
     let requested: Vec<CaseId> = request.docs.iter().map(|m| m.doc).collect();
-    let policy = SyncPolicy::new(principal, store.case_access(&requested)?);
+    let policy = SyncPolicy::new(principal, store.read(|tx| cases::access(tx, &requested))?);
 
     // Documents this round works on: the admitted ones of the request (an unknown id is a
     // new case and gets an empty replica) and the offers. A refused document gets no replica
@@ -40,18 +41,21 @@ pub fn round(
         .filter(|id| policy.admit(*id).is_none())
         .collect();
     let offer_limit = limits.max_documents + requested.len() + 1;
-    let offers = store.offers(
-        &principal.device_id,
-        &access::visibility(principal),
-        offer_limit,
-    )?;
+    let offers = store.read(|tx| {
+        sync_states::offers(
+            tx,
+            &principal.device_id,
+            &access::visibility(principal),
+            offer_limit,
+        )
+    })?;
     for id in &offers {
         if !to_load.contains(id) {
             to_load.push(*id);
         }
     }
 
-    let stored = store.load_replicas(&principal.device_id, &to_load)?;
+    let stored = store.read(|tx| sync_states::load(tx, &principal.device_id, &to_load))?;
     let mut replicas = Replicas::new();
     let mut loaded_heads = HashMap::new();
     for id in to_load {
@@ -154,7 +158,9 @@ pub fn round(
             known_heads,
         });
     }
-    response.device_round = Some(store.commit_sync(&principal.device_id, &appends, &states)?);
+    response.device_round = Some(
+        store.write(|tx| sync_states::commit_round(tx, &principal.device_id, &appends, &states))?,
+    );
     // Only what reached the store may be cached; a refused or failed replica may hold
     // changes the store does not.
     for (id, mut replica) in replicas {

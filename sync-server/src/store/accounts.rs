@@ -1,10 +1,178 @@
 //! User accounts and their devices, an aggregate of their own: the writes an administrator
-//! makes, each usable in a transaction shared with its audit entry ([`super::WriteTx`]).
+//! makes, each usable in a transaction shared with its audit entry ([`super::WriteTx`]), and
+//! the reads of users and devices (a device by its token's hash on every API request).
 
 use rusqlite::{OptionalExtension, params};
 use schema::{Role, Status};
 
-use super::{NewUser, StoreError, StoreResult, WriteTx, now_ms};
+use super::sql::role_of;
+use super::{
+    DeviceActivity, DeviceRow, NewUser, ReadTx, StoreError, StoreResult, UserRow, WriteTx, now_ms,
+};
+
+const USER_SELECT: &str = "SELECT tenant, username, display_name, role, password_hash FROM users";
+
+/// A row of [`USER_SELECT`] with its role still as stored; [`finish_user`] parses it.
+fn user_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<(UserRow, String)> {
+    Ok((
+        UserRow {
+            tenant: r.get(0)?,
+            username: r.get(1)?,
+            display_name: r.get(2)?,
+            role: Role::Viewer, // replaced by `finish_user`
+            password_hash: r.get(4)?,
+        },
+        r.get(3)?,
+    ))
+}
+
+fn finish_user((mut user, role): (UserRow, String)) -> StoreResult<UserRow> {
+    user.role = role_of(&role)?;
+    Ok(user)
+}
+
+pub(super) const DEVICE_SELECT: &str = "SELECT d.id, d.username, u.tenant, u.role, d.name, d.created_at, \
+     d.revoked_at, d.last_seen_at FROM devices d JOIN users u ON u.username = d.username";
+
+/// A row of [`DEVICE_SELECT`] with its user's role still as stored; [`finish_device`] parses it.
+fn device_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<(DeviceRow, String)> {
+    let role: String = r.get(3)?;
+    Ok((
+        DeviceRow {
+            id: r.get(0)?,
+            username: r.get(1)?,
+            tenant: r.get(2)?,
+            role: Role::Viewer, // replaced by `finish_device`
+            name: r.get(4)?,
+            created_at: r.get(5)?,
+            revoked_at: r.get(6)?,
+            last_seen_at: r.get(7)?,
+        },
+        role,
+    ))
+}
+
+fn finish_device((mut device, role): (DeviceRow, String)) -> StoreResult<DeviceRow> {
+    device.role = role_of(&role)?;
+    Ok(device)
+}
+
+/// User `username`, if there is one.
+///
+/// # Errors
+/// Database failures, a stored role this build does not know.
+pub fn user(tx: &ReadTx<'_>, username: &str) -> StoreResult<Option<UserRow>> {
+    tx.sql()
+        .prepare_cached(&format!("{USER_SELECT} WHERE username = ?1"))?
+        .query_row([username], user_from)
+        .optional()?
+        .map(finish_user)
+        .transpose()
+}
+
+/// The users of `tenant`, by user name.
+///
+/// # Errors
+/// Database failures, a stored role this build does not know.
+pub fn tenant_users(tx: &ReadTx<'_>, tenant: &str) -> StoreResult<Vec<UserRow>> {
+    let raw = tx
+        .sql()
+        .prepare_cached(&format!(
+            "{USER_SELECT} WHERE tenant = ?1 ORDER BY username"
+        ))?
+        .query_map([tenant], user_from)?
+        .collect::<Result<Vec<_>, _>>()?;
+    raw.into_iter().map(finish_user).collect()
+}
+
+/// Enrolls a device named `name` for `username`, known from now on by `token_hash` (the
+/// SHA-256 of its token; the token itself is never stored).
+///
+/// # Errors
+/// [`StoreError::NotFound`] for an unknown user.
+pub fn create_device(
+    tx: &WriteTx<'_>,
+    username: &str,
+    name: &str,
+    token_hash: &str,
+) -> StoreResult<DeviceRow> {
+    let id = uuid::Uuid::now_v7().to_string();
+    let sql = tx.sql();
+    let n = sql
+        .prepare_cached(
+            "INSERT INTO devices (id, username, name, token_hash, created_at)
+             SELECT ?1, username, ?3, ?4, ?5 FROM users WHERE username = ?2",
+        )?
+        .execute(params![id, username, name, token_hash, now_ms()])?;
+    if n == 0 {
+        return Err(no_user(username));
+    }
+    let row = sql.query_row(
+        &format!("{DEVICE_SELECT} WHERE d.id = ?1"),
+        [&id],
+        device_from,
+    )?;
+    finish_device(row)
+}
+
+/// The device whose token hashes to `token_hash`, revoked or not (the caller refuses a
+/// revoked one with a reason).
+///
+/// # Errors
+/// Database failures, a stored role this build does not know.
+pub fn device_by_token_hash(tx: &ReadTx<'_>, token_hash: &str) -> StoreResult<Option<DeviceRow>> {
+    // Every API request asks this: a cached statement, not one parsed each time.
+    tx.sql()
+        .prepare_cached(&format!("{DEVICE_SELECT} WHERE d.token_hash = ?1"))?
+        .query_row([token_hash], device_from)
+        .optional()?
+        .map(finish_device)
+        .transpose()
+}
+
+/// Every device of every tenant, newest first (the admin CLI's list).
+///
+/// # Errors
+/// Database failures, a stored role this build does not know.
+pub fn all_devices(tx: &ReadTx<'_>) -> StoreResult<Vec<DeviceRow>> {
+    let rows = tx
+        .sql()
+        .prepare(&format!(
+            "{DEVICE_SELECT} ORDER BY d.created_at DESC, d.id DESC"
+        ))?
+        .query_map([], device_from)?
+        .collect::<Result<Vec<_>, _>>()?;
+    rows.into_iter().map(finish_device).collect()
+}
+
+/// The devices of `tenant` with their last sync (the back office's device list), by user
+/// and newest first.
+///
+/// # Errors
+/// Database failures, a stored role this build does not know.
+pub fn tenant_devices(tx: &ReadTx<'_>, tenant: &str) -> StoreResult<Vec<DeviceActivity>> {
+    let mut stmt = tx.sql().prepare_cached(&format!(
+        "SELECT d.*, coalesce(s.last_sync, (SELECT x.last_sync_at FROM devices x
+                                            WHERE x.id = d.id))
+         FROM ({DEVICE_SELECT} WHERE u.tenant = ?1) d
+         LEFT JOIN (SELECT device_id, max(updated_at) AS last_sync FROM sync_states
+                    GROUP BY device_id) s ON s.device_id = d.id
+         ORDER BY d.username, d.created_at DESC, d.id DESC"
+    ))?;
+    let rows = stmt
+        .query_map([tenant], |r| {
+            Ok((device_from(r)?, r.get::<_, Option<i64>>(8)?))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    rows.into_iter()
+        .map(|(device, last_sync_ms)| {
+            Ok(DeviceActivity {
+                device: finish_device(device)?,
+                last_sync_ms,
+            })
+        })
+        .collect()
+}
 
 /// Creates `user` in its tenant.
 ///

@@ -6,7 +6,7 @@
 use rusqlite::{Connection, params};
 use schema::{CaseDocument, CaseId, ChangeAuthor, Comment, InspectionCase, Stamp};
 
-use super::sqlite::{append_change, record_staff_receipt, reproject};
+use super::documents::{append, record_staff_receipt, reproject};
 use super::{ReadTx, StoreError, StoreResult, WriteTx, now_ms};
 
 /// The name the server's own changes to a document carry (here: moving internal comments
@@ -109,7 +109,7 @@ pub(super) fn move_out_of_document(
         case.comments.retain(|c| !c.internal)
     })?;
     let changes = doc.automerge_mut().save_after(&before);
-    append_change(conn, id, &changes)?;
+    append(conn, id, &changes)?;
     reproject(conn, id)?;
     let now = now_ms();
     for hash in doc.heads() {

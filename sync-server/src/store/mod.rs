@@ -1,12 +1,17 @@
-//! The one store interface of the server, and the rows it reads and writes.
+//! The server's persistence: one module per aggregate, written once over two transaction
+//! primitives, and the rows they read and write.
 //!
-//! [`CaseStore`] is everything the handlers, the background tasks and the admin CLI need from
-//! persistent storage. It is a plain synchronous trait, called from
-//! `tokio::task::spawn_blocking`, and object-safe: the server holds an
-//! `Arc<dyn CaseStore>`, so another backend (PostgreSQL, issue 20) can stand behind it without
-//! making every handler generic; the backend is chosen by the database URL ([`DatabaseUrl`]),
-//! SQLite being the only one so far. Closures that run inside a
-//! store transaction (`edit_case`) are passed as `&mut dyn FnMut` for the same reason.
+//! [`CaseStore`] is only what differs between backends: a write transaction and a read
+//! transaction ([`WriteTx`], [`ReadTx`]). Everything the handlers, the background tasks and
+//! the admin CLI read or write is a function of its aggregate — [`tenants`], [`accounts`],
+//! [`sessions`], [`grants`], [`audit`], [`templates`], [`cases`] (with [`case_query`]),
+//! [`documents`], [`internal_comments`], [`sync_states`], [`blobs`], [`uploads`] — called
+//! inside one of them: `store.read(|tx| accounts::user(tx, name))`, or several aggregates in
+//! one transaction, `store.write(|tx| { cases::edit(tx, …)?; audit::append(tx, &entry) })`.
+//! The trait is a plain synchronous one, called from `tokio::task::spawn_blocking`, and
+//! object-safe: the server holds an `Arc<dyn CaseStore>`, so another backend (PostgreSQL,
+//! issue 20) can stand behind it without making every handler generic; the backend is chosen
+//! by the database URL ([`DatabaseUrl`]), SQLite being the only one so far.
 //!
 //! Every write that touches a case document (a sync merge, a back-office edit, a compaction)
 //! updates the document's rows and its projection ([`crate::store::projection`]) in one
@@ -16,20 +21,24 @@ pub mod accounts;
 mod admin;
 pub mod audit;
 mod backoffice;
+pub mod blobs;
+pub mod case_query;
 pub mod cases;
+pub mod documents;
 pub mod grants;
 pub mod internal_comments;
 pub mod projection;
 pub mod sessions;
+mod sql;
 mod sqlite;
+pub mod sync_states;
 pub mod templates;
+pub mod tenants;
 mod tx;
+pub mod uploads;
 mod url;
 
-use std::collections::HashMap;
-
-use schema::write_rules::Writer;
-use schema::{CaseId, ChangeAuthor, InspectionCase, Role};
+use schema::{CaseId, Role};
 
 /// Which cases a principal may see, as a filter the store turns into SQL.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,7 +86,7 @@ pub enum StoreError {
     /// A value that cannot be stored (e.g. an unknown role).
     #[error("{0}")]
     Invalid(String),
-    /// A checked edit ([`CaseStore::try_edit_case`]) refused the case as it is now stored;
+    /// An edit ([`cases::edit`]) refused the case as it is now stored;
     /// nothing was written.
     #[error("{0}")]
     Refused(String),
@@ -365,326 +374,6 @@ pub trait CaseStore: Send + Sync {
     /// # Errors
     /// What `work` fails with, database failures.
     fn read_tx(&self, work: &mut dyn FnMut(&ReadTx<'_>) -> StoreResult<()>) -> StoreResult<()>;
-
-    // --- tenants, users, devices -------------------------------------------------------
-
-    /// Creates a tenant.
-    ///
-    /// # Errors
-    /// [`StoreError::AlreadyExists`] for a taken id.
-    fn create_tenant(&self, id: &str, name: &str) -> StoreResult<()>;
-
-    /// A tenant, if it exists.
-    ///
-    /// # Errors
-    /// Database errors.
-    fn tenant(&self, id: &str) -> StoreResult<Option<TenantRow>>;
-
-    /// Whether no tenant exists yet (a fresh data directory).
-    ///
-    /// # Errors
-    /// Database errors.
-    fn is_empty(&self) -> StoreResult<bool>;
-
-    /// Creates a user.
-    ///
-    /// # Errors
-    /// [`StoreError::AlreadyExists`] for a taken user name, [`StoreError::NotFound`] for an
-    /// unknown tenant.
-    fn create_user(&self, user: &NewUser) -> StoreResult<()>;
-
-    /// A user by name.
-    ///
-    /// # Errors
-    /// Database errors.
-    fn user(&self, username: &str) -> StoreResult<Option<UserRow>>;
-
-    /// Replaces a user's password hash.
-    ///
-    /// # Errors
-    /// [`StoreError::NotFound`] for an unknown user.
-    fn set_password_hash(&self, username: &str, hash: &str) -> StoreResult<()>;
-
-    /// Registers a device of `username` with the SHA-256 (hex) of its token.
-    ///
-    /// # Errors
-    /// [`StoreError::NotFound`] for an unknown user.
-    fn create_device(&self, username: &str, name: &str, token_hash: &str)
-    -> StoreResult<DeviceRow>;
-
-    /// The device holding the token with this hash (revoked or not).
-    ///
-    /// # Errors
-    /// Database errors.
-    fn device_by_token_hash(&self, token_hash: &str) -> StoreResult<Option<DeviceRow>>;
-
-    /// Every device, newest first.
-    ///
-    /// # Errors
-    /// Database errors.
-    fn list_devices(&self) -> StoreResult<Vec<DeviceRow>>;
-
-    /// Revokes a device; its token is refused from now on. Its sync states are deleted in the
-    /// same transaction (they could never be used again); the time of its last sync is kept
-    /// for [`CaseStore::tenant_devices`].
-    ///
-    /// # Errors
-    /// [`StoreError::NotFound`] for an unknown device.
-    fn revoke_device(&self, device_id: &str) -> StoreResult<()>;
-
-    // --- cases and sync ----------------------------------------------------------------
-
-    /// Access information of the stored cases among `ids` (missing ids are not stored).
-    ///
-    /// # Errors
-    /// Database errors.
-    fn case_access(&self, ids: &[CaseId]) -> StoreResult<HashMap<CaseId, CaseAccess>>;
-
-    /// The projection row of a case.
-    ///
-    /// # Errors
-    /// Database errors.
-    fn case_row(&self, id: CaseId) -> StoreResult<Option<CaseRow>>;
-
-    /// The projection rows visible under `visibility`, newest change first.
-    ///
-    /// # Errors
-    /// Database errors.
-    fn list_cases(&self, visibility: &Visibility) -> StoreResult<Vec<CaseRow>>;
-
-    /// A document's bytes (snapshot and appended changes), if stored.
-    ///
-    /// # Errors
-    /// Database errors.
-    fn document(&self, id: CaseId) -> StoreResult<Option<Vec<u8>>>;
-
-    /// The server's receipts of a case's changes, by change hash (hex).
-    ///
-    /// # Errors
-    /// Database errors.
-    fn change_receipts(&self, id: CaseId) -> StoreResult<HashMap<String, ChangeReceipt>>;
-
-    /// The documents among `ids` with `device_id`'s sync state for each.
-    ///
-    /// # Errors
-    /// Database errors.
-    fn load_replicas(
-        &self,
-        device_id: &str,
-        ids: &[CaseId],
-    ) -> StoreResult<HashMap<CaseId, StoredReplica>>;
-
-    /// Up to `limit` cases visible under `visibility` whose current heads differ from the
-    /// heads `device_id` is known to have: what the server offers the device.
-    ///
-    /// # Errors
-    /// Database errors.
-    fn offers(
-        &self,
-        device_id: &str,
-        visibility: &Visibility,
-        limit: usize,
-    ) -> StoreResult<Vec<CaseId>>;
-
-    /// Persists a sync round in one transaction: appends the changes of every merged
-    /// document and updates its projection, stores every sync state, and counts the round
-    /// for the device. Returns the device's count of committed rounds.
-    ///
-    /// # Errors
-    /// Database errors or an appended document that is not a case; nothing is stored then.
-    fn commit_sync(
-        &self,
-        device_id: &str,
-        appends: &[DocAppend],
-        states: &[StateWrite],
-    ) -> StoreResult<u64>;
-
-    /// Edits a stored case as `author` (the back office), `writer` being the person under
-    /// the write rules ([`schema::write_rules`]): hydrates it, runs `edit`, checks the
-    /// change, appends it and updates the projection in one transaction. Returns the edited
-    /// case.
-    ///
-    /// # Errors
-    /// [`StoreError::NotFound`] for an unknown case, [`StoreError::Refused`] for a change the
-    /// write rules do not allow, document errors.
-    fn edit_case(
-        &self,
-        id: CaseId,
-        author: &ChangeAuthor,
-        writer: &Writer,
-        edit: &mut dyn FnMut(&mut InspectionCase),
-    ) -> StoreResult<InspectionCase>;
-
-    /// Like [`CaseStore::edit_case`], but `edit` may refuse the case as it finds it (e.g. a
-    /// status change that is no longer allowed because someone else moved the case): then
-    /// the transaction is rolled back and no change is written. The check runs inside the
-    /// write transaction, so it sees the case exactly as the edit would change it.
-    ///
-    /// # Errors
-    /// [`StoreError::Refused`] with `edit`'s reason, [`StoreError::NotFound`] for an unknown
-    /// case, document errors.
-    fn try_edit_case(
-        &self,
-        id: CaseId,
-        author: &ChangeAuthor,
-        writer: &Writer,
-        edit: &mut dyn FnMut(&mut InspectionCase) -> Result<(), String>,
-    ) -> StoreResult<InspectionCase>;
-
-    /// Stores a new case document created on the server (e.g. a citizen request, or tests).
-    ///
-    /// # Errors
-    /// [`StoreError::AlreadyExists`] for a taken id, document errors.
-    fn insert_case(&self, document: &[u8]) -> StoreResult<CaseRow>;
-
-    /// Recomputes the whole projection from the documents; returns the number of cases.
-    ///
-    /// # Errors
-    /// Database errors or a stored document that is not a case.
-    fn rebuild_projection(&self) -> StoreResult<usize>;
-
-    /// Documents with more than `min_rows` appended change rows.
-    ///
-    /// # Errors
-    /// Database errors.
-    fn compaction_candidates(&self, min_rows: usize) -> StoreResult<Vec<CaseId>>;
-
-    /// Replaces a document's snapshot and change rows by one full save. Returns whether there
-    /// was anything to compact.
-    ///
-    /// # Errors
-    /// Database or document errors; the document is unchanged then.
-    fn compact(&self, id: CaseId) -> StoreResult<bool>;
-
-    // --- blobs --------------------------------------------------------------------------
-
-    /// A stored blob.
-    ///
-    /// # Errors
-    /// Database errors.
-    fn blob(&self, sha256: &str) -> StoreResult<Option<BlobRow>>;
-
-    /// Records a stored blob (its bytes are already on disk).
-    ///
-    /// # Errors
-    /// Database errors.
-    fn insert_blob(&self, blob: &BlobRow) -> StoreResult<()>;
-
-    /// A stored blob with whether the tenant of `visibility` uploaded it and whether a case
-    /// visible under `visibility` references it.
-    ///
-    /// # Errors
-    /// Database errors.
-    fn blob_facts(&self, visibility: &Visibility, sha256: &str) -> StoreResult<BlobFacts>;
-
-    /// Records a verified upload `key` by a device of `tenant` in one transaction: the blob
-    /// (a blob stored already keeps its row), that `tenant` uploaded it, and that the user
-    /// of the device that began the upload did.
-    ///
-    /// # Errors
-    /// Database errors.
-    fn record_upload(&self, key: &str, blob: &BlobRow, tenant: &str) -> StoreResult<()>;
-
-    /// Whether `username` uploaded the bytes of `sha256` (recorded since schema version 10;
-    /// before, credited to whoever the cases said added the photo).
-    ///
-    /// # Errors
-    /// Database errors.
-    fn uploaded_by(&self, sha256: &str, username: &str) -> StoreResult<bool>;
-
-    /// The keys of the uploads in progress (`uploads::upload_key`: per tenant and blob) whose
-    /// row was last touched before `before_ms`.
-    ///
-    /// # Errors
-    /// Database errors.
-    fn idle_uploads(&self, before_ms: i64) -> StoreResult<Vec<String>>;
-
-    /// Deletes the row of an upload unless it was touched at or after `before_ms`; returns
-    /// whether no row is left (`false`: the upload is alive and was kept).
-    ///
-    /// # Errors
-    /// Database errors.
-    fn forget_idle_upload(&self, key: &str, before_ms: i64) -> StoreResult<bool>;
-
-    /// The declared size of the upload in progress `key`.
-    ///
-    /// # Errors
-    /// Database errors.
-    fn upload_size(&self, key: &str) -> StoreResult<Option<u64>>;
-
-    /// Records (or touches) the upload in progress `key`.
-    ///
-    /// # Errors
-    /// Database errors.
-    fn put_upload(&self, key: &str, size: u64, device_id: &str) -> StoreResult<()>;
-
-    /// Forgets the upload in progress `key`.
-    ///
-    /// # Errors
-    /// Database errors.
-    fn delete_upload(&self, key: &str) -> StoreResult<()>;
-
-    /// Whether a case visible under `visibility` references the photo, and whether its bytes
-    /// are stored.
-    ///
-    /// # Errors
-    /// Database errors.
-    fn photo_access(&self, visibility: &Visibility, sha256: &str) -> StoreResult<PhotoAccess>;
-
-    /// The cases visible under `visibility` that reference the photo, at most `limit`.
-    ///
-    /// # Errors
-    /// Database errors.
-    fn photo_cases(
-        &self,
-        visibility: &Visibility,
-        sha256: &str,
-        limit: usize,
-    ) -> StoreResult<Vec<CaseId>>;
-
-    // --- back office --------------------------------------------------------------------
-
-    /// A filtered, sorted page of the projection with its counts (the review queue).
-    ///
-    /// # Errors
-    /// Database errors.
-    fn query_cases(&self, query: &CaseQuery) -> StoreResult<CasePage>;
-
-    /// The users of a tenant, by user name.
-    ///
-    /// # Errors
-    /// Database errors.
-    fn tenant_users(&self, tenant: &str) -> StoreResult<Vec<UserRow>>;
-
-    // --- administration ------------------------------------------------------------------
-
-    /// Changes a user's role; their sessions and devices see the new role at their next
-    /// request.
-    ///
-    /// # Errors
-    /// [`StoreError::NotFound`] for an unknown user.
-    fn set_role(&self, username: &str, role: Role) -> StoreResult<()>;
-
-    /// Ends every back-office session of a user (after a password reset); returns how many.
-    ///
-    /// # Errors
-    /// Database errors.
-    fn end_sessions(&self, username: &str) -> StoreResult<usize>;
-
-    /// Deletes a user with their sessions, devices and the devices' sync states. Cases, their
-    /// history and the audit log keep the user name.
-    ///
-    /// # Errors
-    /// [`StoreError::NotFound`] for an unknown user, [`StoreError::StillAssigned`] while
-    /// cases that are not approved, rejected or closed are assigned to them.
-    fn delete_user(&self, username: &str) -> StoreResult<()>;
-
-    /// The devices of a tenant's users with their last sync, by user, newest enrollment
-    /// first.
-    ///
-    /// # Errors
-    /// Database errors.
-    fn tenant_devices(&self, tenant: &str) -> StoreResult<Vec<DeviceActivity>>;
 }
 
 impl dyn CaseStore + '_ {

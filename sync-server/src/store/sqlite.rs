@@ -2,29 +2,17 @@
 //! wait for the writer; writers take the write lock up front (`BEGIN IMMEDIATE`) and wait up
 //! to the busy timeout for each other, also across processes (the admin CLI).
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
 
 use rusqlite::config::DbConfig;
-use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
-use schema::write_rules::Writer;
-use schema::{CaseId, ChangeAuthor, InspectionCase};
+use rusqlite::{Connection, Transaction, TransactionBehavior, params};
 
-mod admin;
-mod backoffice;
-mod uploads;
-
-use super::accounts;
+use super::documents::{bytes as document_bytes, reproject};
+use super::sql::parse_id;
 use super::tx::{ReadTx, WriteTx};
-use super::{
-    BlobRow, CaseAccess, CasePage, CaseQuery, CaseRow, CaseStore, ChangeReceipt, DeviceRow,
-    DocAppend, NewUser, PhotoAccess, StateWrite, StoreError, StoreResult, StoredReplica, TenantRow,
-    UserRow, load_document, now_ms,
-};
-use crate::store::Visibility;
-use crate::store::projection;
+use super::{CaseStore, StoreError, StoreResult};
 
 /// The schema, applied to a new database.
 const SCHEMA_V1: &str = include_str!("schema.sql");
@@ -95,13 +83,21 @@ impl SqliteStore {
         out
     }
 
-    fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> StoreResult<T>) -> StoreResult<T> {
-        self.with_conn(|conn| {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let out = f(&tx)?;
-            tx.commit()?;
-            Ok(out)
-        })
+    /// `read` of `dyn CaseStore`, for code that holds this store by its type (the admin CLI,
+    /// tests).
+    ///
+    /// # Errors
+    /// What `work` fails with, database failures.
+    pub fn read<T>(&self, work: impl FnOnce(&ReadTx<'_>) -> StoreResult<T>) -> StoreResult<T> {
+        (self as &dyn CaseStore).read(work)
+    }
+
+    /// `write` of `dyn CaseStore`, for code that holds this store by its type.
+    ///
+    /// # Errors
+    /// What `work` fails with (nothing is written then), database failures.
+    pub fn write<T>(&self, work: impl FnOnce(&WriteTx<'_>) -> StoreResult<T>) -> StoreResult<T> {
+        (self as &dyn CaseStore).write(work)
     }
 }
 
@@ -124,23 +120,6 @@ fn open_connection(path: &Path) -> StoreResult<Connection> {
     // make one plan right for every value.
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
     Ok(conn)
-}
-
-/// Records that staff user `username` made change `hash` of case `id` in the back office.
-pub(super) fn record_staff_receipt(
-    sql: &Connection,
-    id: CaseId,
-    hash: &str,
-    username: &str,
-    now: i64,
-) -> StoreResult<()> {
-    sql.prepare_cached(
-        "INSERT OR IGNORE INTO change_receipts
-             (case_id, hash, username, device_id, received_at, stated_at)
-         VALUES (?1, ?2, ?3, NULL, ?4, NULL)",
-    )?
-    .execute(params![id.to_string(), hash, username, now])?;
-    Ok(())
 }
 
 fn migrate(conn: &mut Connection) -> StoreResult<()> {
@@ -256,337 +235,14 @@ fn reproject_all(tx: &Transaction<'_>) -> StoreResult<()> {
     Ok(())
 }
 
-fn parse_id(text: &str) -> StoreResult<CaseId> {
-    text.parse()
-        .map_err(|e| StoreError::Invalid(format!("stored case id `{text}` is not a UUID: {e}")))
-}
-
-fn to_i64(n: u64) -> StoreResult<i64> {
-    i64::try_from(n).map_err(|_| StoreError::Invalid(format!("{n} is too large to store")))
-}
-
-fn to_u64(n: i64) -> u64 {
-    u64::try_from(n).unwrap_or(0)
-}
-
-/// The stored blob `sha256`, if any.
-fn blob_row(conn: &Connection, sha256: &str) -> StoreResult<Option<BlobRow>> {
-    Ok(conn
-        .prepare_cached("SELECT sha256, size, mime FROM blobs WHERE sha256 = ?1")?
-        .query_row([sha256], |r| {
-            Ok(BlobRow {
-                sha256: r.get(0)?,
-                size: to_u64(r.get(1)?),
-                mime: r.get(2)?,
-            })
-        })
-        .optional()?)
-}
-
-fn role_of(text: &str) -> StoreResult<schema::Role> {
-    text.parse()
-        .map_err(|_| StoreError::Invalid(format!("stored role `{text}` is unknown")))
-}
-
-/// The document's bytes: its snapshot followed by its appended change chunks.
-pub(super) fn document_bytes(conn: &Connection, id: CaseId) -> StoreResult<Option<Vec<u8>>> {
-    let id = id.to_string();
-    let Some(mut bytes) = conn
-        .prepare_cached("SELECT snapshot FROM documents WHERE id = ?1")?
-        .query_row([&id], |r| r.get::<_, Vec<u8>>(0))
-        .optional()?
-    else {
-        return Ok(None);
-    };
-    let mut stmt =
-        conn.prepare_cached("SELECT bytes FROM doc_changes WHERE doc_id = ?1 ORDER BY seq")?;
-    let mut rows = stmt.query([&id])?;
-    while let Some(row) = rows.next()? {
-        let chunk: Vec<u8> = row.get(0)?;
-        bytes.extend_from_slice(&chunk);
-    }
-    Ok(Some(bytes))
-}
-
-pub(super) fn append_change(tx: &Transaction<'_>, id: CaseId, changes: &[u8]) -> StoreResult<()> {
-    let now = now_ms();
-    tx.prepare_cached(
-        "INSERT OR IGNORE INTO documents (id, snapshot, created_at) VALUES (?1, x'', ?2)",
-    )?
-    .execute(params![id.to_string(), now])?;
-    if !changes.is_empty() {
-        tx.prepare_cached(
-            "INSERT INTO doc_changes (doc_id, bytes, created_at) VALUES (?1, ?2, ?3)",
-        )?
-        .execute(params![id.to_string(), changes, now])?;
-    }
-    Ok(())
-}
-
-fn upsert_projection(tx: &Transaction<'_>, row: &CaseRow) -> StoreResult<()> {
-    // Most merges change neither the searchable text nor the photos; rewriting the trigram
-    // index and the photo rows anyway was a good part of every merge's write.
-    let before: Option<(String, Option<String>, String)> = tx
-        .prepare_cached("SELECT title, address, answers FROM cases WHERE id = ?1")?
-        .query_row([row.id.to_string()], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })
-        .optional()?;
-    let text_unchanged = before.is_some_and(|(title, address, answers)| {
-        title == row.title && address == row.address && answers == row.answers
-    });
-    let photos_before: Vec<String> = tx
-        .prepare_cached("SELECT sha256 FROM case_photos WHERE case_id = ?1 ORDER BY sha256")?
-        .query_map([row.id.to_string()], |r| r.get(0))?
-        .collect::<Result<_, _>>()?;
-    tx.prepare_cached(
-        "INSERT INTO cases (id, tenant, template_id, template_version, status, created_by,
-             assignee, lat, lon, address, title, created_at, updated_at, heads, answers)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
-         ON CONFLICT(id) DO UPDATE SET tenant = excluded.tenant,
-             template_id = excluded.template_id, template_version = excluded.template_version,
-             status = excluded.status, created_by = excluded.created_by,
-             assignee = excluded.assignee, lat = excluded.lat, lon = excluded.lon,
-             address = excluded.address, title = excluded.title,
-             created_at = excluded.created_at, updated_at = excluded.updated_at,
-             heads = excluded.heads, answers = excluded.answers",
-    )?
-    .execute(params![
-        row.id.to_string(),
-        row.tenant,
-        row.template_id,
-        row.template_version,
-        row.status,
-        row.created_by,
-        row.assignee,
-        row.lat,
-        row.lon,
-        row.address,
-        row.title,
-        row.created_at,
-        row.updated_at,
-        row.heads,
-        row.answers,
-    ])?;
-    if !text_unchanged {
-        let search_text = [
-            row.title.as_str(),
-            row.address.as_deref().unwrap_or(""),
-            &row.answers,
-        ]
-        .join("\n");
-        tx.prepare_cached(
-            "DELETE FROM cases_search WHERE rowid = (SELECT rowid FROM cases WHERE id = ?1)",
-        )?
-        .execute([row.id.to_string()])?;
-        tx.prepare_cached(
-            "INSERT INTO cases_search (rowid, text) SELECT rowid, ?2 FROM cases WHERE id = ?1",
-        )?
-        .execute(params![row.id.to_string(), search_text])?;
-    }
-    // `row.photos` is sorted and deduplicated (`projection::from_case`).
-    if photos_before != row.photos {
-        tx.prepare_cached("DELETE FROM case_photos WHERE case_id = ?1")?
-            .execute([row.id.to_string()])?;
-        let mut insert = tx.prepare_cached(
-            "INSERT OR IGNORE INTO case_photos (case_id, sha256) VALUES (?1, ?2)",
-        )?;
-        for sha in &row.photos {
-            insert.execute(params![row.id.to_string(), sha])?;
-        }
-    }
-    Ok(())
-}
-
-/// Reprojects a document from what the transaction sees (including concurrent merges that
-/// committed before it), so the projection always matches the stored document.
-pub(super) fn reproject(tx: &Transaction<'_>, id: CaseId) -> StoreResult<CaseRow> {
-    let bytes = document_bytes(tx, id)?
-        .ok_or_else(|| StoreError::NotFound(format!("case {id} is not stored")))?;
-    let row = projection::project_bytes(&bytes)?;
-    if row.id != id {
-        return Err(StoreError::Invalid(format!(
-            "document {id} holds case {}; refusing to project it",
-            row.id
-        )));
-    }
-    upsert_projection(tx, &row)?;
-    Ok(row)
-}
-
-const CASE_COLUMNS: &str = "id, tenant, template_id, template_version, status, created_by, \
-     assignee, lat, lon, address, title, created_at, updated_at, heads, answers";
-
-fn case_row_from(conn: &Connection, r: &rusqlite::Row<'_>) -> StoreResult<CaseRow> {
-    let id: String = r.get(0)?;
-    let mut stmt =
-        conn.prepare_cached("SELECT sha256 FROM case_photos WHERE case_id = ?1 ORDER BY sha256")?;
-    let photos = stmt
-        .query_map([&id], |p| p.get::<_, String>(0))?
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(CaseRow {
-        id: parse_id(&id)?,
-        tenant: r.get(1)?,
-        template_id: r.get(2)?,
-        template_version: r.get(3)?,
-        status: r.get(4)?,
-        created_by: r.get(5)?,
-        assignee: r.get(6)?,
-        lat: r.get(7)?,
-        lon: r.get(8)?,
-        address: r.get(9)?,
-        title: r.get(10)?,
-        created_at: r.get(11)?,
-        updated_at: r.get(12)?,
-        heads: r.get(13)?,
-        answers: r.get(14)?,
-        photos,
-    })
-}
-
-/// `(tenant, officer)` parameters of the visibility filter
-/// `c.tenant = ?1 AND (?2 IS NULL OR c.created_by = ?2 OR c.assignee = ?2)`.
-fn visibility_params(visibility: &Visibility) -> (&str, Option<&str>) {
-    match visibility {
-        Visibility::Tenant { tenant } => (tenant, None),
-        Visibility::Officer { tenant, username } => (tenant, Some(username)),
-    }
-}
-
-/// The condition on `cases c` of what `visibility` sees, over the parameters of
-/// [`visibility_params`] (`?1` tenant, `?2` officer or NULL).
-///
-/// An officer's cases are found through the creator and assignee indexes, so a sync costs
-/// what the officer's cases cost, not what the tenant's do: one condition for both kinds,
-/// `?2 IS NULL OR created_by = ?2 OR …`, made SQLite walk every case of the tenant.
-fn visible(visibility: &Visibility) -> &'static str {
-    match visibility {
-        // `?2` stays in the text so both variants take the same parameters.
-        Visibility::Tenant { .. } => "c.tenant = ?1 AND ?2 IS NULL",
-        Visibility::Officer { .. } => {
-            // `rowid`, which the two indexes hold, so neither subquery reads the table and
-            // the planner does not prefer the queue's covering index (a walk of the tenant);
-            // no tenant condition outside, or the planner walks the tenant to sort.
-            "c.rowid IN (
-                 SELECT rowid FROM cases WHERE tenant = ?1 AND created_by = ?2
-                 UNION SELECT rowid FROM cases WHERE tenant = ?1 AND assignee = ?2)"
-        }
-    }
-}
-
-/// What `visibility` sees that device `?3` does not have at the stored heads, newest first,
-/// at most `?4`.
-fn offers_sql(visibility: &Visibility) -> String {
-    format!(
-        "SELECT c.id FROM cases c
-         LEFT JOIN sync_states s ON s.doc_id = c.id AND s.device_id = ?3
-         WHERE {} AND (s.known_heads IS NULL OR s.known_heads <> c.heads)
-         ORDER BY c.updated_at DESC, c.id LIMIT ?4",
-        visible(visibility)
-    )
-}
-
-fn device_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<(DeviceRow, String)> {
-    let role: String = r.get(3)?;
-    Ok((
-        DeviceRow {
-            id: r.get(0)?,
-            username: r.get(1)?,
-            tenant: r.get(2)?,
-            role: schema::Role::Viewer, // replaced by the caller after parsing `role`
-            name: r.get(4)?,
-            created_at: r.get(5)?,
-            revoked_at: r.get(6)?,
-            last_seen_at: r.get(7)?,
-        },
-        role,
-    ))
-}
-
-const DEVICE_SELECT: &str = "SELECT d.id, d.username, u.tenant, u.role, d.name, d.created_at, \
-     d.revoked_at, d.last_seen_at FROM devices d JOIN users u ON u.username = d.username";
-
-fn finish_device((mut device, role): (DeviceRow, String)) -> StoreResult<DeviceRow> {
-    device.role = role_of(&role)?;
-    Ok(device)
-}
-
-const USER_SELECT: &str = "SELECT tenant, username, display_name, role, password_hash FROM users";
-
-/// A row of [`USER_SELECT`] with its role still as stored; [`finish_user`] parses it.
-fn user_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<(UserRow, String)> {
-    Ok((
-        UserRow {
-            tenant: r.get(0)?,
-            username: r.get(1)?,
-            display_name: r.get(2)?,
-            role: schema::Role::Viewer, // replaced by `finish_user`
-            password_hash: r.get(4)?,
-        },
-        r.get(3)?,
-    ))
-}
-
-fn finish_user((mut user, role): (UserRow, String)) -> StoreResult<UserRow> {
-    user.role = role_of(&role)?;
-    Ok(user)
-}
-
 impl CaseStore for SqliteStore {
-    fn create_tenant(&self, id: &str, name: &str) -> StoreResult<()> {
-        self.write(|tx| {
-            let exists: bool = tx
-                .prepare_cached("SELECT EXISTS(SELECT 1 FROM tenants WHERE id = ?1)")?
-                .query_row([id], |r| r.get(0))?;
-            if exists {
-                return Err(StoreError::AlreadyExists(format!(
-                    "the tenant `{id}` exists already"
-                )));
-            }
-            tx.prepare_cached("INSERT INTO tenants (id, name, created_at) VALUES (?1, ?2, ?3)")?
-                .execute(params![id, name, now_ms()])?;
+    fn write_tx(&self, work: &mut dyn FnMut(&WriteTx<'_>) -> StoreResult<()>) -> StoreResult<()> {
+        self.with_conn(|conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            work(&WriteTx::sqlite(&tx))?;
+            tx.commit()?;
             Ok(())
         })
-    }
-
-    fn tenant(&self, id: &str) -> StoreResult<Option<TenantRow>> {
-        self.with_conn(|conn| {
-            Ok(conn
-                .prepare_cached("SELECT id, name FROM tenants WHERE id = ?1")?
-                .query_row([id], |r| {
-                    Ok(TenantRow {
-                        id: r.get(0)?,
-                        name: r.get(1)?,
-                    })
-                })
-                .optional()?)
-        })
-    }
-
-    fn is_empty(&self) -> StoreResult<bool> {
-        self.with_conn(|conn| {
-            Ok(conn
-                .prepare_cached("SELECT NOT EXISTS(SELECT 1 FROM tenants)")?
-                .query_row([], |r| r.get(0))?)
-        })
-    }
-
-    fn create_user(&self, user: &NewUser) -> StoreResult<()> {
-        self.write(|tx| accounts::create_user(&WriteTx::sqlite(tx), user))
-    }
-
-    fn user(&self, username: &str) -> StoreResult<Option<UserRow>> {
-        self.with_conn(|conn| {
-            conn.prepare_cached(&format!("{USER_SELECT} WHERE username = ?1"))?
-                .query_row([username], user_from)
-                .optional()?
-                .map(finish_user)
-                .transpose()
-        })
-    }
-
-    fn write_tx(&self, work: &mut dyn FnMut(&WriteTx<'_>) -> StoreResult<()>) -> StoreResult<()> {
-        self.write(|tx| work(&WriteTx::sqlite(tx)))
     }
 
     fn read_tx(&self, work: &mut dyn FnMut(&ReadTx<'_>) -> StoreResult<()>) -> StoreResult<()> {
@@ -598,539 +254,59 @@ impl CaseStore for SqliteStore {
             Ok(())
         })
     }
-
-    fn set_password_hash(&self, username: &str, hash: &str) -> StoreResult<()> {
-        self.write(|tx| accounts::set_password_hash(&WriteTx::sqlite(tx), username, hash))
-    }
-
-    fn create_device(
-        &self,
-        username: &str,
-        name: &str,
-        token_hash: &str,
-    ) -> StoreResult<DeviceRow> {
-        let id = uuid::Uuid::now_v7().to_string();
-        self.write(|tx| {
-            let n = tx
-                .prepare_cached(
-                    "INSERT INTO devices (id, username, name, token_hash, created_at)
-                 SELECT ?1, username, ?3, ?4, ?5 FROM users WHERE username = ?2",
-                )?
-                .execute(params![id, username, name, token_hash, now_ms()])?;
-            if n == 0 {
-                return Err(StoreError::NotFound(format!(
-                    "there is no user `{username}`"
-                )));
-            }
-            let row = tx.query_row(&format!("{DEVICE_SELECT} WHERE d.id = ?1"), [&id], |r| {
-                device_from(r)
-            })?;
-            finish_device(row)
-        })
-    }
-
-    fn device_by_token_hash(&self, token_hash: &str) -> StoreResult<Option<DeviceRow>> {
-        self.with_conn(|conn| {
-            // Every API request asks this: a cached statement, not one parsed each time.
-            conn.prepare_cached(&format!("{DEVICE_SELECT} WHERE d.token_hash = ?1"))?
-                .query_row([token_hash], device_from)
-                .optional()?
-                .map(finish_device)
-                .transpose()
-        })
-    }
-
-    fn list_devices(&self) -> StoreResult<Vec<DeviceRow>> {
-        self.with_conn(|conn| {
-            let mut stmt = conn.prepare(&format!(
-                "{DEVICE_SELECT} ORDER BY d.created_at DESC, d.id DESC"
-            ))?;
-            let rows = stmt
-                .query_map([], device_from)?
-                .collect::<Result<Vec<_>, _>>()?;
-            rows.into_iter().map(finish_device).collect()
-        })
-    }
-
-    fn revoke_device(&self, device_id: &str) -> StoreResult<()> {
-        self.write(|tx| accounts::revoke_device(&WriteTx::sqlite(tx), device_id))
-    }
-
-    fn case_access(&self, ids: &[CaseId]) -> StoreResult<HashMap<CaseId, CaseAccess>> {
-        self.with_conn(|conn| {
-            let mut stmt = conn.prepare_cached(
-                "SELECT tenant, created_by, assignee, status FROM cases WHERE id = ?1",
-            )?;
-            let mut out = HashMap::new();
-            for id in ids {
-                if let Some(access) = stmt
-                    .query_row([id.to_string()], |r| {
-                        Ok(CaseAccess {
-                            tenant: r.get(0)?,
-                            created_by: r.get(1)?,
-                            assignee: r.get(2)?,
-                            status: r.get::<_, String>(3)?.parse().ok(),
-                        })
-                    })
-                    .optional()?
-                {
-                    out.insert(*id, access);
-                }
-            }
-            Ok(out)
-        })
-    }
-
-    fn case_row(&self, id: CaseId) -> StoreResult<Option<CaseRow>> {
-        self.with_conn(|conn| {
-            let mut stmt =
-                conn.prepare_cached(&format!("SELECT {CASE_COLUMNS} FROM cases WHERE id = ?1"))?;
-            let mut rows = stmt.query([id.to_string()])?;
-            match rows.next()? {
-                Some(r) => Ok(Some(case_row_from(conn, r)?)),
-                None => Ok(None),
-            }
-        })
-    }
-
-    fn list_cases(&self, visibility: &Visibility) -> StoreResult<Vec<CaseRow>> {
-        let (tenant, officer) = visibility_params(visibility);
-        self.with_conn(|conn| {
-            let columns = CASE_COLUMNS.replace(", ", ", c.");
-            let visible = visible(visibility);
-            let mut stmt = conn.prepare(&format!(
-                "SELECT c.{columns} FROM cases c WHERE {visible} ORDER BY c.updated_at DESC, c.id"
-            ))?;
-            let mut rows = stmt.query(params![tenant, officer])?;
-            let mut out = Vec::new();
-            while let Some(r) = rows.next()? {
-                out.push(case_row_from(conn, r)?);
-            }
-            Ok(out)
-        })
-    }
-
-    fn document(&self, id: CaseId) -> StoreResult<Option<Vec<u8>>> {
-        self.with_conn(|conn| document_bytes(conn, id))
-    }
-
-    fn change_receipts(&self, id: CaseId) -> StoreResult<HashMap<String, ChangeReceipt>> {
-        self.with_conn(|conn| {
-            let mut stmt = conn.prepare_cached(
-                "SELECT hash, username, device_id, received_at, stated_at
-                 FROM change_receipts WHERE case_id = ?1",
-            )?;
-            let rows = stmt.query_map([id.to_string()], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    ChangeReceipt {
-                        username: r.get(1)?,
-                        device_id: r.get(2)?,
-                        received_at_ms: r.get(3)?,
-                        stated_at_ms: r.get(4)?,
-                    },
-                ))
-            })?;
-            Ok(rows.collect::<Result<HashMap<_, _>, _>>()?)
-        })
-    }
-
-    fn load_replicas(
-        &self,
-        device_id: &str,
-        ids: &[CaseId],
-    ) -> StoreResult<HashMap<CaseId, StoredReplica>> {
-        self.with_conn(|conn| {
-            // One read transaction, so every document is read at the same point in time.
-            let tx = conn.transaction()?;
-            let mut out = HashMap::new();
-            for id in ids {
-                let doc = document_bytes(&tx, *id)?;
-                let state = tx
-                    .prepare_cached(
-                        "SELECT state FROM sync_states WHERE device_id = ?1 AND doc_id = ?2",
-                    )?
-                    .query_row(params![device_id, id.to_string()], |r| {
-                        r.get::<_, Vec<u8>>(0)
-                    })
-                    .optional()?;
-                let heads = tx
-                    .prepare_cached("SELECT heads FROM cases WHERE id = ?1")?
-                    .query_row([id.to_string()], |r| r.get::<_, String>(0))
-                    .optional()?;
-                out.insert(*id, StoredReplica { doc, state, heads });
-            }
-            tx.commit()?;
-            Ok(out)
-        })
-    }
-
-    fn offers(
-        &self,
-        device_id: &str,
-        visibility: &Visibility,
-        limit: usize,
-    ) -> StoreResult<Vec<CaseId>> {
-        let (tenant, officer) = visibility_params(visibility);
-        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        self.with_conn(|conn| {
-            let mut stmt = conn.prepare_cached(&offers_sql(visibility))?;
-            let ids = stmt
-                .query_map(params![tenant, officer, device_id, limit], |r| {
-                    r.get::<_, String>(0)
-                })?
-                .collect::<Result<Vec<_>, _>>()?;
-            ids.iter().map(|id| parse_id(id)).collect()
-        })
-    }
-
-    fn commit_sync(
-        &self,
-        device_id: &str,
-        appends: &[DocAppend],
-        states: &[StateWrite],
-    ) -> StoreResult<u64> {
-        self.write(|tx| {
-            for append in appends {
-                let stored_heads: Option<String> = tx
-                    .prepare_cached("SELECT heads FROM cases WHERE id = ?1")?
-                    .query_row([append.id.to_string()], |r| r.get(0))
-                    .optional()?;
-                append_change(tx, append.id, &append.changes)?;
-                match &append.row {
-                    // Appending to the document the round loaded yields exactly the round's
-                    // merged document, so its projection is current.
-                    Some(row)
-                        if row.id == append.id
-                            && stored_heads.unwrap_or_default() == append.base_heads =>
-                    {
-                        upsert_projection(tx, row)?;
-                    }
-                    _ => {
-                        reproject(tx, append.id)?;
-                    }
-                }
-            }
-            let now = now_ms();
-            let mut receipt = tx.prepare_cached(
-                "INSERT OR IGNORE INTO change_receipts
-                     (case_id, hash, username, device_id, received_at, stated_at)
-                 SELECT ?1, ?2, d.username, d.id, ?3, ?4 FROM devices d WHERE d.id = ?5",
-            )?;
-            for append in appends {
-                for arrived in &append.receipts {
-                    receipt.execute(params![
-                        append.id.to_string(),
-                        arrived.hash,
-                        now,
-                        arrived.stated_at_ms,
-                        device_id
-                    ])?;
-                }
-            }
-            let mut upsert = tx.prepare_cached(
-                "INSERT INTO sync_states (device_id, doc_id, state, known_heads, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT(device_id, doc_id) DO UPDATE SET state = excluded.state,
-                     known_heads = coalesce(excluded.known_heads, sync_states.known_heads),
-                     updated_at = excluded.updated_at",
-            )?;
-            for state in states {
-                upsert.execute(params![
-                    device_id,
-                    state.id.to_string(),
-                    state.state,
-                    state.known_heads,
-                    now
-                ])?;
-            }
-            let rounds: i64 = tx
-                .prepare_cached(
-                    "UPDATE devices SET sync_rounds = sync_rounds + 1, last_seen_at = ?2
-                     WHERE id = ?1 RETURNING sync_rounds",
-                )?
-                .query_row(params![device_id, now], |r| r.get(0))
-                .optional()?
-                .unwrap_or(0);
-            Ok(u64::try_from(rounds).unwrap_or(0))
-        })
-    }
-
-    fn edit_case(
-        &self,
-        id: CaseId,
-        author: &ChangeAuthor,
-        writer: &Writer,
-        edit: &mut dyn FnMut(&mut InspectionCase),
-    ) -> StoreResult<InspectionCase> {
-        self.try_edit_case(id, author, writer, &mut |case| {
-            edit(case);
-            Ok(())
-        })
-    }
-
-    fn try_edit_case(
-        &self,
-        id: CaseId,
-        author: &ChangeAuthor,
-        writer: &Writer,
-        edit: &mut dyn FnMut(&mut InspectionCase) -> Result<(), String>,
-    ) -> StoreResult<InspectionCase> {
-        self.write(|tx| super::cases::edit(&WriteTx::sqlite(tx), id, author, writer, edit))
-    }
-
-    fn insert_case(&self, document: &[u8]) -> StoreResult<CaseRow> {
-        let row = projection::project_bytes(document)?;
-        self.write(|tx| {
-            let exists: bool = tx
-                .prepare_cached("SELECT EXISTS(SELECT 1 FROM documents WHERE id = ?1)")?
-                .query_row([row.id.to_string()], |r| r.get(0))?;
-            if exists {
-                return Err(StoreError::AlreadyExists(format!(
-                    "case {} exists already",
-                    row.id
-                )));
-            }
-            tx.prepare_cached(
-                "INSERT INTO documents (id, snapshot, created_at) VALUES (?1, ?2, ?3)",
-            )?
-            .execute(params![row.id.to_string(), document, now_ms()])?;
-            upsert_projection(tx, &row)?;
-            Ok(row)
-        })
-    }
-
-    fn rebuild_projection(&self) -> StoreResult<usize> {
-        self.write(|tx| {
-            let ids = {
-                let mut stmt = tx.prepare("SELECT id FROM documents ORDER BY id")?;
-                stmt.query_map([], |r| r.get::<_, String>(0))?
-                    .collect::<Result<Vec<_>, _>>()?
-            };
-            tx.prepare_cached("DELETE FROM cases")?.execute([])?;
-            tx.prepare_cached("DELETE FROM cases_search")?.execute([])?;
-            for id in &ids {
-                reproject(tx, parse_id(id)?)?;
-            }
-            Ok(ids.len())
-        })
-    }
-
-    fn compaction_candidates(&self, min_rows: usize) -> StoreResult<Vec<CaseId>> {
-        let min_rows = i64::try_from(min_rows).unwrap_or(i64::MAX);
-        self.with_conn(|conn| {
-            let mut stmt = conn.prepare_cached(
-                "SELECT doc_id FROM doc_changes GROUP BY doc_id HAVING count(*) > ?1",
-            )?;
-            let ids = stmt
-                .query_map([min_rows], |r| r.get::<_, String>(0))?
-                .collect::<Result<Vec<_>, _>>()?;
-            ids.iter().map(|id| parse_id(id)).collect()
-        })
-    }
-
-    fn compact(&self, id: CaseId) -> StoreResult<bool> {
-        self.write(|tx| {
-            let rows: i64 = tx
-                .prepare_cached("SELECT count(*) FROM doc_changes WHERE doc_id = ?1")?
-                .query_row([id.to_string()], |r| r.get(0))?;
-            if rows == 0 {
-                return Ok(false);
-            }
-            let Some(bytes) = document_bytes(tx, id)? else {
-                return Ok(false);
-            };
-            let mut doc = load_document(&bytes)?;
-            let heads = doc.get_heads();
-            let snapshot = doc.save();
-            // Never replace what we have by something that does not load to the same state.
-            let mut check = load_document(&snapshot)?;
-            if check.get_heads() != heads {
-                return Err(StoreError::Invalid(format!(
-                    "compacting case {id} changed its heads; kept the change rows"
-                )));
-            }
-            tx.prepare_cached("UPDATE documents SET snapshot = ?2 WHERE id = ?1")?
-                .execute(params![id.to_string(), snapshot])?;
-            tx.prepare_cached("DELETE FROM doc_changes WHERE doc_id = ?1")?
-                .execute([id.to_string()])?;
-            Ok(true)
-        })
-    }
-
-    fn blob(&self, sha256: &str) -> StoreResult<Option<BlobRow>> {
-        self.with_conn(|conn| blob_row(conn, sha256))
-    }
-
-    fn insert_blob(&self, blob: &BlobRow) -> StoreResult<()> {
-        let size = to_i64(blob.size)?;
-        self.write(|tx| {
-            tx.prepare_cached(
-                "INSERT OR IGNORE INTO blobs (sha256, size, mime, created_at)
-                 VALUES (?1, ?2, ?3, ?4)",
-            )?
-            .execute(params![blob.sha256, size, blob.mime, now_ms()])?;
-            Ok(())
-        })
-    }
-
-    fn blob_facts(&self, visibility: &Visibility, sha256: &str) -> StoreResult<super::BlobFacts> {
-        self.with_conn(|conn| uploads::blob_facts(conn, visibility, sha256))
-    }
-
-    fn record_upload(&self, key: &str, blob: &BlobRow, tenant: &str) -> StoreResult<()> {
-        self.write(|tx| uploads::record_upload(tx, key, blob, tenant))
-    }
-
-    fn uploaded_by(&self, sha256: &str, username: &str) -> StoreResult<bool> {
-        self.with_conn(|conn| uploads::uploaded_by(conn, sha256, username))
-    }
-
-    fn idle_uploads(&self, before_ms: i64) -> StoreResult<Vec<String>> {
-        self.with_conn(|conn| uploads::idle_uploads(conn, before_ms))
-    }
-
-    fn forget_idle_upload(&self, key: &str, before_ms: i64) -> StoreResult<bool> {
-        self.write(|tx| uploads::forget_idle_upload(tx, key, before_ms))
-    }
-
-    fn upload_size(&self, key: &str) -> StoreResult<Option<u64>> {
-        self.with_conn(|conn| {
-            Ok(conn
-                .prepare_cached("SELECT size FROM uploads WHERE upload_key = ?1")?
-                .query_row([key], |r| r.get::<_, i64>(0))
-                .optional()?
-                .map(to_u64))
-        })
-    }
-
-    fn put_upload(&self, key: &str, size: u64, device_id: &str) -> StoreResult<()> {
-        let size = to_i64(size)?;
-        self.write(|tx| {
-            let now = now_ms();
-            tx.prepare_cached(
-                "INSERT INTO uploads (upload_key, size, device_id, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?4)
-                 ON CONFLICT(upload_key) DO UPDATE SET size = excluded.size,
-                     device_id = excluded.device_id, updated_at = excluded.updated_at",
-            )?
-            .execute(params![key, size, device_id, now])?;
-            Ok(())
-        })
-    }
-
-    fn delete_upload(&self, key: &str) -> StoreResult<()> {
-        self.write(|tx| {
-            tx.prepare_cached("DELETE FROM uploads WHERE upload_key = ?1")?
-                .execute([key])?;
-            Ok(())
-        })
-    }
-
-    fn photo_access(&self, visibility: &Visibility, sha256: &str) -> StoreResult<PhotoAccess> {
-        let (tenant, officer) = visibility_params(visibility);
-        let visible = visible(visibility);
-        let referenced: bool = self.with_conn(|conn| {
-            Ok(conn.query_row(
-                &format!(
-                    "SELECT EXISTS(SELECT 1 FROM case_photos p JOIN cases c ON c.id = p.case_id
-                     WHERE p.sha256 = ?3 AND {visible})"
-                ),
-                params![tenant, officer, sha256],
-                |r| r.get(0),
-            )?)
-        })?;
-        if !referenced {
-            return Ok(PhotoAccess::NotVisible);
-        }
-        Ok(match self.blob(sha256)? {
-            Some(blob) => PhotoAccess::Stored(blob),
-            None => PhotoAccess::Missing,
-        })
-    }
-
-    fn photo_cases(
-        &self,
-        visibility: &Visibility,
-        sha256: &str,
-        limit: usize,
-    ) -> StoreResult<Vec<CaseId>> {
-        let (tenant, officer) = visibility_params(visibility);
-        let visible = visible(visibility);
-        let ids: Vec<String> = self.with_conn(|conn| {
-            Ok(conn
-                .prepare_cached(&format!(
-                    "SELECT p.case_id FROM case_photos p JOIN cases c ON c.id = p.case_id
-                     WHERE p.sha256 = ?3 AND {visible} ORDER BY p.case_id LIMIT ?4"
-                ))?
-                .query_map(
-                    params![
-                        tenant,
-                        officer,
-                        sha256,
-                        i64::try_from(limit).unwrap_or(i64::MAX)
-                    ],
-                    |r| r.get(0),
-                )?
-                .collect::<Result<_, _>>()?)
-        })?;
-        ids.iter().map(|id| parse_id(id)).collect()
-    }
-
-    fn query_cases(&self, query: &CaseQuery) -> StoreResult<CasePage> {
-        self.with_conn(|conn| backoffice::query_cases(conn, query))
-    }
-
-    fn tenant_users(&self, tenant: &str) -> StoreResult<Vec<UserRow>> {
-        self.with_conn(|conn| backoffice::tenant_users(conn, tenant))
-    }
-
-    fn set_role(&self, username: &str, role: schema::Role) -> StoreResult<()> {
-        self.write(|tx| accounts::set_role(&WriteTx::sqlite(tx), username, role))
-    }
-
-    fn end_sessions(&self, username: &str) -> StoreResult<usize> {
-        self.write(|tx| accounts::end_sessions(&WriteTx::sqlite(tx), username))
-    }
-
-    fn delete_user(&self, username: &str) -> StoreResult<()> {
-        self.write(|tx| accounts::delete_user(&WriteTx::sqlite(tx), username))
-    }
-
-    fn tenant_devices(&self, tenant: &str) -> StoreResult<Vec<super::DeviceActivity>> {
-        self.with_conn(|conn| admin::tenant_devices(conn, tenant))
-    }
-}
-
-/// An admin editing in the store's tests (the write rules let admins correct undecided cases).
-#[cfg(test)]
-fn test_writer() -> Writer {
-    Writer {
-        username: "admin".into(),
-        role: schema::Role::Admin,
-    }
-}
-
-/// A new officer `username` of `tenant` with a dummy password hash, for the store's tests.
-#[cfg(test)]
-fn test_officer(tenant: &str, username: &str) -> NewUser {
-    NewUser {
-        tenant: tenant.into(),
-        username: username.into(),
-        display_name: "X".into(),
-        role: schema::Role::Officer,
-        password_hash: "h".into(),
-    }
 }
 
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
 
-    use schema::{CaseDocument, Role, Template};
+    use rusqlite::OptionalExtension;
+    use schema::write_rules::Writer;
+    use schema::{CaseDocument, CaseId, ChangeAuthor, InspectionCase, Role, Template};
 
     use super::*;
-    use crate::store::{AuditEntry, TemplateRow, templates};
+    use crate::store::accounts::DEVICE_SELECT;
+    use crate::store::sync_states::offers_sql;
+    use crate::store::{
+        AuditEntry, BlobRow, CaseQuery, DocAppend, NewUser, StateWrite, TemplateRow, Visibility,
+        accounts, blobs, case_query, cases, documents, projection, sync_states, templates, tenants,
+        uploads,
+    };
+
+    /// An admin editing in the store's tests (the write rules let admins correct undecided cases).
+    fn test_writer() -> Writer {
+        Writer {
+            username: "admin".into(),
+            role: schema::Role::Admin,
+        }
+    }
+
+    /// A new officer `username` of `tenant` with a dummy password hash, for the store's tests.
+    fn test_officer(tenant: &str, username: &str) -> NewUser {
+        NewUser {
+            tenant: tenant.into(),
+            username: username.into(),
+            display_name: "X".into(),
+            role: schema::Role::Officer,
+            password_hash: "h".into(),
+        }
+    }
+
+    /// An edit that cannot refuse, as most of these tests make.
+    fn edit_case(
+        store: &SqliteStore,
+        id: CaseId,
+        author: &ChangeAuthor,
+        writer: &Writer,
+        edit: &mut dyn FnMut(&mut InspectionCase),
+    ) -> StoreResult<InspectionCase> {
+        store.write(|tx| {
+            cases::edit(tx, id, author, writer, &mut |case| {
+                edit(case);
+                Ok(())
+            })
+        })
+    }
 
     fn store() -> (tempfile::TempDir, SqliteStore) {
         let dir = tempfile::tempdir().unwrap();
@@ -1141,8 +317,10 @@ mod tests {
     #[test]
     fn writes_of_several_aggregates_commit_together_or_not_at_all() {
         let (_dir, store) = store();
-        store.create_tenant("a", "A").unwrap();
-        store.create_user(&test_officer("a", "u")).unwrap();
+        store.write(|tx| tenants::create(tx, "a", "A")).unwrap();
+        store
+            .write(|tx| accounts::create_user(tx, &test_officer("a", "u")))
+            .unwrap();
         let store: &dyn CaseStore = &store;
         let entry = |detail: &str| AuditEntry {
             at_ms: 1,
@@ -1160,7 +338,14 @@ mod tests {
             crate::store::accounts::set_password_hash(tx, "nobody", "h2")
         });
         assert!(matches!(failed, Err(StoreError::NotFound(_))), "{failed:?}");
-        assert_eq!(store.user("u").unwrap().unwrap().role, Role::Officer);
+        assert_eq!(
+            store
+                .read(|tx| accounts::user(tx, "u"))
+                .unwrap()
+                .unwrap()
+                .role,
+            Role::Officer
+        );
         assert!(
             store
                 .read(|tx| crate::store::audit::entries(tx, "a", None, 10))
@@ -1175,7 +360,14 @@ mod tests {
                 Ok(Role::Viewer)
             })
             .unwrap();
-        assert_eq!(store.user("u").unwrap().unwrap().role, role);
+        assert_eq!(
+            store
+                .read(|tx| accounts::user(tx, "u"))
+                .unwrap()
+                .unwrap()
+                .role,
+            role
+        );
         let logged = store
             .read(|tx| crate::store::audit::entries(tx, "a", None, 10))
             .unwrap();
@@ -1186,48 +378,62 @@ mod tests {
     #[test]
     fn tenants_users_and_devices_are_unique_and_revocable() {
         let (_dir, store) = store();
-        assert!(store.is_empty().unwrap());
-        store.create_tenant("a", "A").unwrap();
+        assert!(store.read(tenants::none_yet).unwrap());
+        store.write(|tx| tenants::create(tx, "a", "A")).unwrap();
         assert!(matches!(
-            store.create_tenant("a", "A"),
+            store.write(|tx| tenants::create(tx, "a", "A")),
             Err(StoreError::AlreadyExists(_))
         ));
         assert!(matches!(
-            store.create_user(&test_officer("nope", "u")),
+            store.write(|tx| accounts::create_user(tx, &test_officer("nope", "u"))),
             Err(StoreError::NotFound(_))
         ));
-        store.create_user(&test_officer("a", "u")).unwrap();
+        store
+            .write(|tx| accounts::create_user(tx, &test_officer("a", "u")))
+            .unwrap();
         assert!(matches!(
-            store.create_user(&test_officer("a", "u")),
+            store.write(|tx| accounts::create_user(tx, &test_officer("a", "u"))),
             Err(StoreError::AlreadyExists(_))
         ));
-        let device = store.create_device("u", "Tablet", "hash").unwrap();
+        let device = store
+            .write(|tx| accounts::create_device(tx, "u", "Tablet", "hash"))
+            .unwrap();
         assert_eq!(device.tenant, "a");
         assert_eq!(device.role, Role::Officer);
         assert_eq!(
-            store.device_by_token_hash("hash").unwrap().unwrap().id,
+            store
+                .read(|tx| accounts::device_by_token_hash(tx, "hash"))
+                .unwrap()
+                .unwrap()
+                .id,
             device.id
         );
-        store.revoke_device(&device.id).unwrap();
+        store
+            .write(|tx| accounts::revoke_device(tx, &device.id))
+            .unwrap();
         assert!(
             store
-                .device_by_token_hash("hash")
+                .read(|tx| accounts::device_by_token_hash(tx, "hash"))
                 .unwrap()
                 .unwrap()
                 .revoked_at
                 .is_some()
         );
         assert!(matches!(
-            store.revoke_device("nope"),
+            store.write(|tx| accounts::revoke_device(tx, "nope")),
             Err(StoreError::NotFound(_))
         ));
-        assert!(store.create_device("nobody", "x", "h2").is_err());
+        assert!(
+            store
+                .write(|tx| accounts::create_device(tx, "nobody", "x", "h2"))
+                .is_err()
+        );
     }
 
     #[test]
     fn a_published_template_version_is_never_replaced() {
         let (_dir, store) = store();
-        store.create_tenant("a", "A").unwrap();
+        store.write(|tx| tenants::create(tx, "a", "A")).unwrap();
         let row = |tenant: Option<&str>, version: u32, title: &str| TemplateRow {
             tenant: tenant.map(str::to_string),
             id: "check".into(),
@@ -1267,7 +473,7 @@ mod tests {
                 .title_de,
             "first"
         );
-        store.create_tenant("b", "B").unwrap();
+        store.write(|tx| tenants::create(tx, "b", "B")).unwrap();
         publish(&row(Some("b"), 3, "theirs")).unwrap();
     }
 
@@ -1280,7 +486,7 @@ mod tests {
         CaseDocument,
     ) {
         let (dir, store) = store();
-        store.create_tenant("a", "A").unwrap();
+        store.write(|tx| tenants::create(tx, "a", "A")).unwrap();
         let template = Template::from_json(
             r#"{"id":"t","version":1,"category":"c","title":{"de":"T","en":"T"},
             "sections":[{"key":"s","title":{"de":"S","en":"S"},"fields":[
@@ -1293,7 +499,9 @@ mod tests {
             device: None,
         };
         let mut doc = CaseDocument::create(&case, &author).unwrap();
-        store.insert_case(&doc.save()).unwrap();
+        store
+            .write(|tx| documents::insert(tx, &doc.save()))
+            .unwrap();
         (dir, store, case, author, doc)
     }
 
@@ -1301,40 +509,67 @@ mod tests {
     fn edits_append_changes_and_the_projection_follows_and_rebuilds() {
         let (_dir, store, case, author, mut doc) = stored_draft();
         assert!(matches!(
-            store.insert_case(&doc.save()),
+            store.write(|tx| documents::insert(tx, &doc.save())),
             Err(StoreError::AlreadyExists(_))
         ));
         for i in 0..3 {
-            store
-                .edit_case(case.id, &author, &test_writer(), &mut |c| {
-                    c.title = format!("Titel {i}")
-                })
-                .unwrap();
+            edit_case(&store, case.id, &author, &test_writer(), &mut |c| {
+                c.title = format!("Titel {i}")
+            })
+            .unwrap();
         }
-        assert_eq!(store.case_row(case.id).unwrap().unwrap().title, "Titel 2");
-        assert_eq!(store.compaction_candidates(2).unwrap(), vec![case.id]);
-        assert!(store.compact(case.id).unwrap());
-        assert!(!store.compact(case.id).unwrap(), "nothing left to compact");
+        assert_eq!(
+            store
+                .read(|tx| cases::row(tx, case.id))
+                .unwrap()
+                .unwrap()
+                .title,
+            "Titel 2"
+        );
+        assert_eq!(
+            store
+                .read(|tx| documents::compaction_candidates(tx, 2))
+                .unwrap(),
+            vec![case.id]
+        );
+        assert!(store.write(|tx| documents::compact(tx, case.id)).unwrap());
+        assert!(
+            !store.write(|tx| documents::compact(tx, case.id)).unwrap(),
+            "nothing left to compact"
+        );
         let visible = Visibility::Officer {
             tenant: "a".into(),
             username: "u".into(),
         };
-        assert_eq!(store.list_cases(&visible).unwrap().len(), 1);
+        assert_eq!(store.read(|tx| cases::list(tx, &visible)).unwrap().len(), 1);
         let stranger = Visibility::Officer {
             tenant: "a".into(),
             username: "v".into(),
         };
-        assert!(store.list_cases(&stranger).unwrap().is_empty());
+        assert!(
+            store
+                .read(|tx| cases::list(tx, &stranger))
+                .unwrap()
+                .is_empty()
+        );
         assert_eq!(
-            store.offers("nodevice", &visible, 10).unwrap(),
+            store
+                .read(|tx| sync_states::offers(tx, "nodevice", &visible, 10))
+                .unwrap(),
             vec![case.id]
         );
 
-        let row = store.case_row(case.id).unwrap().unwrap();
-        assert_eq!(store.rebuild_projection().unwrap(), 1);
-        assert_eq!(store.case_row(case.id).unwrap().unwrap(), row);
+        let row = store.read(|tx| cases::row(tx, case.id)).unwrap().unwrap();
+        assert_eq!(
+            store.write(documents::rebuild_projection).unwrap(),
+            1
+        );
+        assert_eq!(
+            store.read(|tx| cases::row(tx, case.id)).unwrap().unwrap(),
+            row
+        );
         assert!(matches!(
-            store.edit_case(CaseId::new(), &author, &test_writer(), &mut |_| {}),
+            edit_case(&store, CaseId::new(), &author, &test_writer(), &mut |_| {}),
             Err(StoreError::NotFound(_))
         ));
     }
@@ -1342,19 +577,20 @@ mod tests {
     #[test]
     fn a_user_with_open_assigned_cases_is_not_deleted() {
         let (_dir, store, case, author, _doc) = stored_draft();
-        store.create_user(&test_officer("a", "u")).unwrap();
+        store
+            .write(|tx| accounts::create_user(tx, &test_officer("a", "u")))
+            .unwrap();
         assert!(matches!(
-            store.delete_user("u"),
+            store.write(|tx| accounts::delete_user(tx, "u")),
             Err(StoreError::StillAssigned { cases: 1, .. })
         ));
-        assert!(store.user("u").unwrap().is_some());
-        store
-            .edit_case(case.id, &author, &test_writer(), &mut |c| {
-                c.status = schema::Status::Closed;
-            })
-            .unwrap();
-        store.delete_user("u").unwrap();
-        assert!(store.user("u").unwrap().is_none());
+        assert!(store.read(|tx| accounts::user(tx, "u")).unwrap().is_some());
+        edit_case(&store, case.id, &author, &test_writer(), &mut |c| {
+            c.status = schema::Status::Closed;
+        })
+        .unwrap();
+        store.write(|tx| accounts::delete_user(tx, "u")).unwrap();
+        assert!(store.read(|tx| accounts::user(tx, "u")).unwrap().is_none());
     }
 
     /// Every API request checks a token and every sync asks for offers with other values;
@@ -1391,29 +627,57 @@ mod tests {
     #[test]
     fn an_officer_sees_created_and_assigned_cases_through_their_indexes() {
         let (_dir, store, case, author, _doc) = stored_draft();
-        store
-            .edit_case(case.id, &author, &test_writer(), &mut |c| {
-                c.assigned_officer = Some("v".into())
-            })
-            .unwrap();
+        edit_case(&store, case.id, &author, &test_writer(), &mut |c| {
+            c.assigned_officer = Some("v".into())
+        })
+        .unwrap();
         let officer = |name: &str| Visibility::Officer {
             tenant: "a".into(),
             username: name.into(),
         };
         for name in ["u", "v"] {
-            assert_eq!(store.list_cases(&officer(name)).unwrap().len(), 1, "{name}");
             assert_eq!(
-                store.offers("d", &officer(name), 10).unwrap(),
+                store
+                    .read(|tx| cases::list(tx, &officer(name)))
+                    .unwrap()
+                    .len(),
+                1,
+                "{name}"
+            );
+            assert_eq!(
+                store
+                    .read(|tx| sync_states::offers(tx, "d", &officer(name), 10))
+                    .unwrap(),
                 vec![case.id],
                 "{name}"
             );
         }
-        assert!(store.list_cases(&officer("w")).unwrap().is_empty());
-        assert!(store.offers("d", &officer("w"), 10).unwrap().is_empty());
+        assert!(
+            store
+                .read(|tx| cases::list(tx, &officer("w")))
+                .unwrap()
+                .is_empty()
+        );
+        assert!(
+            store
+                .read(|tx| sync_states::offers(tx, "d", &officer("w"), 10))
+                .unwrap()
+                .is_empty()
+        );
         let staff = Visibility::Tenant { tenant: "a".into() };
-        assert_eq!(store.offers("d", &staff, 10).unwrap(), vec![case.id]);
+        assert_eq!(
+            store
+                .read(|tx| sync_states::offers(tx, "d", &staff, 10))
+                .unwrap(),
+            vec![case.id]
+        );
         let other = Visibility::Tenant { tenant: "b".into() };
-        assert!(store.offers("d", &other, 10).unwrap().is_empty());
+        assert!(
+            store
+                .read(|tx| sync_states::offers(tx, "d", &other, 10))
+                .unwrap()
+                .is_empty()
+        );
 
         // Every sync asks this; walking the whole tenant would make each officer's sync cost
         // grow with the office's case count.
@@ -1455,17 +719,31 @@ mod tests {
         let retitled = merge(&|c| c.title = "Neuer Titel".into());
         let assigned = merge(&|c| c.assigned_officer = Some("o2".into()));
 
-        store.commit_sync("d1", &[retitled], &[]).unwrap();
+        store
+            .write(|tx| sync_states::commit_round(tx, "d1", &[retitled], &[]))
+            .unwrap();
         assert_eq!(
-            store.case_row(case.id).unwrap().unwrap().title,
+            store
+                .read(|tx| cases::row(tx, case.id))
+                .unwrap()
+                .unwrap()
+                .title,
             "Neuer Titel"
         );
-        store.commit_sync("d2", &[assigned], &[]).unwrap();
-        let row = store.case_row(case.id).unwrap().unwrap();
+        store
+            .write(|tx| sync_states::commit_round(tx, "d2", &[assigned], &[]))
+            .unwrap();
+        let row = store.read(|tx| cases::row(tx, case.id)).unwrap().unwrap();
         assert_eq!(row.title, "Neuer Titel", "the first merge's change is kept");
         assert_eq!(row.assignee.as_deref(), Some("o2"));
-        assert_eq!(store.rebuild_projection().unwrap(), 1);
-        assert_eq!(store.case_row(case.id).unwrap().unwrap(), row);
+        assert_eq!(
+            store.write(documents::rebuild_projection).unwrap(),
+            1
+        );
+        assert_eq!(
+            store.read(|tx| cases::row(tx, case.id)).unwrap().unwrap(),
+            row
+        );
     }
 
     /// The queue's text search finds a case by an answer, case-insensitively, through the
@@ -1474,18 +752,17 @@ mod tests {
     #[test]
     fn the_text_search_finds_answers_also_after_upgrading_from_version_3() {
         let (dir, store, case, author, _doc) = stored_draft();
-        store
-            .edit_case(case.id, &author, &test_writer(), &mut |c| {
-                c.fields.insert(
-                    "note".into(),
-                    schema::FieldValue::LongText("Sperrmüll vor der Garage".into()),
-                );
-            })
-            .unwrap();
+        edit_case(&store, case.id, &author, &test_writer(), &mut |c| {
+            c.fields.insert(
+                "note".into(),
+                schema::FieldValue::LongText("Sperrmüll vor der Garage".into()),
+            );
+        })
+        .unwrap();
         let search = |store: &SqliteStore, text: &str| {
             let mut query = CaseQuery::all(Visibility::Tenant { tenant: "a".into() }, 10);
             query.text = Some(text.into());
-            let page = store.query_cases(&query).unwrap();
+            let page = store.read(|tx| case_query::page(tx, &query)).unwrap();
             page.rows.iter().map(|row| row.id).collect::<Vec<_>>()
         };
         assert_eq!(search(&store, "vor der Garage"), vec![case.id]);
@@ -1497,28 +774,30 @@ mod tests {
             "a quote is text, not syntax"
         );
         // An edit that leaves the text alone keeps the index entry (it is not rewritten).
-        store
-            .edit_case(case.id, &author, &test_writer(), &mut |c| {
-                c.status = schema::Status::Submitted
-            })
-            .unwrap();
+        edit_case(&store, case.id, &author, &test_writer(), &mut |c| {
+            c.status = schema::Status::Submitted
+        })
+        .unwrap();
         assert_eq!(search(&store, "vor der Garage"), vec![case.id]);
-        store
-            .edit_case(case.id, &author, &test_writer(), &mut |c| c.fields.clear())
-            .unwrap();
+        edit_case(&store, case.id, &author, &test_writer(), &mut |c| {
+            c.fields.clear()
+        })
+        .unwrap();
         assert!(
             search(&store, "Garage").is_empty(),
             "the index follows edits"
         );
-        store
-            .edit_case(case.id, &author, &test_writer(), &mut |c| {
-                c.fields.insert(
-                    "note".into(),
-                    schema::FieldValue::LongText("Sperrmüll vor der Garage".into()),
-                );
-            })
-            .unwrap();
-        assert_eq!(store.rebuild_projection().unwrap(), 1);
+        edit_case(&store, case.id, &author, &test_writer(), &mut |c| {
+            c.fields.insert(
+                "note".into(),
+                schema::FieldValue::LongText("Sperrmüll vor der Garage".into()),
+            );
+        })
+        .unwrap();
+        assert_eq!(
+            store.write(documents::rebuild_projection).unwrap(),
+            1
+        );
         assert_eq!(search(&store, "Garage"), vec![case.id]);
 
         let path = dir.path().join("db.sqlite3");
@@ -1547,10 +826,15 @@ mod tests {
         let (dir, store, case, author, _doc) = stored_draft();
         let sha = "ab".repeat(32);
         store
-            .insert_blob(&BlobRow {
-                sha256: sha.clone(),
-                size: 3,
-                mime: "image/jpeg".into(),
+            .write(|tx| {
+                blobs::insert(
+                    tx,
+                    &BlobRow {
+                        sha256: sha.clone(),
+                        size: 3,
+                        mime: "image/jpeg".into(),
+                    },
+                )
             })
             .unwrap();
         let path = dir.path().join("db.sqlite3");
@@ -1595,7 +879,7 @@ mod tests {
             })
             .unwrap();
             let changes = doc.automerge_mut().save_after(&before);
-            append_change(&tx, case.id, &changes).unwrap();
+            crate::store::documents::append(&tx, case.id, &changes).unwrap();
             tx.commit().unwrap();
         }
         conn.execute_batch(
@@ -1613,21 +897,319 @@ mod tests {
                 .unwrap()
         };
         assert_eq!(kept(&store), vec![remark]);
-        let bytes = store.document(case.id).unwrap().unwrap();
+        let bytes = store
+            .read(|tx| documents::document(tx, case.id))
+            .unwrap()
+            .unwrap();
         let stored = CaseDocument::load(&bytes).unwrap().hydrate().unwrap();
         assert!(stored.comments.is_empty(), "{:?}", stored.comments);
-        let receipts = store.change_receipts(case.id).unwrap();
+        let receipts = store
+            .read(|tx| documents::change_receipts(tx, case.id))
+            .unwrap();
         assert!(
             receipts
                 .values()
                 .any(|r| r.username == super::super::internal_comments::SERVER_AUTHOR),
             "{receipts:?}"
         );
-        assert!(store.uploaded_by(&sha, "u").unwrap());
-        assert!(!store.uploaded_by(&sha, "someone-else").unwrap());
+        assert!(store.read(|tx| blobs::uploaded_by(tx, &sha, "u")).unwrap());
+        assert!(
+            !store
+                .read(|tx| blobs::uploaded_by(tx, &sha, "someone-else"))
+                .unwrap()
+        );
         // Opening it again moves nothing twice.
         drop(store);
         let store = SqliteStore::open(&path).unwrap();
         assert_eq!(kept(&store).len(), 1);
+    }
+
+    #[test]
+    fn revoking_a_device_deletes_its_sync_states_but_keeps_its_last_sync() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("db.sqlite3")).unwrap();
+        store.write(|tx| tenants::create(tx, "a", "A")).unwrap();
+        store
+            .write(|tx| accounts::create_user(tx, &test_officer("a", "u")))
+            .unwrap();
+        let revoked = store
+            .write(|tx| accounts::create_device(tx, "u", "Tablet 1", "h1"))
+            .unwrap();
+        let kept = store
+            .write(|tx| accounts::create_device(tx, "u", "Tablet 2", "h2"))
+            .unwrap();
+        let id = CaseId::new();
+        let state = |id| StateWrite {
+            id,
+            state: vec![1, 2, 3],
+            known_heads: Some("heads".into()),
+        };
+        assert_eq!(
+            store
+                .write(|tx| sync_states::commit_round(tx, &revoked.id, &[], &[state(id)]))
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            store
+                .write(|tx| sync_states::commit_round(tx, &kept.id, &[], &[state(id)]))
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            store
+                .write(|tx| sync_states::commit_round(tx, &kept.id, &[], &[]))
+                .unwrap(),
+            2,
+            "each device counts its own committed rounds"
+        );
+
+        store
+            .write(|tx| accounts::revoke_device(tx, &revoked.id))
+            .unwrap();
+        let replicas = store
+            .read(|tx| sync_states::load(tx, &revoked.id, &[id]))
+            .unwrap();
+        assert!(replicas.get(&id).is_none_or(|r| r.state.is_none()));
+        let replicas = store
+            .read(|tx| sync_states::load(tx, &kept.id, &[id]))
+            .unwrap();
+        assert!(replicas[&id].state.is_some(), "other devices keep theirs");
+        let devices = store.read(|tx| accounts::tenant_devices(tx, "a")).unwrap();
+        assert!(
+            devices.iter().all(|d| d.last_sync_ms.is_some()),
+            "{devices:?}"
+        );
+
+        // Revoking again changes nothing and is no error.
+        store
+            .write(|tx| accounts::revoke_device(tx, &revoked.id))
+            .unwrap();
+        let devices = store.read(|tx| accounts::tenant_devices(tx, "a")).unwrap();
+        assert!(devices.iter().all(|d| d.last_sync_ms.is_some()));
+    }
+
+    fn revoked(store: &SqliteStore, id: &str) -> bool {
+        store
+            .read(accounts::all_devices)
+            .unwrap()
+            .iter()
+            .any(|d| d.id == id && d.revoked_at.is_some())
+    }
+
+    #[test]
+    fn a_new_password_or_another_role_revokes_the_users_devices() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("db.sqlite3")).unwrap();
+        store.write(|tx| tenants::create(tx, "a", "A")).unwrap();
+        for user in ["u", "v"] {
+            store
+                .write(|tx| accounts::create_user(tx, &test_officer("a", user)))
+                .unwrap();
+        }
+        let first = store
+            .write(|tx| accounts::create_device(tx, "u", "Tablet 1", "h1"))
+            .unwrap();
+        let colleague = store
+            .write(|tx| accounts::create_device(tx, "v", "Tablet 2", "h2"))
+            .unwrap();
+        let seen = |id: &str| {
+            store
+                .read(accounts::all_devices)
+                .unwrap()
+                .into_iter()
+                .find(|d| d.id == id)
+                .unwrap()
+                .last_seen_at
+        };
+        assert_eq!(seen(&first.id), None);
+        store
+            .write(|tx| sync_states::commit_round(tx, &first.id, &[], &[]))
+            .unwrap();
+        assert!(seen(&first.id).is_some(), "a sync counts as use");
+
+        // The same role again changes nothing.
+        store
+            .write(|tx| accounts::set_role(tx, "u", Role::Officer))
+            .unwrap();
+        assert!(!revoked(&store, &first.id));
+
+        store
+            .write(|tx| accounts::set_password_hash(tx, "u", "new-hash"))
+            .unwrap();
+        assert!(revoked(&store, &first.id), "a reset password revokes");
+        assert!(!revoked(&store, &colleague.id), "only the user's devices");
+
+        let second = store
+            .write(|tx| accounts::create_device(tx, "u", "Tablet 3", "h3"))
+            .unwrap();
+        store
+            .write(|tx| accounts::set_role(tx, "u", Role::CaseWorker))
+            .unwrap();
+        assert!(revoked(&store, &second.id), "a new role revokes");
+        assert!(!revoked(&store, &colleague.id));
+    }
+
+    fn blob(sha: &str) -> BlobRow {
+        BlobRow {
+            sha256: sha.into(),
+            size: 3,
+            mime: "image/jpeg".into(),
+        }
+    }
+
+    #[test]
+    fn a_blob_is_known_to_the_tenants_that_uploaded_it_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("db.sqlite3")).unwrap();
+        for tenant in ["a", "b"] {
+            store
+                .write(|tx| tenants::create(tx, tenant, tenant))
+                .unwrap();
+        }
+        store
+            .write(|tx| accounts::create_user(tx, &test_officer("a", "u")))
+            .unwrap();
+        let a = Visibility::Tenant { tenant: "a".into() };
+        let b = Visibility::Tenant { tenant: "b".into() };
+        let sha = "ab".repeat(32);
+
+        let facts = store.read(|tx| blobs::facts(tx, &a, &sha)).unwrap();
+        assert!(facts.blob.is_none() && !facts.tenant_uploaded && !facts.referenced);
+
+        store
+            .write(|tx| blobs::record_upload(tx, "k", &blob(&sha), "a"))
+            .unwrap();
+        let facts = store.read(|tx| blobs::facts(tx, &a, &sha)).unwrap();
+        assert_eq!(facts.blob, Some(blob(&sha)));
+        assert!(facts.tenant_uploaded && !facts.referenced);
+        let facts = store.read(|tx| blobs::facts(tx, &b, &sha)).unwrap();
+        assert!(facts.blob.is_some() && !facts.tenant_uploaded && !facts.referenced);
+
+        // Tenant b uploads the same bytes: the blob row stays as it was, b now knows it.
+        let mut again = blob(&sha);
+        again.size = 99;
+        store
+            .write(|tx| blobs::record_upload(tx, "k", &again, "b"))
+            .unwrap();
+        let facts = store.read(|tx| blobs::facts(tx, &b, &sha)).unwrap();
+        assert_eq!(facts.blob, Some(blob(&sha)));
+        assert!(facts.tenant_uploaded);
+    }
+
+    /// A database of version 5 records for its stored blobs the tenants whose cases reference
+    /// them, so their devices keep being told those photos are here.
+    #[test]
+    fn upgrading_from_version_5_credits_referenced_blobs_to_the_cases_tenants() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db.sqlite3");
+        let store = SqliteStore::open(&path).unwrap();
+        store.write(|tx| tenants::create(tx, "a", "A")).unwrap();
+        let template = schema::Template::from_json(
+            r#"{"id":"t","version":1,"category":"c","title":{"de":"T","en":"T"},
+            "sections":[{"key":"s","title":{"de":"S","en":"S"},"fields":[
+            {"key":"n","type":"integer","label":{"de":"N","en":"N"}}]}]}"#,
+        )
+        .unwrap();
+        let (referenced, unreferenced) = ("ab".repeat(32), "cd".repeat(32));
+        let mut case = schema::InspectionCase::new_draft(&template, "a", "u", 0);
+        case.photos.push(schema::Photo {
+            id: schema::PhotoId::new(),
+            field: "photos".into(),
+            sha256: referenced.clone(),
+            byte_size: 3,
+            width: 1,
+            height: 1,
+            mime_type: "image/jpeg".into(),
+            captured_at_ms: None,
+            gps: None,
+            caption: String::new(),
+            added: schema::Stamp {
+                by: "u".into(),
+                at_ms: 0,
+            },
+            annotations: vec![],
+        });
+        let author = schema::ChangeAuthor {
+            user: "u".into(),
+            device: None,
+        };
+        let mut doc = schema::CaseDocument::create(&case, &author).unwrap();
+        store
+            .write(|tx| documents::insert(tx, &doc.save()))
+            .unwrap();
+        store
+            .write(|tx| blobs::insert(tx, &blob(&referenced)))
+            .unwrap();
+        store
+            .write(|tx| blobs::insert(tx, &blob(&unreferenced)))
+            .unwrap();
+        drop(store);
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "DROP TABLE blob_tenants; ALTER TABLE devices DROP COLUMN last_sync_at;
+             ALTER TABLE devices DROP COLUMN sync_rounds; ALTER TABLE devices DROP COLUMN last_seen_at;
+             DROP TABLE change_receipts; DROP TABLE role_grants; DROP TABLE internal_comments;
+             DROP TABLE blob_uploaders;
+             PRAGMA user_version = 5;",
+        )
+        .unwrap();
+        drop(conn);
+
+        let store = SqliteStore::open(&path).unwrap();
+        let stranger = Visibility::Officer {
+            tenant: "a".into(),
+            username: "v".into(),
+        };
+        assert!(
+            store
+                .read(|tx| blobs::facts(tx, &stranger, &referenced))
+                .unwrap()
+                .tenant_uploaded
+        );
+        assert!(
+            !store
+                .read(|tx| blobs::facts(tx, &stranger, &unreferenced))
+                .unwrap()
+                .tenant_uploaded
+        );
+    }
+
+    #[test]
+    fn only_uploads_untouched_since_the_cutoff_are_idle_and_forgotten() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("db.sqlite3")).unwrap();
+        let (old, young) = ("aa".repeat(32), "bb".repeat(32));
+        store.write(|tx| uploads::put(tx, &old, 10, "d")).unwrap();
+        let cutoff = crate::store::now_ms() + 1;
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        store.write(|tx| uploads::put(tx, &young, 10, "d")).unwrap();
+
+        assert_eq!(
+            store.read(|tx| uploads::idle(tx, cutoff)).unwrap(),
+            vec![old.clone()]
+        );
+        assert!(
+            !store
+                .write(|tx| uploads::forget_idle(tx, &young, cutoff))
+                .unwrap(),
+            "alive"
+        );
+        assert!(
+            store
+                .write(|tx| uploads::forget_idle(tx, &old, cutoff))
+                .unwrap()
+        );
+        assert_eq!(store.read(|tx| uploads::size(tx, &old)).unwrap(), None);
+        assert_eq!(
+            store.read(|tx| uploads::size(tx, &young)).unwrap(),
+            Some(10)
+        );
+        assert!(
+            store
+                .write(|tx| uploads::forget_idle(tx, &old, cutoff))
+                .unwrap(),
+            "no row left: nothing keeps it"
+        );
     }
 }

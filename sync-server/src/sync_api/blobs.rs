@@ -20,6 +20,7 @@ use crate::services::AppState;
 
 use crate::access::{self, Device};
 use crate::store::{AuditEntry, BlobRow, PhotoAccess, audit, now_ms};
+use crate::store::{blobs, documents};
 
 /// Query of an upload request.
 #[derive(Debug, Deserialize)]
@@ -98,7 +99,7 @@ async fn photo_access(
     let store = state.store.clone();
     let visibility = access::visibility(principal);
     let key = sha.to_string();
-    match blocking(move || store.photo_access(&visibility, &key)).await? {
+    match blocking(move || store.read(|tx| blobs::photo_access(tx, &visibility, &key))).await? {
         PhotoAccess::NotVisible => Err(AppError::NotFound(format!(
             "there is no photo {sha} in a case this device may see"
         ))),
@@ -120,8 +121,11 @@ async fn original_for(
     let visibility = access::visibility(device);
     let (key, user) = (sha.to_string(), device.username.clone());
     let (case, uploaded_it) = blocking(move || -> Result<_, AppError> {
-        let case = store.photo_cases(&visibility, &key, 1)?.into_iter().next();
-        Ok((case, store.uploaded_by(&key, &user)?))
+        let case = store
+            .read(|tx| blobs::photo_cases(tx, &visibility, &key, 1))?
+            .into_iter()
+            .next();
+        Ok((case, store.read(|tx| blobs::uploaded_by(tx, &key, &user))?))
     })
     .await?;
     // Visible a moment ago (`photo_access`); a case edited away since is as good as none.
@@ -136,7 +140,7 @@ async fn original_for(
     let store = state.store.clone();
     let key = sha.to_string();
     let photo = blocking(move || -> Result<Option<PhotoId>, AppError> {
-        let Some(bytes) = store.document(case)? else {
+        let Some(bytes) = store.read(|tx| documents::document(tx, case))? else {
             return Ok(None);
         };
         Ok(CaseDocument::load(&bytes)

@@ -12,6 +12,7 @@ use super::blobs::jpeg;
 use crate::access::{self, Device, FORBIDDEN_DETAIL};
 use crate::kernel::{AppError, blocking};
 use crate::services::AppState;
+use crate::store::{blobs, cases, documents};
 
 /// The photo `photo_id` of case `id`, if the device sees the case, with its address; its
 /// bytes must be on the server.
@@ -27,11 +28,13 @@ async fn case_photo(
     let device = device.clone();
     let photo_id = photo_id.to_string();
     let photo = blocking(move || -> Result<Photo, AppError> {
-        let access = store.case_access(&[id])?;
+        let access = store.read(|tx| cases::access(tx, &[id]))?;
         if !access.get(&id).is_some_and(|c| access::may_see(&device, c)) {
             return Err(not_found());
         }
-        let bytes = store.document(id)?.ok_or_else(not_found)?;
+        let bytes = store
+            .read(|tx| documents::document(tx, id))?
+            .ok_or_else(not_found)?;
         let case = CaseDocument::load(&bytes)
             .and_then(|d| d.hydrate())
             .map_err(|e| AppError::Internal(format!("case {id} does not load: {e}")))?;
@@ -40,7 +43,7 @@ async fn case_photo(
             .into_iter()
             .find(|p| p.id.to_string() == photo_id)
             .ok_or_else(|| AppError::NotFound(format!("case {id} has no photo {photo_id}")))?;
-        if store.blob(&photo.sha256)?.is_none() {
+        if store.read(|tx| blobs::find(tx, &photo.sha256))?.is_none() {
             return Err(AppError::PhotoStillUploading(photo.sha256));
         }
         Ok(photo)

@@ -18,6 +18,7 @@ use crate::identity::auth::{
     new_token, password_checks, token_hash, verify_nobody, verify_password,
 };
 use crate::identity::throttle::LoginThrottle;
+use crate::store::accounts;
 
 /// Longest device name kept.
 const MAX_DEVICE_NAME: usize = 200;
@@ -62,7 +63,7 @@ pub async fn enroll(
     let _slot = password_checks().slot().await;
     // `None`: wrong credentials.
     let enrolled = blocking(move || -> Result<Option<EnrollResponse>, AppError> {
-        let Some(user) = store.user(&username)? else {
+        let Some(user) = store.read(|tx| accounts::user(tx, &username))? else {
             verify_nobody(&request.password);
             return Ok(None);
         };
@@ -87,7 +88,8 @@ pub async fn enroll(
             name = "unnamed device".into();
         }
         let token = new_token()?;
-        let device = store.create_device(&user.username, &name, &token_hash(&token))?;
+        let device = store
+            .write(|tx| accounts::create_device(tx, &user.username, &name, &token_hash(&token)))?;
         tracing::info!(user = %user.username, device = %device.id, "device enrolled");
         Ok(Some(EnrollResponse {
             device_id: device.id,

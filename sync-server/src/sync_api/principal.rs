@@ -13,6 +13,7 @@ use crate::access::{self, Device};
 use crate::identity::auth::token_hash;
 use crate::kernel::{AppError, blocking};
 use crate::services::AppState;
+use crate::store::accounts;
 use crate::store::{DeviceRow, now_ms};
 
 /// The bearer token of a request, if it carries one.
@@ -54,7 +55,8 @@ async fn device_of(parts: &Parts, state: &AppState) -> Result<Device, AppError> 
     };
     let hash = token_hash(token);
     let store = state.store.clone();
-    let device = blocking(move || store.device_by_token_hash(&hash)).await?;
+    let device =
+        blocking(move || store.read(|tx| accounts::device_by_token_hash(tx, &hash))).await?;
     match device {
         None => Err(AppError::Unauthorized(
             "the device token is not known; enroll the device again".into(),

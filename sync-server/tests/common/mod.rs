@@ -17,6 +17,7 @@ use sync_protocol::{DocRejection, Limits, SyncResponse, SyncSession};
 use sync_server::identity::auth::hash_password;
 use sync_server::kernel::config::{Config, PasswordCost};
 use sync_server::store::NewUser;
+use sync_server::store::{accounts, cases, documents, tenants};
 use sync_server::{CaseStore, RunningServer};
 
 /// Every test user's password.
@@ -47,16 +48,25 @@ pub fn users() -> Vec<(&'static str, &'static str, Role)> {
 }
 
 pub fn seed(store: &dyn CaseStore) {
-    store.create_tenant("a", "Stadt A").unwrap();
-    store.create_tenant("b", "Stadt B").unwrap();
+    store
+        .write(|tx| tenants::create(tx, "a", "Stadt A"))
+        .unwrap();
+    store
+        .write(|tx| tenants::create(tx, "b", "Stadt B"))
+        .unwrap();
     for (tenant, username, role) in users() {
         store
-            .create_user(&NewUser {
-                tenant: tenant.into(),
-                username: username.into(),
-                display_name: format!("Name of {username}"),
-                role,
-                password_hash: hash_password(PASSWORD, PasswordCost::InsecureFast).unwrap(),
+            .write(|tx| {
+                accounts::create_user(
+                    tx,
+                    &NewUser {
+                        tenant: tenant.into(),
+                        username: username.into(),
+                        display_name: format!("Name of {username}"),
+                        role,
+                        password_hash: hash_password(PASSWORD, PasswordCost::InsecureFast).unwrap(),
+                    },
+                )
             })
             .unwrap();
     }
@@ -145,9 +155,11 @@ impl TestServer {
     /// A case from the store, hydrated.
     pub async fn case(&self, id: CaseId) -> Option<InspectionCase> {
         let store = self.store();
-        let bytes = tokio::task::spawn_blocking(move || store.document(id).unwrap())
-            .await
-            .unwrap()?;
+        let bytes = tokio::task::spawn_blocking(move || {
+            store.read(|tx| documents::document(tx, id)).unwrap()
+        })
+        .await
+        .unwrap()?;
         Some(CaseDocument::load(&bytes).unwrap().hydrate().unwrap())
     }
 
@@ -187,9 +199,18 @@ impl TestServer {
             role: schema::Role::Admin,
         };
         let mut f = f;
-        tokio::task::spawn_blocking(move || store.edit_case(id, &author, &writer, &mut f).unwrap())
-            .await
-            .unwrap();
+        tokio::task::spawn_blocking(move || {
+            store
+                .write(|tx| {
+                    cases::edit(tx, id, &author, &writer, &mut |case| {
+                        f(case);
+                        Ok(())
+                    })
+                })
+                .unwrap()
+        })
+        .await
+        .unwrap();
     }
 }
 

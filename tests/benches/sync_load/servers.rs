@@ -18,7 +18,7 @@ use axum::routing::put;
 use schema::Role;
 use sync_server::identity::auth::hash_password;
 use sync_server::kernel::config::{Config, PasswordCost};
-use sync_server::store::NewUser;
+use sync_server::store::{NewUser, accounts, tenants};
 use sync_server::{CaseStore, RunningServer};
 use tokio::io::AsyncWriteExt;
 use tokio::runtime::Runtime;
@@ -56,19 +56,24 @@ pub fn scratch_dir(what: &str) -> tempfile::TempDir {
 /// Creates the bench tenant and `officers` officers (fast password hashes: enrollment is
 /// not what is measured).
 pub fn seed(store: &dyn CaseStore, officers: usize) {
-    store.create_tenant(TENANT, "Bench-Stadt").unwrap();
     let hash = hash_password(PASSWORD, PasswordCost::InsecureFast).unwrap();
-    for i in 0..officers {
-        store
-            .create_user(&NewUser {
-                tenant: TENANT.into(),
-                username: officer(i),
-                display_name: format!("Officer {i}"),
-                role: Role::Officer,
-                password_hash: hash.clone(),
+    store
+        .write(|tx| {
+            tenants::create(tx, TENANT, "Bench-Stadt")?;
+            (0..officers).try_for_each(|i| {
+                accounts::create_user(
+                    tx,
+                    &NewUser {
+                        tenant: TENANT.into(),
+                        username: officer(i),
+                        display_name: format!("Officer {i}"),
+                        role: Role::Officer,
+                        password_hash: hash.clone(),
+                    },
+                )
             })
-            .unwrap();
-    }
+        })
+        .unwrap();
 }
 
 /// The sync server in this process, on its own runtime (so its tasks do not queue behind the

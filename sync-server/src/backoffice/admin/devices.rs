@@ -28,7 +28,8 @@ pub async fn page(State(state): State<AppState>, session: Session) -> Result<Res
         allowed(&session, OfficeAction::ManageDevices)?;
         let store = state.store.clone();
         let tenant = session.staff.tenant.clone();
-        let devices = blocking(move || store.tenant_devices(&tenant)).await?;
+        let devices =
+            blocking(move || store.read(|tx| accounts::tenant_devices(tx, &tenant))).await?;
         audit::record(&state, &session.staff, Action::ViewDevices, None, "").await?;
         let frame = Frame::signed_in(&session, texts(lang).devices_title);
         let t = frame.t;
@@ -69,7 +70,8 @@ pub async fn revoke(
         allowed(&session, OfficeAction::ManageDevices)?;
         let store = state.store.clone();
         let tenant = session.staff.tenant.clone();
-        let devices = blocking(move || store.tenant_devices(&tenant)).await?;
+        let devices =
+            blocking(move || store.read(|tx| accounts::tenant_devices(tx, &tenant))).await?;
         let device = devices.into_iter().map(|d| d.device).find(|d| d.id == id);
         access::check_device_target(&session.staff, device.as_ref())
             .map_err(|d| denied(&session, d))?;

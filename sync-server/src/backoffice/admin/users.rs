@@ -45,7 +45,10 @@ pub async fn page(State(state): State<AppState>, session: Session) -> Result<Res
         let tenant = session.staff.tenant.clone();
         let (users, granted) = blocking(move || -> Result<_, AppError> {
             let granted = store.read(|tx| grants::of_tenant(tx, &tenant))?;
-            Ok((store.tenant_users(&tenant)?, granted))
+            Ok((
+                store.read(|tx| accounts::tenant_users(tx, &tenant))?,
+                granted,
+            ))
         })
         .await?;
         audit::record(&state, &session.staff, Action::ViewUsers, None, "").await?;
@@ -133,7 +136,7 @@ pub async fn change_grants(
 async fn target(state: &AppState, session: &Session, name: &str) -> Result<UserRow, AppError> {
     let store = state.store.clone();
     let key = name.to_string();
-    let user = blocking(move || store.user(&key)).await?;
+    let user = blocking(move || store.read(|tx| accounts::user(tx, &key))).await?;
     access::check_user_target(&session.staff, user.as_ref()).map_err(|d| denied(session, d))?;
     user.ok_or_else(|| denied(session, StaffDenied::NotFound))
 }

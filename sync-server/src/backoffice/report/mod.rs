@@ -37,6 +37,7 @@ use crate::kernel::{AppError, blocking};
 use crate::services::AppState;
 
 use crate::store::now_ms;
+use crate::store::{blobs, documents, tenants};
 
 /// Long side of a photo in the report, in pixels: sharp in print at the size it is placed
 /// (about 15 cm wide, ≈ 270 dpi) and a fraction of a 12 MP original's bytes.
@@ -64,7 +65,7 @@ async fn build(state: &AppState, session: &Session, id: &str) -> Result<Response
     let t = texts(lang);
     let store = state.store.clone();
     let tenant = loaded.row.tenant.clone();
-    let tenant_name = blocking(move || store.tenant(&tenant))
+    let tenant_name = blocking(move || store.read(|tx| tenants::find(tx, &tenant)))
         .await?
         .map_or_else(|| loaded.row.tenant.clone(), |row| row.name);
     let mut photos = HashMap::new();
@@ -133,7 +134,10 @@ async fn print_copy(state: &AppState, photo: &Photo) -> Result<ReportPhoto, AppE
     };
     let store = state.store.clone();
     let key = sha.clone();
-    if blocking(move || store.blob(key.as_str())).await?.is_none() {
+    if blocking(move || store.read(|tx| blobs::find(tx, key.as_str())))
+        .await?
+        .is_none()
+    {
         return Ok(ReportPhoto::Missing);
     }
     let full = if photo.annotations.is_empty() {
@@ -190,7 +194,7 @@ async fn history(
     let store = state.store.clone();
     let case_id = loaded.case.id;
     blocking(move || -> Result<_, AppError> {
-        let receipts = store.change_receipts(case_id)?;
+        let receipts = store.read(|tx| documents::change_receipts(tx, case_id))?;
         let changes = doc.get_changes(&[]);
         let groups = groups(&changes, &receipts, false);
         let entries = groups

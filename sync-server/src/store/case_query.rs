@@ -1,12 +1,12 @@
-//! The back office's SQL: the review queue's filtered pages and the tenant's users (sessions,
-//! the audit log and templates are aggregates of their own: `store::sessions`,
-//! `store::audit`, `store::templates`).
+//! The review queue's filtered, sorted pages of cases with their total and counts per
+//! status, from the projection.
 
+use rusqlite::params_from_iter;
 use rusqlite::types::Value;
-use rusqlite::{Connection, params_from_iter};
 
-use super::{CASE_COLUMNS, USER_SELECT, case_row_from, finish_user, user_from, visibility_params};
-use crate::store::{CasePage, CaseQuery, CaseSort, StoreResult, UserRow};
+use super::cases::{CASE_COLUMNS, case_row_from};
+use super::sql::{to_u64, visibility_params};
+use super::{CasePage, CaseQuery, CaseSort, ReadTx, StoreResult};
 
 /// The `WHERE` clause of `query` with its values (anonymous `?` placeholders, in order).
 /// `with_status` false leaves the status filter out, for the counts per status.
@@ -82,13 +82,14 @@ fn order_by(query: &CaseQuery) -> String {
     format!("{column} {direction}, c.id {direction}")
 }
 
-fn to_u64(n: i64) -> u64 {
-    u64::try_from(n).unwrap_or(0)
-}
-
-pub(super) fn query_cases(conn: &Connection, query: &CaseQuery) -> StoreResult<CasePage> {
-    // One read transaction, so rows, total and counts describe the same moment.
-    let tx = conn.unchecked_transaction()?;
+/// The page of cases `query` asks for, with the total and the counts per status of every
+/// case its filters match (all read in the caller's one transaction, so they describe the
+/// same moment).
+///
+/// # Errors
+/// Database failures.
+pub fn page(tx: &ReadTx<'_>, query: &CaseQuery) -> StoreResult<CasePage> {
+    let tx = tx.sql();
     let (clause, mut values) = filters(query, true);
     let total: i64 = tx.query_row(
         &format!("SELECT count(*) FROM cases c WHERE {clause}"),
@@ -110,7 +111,7 @@ pub(super) fn query_cases(conn: &Connection, query: &CaseQuery) -> StoreResult<C
         ))?;
         let mut cursor = stmt.query(params_from_iter(values.iter()))?;
         while let Some(r) = cursor.next()? {
-            rows.push(case_row_from(&tx, r)?);
+            rows.push(case_row_from(tx, r)?);
         }
     }
     let (clause, values) = filters(query, false);
@@ -124,20 +125,9 @@ pub(super) fn query_cases(conn: &Connection, query: &CaseQuery) -> StoreResult<C
         })?
         .collect::<Result<Vec<_>, _>>()?
     };
-    tx.commit()?;
     Ok(CasePage {
         rows,
         total: to_u64(total),
         status_counts,
     })
-}
-
-pub(super) fn tenant_users(conn: &Connection, tenant: &str) -> StoreResult<Vec<UserRow>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "{USER_SELECT} WHERE tenant = ?1 ORDER BY username"
-    ))?;
-    let raw = stmt
-        .query_map([tenant], user_from)?
-        .collect::<Result<Vec<_>, _>>()?;
-    raw.into_iter().map(finish_user).collect()
 }

@@ -1,0 +1,53 @@
+//! Tenants (municipalities, counties, ministries): created by the admin CLI, read by
+//! everything that shows or checks which office a user belongs to.
+
+use rusqlite::{OptionalExtension, params};
+
+use super::{ReadTx, StoreError, StoreResult, TenantRow, WriteTx, now_ms};
+
+/// Creates tenant `id` named `name`.
+///
+/// # Errors
+/// [`StoreError::AlreadyExists`] for a taken id.
+pub fn create(tx: &WriteTx<'_>, id: &str, name: &str) -> StoreResult<()> {
+    let sql = tx.sql();
+    let exists: bool = sql
+        .prepare_cached("SELECT EXISTS(SELECT 1 FROM tenants WHERE id = ?1)")?
+        .query_row([id], |r| r.get(0))?;
+    if exists {
+        return Err(StoreError::AlreadyExists(format!(
+            "the tenant `{id}` exists already"
+        )));
+    }
+    sql.prepare_cached("INSERT INTO tenants (id, name, created_at) VALUES (?1, ?2, ?3)")?
+        .execute(params![id, name, now_ms()])?;
+    Ok(())
+}
+
+/// Tenant `id`, if it exists.
+///
+/// # Errors
+/// Database failures.
+pub fn find(tx: &ReadTx<'_>, id: &str) -> StoreResult<Option<TenantRow>> {
+    Ok(tx
+        .sql()
+        .prepare_cached("SELECT id, name FROM tenants WHERE id = ?1")?
+        .query_row([id], |r| {
+            Ok(TenantRow {
+                id: r.get(0)?,
+                name: r.get(1)?,
+            })
+        })
+        .optional()?)
+}
+
+/// Whether no tenant exists yet: a new installation, which the admin CLI sets up.
+///
+/// # Errors
+/// Database failures.
+pub fn none_yet(tx: &ReadTx<'_>) -> StoreResult<bool> {
+    Ok(tx
+        .sql()
+        .prepare_cached("SELECT NOT EXISTS(SELECT 1 FROM tenants)")?
+        .query_row([], |r| r.get(0))?)
+}
