@@ -7,13 +7,13 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use schema::FieldKind;
-use sync_server::backoffice::form_input::{Typed, parse};
+use backoffice::form_input::{Typed, parse};
 
 /// The kinds of every field of the bundled templates.
 fn kinds() -> &'static [FieldKind] {
     static KINDS: OnceLock<Vec<FieldKind>> = OnceLock::new();
     KINDS.get_or_init(|| {
-        sync_server::services::templates::BUNDLED
+        server_core::services::templates::BUNDLED
             .iter()
             .filter_map(|(_, json)| schema::Template::from_json(json).ok())
             .flat_map(|template| {

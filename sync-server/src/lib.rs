@@ -6,9 +6,12 @@
 //! `sync_protocol::http`. Staff review, correct, decide and assign in the [`backoffice`]'s
 //! server-rendered pages under `/backoffice`.
 //!
-//! The crate is a house of layers, bottom first: [`kernel`], [`store`], [`access`],
-//! [`identity`], [`blobs`], [`services`], then the surfaces [`sync_api`] and [`backoffice`],
-//! which never use each other; [`app`] composes them (ARCHITECTURE.md has the map).
+//! The server is a house of crates: `naper-server-core` holds the layers, bottom first —
+//! [`kernel`], [`store`], [`access`], [`identity`], [`blobs`], [`services`] — and above it
+//! the surfaces are crates of their own, [`sync_api`] and [`backoffice`], which never depend
+//! on each other. This crate is the binary and the one place that knows them all: [`app`]
+//! composes their routers (ARCHITECTURE.md has the map). It re-exports every layer under its
+//! old path, so `sync_server::store` is the core's `store`.
 //!
 //! # A sync request, step by step
 //!
@@ -24,7 +27,7 @@
 //! 4. `sync_protocol::serve` applies every message in isolation (a large request's documents
 //!    on all cores, through [`services::core_threads`]), asks the policy before and after, and generates replies and offers. The
 //!    policy hydrates each changed case once to check it and keeps it for the projection.
-//! 5. In **one transaction** ([`store::CaseStore::commit_sync`]): the changes of every
+//! 5. In **one transaction** ([`store::sync_states::commit_round`]): the changes of every
 //!    accepted, changed document are appended and its projection row updated — from the
 //!    round's hydrated case when the stored document was still at the heads the round loaded,
 //!    else re-derived from the stored document (another round merged meanwhile); every loaded
@@ -37,7 +40,7 @@
 //!
 //! - The Automerge document is the source of truth; the `cases` projection is derived from
 //!   it in the same transaction as every write and can be rebuilt
-//!   ([`store::CaseStore::rebuild_projection`]).
+//!   ([`store::documents::rebuild_projection`]).
 //! - Access is decided in [`access`] only; another tenant's case looks exactly like a case
 //!   the device may not see, whether it exists or not.
 //! - A failing document is never persisted and never stops the other documents of a round.
@@ -45,17 +48,12 @@
 //! - Bytes from outside never panic the server; blocking work runs in `spawn_blocking`.
 //! - Photo originals are stored once under their verified SHA-256 and never rewritten.
 
-// The layers, bottom first; each may use only those above it in this list (ARCHITECTURE.md,
-// and xtask's tidy test holds it).
-pub mod access;
-pub mod blobs;
-pub mod identity;
-pub mod kernel;
-pub mod services;
-pub mod store;
+// The layers, bottom first (naper-server-core; ARCHITECTURE.md, and xtask's tidy test holds
+// their order).
+pub use server_core::{access, blobs, identity, kernel, services, store};
 // The surfaces: each owns its routes and its error pages; none uses another.
-pub mod backoffice;
-pub mod sync_api;
+pub use backoffice;
+pub use sync_api;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

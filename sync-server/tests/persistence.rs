@@ -139,10 +139,7 @@ async fn a_restart_keeps_cases_devices_and_sync_states() {
 
     // The projection can be rebuilt from the documents alone.
     let store = server.store();
-    assert_eq!(
-        store.write(documents::rebuild_projection).unwrap(),
-        1
-    );
+    assert_eq!(store.write(documents::rebuild_projection).unwrap(), 1);
     assert_eq!(
         store.read(|tx| cases::row(tx, id)).unwrap().unwrap().title,
         "nach dem Neustart"

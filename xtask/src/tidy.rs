@@ -10,8 +10,9 @@ use std::sync::OnceLock;
 
 use crate::workspace_root;
 
-/// The crates that will each serve one kind of client (issue 14). Listed before they exist,
-/// so the rule holds from the first one on; names not in the workspace are skipped.
+/// The crates that each serve one kind of client. The portal and Open311 are listed before
+/// they exist, so the rule holds from their first line on; names not in the workspace are
+/// skipped.
 const SURFACE_CRATES: &[&str] = &[
     "naper-sync-api",
     "naper-backoffice",
@@ -27,12 +28,14 @@ const LAYER_NAMES: &[&str] = &[
     "identity",
     "blobs",
     "services",
-    "surfaces",
-    "binary",
 ];
 
-/// The layer of each path under `sync-server/src/` (the longest matching prefix wins) while
-/// the server is one crate. A module may use modules of its own layer or below, never above.
+/// Where the server's core crate is, whose modules are the layers below the surfaces.
+const SERVER_CORE: &str = "sync-server/core/src";
+
+/// The layer of each path under [`SERVER_CORE`] (the longest matching prefix wins). A module
+/// may use modules of its own layer or below, never above; the surfaces above are crates of
+/// their own (`SURFACE_CRATES`, held apart by the crate graph).
 #[rustfmt::skip] // One line per layer, so that the table reads as the layering.
 const SERVER_LAYERS: &[(&str, u8)] = &[
     ("kernel/", 0),
@@ -40,14 +43,16 @@ const SERVER_LAYERS: &[(&str, u8)] = &[
     ("access.rs", 2),
     ("identity/", 3),
     ("blobs/", 4),
-    ("services/", 5),
-    ("sync_api/", 6), ("backoffice/", 6),
-    ("lib.rs", 7), ("main.rs", 7),
+    ("services/", 5), ("lib.rs", 5),
 ];
 
-/// The server's surfaces: each serves one kind of client with its own routes and error
-/// pages, and none uses another (what two of them need goes into a lower layer).
-const SERVER_SURFACES: &[&str] = &["sync_api/", "backoffice/"];
+/// The source directories of the server's crates.
+const SERVER_SOURCES: &[&str] = &[
+    "sync-server/src",
+    "sync-server/core/src",
+    "sync-server/sync-api/src",
+    "sync-server/backoffice/src",
+];
 
 /// The opening line of ARCHITECTURE.md's crate graph: `package: dep dep …` per line.
 const CRATE_GRAPH_FENCE: &str = "```text crate-graph";
@@ -95,39 +100,37 @@ fn no_surface_crate_depends_on_another() {
 }
 
 #[test]
-fn layers_inside_the_server_point_down() {
-    let src = workspace_root().join("sync-server/src");
+fn layers_inside_the_server_core_point_down() {
+    let src = workspace_root().join(SERVER_CORE);
     let mut problems = Vec::new();
     for file in source_files(&src, &["rs"]) {
         let from = relative(&src, &file);
         let Some(from_layer) = layer_of(&from) else {
             problems.push(format!(
-                "sync-server/src/{from}: in no layer; add sync-server/src/{from} to \
-                 SERVER_LAYERS in xtask/src/tidy.rs and to ARCHITECTURE.md"
+                "{SERVER_CORE}/{from}: in no layer; add it to SERVER_LAYERS in \
+                 xtask/src/tidy.rs and to ARCHITECTURE.md"
             ));
             continue;
         };
         let text = read(&file);
         for (line, name) in crate_references(&code_lines(&text)) {
-            if let Some(problem) = reference_problem(&src, &from, from_layer, &name) {
-                problems.push(format!("sync-server/src/{from}:{line}: {problem}"));
+            if let Some(problem) = reference_problem(&src, &name, from_layer) {
+                problems.push(format!("{SERVER_CORE}/{from}:{line}: {problem}"));
             }
         }
     }
     assert!(
         problems.is_empty(),
-        "the server's modules use only their own layer or lower ones, and no surface uses \
-         another (SERVER_LAYERS and SERVER_SURFACES in xtask/src/tidy.rs):\n{}",
+        "the server core's modules use only their own layer or lower ones (SERVER_LAYERS in \
+         xtask/src/tidy.rs):\n{}",
         problems.join("\n")
     );
 }
 
 #[test]
 fn no_html_in_the_kernel() {
-    // Today's kernel module, and the crate it may become.
     let tokens = "Html text/html askama <!DOCTYPE";
-    let mut uses = token_uses("sync-server/src/kernel", tokens, &[]);
-    uses.extend(token_uses("sync-server/kernel", tokens, &[]));
+    let uses = token_uses(&format!("{SERVER_CORE}/kernel"), tokens, &[]);
     assert!(
         uses.is_empty(),
         "the kernel knows no HTML (ARCHITECTURE.md):\n{}\nMove the HTML \
@@ -186,7 +189,10 @@ fn people_read_and_type_one_time_zone() {
     // German time for everything people read or type is `texts::time`'s to decide; only the
     // tablet's clock module reads the device's zone (a photo's capture time).
     let tokens = "chrono_tz Local:: Local. Local, Local}";
-    let mut uses = token_uses("sync-server/src", tokens, &[]);
+    let mut uses: Vec<String> = SERVER_SOURCES
+        .iter()
+        .flat_map(|dir| token_uses(dir, tokens, &[]))
+        .collect();
     uses.extend(token_uses("field-app/src", tokens, &["clock.rs"]));
     assert!(
         uses.is_empty(),
@@ -385,7 +391,7 @@ fn graph_diff(documented: &Graph, actual: &Graph) -> Vec<String> {
     diff
 }
 
-/// The layer of a path under `sync-server/src/`: the entry with the longest matching prefix.
+/// The layer of a path under [`SERVER_CORE`]: the entry with the longest matching prefix.
 fn layer_of(path: &str) -> Option<u8> {
     SERVER_LAYERS
         .iter()
@@ -401,26 +407,11 @@ fn layer_name(layer: u8) -> &'static str {
         .unwrap_or("unnamed")
 }
 
-fn surface_of(path: &str) -> Option<&'static str> {
-    SERVER_SURFACES
-        .iter()
-        .copied()
-        .find(|s| path.starts_with(s))
-}
-
-/// Why `from` (in `from_layer`) may not use `crate::name`, if it may not.
-fn reference_problem(src: &Path, from: &str, from_layer: u8, name: &str) -> Option<String> {
+/// Why a file in `from_layer` may not use `crate::name`, if it may not.
+fn reference_problem(src: &Path, name: &str, from_layer: u8) -> Option<String> {
     let target = module_path(src, name);
     // A target in no layer is a file of its own, reported as such.
     let to_layer = layer_of(&target)?;
-    if let (Some(own), Some(other)) = (surface_of(from), surface_of(&target))
-        && own != other
-    {
-        return Some(format!(
-            "the surface {own} uses crate::{name} of the surface {other}; surfaces never use \
-             each other: move what both need into a lower layer"
-        ));
-    }
     (to_layer > from_layer).then(|| {
         format!(
             "crate::{name} ({target}, layer {to_layer} {}) is above this file's layer \

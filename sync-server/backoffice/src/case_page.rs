@@ -1,0 +1,264 @@
+//! `GET /backoffice/cases/{id}`: every answer with the template's labels in template order,
+//! photos, comments, and the action forms the user's role allows.
+
+use std::collections::BTreeSet;
+
+use axum::extract::{Path, State};
+use axum::response::Response;
+use schema::{FieldKind, InspectionCase, Language, Role, Template};
+
+use super::audit::{self, Action};
+use super::form_input::{current_choices, current_input, input_for, parts};
+use super::i18n::Texts;
+use super::load::{LoadedCase, load_case};
+use super::session::Session;
+use super::views::{
+    CasePage, CaseView, CommentView, EditView, FieldView, Frame, OptionView, PhotoView,
+    SectionView, render,
+};
+use crate::{InPage, PageError};
+use server_core::access::{self, Permissions, StaffAction};
+use server_core::kernel::{AppError, blocking};
+use server_core::services::AppState;
+use server_core::store::{accounts, blobs};
+use texts::answer::{self, position};
+use texts::time::instant_ms;
+
+/// `GET /backoffice/cases/{id}`.
+pub async fn page(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let lang = session.lang;
+    show(&state, &session, &id)
+        .await
+        .map_err(|e| e.in_page(lang))
+}
+
+async fn show(state: &AppState, session: &Session, id: &str) -> Result<Response, AppError> {
+    let loaded = load_case(state, session, id, StaffAction::View).await?;
+    let perms = access::permissions(&session.staff, loaded.case.status);
+    let officers = if perms.assign {
+        let store = state.store.clone();
+        let tenant = session.staff.tenant.clone();
+        blocking(move || store.read(|tx| accounts::tenant_users(tx, &tenant)))
+            .await?
+            .into_iter()
+            .filter(|u| u.role == Role::Officer)
+            .map(|u| (u.username, u.display_name))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    // Which photos' bytes have arrived: one lookup per photo, cases hold few.
+    let shas: Vec<String> = loaded
+        .case
+        .photos
+        .iter()
+        .map(|p| p.sha256.clone())
+        .collect();
+    let store = state.store.clone();
+    let stored: BTreeSet<String> = blocking(move || -> Result<_, AppError> {
+        let mut stored = BTreeSet::new();
+        for sha in shas {
+            if store.read(|tx| blobs::find(tx, &sha))?.is_some() {
+                stored.insert(sha);
+            }
+        }
+        Ok(stored)
+    })
+    .await?;
+    let frame = Frame::signed_in(session, loaded.case.title.clone());
+    let view = case_view(&loaded, frame.t, session, perms, officers, &stored);
+    let response = render(&CasePage {
+        page: frame,
+        v: view,
+    })?;
+    audit::record(
+        state,
+        &session.staff,
+        Action::ViewCase,
+        Some(loaded.row.id),
+        "",
+    )
+    .await?;
+    Ok(response)
+}
+
+fn photos_of(case: &InspectionCase, field: &str, stored: &BTreeSet<String>) -> Vec<PhotoView> {
+    case.photos_of(field)
+        .map(|p| PhotoView {
+            id: p.id.to_string(),
+            available: stored.contains(&p.sha256),
+            annotated: !p.annotations.is_empty(),
+            caption: p.caption.clone(),
+        })
+        .collect()
+}
+
+fn sections(
+    case: &InspectionCase,
+    template: &Template,
+    t: &'static Texts,
+    lang: Language,
+    edit: bool,
+    stored: &BTreeSet<String>,
+) -> Vec<SectionView> {
+    template
+        .sections
+        .iter()
+        .map(|section| SectionView {
+            title: section.title.get(lang).to_string(),
+            fields: section
+                .fields
+                .iter()
+                .map(|field| {
+                    let value = case.fields.get(&field.key);
+                    let is_photos = matches!(field.kind, FieldKind::Photos { .. });
+                    FieldView {
+                        key: field.key.clone(),
+                        label: field.label.get(lang).to_string(),
+                        value: value.map_or_else(
+                            || t.not_answered.to_string(),
+                            |v| answer::show(v, Some(field), lang),
+                        ),
+                        photos: if is_photos {
+                            photos_of(case, &field.key, stored)
+                        } else {
+                            Vec::new()
+                        },
+                        edit: edit
+                            .then(|| input_for(&field.kind, lang))
+                            .flatten()
+                            .map(|input| EditView {
+                                input,
+                                current: current_input(value),
+                                chosen: current_choices(value),
+                                parts: parts(&field.kind, value, t),
+                            }),
+                    }
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// Answers and photos the template does not name (or all of them without a template), by
+/// key, so nothing in the document is hidden from the reviewer.
+fn other_answers(
+    case: &InspectionCase,
+    template: Option<&Template>,
+    t: &Texts,
+    lang: Language,
+    stored: &BTreeSet<String>,
+) -> Option<SectionView> {
+    let known = |key: &str| template.is_some_and(|tpl| tpl.field(key).is_some());
+    let mut fields: Vec<FieldView> = case
+        .fields
+        .iter()
+        .filter(|(key, _)| !known(key))
+        .map(|(key, value)| FieldView {
+            key: key.clone(),
+            label: key.clone(),
+            value: answer::show(value, None, lang),
+            photos: Vec::new(),
+            edit: None,
+        })
+        .collect();
+    let photo_fields: BTreeSet<&str> = case
+        .photos
+        .iter()
+        .map(|p| p.field.as_str())
+        .filter(|f| !known(f))
+        .collect();
+    for field in photo_fields {
+        fields.push(FieldView {
+            key: field.to_string(),
+            label: field.to_string(),
+            value: String::new(),
+            photos: photos_of(case, field, stored),
+            edit: None,
+        });
+    }
+    (!fields.is_empty()).then(|| SectionView {
+        title: t.other_answers.to_string(),
+        fields,
+    })
+}
+
+fn case_view(
+    loaded: &LoadedCase,
+    t: &'static Texts,
+    session: &Session,
+    perms: Permissions,
+    officers: Vec<(String, String)>,
+    stored: &BTreeSet<String>,
+) -> CaseView {
+    let lang = session.lang;
+    let case = &loaded.case;
+    let mut all_sections = match &loaded.template {
+        Some(template) => sections(case, template, t, lang, perms.edit_fields, stored),
+        None => Vec::new(),
+    };
+    all_sections.extend(other_answers(
+        case,
+        loaded.template.as_ref(),
+        t,
+        lang,
+        stored,
+    ));
+    let current = case.assigned_officer.clone().unwrap_or_default();
+    CaseView {
+        id: case.id.to_string(),
+        title: case.title.clone(),
+        status: case.status.as_str().to_string(),
+        status_label: t.status(case.status).to_string(),
+        template_title: loaded.template.as_ref().map_or_else(
+            || format!("{} v{}", case.template.id, case.template.version),
+            |tpl| tpl.title.get(lang).to_string(),
+        ),
+        created_by: case.created.by.clone(),
+        created_at: instant_ms(case.created.at_ms, lang),
+        updated_by: case.updated.by.clone(),
+        updated_at: instant_ms(case.updated.at_ms, lang),
+        assignee: case.assigned_officer.clone(),
+        address: case
+            .address
+            .as_ref()
+            .map(schema::PostalAddress::one_line)
+            .unwrap_or_default(),
+        location: case
+            .location
+            .as_ref()
+            .map(|p| position(p, lang))
+            .unwrap_or_default(),
+        sections: all_sections,
+        template_missing: loaded.template.is_none(),
+        comments: case
+            .comments
+            .iter()
+            .map(|c| CommentView {
+                author: c.written.by.clone(),
+                at: instant_ms(c.written.at_ms, lang),
+                text: c.text.clone(),
+                internal: c.internal,
+            })
+            .collect(),
+        transitions: perms
+            .transitions
+            .iter()
+            .map(|s| (s.as_str().to_string(), t.status(*s).to_string()))
+            .collect(),
+        perms,
+        officers: officers
+            .into_iter()
+            .map(|(username, name)| OptionView {
+                selected: username == current,
+                label: format!("{name} ({username})"),
+                value: username,
+            })
+            .collect(),
+        csrf: session.csrf_token.clone(),
+    }
+}
