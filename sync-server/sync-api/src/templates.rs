@@ -12,7 +12,6 @@ use crate::principal::Caller;
 use server_core::kernel::{AppError, blocking};
 use server_core::services::AppState;
 
-
 /// The tenant's and the bundled templates (a tenant's own version hides a bundled one).
 pub async fn list(
     State(state): State<AppState>,
