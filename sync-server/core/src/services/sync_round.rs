@@ -30,32 +30,30 @@ pub fn round(
 ) -> Result<Vec<u8>, AppError> {
     let request = SyncRequest::decode(body, limits)?;
     let requested: Vec<CaseId> = request.docs.iter().map(|m| m.doc).collect();
-    let policy = SyncPolicy::new(principal, store.read(|tx| cases::access(tx, &requested))?);
-
-    // Documents this round works on: the admitted ones of the request (an unknown id is a
-    // new case and gets an empty replica) and the offers. A refused document gets no replica
-    // and `serve` rejects it as forbidden, exactly like a non-existent one it may not see.
-    let mut to_load: Vec<CaseId> = requested
-        .iter()
-        .copied()
-        .filter(|id| policy.admit(*id).is_none())
-        .collect();
-    let offer_limit = limits.max_documents + requested.len() + 1;
-    let offers = store.read(|tx| {
-        sync_states::offers(
-            tx,
-            &principal.device_id,
-            &access::visibility(principal),
-            offer_limit,
-        )
-    })?;
-    for id in &offers {
-        if !to_load.contains(id) {
-            to_load.push(*id);
+    // Everything the round reads before it merges, it reads in one snapshot: the access
+    // facts the policy decides by, the offers and the documents with their sync states.
+    let (policy, offers, to_load, stored) = store.read(|tx| {
+        let policy = SyncPolicy::new(principal, cases::access(tx, &requested)?);
+        // Documents this round works on: the admitted ones of the request (an unknown id is
+        // a new case and gets an empty replica) and the offers. A refused document gets no
+        // replica and `serve` rejects it as forbidden, exactly like a non-existent one it may
+        // not see.
+        let mut to_load: Vec<CaseId> = requested
+            .iter()
+            .copied()
+            .filter(|id| policy.admit(*id).is_none())
+            .collect();
+        let offer_limit = limits.max_documents + requested.len() + 1;
+        let visibility = access::visibility(principal);
+        let offers = sync_states::offers(tx, &principal.device_id, &visibility, offer_limit)?;
+        for id in &offers {
+            if !to_load.contains(id) {
+                to_load.push(*id);
+            }
         }
-    }
-
-    let stored = store.read(|tx| sync_states::load(tx, &principal.device_id, &to_load))?;
+        let stored = sync_states::load(tx, &principal.device_id, &to_load)?;
+        Ok((policy, offers, to_load, stored))
+    })?;
     let mut replicas = Replicas::new();
     let mut loaded_heads = HashMap::new();
     for id in to_load {
