@@ -7,6 +7,10 @@
 //! - [`answer`]: an answer ([`schema::FieldValue`]) as text, with its field's option labels
 //!   and units; [`time`]: instants in the office's time zone (Europe/Berlin), marked CET or
 //!   CEST; [`number`]: decimals with the language's separator.
+//! - [`typed`]: answers typed as text — numbers with either language's decimal separator,
+//!   dates, times, German wall times, positions — read the same on the tablet and in the
+//!   back office, and the text an input shows for an answer, which reads back as the same
+//!   answer; [`problem`]: what is wrong with typed text or an answer, in both languages.
 //! - [`Plural`]: "1 Fall", "2 Fälle".
 //! - [`texts!`]: the macro each surface writes its own table with (one row per string, German
 //!   and English side by side, so a missing translation is a compile error), taking the
@@ -19,8 +23,10 @@ pub mod answer;
 pub mod check;
 pub mod number;
 mod plural;
+pub mod problem;
 pub mod terms;
 pub mod time;
+pub mod typed;
 
 pub use plural::Plural;
 pub use schema::Language;

@@ -91,12 +91,6 @@ texts::texts! {
     form_submit: "Einreichen", "Submit";
     form_submit_blocked: "Noch nicht abgebbar:", "Cannot be submitted yet:";
     input_now: "Jetzt", "Now";
-    input_date_hint: "TT.MM.JJJJ", "DD.MM.YYYY";
-    input_time_hint: "HH:MM", "HH:MM";
-    input_date_time_hint: "TT.MM.JJJJ HH:MM", "DD.MM.YYYY HH:MM";
-    input_not_number: "Bitte eine Zahl eingeben, z. B. 2,5", "Please enter a number, e.g. 2.5";
-    input_not_whole_number: "Bitte eine ganze Zahl eingeben", "Please enter a whole number";
-    input_gps_hint: "Breite und Länge als Dezimalgrad, z. B. 52,52 und 13,40", "Latitude and longitude in decimal degrees, e.g. 52.52 and 13.40";
     gps_lat: "Breite", "Latitude";
     gps_lon: "Länge", "Longitude";
     gps_manual: "Das Gerät liefert keine Position – bitte von Hand eingeben.", "The device gives no position – please enter it by hand.";
@@ -119,23 +113,6 @@ texts::texts! {
     photo_thumbnail: "Foto", "Photo";
     photo_not_on_tablet: "Foto nicht auf dem Tablet", "Photo not on this tablet";
     photo_unreadable: "Das ist kein lesbares JPEG- oder PNG-Foto.", "That is not a readable JPEG or PNG photo.";
-    problem_required: "Bitte ausfüllen", "Please fill in";
-    problem_wrong_kind: "Die Antwort hat nicht die passende Art", "The answer is not of the right kind";
-    problem_too_long: "Zu lang: {actual} Zeichen, höchstens {max}", "Too long: {actual} characters, at most {max}";
-    problem_pattern: "Hat nicht das verlangte Format", "Does not have the required format";
-    problem_below_min: "Mindestens {min}", "At least {min}";
-    problem_above_max: "Höchstens {max}", "At most {max}";
-    problem_not_a_number: "Keine gültige Zahl", "Not a valid number";
-    problem_not_an_option: "Keine der Auswahlmöglichkeiten", "Not one of the options";
-    problem_too_few_selected: "Mindestens {min} auswählen", "Select at least {min}";
-    problem_too_many_selected: "Höchstens {max} auswählen", "Select at most {max}";
-    problem_too_few_photos: "Mindestens {photos} nötig", "At least {photos} needed";
-    problem_too_many_photos: "Höchstens {photos} erlaubt", "At most {photos} allowed";
-    problem_plate: "Kein gültiges Kennzeichen", "Not a valid plate";
-    problem_position_range: "Breite muss zwischen −90 und 90, Länge zwischen −180 und 180 liegen", "Latitude must be within −90 and 90, longitude within −180 and 180";
-    problem_position_accuracy: "Position zu ungenau (höchstens {max} m)", "Position not accurate enough (at most {max} m)";
-    problem_address_incomplete: "Anschrift unvollständig", "Address incomplete";
-    problem_postal_code: "Postleitzahl muss fünf Ziffern haben", "Postal code must have five digits";
 
     // --- Annotation editor, signature pad, camera (add rows here) ---
     editor_canvas: "Foto-Zeichenfläche", "Photo canvas";

@@ -1,12 +1,13 @@
 //! One input per field kind. Each takes the current answer and the text the officer is
-//! typing, and returns a new answer when the officer changed it; turning typed text into a
-//! value (German number and date formats accepted) happens here, saving does not.
+//! typing, and returns a new answer when the officer changed it. What an input shows for an
+//! answer and how typed text becomes one (German decimal comma, dates, German time) is
+//! `texts::typed`'s, the same as in the back office; saving is not done here.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::ops::Not;
 
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
-use schema::{Field, FieldKind, FieldValue, GpsPoint, Language, PostalAddress};
+use chrono::Timelike;
+use schema::{Field, FieldKind, FieldValue, Language, PostalAddress};
+use texts::typed::{self, Unreadable};
 
 use crate::gui::a11y;
 use crate::gui::i18n::Texts;
@@ -55,33 +56,29 @@ pub fn field_input(
 ) -> Input {
     let label = field.label.get(language);
     let key = field.key.clone();
+    // The text an input starts with: the stored answer as `texts::typed` shows it, when it
+    // is of the field's kind.
+    let shown = || {
+        value
+            .filter(|v| v.fits(&field.kind))
+            .map(|v| typed::input(v, language))
+            .unwrap_or_default()
+    };
     match &field.kind {
         FieldKind::ShortText { .. } | FieldKind::VehiclePlate => {
-            let text = typing.entry(key, || match value {
-                Some(FieldValue::Text(s) | FieldValue::Plate(s)) => s.clone(),
-                _ => String::new(),
-            });
+            let text = typing.entry(key, shown);
             let response = ui.add(
                 egui::TextEdit::singleline(text)
                     .min_size(egui::vec2(0.0, crate::gui::theme::MIN_TOUCH))
                     .desired_width(f32::INFINITY),
             );
-            let response = response.labelled_by(label_id);
-            if !response.changed() {
+            if !response.labelled_by(label_id).changed() {
                 return Input::Unchanged;
             }
-            let typed = text.clone();
-            let answer = match field.kind {
-                FieldKind::VehiclePlate => FieldValue::Plate(typed),
-                _ => FieldValue::Text(typed),
-            };
-            Input::Answer(text.is_empty().not().then_some(answer))
+            read(typed::answer(&field.kind, text, language), language)
         }
         FieldKind::LongText { .. } | FieldKind::OfficerNotes { .. } => {
-            let text = typing.entry(key, || match value {
-                Some(FieldValue::LongText(s)) => s.clone(),
-                _ => String::new(),
-            });
+            let text = typing.entry(key, shown);
             let response = ui.add(
                 egui::TextEdit::multiline(text)
                     .desired_rows(3)
@@ -90,17 +87,10 @@ pub fn field_input(
             if !response.labelled_by(label_id).changed() {
                 return Input::Unchanged;
             }
-            Input::Answer((!text.is_empty()).then(|| FieldValue::LongText(text.clone())))
+            read(typed::answer(&field.kind, text, language), language)
         }
         FieldKind::Integer { unit, .. } | FieldKind::Decimal { unit, .. } => {
-            let integer = matches!(field.kind, FieldKind::Integer { .. });
-            let text = typing.entry(key, || match value {
-                Some(FieldValue::Integer(n)) => n.to_string(),
-                // Either separator is read back (`parse_number`); it is shown as the language
-                // writes it.
-                Some(FieldValue::Decimal(n)) => texts::number::decimal(*n, texts.lang),
-                _ => String::new(),
-            });
+            let text = typing.entry(key, shown);
             let changed = ui
                 .horizontal(|ui| {
                     let r = ui
@@ -119,19 +109,12 @@ pub fn field_input(
             if !changed {
                 return Input::Unchanged;
             }
-            parse_number(text, integer, texts)
+            read(typed::answer(&field.kind, text, language), language)
         }
-        FieldKind::Date => typed_value(ui, typing, key, value, (label, label_id), texts, DateParts),
-        FieldKind::Time => typed_value(ui, typing, key, value, (label, label_id), texts, TimeParts),
-        FieldKind::DateTime => typed_value(
-            ui,
-            typing,
-            key,
-            value,
-            (label, label_id),
-            texts,
-            DateTimeParts,
-        ),
+        FieldKind::Date | FieldKind::Time | FieldKind::DateTime => {
+            let text = typing.entry(key, shown);
+            typed_time(ui, text, field, (label, label_id), texts, language)
+        }
         FieldKind::SingleChoice { options } => {
             let selected = match value {
                 Some(FieldValue::Choice(c)) => Some(c.as_str()),
@@ -200,143 +183,57 @@ pub fn field_input(
     }
 }
 
-fn parse_number(text: &str, integer: bool, texts: &Texts) -> Input {
-    let t = text.trim().replace(',', ".");
-    if t.is_empty() {
-        return Input::Answer(None);
-    }
-    if integer {
-        match t.parse::<i64>() {
-            Ok(n) => Input::Answer(Some(FieldValue::Integer(n))),
-            Err(_) => Input::Unreadable(texts.input_not_whole_number.to_string()),
-        }
-    } else {
-        match t.parse::<f64>() {
-            Ok(n) if n.is_finite() => Input::Answer(Some(FieldValue::Decimal(n))),
-            _ => Input::Unreadable(texts.input_not_number.to_string()),
-        }
+/// Typed text read as an answer, or why it is none in the officer's language.
+fn read(typed: Result<Option<FieldValue>, Unreadable>, language: Language) -> Input {
+    match typed {
+        Ok(answer) => Input::Answer(answer),
+        Err(why) => Input::Unreadable(why.text(language).to_string()),
     }
 }
 
-/// How one kind of date/time is shown, read and filled with "now".
-trait TimeKind {
-    fn show(&self, value: &FieldValue) -> Option<String>;
-    fn parse(&self, text: &str) -> Option<FieldValue>;
-    fn now(&self) -> FieldValue;
-    fn hint<'t>(&self, texts: &'t Texts) -> &'t str;
-}
-
-struct DateParts;
-struct TimeParts;
-struct DateTimeParts;
-
-impl TimeKind for DateParts {
-    fn show(&self, value: &FieldValue) -> Option<String> {
-        match value {
-            FieldValue::Date(d) => Some(d.format("%d.%m.%Y").to_string()),
-            _ => None,
+/// "Now" in the office's zone as an answer of a date, time or date-time field, to the
+/// second (so the input shows it readably and reads it back the same).
+fn now(kind: &FieldKind) -> Option<FieldValue> {
+    match kind {
+        FieldKind::Date => Some(FieldValue::Date(crate::clock::today())),
+        FieldKind::Time => Some(FieldValue::Time(crate::clock::time_of_day())),
+        FieldKind::DateTime => {
+            let now = crate::clock::now_office();
+            Some(FieldValue::DateTime(now.with_nanosecond(0).unwrap_or(now)))
         }
-    }
-    fn parse(&self, text: &str) -> Option<FieldValue> {
-        NaiveDate::parse_from_str(text, "%d.%m.%Y")
-            .or_else(|_| NaiveDate::parse_from_str(text, "%Y-%m-%d"))
-            .ok()
-            .map(FieldValue::Date)
-    }
-    fn now(&self) -> FieldValue {
-        FieldValue::Date(crate::clock::today())
-    }
-    fn hint<'t>(&self, texts: &'t Texts) -> &'t str {
-        texts.input_date_hint
+        _ => None,
     }
 }
 
-impl TimeKind for TimeParts {
-    fn show(&self, value: &FieldValue) -> Option<String> {
-        match value {
-            FieldValue::Time(t) => Some(t.format("%H:%M").to_string()),
-            _ => None,
-        }
-    }
-    fn parse(&self, text: &str) -> Option<FieldValue> {
-        NaiveTime::parse_from_str(text, "%H:%M")
-            .or_else(|_| NaiveTime::parse_from_str(text, "%H:%M:%S"))
-            .ok()
-            .map(FieldValue::Time)
-    }
-    fn now(&self) -> FieldValue {
-        FieldValue::Time(crate::clock::time_of_day())
-    }
-    fn hint<'t>(&self, texts: &'t Texts) -> &'t str {
-        texts.input_time_hint
-    }
-}
-
-impl TimeKind for DateTimeParts {
-    fn show(&self, value: &FieldValue) -> Option<String> {
-        match value {
-            FieldValue::DateTime(t) => Some(
-                texts::time::office_wall(t)
-                    .format("%d.%m.%Y %H:%M")
-                    .to_string(),
-            ),
-            _ => None,
-        }
-    }
-    fn parse(&self, text: &str) -> Option<FieldValue> {
-        let naive = NaiveDateTime::parse_from_str(text, "%d.%m.%Y %H:%M")
-            .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M"))
-            .ok()?;
-        // German time, whatever zone the tablet is set to; an hour skipped in spring is no
-        // time at all.
-        Some(FieldValue::DateTime(texts::time::office_local(naive)?))
-    }
-    fn now(&self) -> FieldValue {
-        FieldValue::DateTime(crate::clock::now_office())
-    }
-    fn hint<'t>(&self, texts: &'t Texts) -> &'t str {
-        texts.input_date_time_hint
-    }
-}
-
-/// A date, time or date-time typed as text, with a "now" button.
-fn typed_value(
+/// A date, time or date-time typed as text (its format as the hint), with a "now" button.
+fn typed_time(
     ui: &mut egui::Ui,
-    typing: &mut Typing,
-    key: String,
-    value: Option<&FieldValue>,
+    text: &mut String,
+    field: &Field,
     (label, label_id): (&str, egui::Id),
     texts: &Texts,
-    kind: impl TimeKind,
+    language: Language,
 ) -> Input {
-    let text = typing.entry(key, || value.and_then(|v| kind.show(v)).unwrap_or_default());
     let mut answer = Input::Unchanged;
     ui.horizontal(|ui| {
         let r = ui
             .add(
                 egui::TextEdit::singleline(text)
                     .min_size(egui::vec2(0.0, crate::gui::theme::MIN_TOUCH))
-                    .hint_text(kind.hint(texts))
+                    .hint_text(typed::hint(&field.kind, language).unwrap_or_default())
                     .desired_width(260.0),
             )
             .labelled_by(label_id);
         if r.changed() {
-            let t = text.trim();
-            answer = if t.is_empty() {
-                Input::Answer(None)
-            } else {
-                match kind.parse(t) {
-                    Some(v) => Input::Answer(Some(v)),
-                    None => Input::Unreadable(kind.hint(texts).to_string()),
-                }
-            };
+            answer = read(typed::answer(&field.kind, text, language), language);
         }
-        let now = ui.button(texts.input_now);
-        a11y::name(&now, &format!("{label}: {}", texts.input_now));
-        if now.clicked() {
-            let v = kind.now();
-            *text = kind.show(&v).unwrap_or_default();
-            answer = Input::Answer(Some(v));
+        let now_button = ui.button(texts.input_now);
+        a11y::name(&now_button, &format!("{label}: {}", texts.input_now));
+        if now_button.clicked()
+            && let Some(value) = now(&field.kind)
+        {
+            *text = typed::input(&value, language);
+            answer = Input::Answer(Some(value));
         }
     });
     answer
@@ -365,7 +262,7 @@ fn gps_input(
         let text = typing.entry(format!("{}.{part}", field.key), || {
             current
                 .map(|p| if i == 0 { p.lat } else { p.lon })
-                .map(|n| n.to_string())
+                .map(|n| texts::number::decimal(n, texts.lang))
                 .unwrap_or_default()
         });
         ui.horizontal(|ui| {
@@ -378,22 +275,14 @@ fn gps_input(
             a11y::name(&r, &format!("{label}: {name}"));
             changed |= r.changed();
         });
-        parts[i] = text.trim().replace(',', ".");
+        parts[i] = text.clone();
     }
     if !changed {
         return Input::Unchanged;
     }
-    match (parts[0].as_str(), parts[1].as_str()) {
-        ("", "") => Input::Answer(None),
-        (lat, lon) => match (lat.parse::<f64>(), lon.parse::<f64>()) {
-            (Ok(lat), Ok(lon)) => Input::Answer(Some(FieldValue::Gps(GpsPoint {
-                lat,
-                lon,
-                accuracy_m: None,
-            }))),
-            _ => Input::Unreadable(texts.input_gps_hint.to_string()),
-        },
-    }
+    // The tablet has no input for the accuracy: a typed position has none.
+    let position = typed::position(&parts[0], &parts[1], "", texts.lang);
+    read(position.map(|p| p.map(FieldValue::Gps)), texts.lang)
 }
 
 fn address_input(
@@ -423,8 +312,8 @@ fn address_input(
         ("city", texts.address_city, &current.city),
     ];
     let mut changed = false;
-    let mut typed: Vec<String> = Vec::with_capacity(4);
-    for (part, name, initial) in parts {
+    let mut typed_parts: [String; 4] = Default::default();
+    for (i, (part, name, initial)) in parts.into_iter().enumerate() {
         let text = typing.entry(format!("{}.{part}", field.key), || initial.to_string());
         ui.horizontal(|ui| {
             ui.label(name);
@@ -436,20 +325,11 @@ fn address_input(
             a11y::name(&r, &format!("{label}: {name}"));
             changed |= r.changed();
         });
-        typed.push(text.clone());
+        typed_parts[i] = text.clone();
     }
     if !changed {
         return Input::Unchanged;
     }
-    let address = PostalAddress {
-        street: typed[0].clone(),
-        house_number: typed[1].clone(),
-        postal_code: typed[2].clone(),
-        city: typed[3].clone(),
-    };
-    if typed.iter().all(|t| t.trim().is_empty()) {
-        Input::Answer(None)
-    } else {
-        Input::Answer(Some(FieldValue::Address(address)))
-    }
+    let address = typed::address(typed_parts.each_ref().map(String::as_str));
+    Input::Answer(address.map(FieldValue::Address))
 }

@@ -6,7 +6,6 @@
 mod inputs;
 mod photos;
 mod position_hint;
-mod problems;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -19,7 +18,6 @@ use schema::{
 
 pub use inputs::Input;
 pub use photos::PhotoAction;
-pub use problems::problem_text;
 
 use self::inputs::{Typing, field_input};
 use self::photos::PhotoSection;
@@ -336,7 +334,7 @@ impl FormScreen {
             ui.colored_label(color, why);
         }
         for problem in self.draft.for_field(&field.key) {
-            ui.colored_label(color, problem_text(problem, texts));
+            ui.colored_label(color, texts::problem::field(problem, texts.lang));
         }
         ui.add_space(4.0);
     }
@@ -360,7 +358,10 @@ impl FormScreen {
                     .field(&e.field)
                     .map(|f| f.label.get(language))
                     .unwrap_or(e.field.as_str());
-                ui.label(format!("• {label}: {}", problem_text(&e.problem, texts)));
+                ui.label(format!(
+                    "• {label}: {}",
+                    texts::problem::field(&e.problem, texts.lang)
+                ));
             }
         }
         let button = ui.add_enabled(valid, egui::Button::new(texts.form_submit));

@@ -275,3 +275,19 @@ fn a_case_the_server_refused_says_why_and_keeps_what_was_entered() {
         Some("Reifenstapel")
     );
 }
+
+#[test]
+fn typed_text_that_is_no_answer_says_why_in_the_officers_words() {
+    let dir = enrolled_dir();
+    let mut h = harness(dir.path());
+    new_every_kind_case(&mut h);
+    type_into(&mut h, "Tag", "30.02.2026");
+    assert!(shows(&h, "Diesen Tag gibt es nicht"));
+    type_into(&mut h, "Menge", "1.500");
+    assert!(shows(
+        &h,
+        "Bitte ohne Tausenderpunkte und mit Dezimalkomma eingeben, z. B. 1500 oder 1,5"
+    ));
+    let case = stored_case(dir.path());
+    assert!(!case.fields.contains_key("day") && !case.fields.contains_key("volume"));
+}

@@ -81,8 +81,8 @@ fn the_current_fix_fills_the_position_of_open_and_new_cases() {
     assert_eq!(newest_position(dir.path()), Some(FieldValue::Gps(HERE)));
     assert_eq!(
         h.get_by_label("Standort: Breite").value().as_deref(),
-        Some("52.5163"),
-        "the inputs show the position taken"
+        Some("52,5163"),
+        "the inputs show the position taken, with the German decimal comma"
     );
 
     // With a fix known, a new case is prefilled with it.
