@@ -137,7 +137,8 @@ async fn dates_choices_addresses_and_positions_are_edited_as_changes_that_reach_
     // Answers that do not fit are refused and write nothing.
     let before = heads(&server, id).await;
     let refused: [(&str, Vec<(&str, &str)>); 7] = [
-        ("day", vec![("value", "20.11.2026")]),
+        // A day that does not exist (30 days hath November).
+        ("day", vec![("value", "31.11.2026")]),
         ("clock", vec![("value", "7 Uhr")]),
         // The hour the clocks skip in spring.
         ("seen", vec![("value", "2026-03-29T02:30")]),
@@ -226,4 +227,57 @@ async fn dates_choices_addresses_and_positions_are_edited_as_changes_that_reach_
     for key in ["waste", "where", "spot"] {
         assert!(!case.fields.contains_key(key), "{key} still answered");
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refusals_say_what_is_wrong_in_the_pages_language() {
+    let server = TestServer::start().await;
+    install_kinds_template(&server).await;
+    let mut tablet = server.tablet("officer1").await;
+    let id = kinds_case(&mut tablet).await;
+    let mut browser = Browser::signed_in(&server, "coordinator").await;
+    let csrf = browser.case_page(id).await.csrf();
+    let path = format!("/backoffice/cases/{id}/fields/day");
+
+    let form = [("csrf", csrf.as_str()), ("value", "30.02.2026")];
+    let german = browser.post(&path, &form).await;
+    assert_eq!(german.status, StatusCode::BAD_REQUEST);
+    assert!(
+        german
+            .body
+            .contains("Ungültige Angabe bei „Tag“: Diesen Tag gibt es nicht"),
+        "{}",
+        german.body
+    );
+    let english = browser.post(&format!("{path}?lang=en"), &form).await;
+    assert_eq!(english.status, StatusCode::BAD_REQUEST);
+    assert!(
+        english
+            .body
+            .contains("Invalid answer to “Day”: There is no such day"),
+        "{}",
+        english.body
+    );
+
+    // The same text is the same answer as on the tablet: a German date, a decimal comma.
+    let form = [("csrf", csrf.as_str()), ("value", "20.11.2026")];
+    let done = browser.post(&path, &form).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let spot = format!("/backoffice/cases/{id}/fields/spot");
+    let form = [("csrf", csrf.as_str()), ("lat", "52,5"), ("lon", "13,4")];
+    let done = browser.post(&spot, &form).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let case = server.case(id).await.unwrap();
+    assert_eq!(
+        case.fields["day"],
+        FieldValue::Date(NaiveDate::from_ymd_opt(2026, 11, 20).unwrap())
+    );
+    assert_eq!(
+        case.fields["spot"],
+        FieldValue::Gps(GpsPoint {
+            lat: 52.5,
+            lon: 13.4,
+            accuracy_m: None,
+        })
+    );
 }

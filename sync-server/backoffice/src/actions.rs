@@ -151,8 +151,12 @@ pub async fn edit_field(
             .ok_or_else(not_editable)?;
         form_input::input_for(&field.kind, lang).ok_or_else(not_editable)?;
         let typed = form_input::Typed::new(form);
-        let value = form_input::parse(&field.kind, &typed).map_err(|reason| {
-            AppError::BadRequest(format!("{}: {reason}", t.error_invalid_value))
+        let value = form_input::parse(&field.kind, &typed, lang).map_err(|problem| {
+            AppError::BadRequest(
+                t.error_invalid_value
+                    .replace("{field}", field.label.get(lang))
+                    .replace("{reason}", &problem.text(lang)),
+            )
         })?;
         let field_key = key.clone();
         let case = edit(

@@ -1,6 +1,8 @@
 //! Answers typed into the case page's edit forms: which fields can be edited there, what the
-//! inputs show, and how the submitted form becomes a [`FieldValue`] (through
-//! [`FieldValue::from_json`], then checked with [`schema::check_value`] like on the tablet).
+//! inputs show, and how the submitted form becomes a [`FieldValue`]: read by
+//! [`texts::typed`] as on the tablet, so the same text is the same answer on both, then
+//! checked with [`schema::check_value`] as on the tablet; what is wrong is a [`Problem`],
+//! which the page words in its language.
 //!
 //! A form sends `value` for one-input kinds, one `choice` per ticked box for a multiple
 //! choice, `street`, `house_number`, `postal_code`, `city` for an address and `lat`, `lon`,
@@ -8,9 +10,9 @@
 //! (Europe/Berlin): a browser's `datetime-local` input carries no offset, and the office
 //! works in German time, so the offset is the one Berlin had at that moment.
 
-use chrono::{DateTime, FixedOffset, NaiveDateTime, Timelike};
+use chrono::{DateTime, FixedOffset, Timelike};
 use schema::{FieldKind, FieldValue, Language, check_value};
-use serde_json::Value;
+use texts::problem::Problem;
 
 use super::i18n::Texts;
 
@@ -203,129 +205,36 @@ impl Typed {
     }
 }
 
-/// A number as typed; German users type a decimal comma.
-fn number(text: &str) -> Result<f64, String> {
-    let text = text.trim();
-    text.replace(',', ".")
-        .parse::<f64>()
-        .ok()
-        .filter(|n| n.is_finite())
-        .ok_or_else(|| format!("`{text}` is not a number"))
-}
-
-fn json_number(text: &str) -> Result<Value, String> {
-    serde_json::Number::from_f64(number(text)?)
-        .map(Value::Number)
-        .ok_or_else(|| format!("`{}` is not a number", text.trim()))
-}
-
-/// A `datetime-local` text (German local time) or a full RFC 3339 time, as RFC 3339.
-fn datetime_json(text: &str) -> Result<Value, String> {
-    if let Ok(at) = DateTime::parse_from_rfc3339(text) {
-        return Ok(Value::String(at.to_rfc3339()));
-    }
-    let local = NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S")
-        .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M"))
-        .map_err(|_| format!("`{text}` is not a date and time like 2026-11-23T14:05"))?;
-    // The hour the clocks go back happens twice; the first is the likelier meaning.
-    let at = texts::time::office_local(local).ok_or_else(|| {
-        format!("`{text}` does not exist in German time (the clocks skip that hour)")
-    })?;
-    Ok(Value::String(at.to_rfc3339()))
-}
-
-/// The answer a form sent for a field of `kind`: `Ok(None)` clears it (nothing typed or
-/// ticked).
+/// The answer a form sent for a field of `kind`, read in the page's `lang`: `Ok(None)`
+/// clears it (nothing typed or ticked).
 ///
 /// # Errors
-/// Why the input is not an answer to this field, in plain words.
-pub fn parse(kind: &FieldKind, typed: &Typed) -> Result<Option<FieldValue>, String> {
-    let json = match kind {
+/// Why the input is not an answer to this field: text that is none of its kind, or an
+/// answer the field does not allow.
+pub fn parse(
+    kind: &FieldKind,
+    typed: &Typed,
+    lang: Language,
+) -> Result<Option<FieldValue>, Problem> {
+    let value = match kind {
         FieldKind::MultipleChoice { .. } => {
             let chosen = typed.all("choice");
-            if chosen.is_empty() {
-                return Ok(None);
-            }
-            Value::Array(chosen.into_iter().map(Value::String).collect())
+            (!chosen.is_empty()).then(|| FieldValue::Choices(chosen.into_iter().collect()))
         }
         FieldKind::PostalAddress => {
-            let [street, house_number, postal_code, city] =
-                ["street", "house_number", "postal_code", "city"]
-                    .map(|name| typed.one(name).trim().to_string());
-            if [&street, &house_number, &postal_code, &city]
-                .iter()
-                .all(|s| s.is_empty())
-            {
-                return Ok(None);
-            }
-            serde_json::json!({
-                "street": street,
-                "house_number": house_number,
-                "postal_code": postal_code,
-                "city": city,
-            })
+            let parts = ["street", "house_number", "postal_code", "city"].map(|n| typed.one(n));
+            texts::typed::address(parts).map(FieldValue::Address)
         }
         FieldKind::GpsPoint { .. } => {
-            let [lat, lon, accuracy] = ["lat", "lon", "accuracy_m"].map(|n| typed.one(n).trim());
-            if lat.is_empty() && lon.is_empty() && accuracy.is_empty() {
-                return Ok(None);
-            }
-            if lat.is_empty() || lon.is_empty() {
-                return Err("a position needs both latitude and longitude".into());
-            }
-            let accuracy = if accuracy.is_empty() {
-                Value::Null
-            } else {
-                json_number(accuracy)?
-            };
-            serde_json::json!({
-                "lat": json_number(lat)?,
-                "lon": json_number(lon)?,
-                "accuracy_m": accuracy,
-            })
+            let [lat, lon, accuracy] = ["lat", "lon", "accuracy_m"].map(|n| typed.one(n));
+            texts::typed::position(lat, lon, accuracy, lang)?.map(FieldValue::Gps)
         }
-        _ => match one_input(kind, typed.one("value"))? {
-            Some(json) => json,
-            None => return Ok(None),
-        },
+        _ => texts::typed::answer(kind, typed.one("value"), lang)?,
     };
-    let value = FieldValue::from_json(kind, &json)?;
-    match check_value(kind, &value) {
-        Some(problem) => Err(problem.to_string()),
-        None => Ok(Some(value)),
+    match value.as_ref().and_then(|value| check_value(kind, value)) {
+        Some(problem) => Err(problem.into()),
+        None => Ok(value),
     }
-}
-
-/// The JSON answer of a one-input field; `None` for an empty input.
-fn one_input(kind: &FieldKind, raw: &str) -> Result<Option<Value>, String> {
-    let trimmed = raw.trim();
-    if trimmed.is_empty() {
-        return Ok(None);
-    }
-    Ok(Some(match kind {
-        // Text keeps what was typed (line breaks, inner spaces); browsers send CRLF.
-        FieldKind::LongText { .. } | FieldKind::OfficerNotes { .. } => {
-            Value::String(raw.replace("\r\n", "\n"))
-        }
-        FieldKind::ShortText { .. }
-        | FieldKind::VehiclePlate
-        | FieldKind::SingleChoice { .. }
-        | FieldKind::Date
-        | FieldKind::Time => Value::String(trimmed.to_string()),
-        FieldKind::DateTime => datetime_json(trimmed)?,
-        FieldKind::Integer { .. } => Value::from(
-            trimmed
-                .parse::<i64>()
-                .map_err(|_| format!("`{trimmed}` is not a whole number"))?,
-        ),
-        FieldKind::Decimal { .. } => json_number(trimmed)?,
-        FieldKind::YesNo => match trimmed {
-            "yes" => Value::Bool(true),
-            "no" => Value::Bool(false),
-            other => return Err(format!("`{other}` is neither yes nor no")),
-        },
-        _ => return Err("this field cannot be changed in the back office".into()),
-    }))
 }
 
 #[cfg(test)]
@@ -345,24 +254,24 @@ mod tests {
             unit: None,
         };
         assert_eq!(
-            parse(&integer, &Typed::value(" 7 ")),
+            parse(&integer, &Typed::value(" 7 "), Language::De),
             Ok(Some(FieldValue::Integer(7)))
         );
-        assert!(parse(&integer, &Typed::value("11")).is_err());
-        assert!(parse(&integer, &Typed::value("sieben")).is_err());
-        assert_eq!(parse(&integer, &Typed::value("")), Ok(None));
+        assert!(parse(&integer, &Typed::value("11"), Language::De).is_err());
+        assert!(parse(&integer, &Typed::value("sieben"), Language::De).is_err());
+        assert_eq!(parse(&integer, &Typed::value(""), Language::De), Ok(None));
         let decimal = FieldKind::Decimal {
             min: None,
             max: None,
             unit: None,
         };
         assert_eq!(
-            parse(&decimal, &Typed::value("2,5")),
+            parse(&decimal, &Typed::value("2,5"), Language::De),
             Ok(Some(FieldValue::Decimal(2.5)))
         );
-        assert!(parse(&decimal, &Typed::value("NaN")).is_err());
+        assert!(parse(&decimal, &Typed::value("NaN"), Language::De).is_err());
         assert_eq!(
-            parse(&FieldKind::YesNo, &Typed::value("no")),
+            parse(&FieldKind::YesNo, &Typed::value("no"), Language::De),
             Ok(Some(FieldValue::YesNo(false)))
         );
         let choice = FieldKind::SingleChoice {
@@ -372,14 +281,15 @@ mod tests {
             }],
         };
         assert_eq!(
-            parse(&choice, &Typed::value("a")),
+            parse(&choice, &Typed::value("a"), Language::De),
             Ok(Some(FieldValue::Choice("a".into())))
         );
-        assert!(parse(&choice, &Typed::value("b")).is_err());
+        assert!(parse(&choice, &Typed::value("b"), Language::De).is_err());
         assert_eq!(
             parse(
                 &FieldKind::LongText { max_length: None },
-                &Typed::value("a\r\nb")
+                &Typed::value("a\r\nb"),
+                Language::De,
             ),
             Ok(Some(FieldValue::LongText("a\nb".into())))
         );
@@ -397,21 +307,37 @@ mod tests {
     #[test]
     fn dates_and_times_are_typed_in_german_time() {
         assert_eq!(
-            parse(&FieldKind::Date, &Typed::value("2026-03-29")),
+            parse(&FieldKind::Date, &Typed::value("2026-03-29"), Language::De),
             Ok(Some(FieldValue::Date(
                 NaiveDate::from_ymd_opt(2026, 3, 29).unwrap()
             )))
         );
-        assert!(parse(&FieldKind::Date, &Typed::value("29.03.2026")).is_err());
+        // Day first with points reads too, as on the tablet (a browser without a date
+        // picker sends what was typed).
         assert_eq!(
-            parse(&FieldKind::Time, &Typed::value("14:05")),
+            parse(&FieldKind::Date, &Typed::value("29.03.2026"), Language::De),
+            parse(&FieldKind::Date, &Typed::value("2026-03-29"), Language::De)
+        );
+        assert!(parse(&FieldKind::Date, &Typed::value("29.02.2026"), Language::De).is_err());
+        assert_eq!(
+            parse(&FieldKind::Time, &Typed::value("14:05"), Language::De),
             Ok(Some(FieldValue::Time(
                 NaiveTime::from_hms_opt(14, 5, 0).unwrap()
             )))
         );
-        assert!(parse(&FieldKind::Time, &Typed::value("25:00")).is_err());
-        let winter = parse(&FieldKind::DateTime, &Typed::value("2026-01-15T09:30")).unwrap();
-        let summer = parse(&FieldKind::DateTime, &Typed::value("2026-07-15T09:30")).unwrap();
+        assert!(parse(&FieldKind::Time, &Typed::value("25:00"), Language::De).is_err());
+        let winter = parse(
+            &FieldKind::DateTime,
+            &Typed::value("2026-01-15T09:30"),
+            Language::De,
+        )
+        .unwrap();
+        let summer = parse(
+            &FieldKind::DateTime,
+            &Typed::value("2026-07-15T09:30"),
+            Language::De,
+        )
+        .unwrap();
         match (&winter, &summer) {
             (Some(FieldValue::DateTime(w)), Some(FieldValue::DateTime(s))) => {
                 assert_eq!(w.to_rfc3339(), "2026-01-15T09:30:00+01:00");
@@ -426,7 +352,14 @@ mod tests {
         assert_eq!(current_input(Some(&stored)), "2026-07-15T09:30");
         assert_eq!(current_input(summer.as_ref()), "2026-07-15T09:30");
         // 02:30 on the last Sunday of March does not exist in Germany.
-        assert!(parse(&FieldKind::DateTime, &Typed::value("2026-03-29T02:30")).is_err());
+        assert!(
+            parse(
+                &FieldKind::DateTime,
+                &Typed::value("2026-03-29T02:30"),
+                Language::De
+            )
+            .is_err()
+        );
     }
 
     #[test]
@@ -444,14 +377,19 @@ mod tests {
         assert_eq!(
             parse(
                 &kind,
-                &form(&[("choice", "household"), ("choice", "bulky")])
+                &form(&[("choice", "household"), ("choice", "bulky")]),
+                Language::De,
             ),
             Ok(Some(FieldValue::Choices(
                 ["bulky".to_string(), "household".to_string()].into()
             )))
         );
-        assert_eq!(parse(&kind, &form(&[])), Ok(None), "nothing ticked clears");
-        assert!(parse(&kind, &form(&[("choice", "toxic")])).is_err());
+        assert_eq!(
+            parse(&kind, &form(&[]), Language::De),
+            Ok(None),
+            "nothing ticked clears"
+        );
+        assert!(parse(&kind, &form(&[("choice", "toxic")]), Language::De).is_err());
 
         let address = form(&[
             ("street", " Hauptstraße "),
@@ -460,7 +398,7 @@ mod tests {
             ("city", "Berlin"),
         ]);
         assert_eq!(
-            parse(&FieldKind::PostalAddress, &address),
+            parse(&FieldKind::PostalAddress, &address, Language::De),
             Ok(Some(FieldValue::Address(PostalAddress {
                 street: "Hauptstraße".into(),
                 house_number: "12a".into(),
@@ -471,7 +409,8 @@ mod tests {
         assert_eq!(
             parse(
                 &FieldKind::PostalAddress,
-                &form(&[("street", ""), ("city", " ")])
+                &form(&[("street", ""), ("city", " ")]),
+                Language::De,
             ),
             Ok(None)
         );
@@ -482,7 +421,8 @@ mod tests {
         assert_eq!(
             parse(
                 &gps,
-                &form(&[("lat", "52,52"), ("lon", "13.405"), ("accuracy_m", "")])
+                &form(&[("lat", "52,52"), ("lon", "13.405"), ("accuracy_m", "")]),
+                Language::De,
             ),
             Ok(Some(FieldValue::Gps(GpsPoint {
                 lat: 52.52,
@@ -491,10 +431,62 @@ mod tests {
             })))
         );
         assert!(
-            parse(&gps, &form(&[("lat", "52.5")])).is_err(),
+            parse(&gps, &form(&[("lat", "52.5")]), Language::De).is_err(),
             "no longitude"
         );
-        assert!(parse(&gps, &form(&[("lat", "95"), ("lon", "13")])).is_err());
-        assert!(parse(&gps, &form(&[("lat", "Nord"), ("lon", "13")])).is_err());
+        assert!(parse(&gps, &form(&[("lat", "95"), ("lon", "13")]), Language::De).is_err());
+        assert!(parse(&gps, &form(&[("lat", "Nord"), ("lon", "13")]), Language::De).is_err());
+    }
+
+    #[test]
+    fn what_is_wrong_is_said_in_the_pages_language() {
+        use Language::{De, En};
+        let integer = FieldKind::Integer {
+            min: Some(0),
+            max: Some(10),
+            unit: None,
+        };
+        let decimal = FieldKind::Decimal {
+            min: None,
+            max: None,
+            unit: None,
+        };
+        let said = |kind: &FieldKind, typed: Typed, lang| {
+            parse(kind, &typed, lang).map_err(|problem| problem.text(lang))
+        };
+        let refused = |text: &str| Err(text.to_string());
+        assert_eq!(
+            said(&integer, Typed::value("11"), De),
+            refused("Höchstens 10")
+        );
+        assert_eq!(
+            said(&integer, Typed::value("11"), En),
+            refused("At most 10")
+        );
+        assert_eq!(
+            said(&integer, Typed::value("sieben"), De),
+            refused("Bitte eine ganze Zahl eingeben")
+        );
+        assert_eq!(
+            said(&FieldKind::Date, Typed::value("30.02.2026"), De),
+            refused("Diesen Tag gibt es nicht")
+        );
+        assert_eq!(
+            said(&FieldKind::Date, Typed::value("30.02.2026"), En),
+            refused("There is no such day")
+        );
+        assert!(said(&decimal, Typed::value("1.500"), De).is_err_and(|e| e.contains("1,5")));
+        assert!(said(&decimal, Typed::value("1,500"), En).is_err_and(|e| e.contains("1.5")));
+        assert_eq!(
+            said(&decimal, Typed::value("1,500"), De),
+            Ok(Some(FieldValue::Decimal(1.5)))
+        );
+        let gps = FieldKind::GpsPoint {
+            max_accuracy_m: None,
+        };
+        assert_eq!(
+            said(&gps, form(&[("lat", "52,5")]), De),
+            refused("Eine Position braucht Breite und Länge")
+        );
     }
 }

@@ -60,7 +60,7 @@ texts::texts! {
     error_comment_empty: "Der Kommentar ist leer.", "The comment is empty.";
     error_field_not_editable: "Dieses Feld kann im Back Office nicht geändert werden.",
         "This field cannot be changed in the back office.";
-    error_invalid_value: "Ungültiger Wert", "Invalid value";
+    error_invalid_value: "Ungültige Angabe bei „{field}“: {reason}", "Invalid answer to “{field}”: {reason}";
     // Queue.
     queue_title: "Prüfliste", "Review queue";
     filters: "Filter", "Filters";
