@@ -213,7 +213,8 @@ async fn dates_choices_addresses_and_positions_are_edited_as_changes_that_reach_
         r#"type="datetime-local" value="2026-07-15T09:30""#,
         r#"name="choice" value="tyres" checked"#,
         r#"name="postal_code" value="10969""#,
-        r#"name="lat" value="52.5003""#,
+        // German page, German decimal comma.
+        r#"name="lat" value="52,5003""#,
     ] {
         assert!(page.body.contains(needle), "no `{needle}` on the case page");
     }

@@ -234,7 +234,7 @@ async fn review_in_the_browser(client: &Client, url: &str, tablet: &Tablet, id: 
         .await
         .unwrap();
     let input = client.find(Locator::Id("edit-volume_m3")).await.unwrap();
-    assert_eq!(input.prop("value").await.unwrap().as_deref(), Some("2.5"));
+    assert_eq!(input.prop("value").await.unwrap().as_deref(), Some("2,5"));
     input.clear().await.unwrap();
     input.send_keys("3,75").await.unwrap();
     client
@@ -249,7 +249,7 @@ async fn review_in_the_browser(client: &Client, url: &str, tablet: &Tablet, id: 
     client
         .wait()
         .at_most(PAGE_WAIT)
-        .for_element(Locator::Css("#edit-volume_m3[value='3.75']"))
+        .for_element(Locator::Css("#edit-volume_m3[value='3,75']"))
         .await
         .unwrap_or_else(|e| panic!("the corrected volume is not shown: {e}"));
 

@@ -133,7 +133,7 @@ fn sections(
                             .flatten()
                             .map(|input| EditView {
                                 input,
-                                current: current_input(value),
+                                current: current_input(value, lang),
                                 chosen: current_choices(value),
                                 parts: parts(&field.kind, value, t),
                             }),

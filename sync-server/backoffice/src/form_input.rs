@@ -12,6 +12,7 @@
 
 use chrono::{DateTime, FixedOffset, Timelike};
 use schema::{FieldKind, FieldValue, Language, check_value};
+use texts::number::decimal;
 use texts::problem::Problem;
 
 use super::i18n::Texts;
@@ -93,19 +94,19 @@ fn berlin_input(at: &DateTime<FixedOffset>) -> String {
     local.format(&format).to_string()
 }
 
-/// The text a one-input field starts with for the current answer.
-pub fn current_input(value: Option<&FieldValue>) -> String {
+/// The text a one-input field starts with for the current answer, which [`parse`] reads
+/// back as the same answer: text, choices and numbers as `texts::typed` shows them in
+/// `lang` (a German decimal comma), the select's `yes` and `no`, and the ISO forms a
+/// browser's date, time and `datetime-local` inputs take (German wall time).
+pub fn current_input(value: Option<&FieldValue>, lang: Language) -> String {
     match value {
-        Some(FieldValue::Text(s) | FieldValue::LongText(s) | FieldValue::Plate(s)) => s.clone(),
-        Some(FieldValue::Choice(s)) => s.clone(),
-        Some(FieldValue::Integer(n)) => n.to_string(),
-        Some(FieldValue::Decimal(n)) => n.to_string(),
         Some(FieldValue::YesNo(true)) => "yes".into(),
         Some(FieldValue::YesNo(false)) => "no".into(),
         Some(FieldValue::Date(d)) => d.format("%Y-%m-%d").to_string(),
         Some(FieldValue::Time(t)) => t.format(time_format(t.second())).to_string(),
         Some(FieldValue::DateTime(at)) => berlin_input(at),
-        _ => String::new(),
+        Some(value) => texts::typed::input(value, lang),
+        None => String::new(),
     }
 }
 
@@ -117,7 +118,8 @@ pub fn current_choices(value: Option<&FieldValue>) -> Vec<String> {
     }
 }
 
-/// The inputs of an address or GPS point with the current answer; empty for other kinds.
+/// The inputs of an address or GPS point with the current answer, numbers with the
+/// language's decimal separator; empty for other kinds.
 pub fn parts(kind: &FieldKind, value: Option<&FieldValue>, t: &'static Texts) -> Vec<Part> {
     let part = |name, label, current: String, numeric| Part {
         name,
@@ -147,20 +149,20 @@ pub fn parts(kind: &FieldKind, value: Option<&FieldValue>, t: &'static Texts) ->
                 part(
                     "lat",
                     t.edit_latitude,
-                    p.map(|p| p.lat.to_string()).unwrap_or_default(),
+                    p.map(|p| decimal(p.lat, t.lang)).unwrap_or_default(),
                     true,
                 ),
                 part(
                     "lon",
                     t.edit_longitude,
-                    p.map(|p| p.lon.to_string()).unwrap_or_default(),
+                    p.map(|p| decimal(p.lon, t.lang)).unwrap_or_default(),
                     true,
                 ),
                 part(
                     "accuracy_m",
                     t.edit_accuracy,
                     p.and_then(|p| p.accuracy_m)
-                        .map(|a| a.to_string())
+                        .map(|a| decimal(a, t.lang))
                         .unwrap_or_default(),
                     true,
                 ),
@@ -349,8 +351,14 @@ mod tests {
         let stored = FieldValue::DateTime(
             chrono::DateTime::parse_from_rfc3339("2026-07-15T07:30:00+00:00").unwrap(),
         );
-        assert_eq!(current_input(Some(&stored)), "2026-07-15T09:30");
-        assert_eq!(current_input(summer.as_ref()), "2026-07-15T09:30");
+        assert_eq!(
+            current_input(Some(&stored), Language::De),
+            "2026-07-15T09:30"
+        );
+        assert_eq!(
+            current_input(summer.as_ref(), Language::En),
+            "2026-07-15T09:30"
+        );
         // 02:30 on the last Sunday of March does not exist in Germany.
         assert!(
             parse(
@@ -488,5 +496,78 @@ mod tests {
             said(&gps, form(&[("lat", "52,5")]), De),
             refused("Eine Position braucht Breite und Länge")
         );
+    }
+
+    #[test]
+    fn what_an_input_shows_reads_back_as_the_same_answer() {
+        let decimal = FieldKind::Decimal {
+            min: None,
+            max: None,
+            unit: None,
+        };
+        let point = GpsPoint {
+            lat: 52.520_008,
+            lon: 13.404_954,
+            accuracy_m: Some(4.5),
+        };
+        let answers = [
+            (decimal.clone(), FieldValue::Decimal(1234.5)),
+            (decimal, FieldValue::Decimal(0.125)),
+            (
+                FieldKind::Integer {
+                    min: None,
+                    max: None,
+                    unit: None,
+                },
+                FieldValue::Integer(-1500),
+            ),
+            (FieldKind::YesNo, FieldValue::YesNo(true)),
+            (
+                FieldKind::Date,
+                FieldValue::Date(NaiveDate::from_ymd_opt(2026, 12, 3).unwrap()),
+            ),
+            (
+                FieldKind::Time,
+                FieldValue::Time(NaiveTime::from_hms_opt(7, 45, 30).unwrap()),
+            ),
+            (
+                FieldKind::DateTime,
+                FieldValue::DateTime(
+                    chrono::DateTime::parse_from_rfc3339("2026-11-23T13:05:00+00:00").unwrap(),
+                ),
+            ),
+            (
+                FieldKind::LongText { max_length: None },
+                FieldValue::LongText("Zeile 1\nZeile 2".into()),
+            ),
+            (
+                FieldKind::GpsPoint {
+                    max_accuracy_m: None,
+                },
+                FieldValue::Gps(point),
+            ),
+        ];
+        for lang in [Language::De, Language::En] {
+            let t = super::super::i18n::texts(lang);
+            for (kind, value) in &answers {
+                let sent = match kind {
+                    FieldKind::GpsPoint { .. } => Typed::new(
+                        parts(kind, Some(value), t)
+                            .into_iter()
+                            .map(|p| (p.name.to_string(), p.current))
+                            .collect(),
+                    ),
+                    _ => Typed::value(&current_input(Some(value), lang)),
+                };
+                assert_eq!(
+                    parse(kind, &sent, lang),
+                    Ok(Some(value.clone())),
+                    "{lang:?}: {sent:?}"
+                );
+            }
+        }
+        let shown = |lang| current_input(Some(&answers[0].1), lang);
+        assert_eq!(shown(Language::De), "1234,5");
+        assert_eq!(shown(Language::En), "1234.5");
     }
 }
