@@ -39,10 +39,7 @@ pub fn show(value: &FieldValue, field: Option<&Field>, lang: Language) -> String
         FieldValue::Text(s) | FieldValue::LongText(s) | FieldValue::Plate(s) => s.clone(),
         FieldValue::Integer(n) => format!("{n}{}", unit(field)),
         FieldValue::Decimal(n) => format!("{}{}", decimal(*n, lang), unit(field)),
-        FieldValue::Date(d) => match lang {
-            Language::De => d.format("%d.%m.%Y").to_string(),
-            Language::En => d.format("%Y-%m-%d").to_string(),
-        },
+        FieldValue::Date(d) => crate::time::date(*d, lang),
         FieldValue::Time(time) => time.format("%H:%M").to_string(),
         FieldValue::DateTime(at) => crate::time::answer(at, lang),
         FieldValue::Choice(v) => option_label(field, v, lang),

@@ -38,9 +38,9 @@ crate::texts! {
     position_incomplete: "Eine Position braucht Breite und Länge", "A position needs both latitude and longitude";
     not_accuracy: "Die Genauigkeit bitte in Metern eingeben, z. B. 5", "Please enter the accuracy in metres, e.g. 5";
     not_typed: "Diese Angabe wird nicht als Text eingegeben", "This answer is not typed as text";
-    hint_date: "TT.MM.JJJJ", "DD.MM.YYYY";
+    hint_date: "TT.MM.JJJJ", "YYYY-MM-DD";
     hint_time: "HH:MM", "HH:MM";
-    hint_date_time: "TT.MM.JJJJ HH:MM", "DD.MM.YYYY HH:MM";
+    hint_date_time: "TT.MM.JJJJ HH:MM", "YYYY-MM-DD HH:MM";
     required: "Bitte ausfüllen", "Please fill in";
     wrong_kind: "Die Antwort hat nicht die passende Art", "The answer is not of the right kind";
     too_long: "Zu lang: {actual} Zeichen, höchstens {max}", "Too long: {actual} characters, at most {max}";

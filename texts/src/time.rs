@@ -1,7 +1,7 @@
 //! Times as people read them: in the office's time zone, Europe/Berlin, marked with the zone
 //! in effect (CET or CEST), whatever zone the reader's device is set to.
 
-use chrono::{DateTime, FixedOffset, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use schema::Language;
 
@@ -14,13 +14,31 @@ pub fn instant_ms(ms: i64, lang: Language) -> String {
     DateTime::<Utc>::from_timestamp_millis(ms).map_or_else(String::new, |at| office_text(&at, lang))
 }
 
-/// Any instant as the office's wall time with its zone, in the language's date order.
+/// A calendar date as people read it, the one rule for every surface (tablet, back office,
+/// PDF) and for dates alone as for the date of a time: `03.12.2026` in German,
+/// `2026-12-03` in English.
+///
+/// German readers get the day first with points, as the office's forms and letters write it
+/// (DIN 5008 allows both). English readers are clerks in a German office, British, American
+/// or neither: `03/12/2026` is 3 December to some and 12 March to others, while ISO 8601
+/// reads one way only, is what browsers' date inputs and the office's exports use, sorts as
+/// it reads, and is no German habit an English reader has to learn. Both forms are typed
+/// back in either language (`crate::typed`).
+pub fn date(day: NaiveDate, lang: Language) -> String {
+    match lang {
+        Language::De => day.format("%d.%m.%Y").to_string(),
+        Language::En => day.format("%Y-%m-%d").to_string(),
+    }
+}
+
+/// Any instant as the office's wall time with its zone, the date as [`date`] writes it.
 fn office_text<Z: TimeZone>(at: &DateTime<Z>, lang: Language) -> String {
     let local = at.with_timezone(&OFFICE_ZONE);
-    match lang {
-        Language::De => local.format("%d.%m.%Y %H:%M %Z").to_string(),
-        Language::En => local.format("%Y-%m-%d %H:%M %Z").to_string(),
-    }
+    format!(
+        "{} {}",
+        date(local.date_naive(), lang),
+        local.format("%H:%M %Z")
+    )
 }
 
 /// `utc` as the office's wall time with its offset: what "now" is for a person filling a
@@ -66,6 +84,22 @@ mod tests {
             "29.03.2026 03:00 CEST"
         );
         assert_eq!(instant_ms(i64::MAX, Language::De), "");
+    }
+
+    #[test]
+    fn a_date_reads_day_first_in_german_and_iso_in_english() {
+        let day = NaiveDate::from_ymd_opt(2026, 12, 3).unwrap_or_default();
+        assert_eq!(date(day, Language::De), "03.12.2026");
+        assert_eq!(date(day, Language::En), "2026-12-03");
+        // A time's date follows the same rule.
+        assert_eq!(
+            instant_ms(1_796_303_100_000, Language::En),
+            "2026-12-03 14:05 CET"
+        );
+        assert_eq!(
+            instant_ms(1_796_303_100_000, Language::De),
+            "03.12.2026 14:05 CET"
+        );
     }
 
     #[test]

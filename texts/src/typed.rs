@@ -144,9 +144,10 @@ pub fn answer(
 }
 
 /// The text an input shows for `value`, which [`answer`] reads back as the same answer:
-/// numbers with the language's decimal separator and no grouping, dates and date-times in
-/// the language's order, seconds only when there are any. Empty for the kinds typed into
-/// several inputs or none (a position's parts are [`decimal`]s).
+/// numbers with the language's decimal separator and no grouping, dates and date-times as
+/// [`crate::time::date`] writes them (`23.11.2026`, `2026-11-23`), seconds only when there
+/// are any. Empty for the kinds typed into several inputs or none (a position's parts are
+/// [`decimal`]s).
 pub fn input(value: &FieldValue, lang: Language) -> String {
     match value {
         FieldValue::Text(s)
@@ -155,9 +156,9 @@ pub fn input(value: &FieldValue, lang: Language) -> String {
         | FieldValue::Choice(s) => s.clone(),
         FieldValue::Integer(n) => n.to_string(),
         FieldValue::Decimal(n) => decimal(*n, lang),
-        FieldValue::Date(d) => date_input(d),
+        FieldValue::Date(d) => crate::time::date(*d, lang),
         FieldValue::Time(t) => time_input(t),
-        FieldValue::DateTime(at) => date_time_input(at),
+        FieldValue::DateTime(at) => date_time_input(at, lang),
         FieldValue::YesNo(true) => terms(lang).yes.to_string(),
         FieldValue::YesNo(false) => terms(lang).no.to_string(),
         _ => String::new(),
@@ -486,10 +487,6 @@ fn yes_no(text: &str) -> Result<bool, Unreadable> {
     }
 }
 
-fn date_input(d: &NaiveDate) -> String {
-    d.format("%d.%m.%Y").to_string()
-}
-
 /// `14:05`, with seconds (and their fraction) only when there are any.
 fn time_input(t: &NaiveTime) -> String {
     let format = match (t.second(), t.nanosecond()) {
@@ -500,11 +497,13 @@ fn time_input(t: &NaiveTime) -> String {
     t.format(format).to_string()
 }
 
-/// The office's wall time of `at`, marked `CET` or `CEST` in the hour the clocks repeat.
-fn date_time_input(at: &DateTime<FixedOffset>) -> String {
+/// The office's wall time of `at`, the date as [`crate::time::date`] writes it, marked
+/// `CET` or `CEST` in the hour the clocks repeat.
+fn date_time_input(at: &DateTime<FixedOffset>, lang: Language) -> String {
     let local = at.with_timezone(&OFFICE_ZONE);
     let wall = local.naive_local();
-    let mut text = format!("{} {}", date_input(&wall.date()), time_input(&wall.time()));
+    let day = crate::time::date(wall.date(), lang);
+    let mut text = format!("{day} {}", time_input(&wall.time()));
     if let LocalResult::Ambiguous(..) = OFFICE_ZONE.from_local_datetime(&wall) {
         text.push(' ');
         text.push_str(&local.format("%Z").to_string());
@@ -767,6 +766,17 @@ mod tests {
         }
         assert_eq!(input(&FieldValue::Decimal(2.5), De), "2,5");
         assert_eq!(input(&FieldValue::Decimal(2.5), En), "2.5");
+        assert_eq!(input(&FieldValue::Date(day(2026, 12, 3)), De), "03.12.2026");
+        assert_eq!(input(&FieldValue::Date(day(2026, 12, 3)), En), "2026-12-03");
+        assert_eq!(
+            input(
+                &FieldValue::DateTime(rfc3339("2026-12-03T14:05:00+01:00")),
+                En
+            ),
+            "2026-12-03 14:05"
+        );
+        assert_eq!(hint(&FieldKind::Date, De), Some("TT.MM.JJJJ"));
+        assert_eq!(hint(&FieldKind::DateTime, En), Some("YYYY-MM-DD HH:MM"));
         assert_eq!(
             input(
                 &FieldValue::DateTime(rfc3339("2026-10-25T02:30:00+01:00")),

@@ -128,14 +128,11 @@ impl SyncStatus {
                         &texts.photos_count.fill(self.pending_photos as u64),
                     ),
             );
-            let last = match self
-                .last_sync_ms
-                .and_then(chrono::DateTime::<chrono::Utc>::from_timestamp_millis)
-                .map(texts::time::office_now)
-            {
-                Some(t) => texts
+            let last = match self.last_sync_ms {
+                // German time, the date as the officer's language writes it.
+                Some(ms) => texts
                     .sync_last
-                    .replace("{time}", &t.format("%d.%m.%Y %H:%M").to_string()),
+                    .replace("{time}", &texts::time::instant_ms(ms, texts.lang)),
                 None => texts.sync_never.to_string(),
             };
             ui.label(last);

@@ -352,7 +352,7 @@ mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::*;
-    use crate::i18n::DE;
+    use crate::i18n::{DE, EN};
 
     const TEMPLATE: &str = r#"{"id":"r","version":3,"category":"c",
       "title":{"de":"Prüfung","en":"Check"},
@@ -374,6 +374,10 @@ mod tests {
     }
 
     fn report(case: &InspectionCase, template: &Template) -> Vec<Block> {
+        report_in(case, template, Language::De)
+    }
+
+    fn report_in(case: &InspectionCase, template: &Template, lang: Language) -> Vec<Block> {
         let input = ReportInput {
             case,
             template: Some(template),
@@ -384,7 +388,11 @@ mod tests {
             generated_by: "S".into(),
             generated_at_ms: 0,
         };
-        blocks(&input, &DE, Language::De)
+        let t = match lang {
+            Language::De => &DE,
+            Language::En => &EN,
+        };
+        blocks(&input, t, lang)
     }
 
     #[test]
@@ -412,5 +420,23 @@ mod tests {
             .insert("leak".into(), FieldValue::Choice("leaking".into()));
         let blocks = report(&case, &template);
         assert!(rows(&blocks).contains(&("Maßnahmen", "abdichten")), "shown");
+    }
+
+    #[test]
+    fn a_date_reads_as_on_every_surface_in_the_reports_language() {
+        let template = Template::from_json(TEMPLATE).unwrap();
+        let mut case = InspectionCase::new_draft(&template, "t", "o1", 1_700_000_000_000);
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
+        case.fields.insert("found".into(), FieldValue::Date(day));
+        let german = report_in(&case, &template, Language::De);
+        assert!(
+            rows(&german).contains(&("found", "03.12.2026")),
+            "{german:?}"
+        );
+        let english = report_in(&case, &template, Language::En);
+        assert!(
+            rows(&english).contains(&("found", "2026-12-03")),
+            "{english:?}"
+        );
     }
 }
