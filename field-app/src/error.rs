@@ -64,6 +64,18 @@ pub enum FieldAppError {
         "the local store failed ({0}); nothing was changed by this action — try again, and if it persists, contact support before reinstalling the app"
     )]
     Store(#[from] Box<rusqlite::Error>),
+    /// The local store's layout could not be brought up to this version of the app; the
+    /// upgrade was undone, so the store is as the older app left it.
+    #[error(
+        "the local store in {dir} could not be upgraded to this version of the app ({source}); it was left as it was — try again, and if it persists, contact support before reinstalling the app"
+    )]
+    StoreUpgrade {
+        /// The data directory.
+        dir: PathBuf,
+        /// What failed, with the layout version whose step it was.
+        #[source]
+        source: Box<sqlite_migrations::MigrationError<FieldAppError>>,
+    },
     /// A file could not be read or written.
     #[error("cannot access {path}: {source}")]
     Io {

@@ -58,8 +58,9 @@ impl LocalStore {
     ///
     /// # Errors
     /// [`FieldAppError::Io`] when the directory cannot be created, [`FieldAppError::Store`]
-    /// when the database cannot be opened, or [`FieldAppError::Invalid`] when it was written
-    /// by a newer version of the app.
+    /// when the database cannot be opened, [`FieldAppError::Invalid`] when it was written
+    /// by a newer version of the app, or [`FieldAppError::StoreUpgrade`] when its layout
+    /// cannot be brought up to date (it is left as it was).
     pub fn open(dir: impl AsRef<Path>) -> Result<Self> {
         let dir = dir.as_ref().to_path_buf();
         std::fs::create_dir_all(&dir).map_err(|e| FieldAppError::io(&dir, e))?;
@@ -78,14 +79,7 @@ impl LocalStore {
         }
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", true)?;
-        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-        if version > schema::latest() {
-            return Err(FieldAppError::Invalid(format!(
-                "the local store in {} was written by a newer version of the app (layout {version}); update the app",
-                dir.display()
-            )));
-        }
-        schema::migrate(&mut conn)?;
+        schema::migrate(&mut conn, &dir)?;
         let store = Self {
             conn,
             dir,

@@ -1,8 +1,12 @@
-//! The SQL layout of the local store and its migrations (`PRAGMA user_version`).
+//! The SQL layout of the local store and its migrations (`PRAGMA user_version`), run by the
+//! workspace's one migration runner, `sqlite_migrations`.
 
-use rusqlite::{Connection, Transaction};
+use std::path::Path;
 
-use crate::error::Result;
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+use sqlite_migrations::{MigrationError, Step};
+
+use crate::error::{FieldAppError, Result};
 
 /// Layout version 1.
 const V1: &str = "
@@ -110,43 +114,43 @@ CREATE TABLE server_rounds (
 );
 ";
 
-/// One step of the layout: plain SQL, or code where a new column is derived from the stored
-/// documents (which SQL cannot read).
-enum Step {
-    Sql(&'static str),
-    Code(fn(&Transaction<'_>) -> Result<()>),
-}
-
-/// The migrations, in order; index `i` brings the layout from version `i` to `i + 1`.
-const MIGRATIONS: &[Step] = &[
+/// The migrations, in order; index `i` brings the layout from version `i` to `i + 1`. A step
+/// is plain SQL, or code where a new column is derived from the stored documents (which SQL
+/// cannot read).
+const MIGRATIONS: &[Step<FieldAppError>] = &[
     Step::Sql(V1),
     Step::Code(v2_assignment),
     Step::Sql(V3_SERVER_ROUNDS),
 ];
 
-/// Brings the store's layout up to date, each step in its own transaction.
-pub(super) fn migrate(conn: &mut Connection) -> Result<()> {
-    let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-    let current = usize::try_from(current).unwrap_or(0);
-    for (i, step) in MIGRATIONS.iter().enumerate().skip(current) {
-        let tx = conn.transaction()?;
-        match step {
-            Step::Sql(sql) => tx.execute_batch(sql)?,
-            Step::Code(run) => run(&tx)?,
-        }
-        tx.pragma_update(
-            None,
-            "user_version",
-            i64::try_from(i + 1).unwrap_or(i64::MAX),
-        )?;
-        tx.commit()?;
-    }
+/// Brings the layout of the store in `dir` up to date: every pending step in one
+/// transaction, so an upgrade cut short by a failing step or a flat battery leaves the store
+/// as the older app left it, and the older app can still open it.
+///
+/// # Errors
+/// [`FieldAppError::Invalid`] for a store written by a newer version of the app,
+/// [`FieldAppError::StoreUpgrade`] when a step fails, [`FieldAppError::Store`] when the
+/// transaction cannot begin or commit.
+pub(super) fn migrate(conn: &mut Connection, dir: &Path) -> Result<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    sqlite_migrations::run_pending(&tx, MIGRATIONS).map_err(|e| upgrade_error(e, dir))?;
+    tx.commit()?;
     Ok(())
 }
 
-/// The layout version this build writes.
-pub(super) fn latest() -> i64 {
-    i64::try_from(MIGRATIONS.len()).unwrap_or(i64::MAX)
+/// The runner's error as the officer reads it: a newer store asks for an update of the app.
+fn upgrade_error(e: MigrationError<FieldAppError>, dir: &Path) -> FieldAppError {
+    match e {
+        MigrationError::TooNew { found, latest } => FieldAppError::Invalid(format!(
+            "the local store in {} was written by a newer version of the app (layout {found}, \
+             this version knows up to {latest}); update the app",
+            dir.display()
+        )),
+        other => FieldAppError::StoreUpgrade {
+            dir: dir.to_path_buf(),
+            source: Box::new(other),
+        },
+    }
 }
 
 #[cfg(test)]
@@ -177,9 +181,53 @@ mod tests {
             .conn()
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
-        assert_eq!(version, super::latest());
+        assert_eq!(
+            version,
+            i64::from(sqlite_migrations::latest(super::MIGRATIONS))
+        );
         let listed = &store.list_cases().unwrap()[0];
         assert_eq!(listed.assignee.as_deref(), Some("a.abel"));
         assert_eq!(listed.created_by, "a.abel");
+    }
+
+    /// The steps of one upgrade are kept together or not at all: a failing step 3 takes
+    /// step 2's columns with it, and the store stays at layout 1.
+    #[test]
+    fn a_failed_upgrade_leaves_the_store_as_the_older_app_left_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = LocalStore::open(dir.path()).unwrap();
+        new_case(&mut store);
+        // Layout 1, with a table in the way of step 3.
+        store
+            .conn()
+            .execute_batch(
+                "ALTER TABLE cases DROP COLUMN assigned_officer;
+                 ALTER TABLE cases DROP COLUMN created_by;
+                 ALTER TABLE cases DROP COLUMN photo_shas;
+                 PRAGMA user_version = 1;",
+            )
+            .unwrap();
+        drop(store);
+
+        let err = LocalStore::open(dir.path()).unwrap_err();
+        assert!(
+            matches!(err, crate::FieldAppError::StoreUpgrade { .. }),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("layout version 3"), "{err}");
+        let conn =
+            rusqlite::Connection::open(dir.path().join(crate::store::DATABASE_FILE)).unwrap();
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, 1);
+        let step_2_columns: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM pragma_table_info('cases') WHERE name = 'assigned_officer'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(step_2_columns, 0, "step 2 was undone with step 3");
     }
 }
