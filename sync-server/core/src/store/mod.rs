@@ -71,6 +71,9 @@ pub enum StoreError {
     /// The database failed.
     #[error("the database failed: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// The database could not be brought up to this build's layout; it was left as it was.
+    #[error("the database could not be upgraded to this build's layout: {0}")]
+    Migration(Box<sqlite_migrations::MigrationError<StoreError>>),
     /// A stored or written document is not a readable case.
     #[error("{0}")]
     Document(#[from] schema::Error),

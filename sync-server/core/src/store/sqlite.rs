@@ -9,32 +9,13 @@ use std::time::Duration;
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, Transaction, TransactionBehavior, params};
 
+mod migrations;
+
 use super::documents::{bytes as document_bytes, reproject};
 use super::sql::parse_id;
 use super::tx::{ReadTx, WriteTx};
 use super::{CaseStore, StoreError, StoreResult};
 
-/// The schema, applied to a new database.
-const SCHEMA_V1: &str = include_str!("schema.sql");
-/// Version 2: back-office sessions and the audit log.
-const SCHEMA_V2: &str = include_str!("schema_v2.sql");
-/// Version 3: the review queue's covering index.
-const SCHEMA_V3: &str = include_str!("schema_v3.sql");
-/// The schema version this build writes (`PRAGMA user_version`).
-const SCHEMA_V4: &str = include_str!("schema_v4.sql");
-const SCHEMA_V5: &str = include_str!("schema_v5.sql");
-/// Version 6: which tenants uploaded each blob, and a revoked device's last sync.
-const SCHEMA_V6: &str = include_str!("schema_v6.sql");
-/// Version 7: uploads in progress kept per tenant.
-const SCHEMA_V7: &str = include_str!("schema_v7.sql");
-/// Version 8: each device's count of committed sync rounds.
-const SCHEMA_V8: &str = include_str!("schema_v8.sql");
-/// Version 9: the server's receipt of every change (who brought it, when).
-const SCHEMA_V9: &str = include_str!("schema_v9.sql");
-/// Version 10: permissions an admin grants a role (viewing originals).
-const SCHEMA_V10: &str = include_str!("schema_v10.sql");
-/// The schema version this build writes.
-const SCHEMA_VERSION: i64 = 10;
 /// Idle connections kept for reuse. Every API request checks its device token on a
 /// connection of its own, so a fleet of tablets syncing at shift end needs dozens at once;
 /// opening one (pragmas, an empty statement cache) cost more than the lookup itself.
@@ -55,7 +36,7 @@ impl SqliteStore {
     /// newer build.
     pub fn open(path: &Path) -> StoreResult<Self> {
         let mut conn = open_connection(path)?;
-        migrate(&mut conn)?;
+        migrations::migrate(&mut conn)?;
         Ok(Self {
             path: path.to_path_buf(),
             idle: Mutex::new(vec![conn]),
@@ -120,61 +101,6 @@ fn open_connection(path: &Path) -> StoreResult<Connection> {
     // make one plan right for every value.
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
     Ok(conn)
-}
-
-fn migrate(conn: &mut Connection) -> StoreResult<()> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    if version > SCHEMA_VERSION {
-        return Err(StoreError::Invalid(format!(
-            "the database has schema version {version}, newer than this build's \
-             {SCHEMA_VERSION}; run a newer sync-server"
-        )));
-    }
-    if version < 1 {
-        tx.execute_batch(SCHEMA_V1)?;
-    }
-    if version < 2 {
-        tx.execute_batch(SCHEMA_V2)?;
-    }
-    if version < 3 {
-        tx.execute_batch(SCHEMA_V3)?;
-    }
-    if version < 4 {
-        tx.execute_batch(SCHEMA_V4)?;
-    }
-    if version < 5 {
-        tx.execute_batch(SCHEMA_V5)?;
-    }
-    if version < 6 {
-        tx.execute_batch(SCHEMA_V6)?;
-    }
-    if version < 7 {
-        tx.execute_batch(SCHEMA_V7)?;
-    }
-    if version < 8 {
-        tx.execute_batch(SCHEMA_V8)?;
-    }
-    if version < 9 {
-        tx.execute_batch(SCHEMA_V9)?;
-    }
-    if version < 10 {
-        tx.execute_batch(SCHEMA_V10)?;
-    }
-    // Versions 4 and 5 added projected columns and the search index: fill them once.
-    if (1..5).contains(&version) {
-        reproject_all(&tx)?;
-    }
-    // Version 10 keeps internal comments out of the documents tablets hold, and credits
-    // the photos stored so far to whoever their cases say added them.
-    if (1..10).contains(&version) {
-        upgrade_documents_to_v10(&tx)?;
-    }
-    if version < SCHEMA_VERSION {
-        tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
-    }
-    tx.commit()?;
-    Ok(())
 }
 
 /// Brings every stored document up to version 10 in one pass: its internal comments move
