@@ -14,7 +14,7 @@ mod migrations;
 use super::documents::{bytes as document_bytes, reproject};
 use super::sql::parse_id;
 use super::tx::{ReadTx, WriteTx};
-use super::{CaseStore, StoreError, StoreResult};
+use super::{CaseStore, StoreResult};
 
 /// Idle connections kept for reuse. Every API request checks its device token on a
 /// connection of its own, so a fleet of tablets syncing at shift end needs dozens at once;
@@ -191,6 +191,7 @@ mod tests {
     use schema::{CaseDocument, CaseId, ChangeAuthor, InspectionCase, Role, Template};
 
     use super::*;
+    use crate::store::StoreError;
     use crate::store::accounts::DEVICE_SELECT;
     use crate::store::sync_states::offers_sql;
     use crate::store::{
