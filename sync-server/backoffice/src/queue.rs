@@ -15,7 +15,7 @@ use crate::{InPage, PageError};
 use server_core::access;
 use server_core::kernel::{AppError, blocking};
 use server_core::services::AppState;
-use texts::time::instant_ms;
+use texts::time::{instant_ms, office_local};
 
 use server_core::store::{CaseQuery, CaseSort, templates};
 use server_core::store::{accounts, case_query};
@@ -45,10 +45,13 @@ fn some(text: &str) -> Option<String> {
     (!text.is_empty()).then(|| text.to_string())
 }
 
-/// Midnight UTC of a `YYYY-MM-DD` date, in ms; `days_later` moves it.
+/// The start of a `YYYY-MM-DD` day in the office's time (midnight in Berlin: a case created
+/// at 00:30 German time belongs to that day, not the one before), in ms; `days_later` moves
+/// it by whole days.
 fn day_start_ms(text: &str, days_later: i64) -> Option<i64> {
     let date = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()?;
-    let start = date.and_hms_opt(0, 0, 0)?.and_utc() + Duration::days(days_later);
+    let day = date.checked_add_signed(Duration::days(days_later))?;
+    let start = office_local(day.and_hms_opt(0, 0, 0)?)?;
     Some(start.timestamp_millis())
 }
 
@@ -291,5 +294,22 @@ fn localized(lang: Language, de: &str, en: &str) -> String {
     match lang {
         Language::De => de.to_string(),
         Language::En => en.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::day_start_ms;
+
+    #[test]
+    fn a_day_of_the_date_filter_begins_at_midnight_in_german_time() {
+        // Summer (CEST, UTC+2) and winter (CET, UTC+1).
+        assert_eq!(day_start_ms("2026-07-01", 0), Some(1_782_856_800_000));
+        assert_eq!(day_start_ms("2026-12-03", 0), Some(1_796_252_400_000));
+        // The day after the spring change is 23 hours after its start.
+        let spring = day_start_ms("2026-03-29", 0).zip(day_start_ms("2026-03-29", 1));
+        assert_eq!(spring.map(|(a, b)| b - a), Some(23 * 3_600_000));
+        assert_eq!(day_start_ms("gestern", 0), None);
+        assert_eq!(day_start_ms("2026-02-30", 0), None);
     }
 }
