@@ -324,13 +324,30 @@ fn initial(plan: &Plan, server_rt: &Runtime, client_rt: &Runtime) {
         copy_dir(seed.path(), dir.path());
         let mut store = LocalStore::open(dir.path()).unwrap();
         let client = client_rt.block_on(enroll(&server.url(), &mut store, &officer(0)));
+        // Until every case is on the server: since the round budget of the intake (session
+        // 6), a run defers what does not fit one round to the next run, so the officer's
+        // initial sync may take more than one run; each is counted and reported.
         let start = Instant::now();
-        let report = client_rt
+        let mut report = client_rt
             .block_on(client.sync(&mut store, &mut no_progress()))
             .unwrap();
-        let took = start.elapsed();
         assert_eq!(report.documents.sent, n);
-        assert!(report.documents.rejected.is_empty());
+        let mut runs = 1;
+        while !report.documents.rejected.is_empty() && runs < 10 {
+            report = client_rt
+                .block_on(client.sync(&mut store, &mut no_progress()))
+                .unwrap();
+            runs += 1;
+        }
+        let took = start.elapsed();
+        assert!(
+            report.documents.rejected.is_empty(),
+            "{:?}",
+            report.documents.rejected
+        );
+        if runs > 1 {
+            println!("   run {run}: every case on the server after {runs} sync runs");
+        }
         let everyone = Visibility::Tenant {
             tenant: TENANT.into(),
         };
@@ -375,10 +392,20 @@ fn incremental(plan: &Plan, c: &mut Criterion, server_rt: &Runtime, client_rt: &
     let author = store.require_enrollment().unwrap().author();
     let (ids, _) = create_cases(&mut store, &template, &officer(0), n);
     let start = Instant::now();
-    let report = client_rt
+    let mut report = client_rt
         .block_on(client.sync(&mut store, &mut no_progress()))
         .unwrap();
     assert_eq!(report.documents.sent, n);
+    // What a run deferred for the round budget follows in the next runs.
+    for _ in 0..10 {
+        if report.documents.rejected.is_empty() {
+            break;
+        }
+        report = client_rt
+            .block_on(client.sync(&mut store, &mut no_progress()))
+            .unwrap();
+    }
+    assert!(report.documents.rejected.is_empty());
     println!(
         "   setup: {n} cases synced in {:.1} s (not measured)",
         start.elapsed().as_secs_f64()
@@ -415,7 +442,11 @@ fn incremental(plan: &Plan, c: &mut Criterion, server_rt: &Runtime, client_rt: &
                     .unwrap();
                 let took = start.elapsed();
                 assert_eq!(report.documents.sent, 1);
-                assert!(report.documents.rejected.is_empty());
+                assert!(
+                    report.documents.rejected.is_empty(),
+                    "{:?}",
+                    report.documents.rejected
+                );
                 rounds.push(report.documents.messages_per_round.len());
                 total += took;
                 samples.push(took);
