@@ -5,9 +5,9 @@
 
 use std::sync::OnceLock;
 
-use libfuzzer_sys::fuzz_target;
-use schema::FieldKind;
 use backoffice::form_input::{Typed, parse};
+use libfuzzer_sys::fuzz_target;
+use schema::{FieldKind, Language};
 
 /// The kinds of every field of the bundled templates.
 fn kinds() -> &'static [FieldKind] {
@@ -37,5 +37,9 @@ fuzz_target!(|data: &[u8]| {
     let Ok(pairs) = serde_urlencoded::from_bytes::<Vec<(String, String)>>(form) else {
         return;
     };
-    let _ = parse(kind, &Typed::new(pairs));
+    let typed = Typed::new(pairs);
+    // Both languages: German pages read decimal commas, English ones points.
+    for lang in [Language::De, Language::En] {
+        let _ = parse(kind, &typed, lang);
+    }
 });
