@@ -22,6 +22,18 @@ fn row(conn: &Connection, sha256: &str) -> StoreResult<Option<BlobRow>> {
         .optional()?)
 }
 
+/// Whether a case visible under `visibility` references photo `sha256`.
+fn referenced(conn: &Connection, visibility: &Visibility, sha256: &str) -> StoreResult<bool> {
+    let (tenant, officer) = visibility_params(visibility);
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT EXISTS(SELECT 1 FROM case_photos p JOIN cases c ON c.id = p.case_id
+             WHERE p.sha256 = ?3 AND {})",
+            visible(visibility)
+        ))?
+        .query_row(params![tenant, officer, sha256], |r| r.get(0))?)
+}
+
 /// The stored blob `sha256`, if any.
 ///
 /// # Errors
@@ -51,7 +63,7 @@ pub fn insert(tx: &WriteTx<'_>, blob: &BlobRow) -> StoreResult<()> {
 /// # Errors
 /// Database failures.
 pub fn facts(tx: &ReadTx<'_>, visibility: &Visibility, sha256: &str) -> StoreResult<BlobFacts> {
-    let (tenant, officer) = visibility_params(visibility);
+    let (tenant, _) = visibility_params(visibility);
     let conn = tx.sql();
     let blob = row(conn, sha256)?;
     let (tenant_uploaded, referenced) = if blob.is_some() {
@@ -60,14 +72,7 @@ pub fn facts(tx: &ReadTx<'_>, visibility: &Visibility, sha256: &str) -> StoreRes
                 "SELECT EXISTS(SELECT 1 FROM blob_tenants WHERE sha256 = ?1 AND tenant = ?2)",
             )?
             .query_row(params![sha256, tenant], |r| r.get(0))?;
-        let referenced: bool = conn
-            .prepare_cached(&format!(
-                "SELECT EXISTS(SELECT 1 FROM case_photos p JOIN cases c ON c.id = p.case_id
-                 WHERE p.sha256 = ?3 AND {})",
-                visible(visibility)
-            ))?
-            .query_row(params![tenant, officer, sha256], |r| r.get(0))?;
-        (uploaded, referenced)
+        (uploaded, referenced(conn, visibility, sha256)?)
     } else {
         (false, false)
     };
@@ -121,17 +126,7 @@ pub fn photo_access(
     visibility: &Visibility,
     sha256: &str,
 ) -> StoreResult<PhotoAccess> {
-    let (tenant, officer) = visibility_params(visibility);
-    let referenced: bool = tx.sql().query_row(
-        &format!(
-            "SELECT EXISTS(SELECT 1 FROM case_photos p JOIN cases c ON c.id = p.case_id
-             WHERE p.sha256 = ?3 AND {})",
-            visible(visibility)
-        ),
-        params![tenant, officer, sha256],
-        |r| r.get(0),
-    )?;
-    if !referenced {
+    if !referenced(tx.sql(), visibility, sha256)? {
         return Ok(PhotoAccess::NotVisible);
     }
     Ok(match find(tx, sha256)? {
