@@ -219,6 +219,27 @@ mod tests {
         }
     }
 
+    /// A 3-byte JPEG photo `sha256` in `field`, added by user `u` at `at_ms`.
+    fn test_photo(field: &str, sha256: &str, at_ms: i64) -> schema::Photo {
+        schema::Photo {
+            id: schema::PhotoId::new(),
+            field: field.into(),
+            sha256: sha256.into(),
+            byte_size: 3,
+            width: 1,
+            height: 1,
+            mime_type: "image/jpeg".into(),
+            captured_at_ms: None,
+            gps: None,
+            caption: String::new(),
+            added: schema::Stamp {
+                by: "u".into(),
+                at_ms,
+            },
+            annotations: Vec::new(),
+        }
+    }
+
     /// An edit that cannot refuse, as most of these tests make.
     fn edit_case(
         store: &SqliteStore,
@@ -774,23 +795,7 @@ mod tests {
                 CaseDocument::load(&document_bytes(&tx, case.id).unwrap().unwrap()).unwrap();
             let before = doc.heads();
             let pushed = remark.clone();
-            let photo = schema::Photo {
-                id: schema::PhotoId::new(),
-                field: "n".into(),
-                sha256: sha.clone(),
-                byte_size: 3,
-                width: 1,
-                height: 1,
-                mime_type: "image/jpeg".into(),
-                captured_at_ms: None,
-                gps: None,
-                caption: String::new(),
-                added: schema::Stamp {
-                    by: "u".into(),
-                    at_ms: 5,
-                },
-                annotations: Vec::new(),
-            };
+            let photo = test_photo("n", &sha, 5);
             doc.edit(&author, 5, |c| {
                 c.comments.push(pushed.clone());
                 c.photos.push(photo.clone());
@@ -1031,23 +1036,7 @@ mod tests {
         .unwrap();
         let (referenced, unreferenced) = ("ab".repeat(32), "cd".repeat(32));
         let mut case = schema::InspectionCase::new_draft(&template, "a", "u", 0);
-        case.photos.push(schema::Photo {
-            id: schema::PhotoId::new(),
-            field: "photos".into(),
-            sha256: referenced.clone(),
-            byte_size: 3,
-            width: 1,
-            height: 1,
-            mime_type: "image/jpeg".into(),
-            captured_at_ms: None,
-            gps: None,
-            caption: String::new(),
-            added: schema::Stamp {
-                by: "u".into(),
-                at_ms: 0,
-            },
-            annotations: vec![],
-        });
+        case.photos.push(test_photo("photos", &referenced, 0));
         let author = schema::ChangeAuthor {
             user: "u".into(),
             device: None,
