@@ -75,6 +75,7 @@ use crate::blobs::photo_uploads::PhotoUploads;
 use crate::kernel::config::DemoSeed;
 use crate::kernel::connections::serve_connections;
 use crate::services::demo::{self, DemoUser};
+use crate::services::mail::{self, Outbox};
 use crate::services::sync_bodies::SyncBodies;
 use crate::services::{AppState, SyncRounds, admin, compaction, templates};
 
@@ -85,6 +86,7 @@ pub struct RunningServer {
     shutdown: Option<oneshot::Sender<()>>,
     task: JoinHandle<()>,
     compaction: Option<JoinHandle<()>>,
+    mail: Option<JoinHandle<()>>,
     /// The demo users seeded at this start, with their passwords.
     pub demo_users: Option<Vec<DemoUser>>,
 }
@@ -117,8 +119,10 @@ impl RunningServer {
     }
 
     async fn finish(self) -> Result<(), ServerError> {
-        if let Some(compaction) = &self.compaction {
-            compaction.abort();
+        // The sender may be in mid-send: the mail's claim lapses and it is sent again by the
+        // next start, under the same Message-ID.
+        for task in [&self.compaction, &self.mail].into_iter().flatten() {
+            task.abort();
         }
         self.task
             .await
@@ -175,12 +179,14 @@ pub fn prepare(config: Config) -> Result<Prepared, ServerError> {
         config: Arc::new(config),
         documents: Arc::default(),
         sync_rounds: SyncRounds::default(),
+        mail: Outbox::default(),
     };
     Ok(Prepared { state, demo_users })
 }
 
 /// Prepares the server ([`prepare`]), binds the address, and starts serving and the
-/// background work (compaction, the upload sweep, finishing uploads a crash left whole).
+/// background work (compaction, the upload sweep, finishing uploads a crash left whole, the
+/// mail outbox's sender).
 ///
 /// # Errors
 /// [`ServerError`] when the data directory, the templates or the address are unusable.
@@ -210,6 +216,8 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
         });
     }
     let compaction = compaction::spawn(store.clone(), state.config.compaction, sweep);
+    let mail = mail::spawn(store.clone(), &state.config.mail, &state.mail)
+        .map_err(ServerError::Invalid)?;
     let (tx, rx) = oneshot::channel::<()>();
     let header_read_timeout = state.config.traffic.header_read_timeout;
     let app = app(state);
@@ -227,6 +235,7 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
         shutdown: Some(tx),
         task,
         compaction,
+        mail,
         demo_users,
     })
 }

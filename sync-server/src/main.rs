@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use sync_server::ServerError;
 use sync_server::kernel::body_pace::BodyPace;
-use sync_server::kernel::config::{Config, DemoSeed, Traffic};
+use sync_server::kernel::config::{Config, DemoSeed, Mail, Traffic};
 use sync_server::services::admin;
 
 /// The naper sync server: tablets sync inspection cases and photos with it.
@@ -70,6 +70,49 @@ struct ServeArgs {
     trusted_proxies: Vec<std::net::IpAddr>,
     #[command(flatten)]
     traffic: TrafficArgs,
+    #[command(flatten)]
+    mail: MailArgs,
+}
+
+/// Outgoing e-mail (`Mail`): where the outbox is sent, from whom, how patiently.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "E-mail")]
+struct MailArgs {
+    /// The SMTP server: smtp://HOST:PORT, smtp://USER:PASSWORD@HOST:587?tls=required or
+    /// smtps://USER:PASSWORD@HOST:465 (prefer the environment variable for a password).
+    /// Without it, mails wait in the outbox.
+    #[arg(
+        long,
+        env = "NAPER_SMTP_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    smtp_url: Option<String>,
+    /// The sender of every mail, e.g. "Stadt Musterhausen <noreply@musterhausen.de>".
+    #[arg(long, env = "NAPER_MAIL_FROM", value_name = "MAILBOX")]
+    mail_from: Option<String>,
+    /// Seconds before a mail the SMTP server did not take is tried again (doubling with
+    /// every attempt, up to an hour).
+    #[arg(long, default_value_t = 60, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    mail_retry_secs: u64,
+    /// Seconds a claimed mail is one sender's alone (longer than an SMTP conversation); a
+    /// mail whose sender died is sent again after it.
+    #[arg(long, default_value_t = 300, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=86400))]
+    mail_lease_secs: u64,
+}
+
+impl MailArgs {
+    fn mail(self) -> Mail {
+        use std::time::Duration;
+        let defaults = Mail::default();
+        Mail {
+            smtp_url: self.smtp_url,
+            from: self.mail_from.unwrap_or_else(|| defaults.from.clone()),
+            retry_first: Duration::from_secs(self.mail_retry_secs),
+            lease: Duration::from_secs(self.mail_lease_secs),
+            ..defaults
+        }
+    }
 }
 
 /// Bounds for slow and many clients (`Traffic`); the defaults suit tablets on mobile
@@ -217,6 +260,9 @@ enum AdminCommand {
     RebuildProjection,
     /// Compact every document's change rows into one snapshot.
     Compact,
+    /// Show the e-mail outbox: how many mails wait, were sent, were given up, and why the
+    /// last ones were given up.
+    MailOutbox,
 }
 
 fn main() -> ExitCode {
@@ -253,6 +299,7 @@ fn run_serve(args: ServeArgs) -> Result<(), ServerError> {
     config.backoffice.secure_cookies = !args.insecure_cookies;
     config.trusted_proxies = args.trusted_proxies;
     config.traffic = args.traffic.traffic();
+    config.mail = args.mail.mail();
     config.demo = if args.demo {
         DemoSeed::Always
     } else {
@@ -290,6 +337,7 @@ fn run_admin(args: AdminArgs) -> Result<(), ServerError> {
         AdminCommand::RevokeDevice { device_id } => admin::revoke_device(store, &device_id)?,
         AdminCommand::RebuildProjection => admin::rebuild_projection(store)?,
         AdminCommand::Compact => admin::compact(store)?,
+        AdminCommand::MailOutbox => admin::mail_outbox(store)?,
     };
     println!("{}", message.trim_end());
     Ok(())

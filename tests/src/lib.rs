@@ -1,12 +1,13 @@
 //! End-to-end tests of naper across crate boundaries: the bundled assets as the system ships
 //! them, and real processes talking real HTTP — a `sync-server` on a random loopback port,
 //! `field-app` tablets with their own SQLite stores, and the admin CLI on the server's data
-//! directory.
+//! directory — and a real SMTP server (aiosmtpd) that the mail outbox delivers to.
 //!
 //! The tests live in `tests/tests/`; this library holds what they share: locating (and if
 //! needed building) the binaries, and handles on running processes.
 
 pub mod chrome;
+pub mod smtp;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};

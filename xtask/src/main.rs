@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 mod fuzz;
+mod python_tools;
 mod screenshot;
 #[cfg(test)]
 mod tidy;
@@ -25,13 +26,16 @@ mod tidy;
 /// headless Chromium through chromedriver (`tests/tests/backoffice_browser.rs`); the field
 /// app's camera (`nokhwa` → `v4l2-sys-mit`) generates its V4L2 bindings with bindgen, which
 /// needs libclang and the kernel's `linux/videodev2.h`; the device position test runs the
-/// real gpsd (`tests/tests/gpsd_position.rs`).
+/// real gpsd (`tests/tests/gpsd_position.rs`); Debian's Python holds the tests' Python tools
+/// (`python_tools.rs`: the SMTP server of `tests/tests/mail_outbox.rs`).
 const TEST_DEBIAN_PACKAGES: &[&str] = &[
     "chromium",
     "chromium-driver",
     "gpsd",
     "libclang-dev",
     "linux-libc-dev",
+    "python3",
+    "python3-venv",
 ];
 
 /// Debian packages `cargo xtask demo` needs: building the field app's camera support (see
@@ -100,6 +104,7 @@ fn test(extra: &[String]) -> Result<(), String> {
     ensure_debian_packages(TEST_DEBIAN_PACKAGES)?;
     ensure_rustup_components(&["rustfmt", "clippy"])?;
     let root = workspace_root();
+    python_tools::ensure(&root, &target_dir(&root))?;
     step("cargo fmt --check");
     cargo(&root, &["fmt", "--all", "--", "--check"])?;
     step("cargo clippy (warnings are errors)");
@@ -204,6 +209,13 @@ fn bench() -> Result<(), String> {
 
 fn step(name: &str) {
     eprintln!("\n== {name}");
+}
+
+/// Cargo's build directory: `CARGO_TARGET_DIR`, or `target/` in the workspace.
+fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"))
 }
 
 fn workspace_root() -> PathBuf {

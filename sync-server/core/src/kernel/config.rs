@@ -109,6 +109,44 @@ impl Default for Traffic {
     }
 }
 
+/// How the server sends e-mail: the SMTP server the outbox goes to, the sender address, and
+/// how patiently a mail the SMTP server did not take is tried again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mail {
+    /// `smtp://HOST:PORT` (plain, for a relay on the same host or network),
+    /// `smtp://USER:PASSWORD@HOST:587?tls=required` (STARTTLS) or `smtps://…:465`; `None`:
+    /// mails are queued and wait until a server is configured — nothing is lost.
+    pub smtp_url: Option<String>,
+    /// The `From` address, e.g. `Stadt Musterhausen <noreply@musterhausen.de>`.
+    pub from: String,
+    /// The wait after the first failed attempt; it doubles with every further one.
+    pub retry_first: Duration,
+    /// The longest wait between two attempts.
+    pub retry_max: Duration,
+    /// How long after queueing a mail the SMTP server keeps refusing for the time being is
+    /// given up (a permanent refusal is given up at once).
+    pub give_up_after: Duration,
+    /// How long a claimed mail is the sender's alone: longer than one SMTP conversation.
+    pub lease: Duration,
+    /// How long a sent or given-up mail is kept before it is forgotten (it holds personal
+    /// data: an address and what the office wrote).
+    pub keep_done: Duration,
+}
+
+impl Default for Mail {
+    fn default() -> Self {
+        Self {
+            smtp_url: None,
+            from: "naper <noreply@localhost>".into(),
+            retry_first: Duration::from_secs(60),
+            retry_max: Duration::from_secs(60 * 60),
+            give_up_after: Duration::from_secs(3 * 24 * 60 * 60),
+            lease: Duration::from_secs(5 * 60),
+            keep_done: Duration::from_secs(30 * 24 * 60 * 60),
+        }
+    }
+}
+
 /// Everything a server instance needs to start.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -144,6 +182,8 @@ pub struct Config {
     /// Reverse proxies whose `X-Forwarded-For` names the client (for the sign-in
     /// throttles); empty: the peer is the client.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Outgoing e-mail.
+    pub mail: Mail,
 }
 
 impl Config {
@@ -164,6 +204,7 @@ impl Config {
             password_cost: PasswordCost::Default,
             backoffice: Backoffice::default(),
             trusted_proxies: Vec::new(),
+            mail: Mail::default(),
         }
     }
 

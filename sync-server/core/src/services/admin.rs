@@ -12,7 +12,7 @@ use crate::identity::auth::{hash_password, random_password};
 use crate::kernel::config::{PasswordCost, database_path};
 use crate::services::ServerError;
 use crate::store::{CaseStore, DatabaseUrl, NewUser, SqliteStore};
-use crate::store::{accounts, documents, tenants};
+use crate::store::{accounts, documents, outbox, tenants};
 
 /// Opens (creating if needed) the store `database_url` names (`sqlite://PATH`), or without
 /// one the SQLite database in `data_dir`: the backend is chosen by the URL.
@@ -189,6 +189,25 @@ pub fn list_devices(store: &dyn CaseStore) -> Result<String, ServerError> {
         out.push_str(&format!(
             "{:<36}  {:<16}  {:<10}  {:<12}  {}\n",
             d.id, d.username, d.tenant, state, d.name
+        ));
+    }
+    Ok(out)
+}
+
+/// The e-mail outbox for the operator: counts, and the last mails given up with the reason.
+///
+/// # Errors
+/// Store errors.
+pub fn mail_outbox(store: &dyn CaseStore) -> Result<String, ServerError> {
+    let (counts, failed) = store.read(|tx| Ok((outbox::counts(tx)?, outbox::failed(tx, 20)?)))?;
+    let mut out = format!(
+        "{} waiting, {} sent, {} given up\n",
+        counts.waiting, counts.sent, counts.failed
+    );
+    for f in failed {
+        out.push_str(&format!(
+            "given up: mail {} to {} ({}, tenant {}) after {} attempts: {}\n",
+            f.id, f.recipient, f.event_key, f.tenant, f.attempts, f.last_error
         ));
     }
     Ok(out)

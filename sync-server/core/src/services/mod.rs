@@ -1,6 +1,6 @@
 //! What the server does, apart from how it is asked: the state every surface shares, the
-//! sync round and the bodies it receives, the document cache, compaction, bundled templates, the demo tenant and the
-//! admin operations.
+//! sync round and the bodies it receives, the document cache, compaction, outgoing e-mail,
+//! bundled templates, the demo tenant and the admin operations.
 
 pub mod admin;
 pub mod compaction;
@@ -8,6 +8,7 @@ pub mod core_threads;
 pub mod demo;
 pub mod doc_cache;
 mod error;
+pub mod mail;
 mod state;
 pub mod sync_bodies;
 pub mod sync_round;

@@ -9,6 +9,7 @@ use crate::blobs::photo_uploads::PhotoUploads;
 use crate::kernel::AppError;
 use crate::kernel::config::Config;
 use crate::services::doc_cache::DocCache;
+use crate::services::mail::Outbox;
 use crate::services::sync_bodies::SyncBodies;
 use crate::store::CaseStore;
 
@@ -29,6 +30,8 @@ pub struct AppState {
     pub sync_bodies: SyncBodies,
     /// Sync rounds working at the same time ([`SyncRounds`]).
     pub sync_rounds: SyncRounds,
+    /// The e-mail outbox's sender, to wake after queueing a mail.
+    pub mail: Outbox,
 }
 
 impl FromRef<AppState> for Arc<Config> {

@@ -27,6 +27,7 @@ pub mod cases;
 pub mod documents;
 pub mod grants;
 pub mod internal_comments;
+pub mod outbox;
 pub mod projection;
 pub mod sessions;
 mod sql;

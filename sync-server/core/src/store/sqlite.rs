@@ -747,7 +747,7 @@ mod tests {
              DROP TABLE blob_tenants; ALTER TABLE devices DROP COLUMN last_sync_at;
              ALTER TABLE devices DROP COLUMN sync_rounds; ALTER TABLE devices DROP COLUMN last_seen_at;
              DROP TABLE change_receipts; DROP TABLE role_grants; DROP TABLE internal_comments;
-             DROP TABLE blob_uploaders;
+             DROP TABLE blob_uploaders; DROP TABLE mail_outbox;
              PRAGMA user_version = 3;",
         )
         .unwrap();
@@ -807,6 +807,7 @@ mod tests {
         }
         conn.execute_batch(
             "DROP TABLE role_grants; DROP TABLE internal_comments; DROP TABLE blob_uploaders;
+             DROP TABLE mail_outbox;
              PRAGMA user_version = 9;",
         )
         .unwrap();
@@ -1057,7 +1058,7 @@ mod tests {
             "DROP TABLE blob_tenants; ALTER TABLE devices DROP COLUMN last_sync_at;
              ALTER TABLE devices DROP COLUMN sync_rounds; ALTER TABLE devices DROP COLUMN last_seen_at;
              DROP TABLE change_receipts; DROP TABLE role_grants; DROP TABLE internal_comments;
-             DROP TABLE blob_uploaders;
+             DROP TABLE blob_uploaders; DROP TABLE mail_outbox;
              PRAGMA user_version = 5;",
         )
         .unwrap();

@@ -31,6 +31,7 @@ const STEPS: &[Step<StoreError>] = &[
     Step::Sql(include_str!(
         "migrations/v10_role_grants_internal_comments_blob_uploaders.sql"
     )),
+    Step::Sql(include_str!("migrations/v11_mail_outbox.sql")),
 ];
 
 /// Brings the database up to this build's layout in one immediate transaction: the pending
@@ -88,8 +89,8 @@ mod tests {
         let path = dir.path().join("db.sqlite3");
         drop(SqliteStore::open(&path).unwrap());
         let conn = Connection::open(&path).unwrap();
-        assert_eq!(user_version(&conn), 10);
-        assert_eq!(sqlite_migrations::latest(STEPS), 10);
+        assert_eq!(user_version(&conn), 11);
+        assert_eq!(sqlite_migrations::latest(STEPS), 11);
     }
 
     #[test]
@@ -99,12 +100,12 @@ mod tests {
         drop(SqliteStore::open(&path).unwrap());
         Connection::open(&path)
             .unwrap()
-            .pragma_update(None, "user_version", 11)
+            .pragma_update(None, "user_version", 12)
             .unwrap();
 
         let err = SqliteStore::open(&path).unwrap_err().to_string();
         assert!(err.contains("run a newer sync-server"), "{err}");
-        assert!(err.contains("11") && err.contains("10"), "{err}");
-        assert_eq!(user_version(&Connection::open(&path).unwrap()), 11);
+        assert!(err.contains("12") && err.contains("11"), "{err}");
+        assert_eq!(user_version(&Connection::open(&path).unwrap()), 12);
     }
 }
