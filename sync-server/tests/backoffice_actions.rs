@@ -107,15 +107,48 @@ async fn a_staff_edit_is_a_change_by_the_user_and_merges_with_an_offline_tablet_
             .await;
         assert_eq!(done.status, StatusCode::SEE_OTHER, "{key}: {}", done.body);
     }
-    // Values that do not fit the field are refused and change nothing.
+    // Values that do not fit the field are refused and change nothing: the case page comes
+    // back with what was typed in the field's input and the reason, linked from a summary.
     let before = heads(&server, id).await;
-    for (key, value) in [
-        ("count", "1000"),
-        ("count", "viele"),
-        ("kind", "toxic"),
-        ("pictures", "x"),
-        ("nope", "1"),
-    ] {
+    for (key, value) in [("count", "1000"), ("count", "viele")] {
+        let refused = browser
+            .post(
+                &format!("/backoffice/cases/{id}/fields/{key}"),
+                &[("csrf", &csrf), ("value", value)],
+            )
+            .await;
+        assert_eq!(
+            refused.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{key}={value}"
+        );
+        assert!(
+            refused.body.contains(&format!(
+                "id=\"edit-{key}\" name=\"value\" type=\"number\" step=\"1\" value=\"{value}\""
+            )),
+            "{key}={value}: the typed text is kept: {}",
+            refused.body
+        );
+        assert!(
+            refused.body.contains(&format!("<a href=\"#edit-{key}\">")),
+            "{}",
+            refused.body
+        );
+        assert!(
+            refused.body.contains("<details class=\"edit\" open>"),
+            "{}",
+            refused.body
+        );
+    }
+    let refused = browser
+        .post(
+            &format!("/backoffice/cases/{id}/fields/kind"),
+            &[("csrf", &csrf), ("value", "toxic")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Fields the back office does not edit get an error page.
+    for (key, value) in [("pictures", "x"), ("nope", "1")] {
         let refused = browser
             .post(
                 &format!("/backoffice/cases/{id}/fields/{key}"),

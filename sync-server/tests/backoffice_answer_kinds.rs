@@ -161,7 +161,21 @@ async fn dates_choices_addresses_and_positions_are_edited_as_changes_that_reach_
         let mut form = vec![("csrf", csrf.as_str())];
         form.extend(fields.iter().copied());
         let page = browser.post(&path(key), &form).await;
-        assert_eq!(page.status, StatusCode::BAD_REQUEST, "{key}: {fields:?}");
+        assert_eq!(
+            page.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{key}: {fields:?}"
+        );
+        for (name, typed) in fields {
+            let shown = format!("value=\"{typed}\"");
+            let kept = if *name == "choice" {
+                // A ticked box stays ticked; an option the field does not have has no box.
+                !page.body.contains(&shown) || page.body.contains(&format!("{shown} checked"))
+            } else {
+                page.body.contains(&shown)
+            };
+            assert!(kept, "{key}: what was typed in `{name}` is kept: {typed}");
+        }
     }
     assert_eq!(heads(&server, id).await, before, "nothing written");
 
@@ -242,7 +256,7 @@ async fn refusals_say_what_is_wrong_in_the_pages_language() {
 
     let form = [("csrf", csrf.as_str()), ("value", "30.02.2026")];
     let german = browser.post(&path, &form).await;
-    assert_eq!(german.status, StatusCode::BAD_REQUEST);
+    assert_eq!(german.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         german
             .body
@@ -251,11 +265,26 @@ async fn refusals_say_what_is_wrong_in_the_pages_language() {
         german.body
     );
     let english = browser.post(&format!("{path}?lang=en"), &form).await;
-    assert_eq!(english.status, StatusCode::BAD_REQUEST);
+    assert_eq!(english.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         english
             .body
             .contains("Invalid answer to “Day”: There is no such day"),
+        "{}",
+        english.body
+    );
+    // The page comes back with the summary first, linking to the field, whose form is open
+    // and still holds what was typed.
+    assert!(
+        english.body.contains("The answer was not saved"),
+        "{}",
+        english.body
+    );
+    assert!(
+        english.body.contains(r##"<a href="#edit-day">"##)
+            && english
+                .body
+                .contains(r#"id="edit-day" name="value" type="date" value="30.02.2026""#),
         "{}",
         english.body
     );

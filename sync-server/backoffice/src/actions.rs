@@ -11,6 +11,7 @@ use schema::{ChangeAuthor, Comment, CommentId, InspectionCase, Stamp, Status, Te
 use serde::Deserialize;
 
 use super::audit::{self, Action};
+use super::case_page::{Refused, show_refused};
 use super::form_input;
 use super::i18n::texts;
 use super::load::visible_row;
@@ -127,7 +128,8 @@ pub async fn change_status(
 
 /// `POST /backoffice/cases/{id}/fields/{key}`: sets (or, when empty, clears) one answer of
 /// an editable kind, checked against the template like on the tablet. The form's fields
-/// are kept as pairs: a multiple choice sends one `choice` per ticked box.
+/// are kept as pairs: a multiple choice sends one `choice` per ticked box. An answer that
+/// does not fit the field is not saved: the case page comes back (422) with what was typed.
 pub async fn edit_field(
     State(state): State<AppState>,
     Path((id, key)): Path<(String, String)>,
@@ -151,13 +153,21 @@ pub async fn edit_field(
             .ok_or_else(not_editable)?;
         form_input::input_for(&field.kind, lang).ok_or_else(not_editable)?;
         let typed = form_input::Typed::new(form);
-        let value = form_input::parse(&field.kind, &typed, lang).map_err(|problem| {
-            AppError::BadRequest(
-                t.error_invalid_value
+        let value = match form_input::parse(&field.kind, &typed, lang) {
+            Ok(value) => value,
+            Err(problem) => {
+                let message = t
+                    .error_invalid_value
                     .replace("{field}", field.label.get(lang))
-                    .replace("{reason}", &problem.text(lang)),
-            )
-        })?;
+                    .replace("{reason}", &problem.text(lang));
+                let refused = Refused {
+                    key,
+                    typed,
+                    message,
+                };
+                return show_refused(&state, &session, &id, refused).await;
+            }
+        };
         let field_key = key.clone();
         let case = edit(
             &state,

@@ -4,17 +4,18 @@
 use std::collections::BTreeSet;
 
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use schema::{FieldKind, InspectionCase, Language, Role, Template};
 
 use super::audit::{self, Action};
-use super::form_input::{current_choices, current_input, input_for, parts};
+use super::form_input::{Typed, current_choices, current_input, input_for, parts};
 use super::i18n::Texts;
 use super::load::{LoadedCase, load_case};
 use super::session::Session;
 use super::views::{
     CasePage, CaseView, CommentView, EditView, FieldView, Frame, OptionView, PhotoView,
-    SectionView, render,
+    RefusedView, SectionView, render,
 };
 use crate::{InPage, PageError};
 use server_core::access::{self, Permissions, StaffAction};
@@ -31,12 +32,45 @@ pub async fn page(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let lang = session.lang;
-    show(&state, &session, &id)
+    show(&state, &session, &id, None)
         .await
         .map_err(|e| e.in_page(lang))
 }
 
-async fn show(state: &AppState, session: &Session, id: &str) -> Result<Response, AppError> {
+/// An answer the back office refused to save: the field, what was typed, and why.
+#[derive(Debug)]
+pub struct Refused {
+    /// Field key.
+    pub key: String,
+    /// The edit form as it was sent.
+    pub typed: Typed,
+    /// What is wrong, naming the field.
+    pub message: String,
+}
+
+/// The case page again after `refused`, with status 422: what was typed stays in its
+/// inputs, the field's form is open with the reason beside it, and a summary at the top
+/// links to it — nothing typed is lost to a refusal.
+///
+/// # Errors
+/// As the case page.
+pub async fn show_refused(
+    state: &AppState,
+    session: &Session,
+    id: &str,
+    refused: Refused,
+) -> Result<Response, AppError> {
+    let mut response = show(state, session, id, Some(&refused)).await?;
+    *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(response)
+}
+
+async fn show(
+    state: &AppState,
+    session: &Session,
+    id: &str,
+    refused: Option<&Refused>,
+) -> Result<Response, AppError> {
     let loaded = load_case(state, session, id, StaffAction::View).await?;
     let perms = access::permissions(&session.staff, loaded.case.status);
     let officers = if perms.assign {
@@ -70,7 +104,7 @@ async fn show(state: &AppState, session: &Session, id: &str) -> Result<Response,
     })
     .await?;
     let frame = Frame::signed_in(session, loaded.case.title.clone());
-    let view = case_view(&loaded, frame.t, session, perms, officers, &stored);
+    let view = case_view(&loaded, frame.t, session, perms, officers, &stored, refused);
     let response = render(&CasePage {
         page: frame,
         v: view,
@@ -104,6 +138,7 @@ fn sections(
     lang: Language,
     edit: bool,
     stored: &BTreeSet<String>,
+    refused: Option<&Refused>,
 ) -> Vec<SectionView> {
     template
         .sections
@@ -131,17 +166,35 @@ fn sections(
                         edit: edit
                             .then(|| input_for(&field.kind, lang))
                             .flatten()
-                            .map(|input| EditView {
-                                input,
-                                current: current_input(value, lang),
-                                chosen: current_choices(value),
-                                parts: parts(&field.kind, value, t),
+                            .map(|input| {
+                                let shown = EditView {
+                                    input,
+                                    current: current_input(value, lang),
+                                    chosen: current_choices(value),
+                                    parts: parts(&field.kind, value, t),
+                                    error: None,
+                                };
+                                match refused.filter(|r| r.key == field.key) {
+                                    Some(refused) => as_typed(shown, refused),
+                                    None => shown,
+                                }
                             }),
                     }
                 })
                 .collect(),
         })
         .collect()
+}
+
+/// The edit form of a refused answer, holding what was typed instead of the stored answer.
+fn as_typed(mut edit: EditView, refused: &Refused) -> EditView {
+    edit.current = refused.typed.one("value").to_string();
+    edit.chosen = refused.typed.all("choice");
+    for part in &mut edit.parts {
+        part.current = refused.typed.one(part.name).to_string();
+    }
+    edit.error = Some(refused.message.clone());
+    edit
 }
 
 /// Answers and photos the template does not name (or all of them without a template), by
@@ -194,11 +247,12 @@ fn case_view(
     perms: Permissions,
     officers: Vec<(String, String)>,
     stored: &BTreeSet<String>,
+    refused: Option<&Refused>,
 ) -> CaseView {
     let lang = session.lang;
     let case = &loaded.case;
     let mut all_sections = match &loaded.template {
-        Some(template) => sections(case, template, t, lang, perms.edit_fields, stored),
+        Some(template) => sections(case, template, t, lang, perms.edit_fields, stored, refused),
         None => Vec::new(),
     };
     all_sections.extend(other_answers(
@@ -260,5 +314,9 @@ fn case_view(
             })
             .collect(),
         csrf: session.csrf_token.clone(),
+        refused: refused.map(|r| RefusedView {
+            key: r.key.clone(),
+            message: r.message.clone(),
+        }),
     }
 }

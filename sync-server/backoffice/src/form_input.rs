@@ -189,7 +189,7 @@ impl Typed {
     }
 
     /// The first value of `name`, `""` when the form did not send it.
-    fn one(&self, name: &str) -> &str {
+    pub fn one(&self, name: &str) -> &str {
         self.0
             .iter()
             .find(|(key, _)| key == name)
@@ -197,7 +197,7 @@ impl Typed {
     }
 
     /// Every non-empty value of `name`, trimmed.
-    fn all(&self, name: &str) -> Vec<String> {
+    pub fn all(&self, name: &str) -> Vec<String> {
         self.0
             .iter()
             .filter(|(key, _)| key == name)

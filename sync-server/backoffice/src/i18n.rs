@@ -116,6 +116,7 @@ texts::texts! {
     assign: "Zuweisen", "Assign";
     save: "Speichern", "Save";
     change_value: "Wert ändern", "Change value";
+    refused_summary: "Die Angabe wurde nicht gespeichert", "The answer was not saved";
     history: "Verlauf", "History";
     back_to_queue: "Zurück zur Liste", "Back to the list";
     // History.

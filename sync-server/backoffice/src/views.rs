@@ -209,6 +209,8 @@ pub struct EditView {
     pub chosen: Vec<String>,
     /// The inputs of an address or GPS point, with their current text.
     pub parts: Vec<Part>,
+    /// Why what was typed here was not saved; the inputs then hold what was typed.
+    pub error: Option<String>,
 }
 
 /// A field on the case page.
@@ -289,6 +291,17 @@ pub struct CaseView {
     pub officers: Vec<OptionView>,
     /// The session's CSRF token.
     pub csrf: String,
+    /// The answer just refused, for the summary at the top that links to its field.
+    pub refused: Option<RefusedView>,
+}
+
+/// An answer the case page refused: which field, and why.
+#[derive(Debug)]
+pub struct RefusedView {
+    /// Field key (the summary links to its input).
+    pub key: String,
+    /// What is wrong, naming the field.
+    pub message: String,
 }
 
 /// The case page.
