@@ -52,6 +52,22 @@ async fn case_in(tablet: &mut Tablet, status: Status) -> CaseId {
     .await
 }
 
+/// Sends the case page's form for one answer, as the back office's "change value" does.
+async fn set_field(
+    browser: &mut Browser,
+    id: CaseId,
+    csrf: &str,
+    key: &str,
+    value: &str,
+) -> common::browser::Page {
+    browser
+        .post(
+            &format!("/backoffice/cases/{id}/fields/{key}"),
+            &[("csrf", csrf), ("value", value)],
+        )
+        .await
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_staff_edit_is_a_change_by_the_user_and_merges_with_an_offline_tablet_edit() {
     let server = TestServer::start().await;
@@ -99,24 +115,14 @@ async fn a_staff_edit_is_a_change_by_the_user_and_merges_with_an_offline_tablet_
         .await;
     assert_eq!(done.status, StatusCode::SEE_OTHER);
     for (key, value) in [("danger", "no"), ("kind", "household"), ("short", "")] {
-        let done = browser
-            .post(
-                &format!("/backoffice/cases/{id}/fields/{key}"),
-                &[("csrf", &csrf), ("value", value)],
-            )
-            .await;
+        let done = set_field(&mut browser, id, &csrf, key, value).await;
         assert_eq!(done.status, StatusCode::SEE_OTHER, "{key}: {}", done.body);
     }
     // Values that do not fit the field are refused and change nothing: the case page comes
     // back with what was typed in the field's input and the reason, linked from a summary.
     let before = heads(&server, id).await;
     for (key, value) in [("count", "1000"), ("count", "viele")] {
-        let refused = browser
-            .post(
-                &format!("/backoffice/cases/{id}/fields/{key}"),
-                &[("csrf", &csrf), ("value", value)],
-            )
-            .await;
+        let refused = set_field(&mut browser, id, &csrf, key, value).await;
         assert_eq!(
             refused.status,
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -140,21 +146,11 @@ async fn a_staff_edit_is_a_change_by_the_user_and_merges_with_an_offline_tablet_
             refused.body
         );
     }
-    let refused = browser
-        .post(
-            &format!("/backoffice/cases/{id}/fields/kind"),
-            &[("csrf", &csrf), ("value", "toxic")],
-        )
-        .await;
+    let refused = set_field(&mut browser, id, &csrf, "kind", "toxic").await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     // Fields the back office does not edit get an error page.
     for (key, value) in [("pictures", "x"), ("nope", "1")] {
-        let refused = browser
-            .post(
-                &format!("/backoffice/cases/{id}/fields/{key}"),
-                &[("csrf", &csrf), ("value", value)],
-            )
-            .await;
+        let refused = set_field(&mut browser, id, &csrf, key, value).await;
         assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{key}={value}");
         assert!(
             refused.content_type.starts_with("text/html"),
