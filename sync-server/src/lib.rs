@@ -180,6 +180,7 @@ pub fn prepare(config: Config) -> Result<Prepared, ServerError> {
         documents: Arc::default(),
         sync_rounds: SyncRounds::default(),
         mail: Outbox::default(),
+        cases: Arc::default(),
     };
     Ok(Prepared { state, demo_users })
 }

@@ -10,7 +10,7 @@ use schema::{CaseId, Sha256};
 
 use super::audit::{self, Action};
 use super::i18n::texts;
-use super::load::load_document;
+use super::load::visible_row;
 use super::session::Session;
 use crate::{InPage, PageError};
 use server_core::access::{self, StaffAction};
@@ -60,13 +60,19 @@ async fn case_photo(
     photo_id: &str,
     action: StaffAction,
 ) -> Result<(CaseId, schema::Photo, Sha256, BlobRow), AppError> {
-    let (_, _, case) = load_document(state, session, id, action).await?;
+    let not_found = || AppError::NotFound(texts(session.lang).error_not_found.into());
+    let row = visible_row(state, session, id, action).await?;
+    // Through the cache of hydrated cases: a case page asks for each photo separately.
+    let (store, cache, case_id) = (state.store.clone(), state.cases.clone(), row.id);
+    let case = blocking(move || cache.case(store.as_ref(), case_id))
+        .await?
+        .ok_or_else(not_found)?;
     let photo = case
         .photos
         .iter()
         .find(|p| p.id.to_string() == photo_id)
         .cloned()
-        .ok_or_else(|| AppError::NotFound(texts(session.lang).error_not_found.into()))?;
+        .ok_or_else(not_found)?;
     let (sha, blob) = visible_blob(state, session, &photo.sha256).await?;
     Ok((case.id, photo, sha, blob))
 }

@@ -3,6 +3,7 @@
 //! bundled templates, the demo tenant and the admin operations.
 
 pub mod admin;
+pub mod case_cache;
 pub mod compaction;
 pub mod core_threads;
 pub mod demo;

@@ -8,6 +8,7 @@ use crate::blobs::BlobStore;
 use crate::blobs::photo_uploads::PhotoUploads;
 use crate::kernel::AppError;
 use crate::kernel::config::Config;
+use crate::services::case_cache::CaseCache;
 use crate::services::doc_cache::DocCache;
 use crate::services::mail::Outbox;
 use crate::services::sync_bodies::SyncBodies;
@@ -32,6 +33,8 @@ pub struct AppState {
     pub sync_rounds: SyncRounds,
     /// The e-mail outbox's sender, to wake after queueing a mail.
     pub mail: Outbox,
+    /// Hydrated cases by heads, for pages that read one case many times.
+    pub cases: Arc<CaseCache>,
 }
 
 impl FromRef<AppState> for Arc<Config> {
