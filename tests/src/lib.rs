@@ -28,16 +28,21 @@ fn workspace_dir() -> PathBuf {
 /// `cargo xtask test` builds all binaries before running the tests (a `cargo build` from
 /// inside a running `cargo test` would wait forever for cargo's lock on the build directory).
 pub fn binary(name: &str) -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_dir().join("target"));
-    let path = target.join("debug").join(name);
+    let path = target_dir().join("debug").join(name);
     assert!(
         path.exists(),
         "{} does not exist: run `cargo build --workspace --bins` first (cargo xtask test does)",
         path.display()
     );
     path
+}
+
+/// Cargo's build directory: `CARGO_TARGET_DIR`, or `target/` in the workspace (also where
+/// `cargo xtask test` puts the tests' Python tools).
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_dir().join("target"))
 }
 
 /// A running `sync-server` process on a random loopback port. Killed when dropped.
@@ -130,12 +135,17 @@ impl Drop for ServerProcess {
 /// A loopback address with a port that was free a moment ago, for a server that must come
 /// back on the same address after a restart.
 pub fn free_loopback_addr() -> String {
+    format!("127.0.0.1:{}", free_loopback_port())
+}
+
+/// A loopback port that was free a moment ago.
+pub fn free_loopback_port() -> u16 {
     let listener =
         std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("no free port: {e}"));
-    let addr = listener
+    listener
         .local_addr()
-        .unwrap_or_else(|e| panic!("no local address: {e}"));
-    addr.to_string()
+        .unwrap_or_else(|e| panic!("no local address: {e}"))
+        .port()
 }
 
 /// Runs `sync-server admin …` on a data directory.

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use super::workspace_dir;
+use super::{free_loopback_port, target_dir};
 
 /// The handler: aiosmtpd's Maildir handler, with the two refusing domains.
 const HANDLER: &str = r#"
@@ -33,9 +33,7 @@ class RefusingMailbox(Mailbox):
 "#;
 
 fn python() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_dir().join("target"));
+    let target = target_dir();
     let python = target.join("test-tools/python/bin/python");
     assert!(
         python.exists(),
@@ -60,7 +58,7 @@ pub struct SmtpServer {
 impl SmtpServer {
     /// Starts one in `dir` on a free port.
     pub fn start(dir: &Path) -> Self {
-        Self::start_with(dir, free_port(), Duration::ZERO)
+        Self::start_with(dir, free_loopback_port(), Duration::ZERO)
     }
 
     /// Starts one in `dir` on `port` (e.g. where a server was told one would be).
@@ -70,7 +68,7 @@ impl SmtpServer {
 
     /// Starts one in `dir` that takes `delay` over each message it accepts.
     pub fn start_slow(dir: &Path, delay: Duration) -> Self {
-        Self::start_with(dir, free_port(), delay)
+        Self::start_with(dir, free_loopback_port(), delay)
     }
 
     /// Starts one and waits until it accepts connections.
@@ -152,13 +150,6 @@ impl Drop for SmtpServer {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .unwrap_or_else(|e| panic!("no free port: {e}"))
 }
 
 /// The value of header `name` in a received message (unfolded; encoded words as sent).

@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use naper_tests::ServerProcess;
 use naper_tests::smtp::{SmtpServer, header};
+use naper_tests::{ServerProcess, free_loopback_port};
 use rusqlite::Connection;
 use sync_server::CaseStore;
 use sync_server::services::mail;
@@ -155,11 +155,7 @@ fn mails_queued_while_the_smtp_server_is_down_go_out_once_it_is_up() {
         .collect();
     queue(&data, &mails);
     // Nothing listens on this port yet.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_loopback_port();
     let mut server = serve(&data, &format!("smtp://127.0.0.1:{port}"), &[]);
     wait_until(
         "a failed attempt at each mail is recorded",

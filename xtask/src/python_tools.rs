@@ -12,7 +12,7 @@ use super::run;
 const PYTHON: &str = "/usr/bin/python3";
 
 /// The virtual environment's directory for the build directory `target`.
-pub fn venv_dir(target: &Path) -> PathBuf {
+fn venv_dir(target: &Path) -> PathBuf {
     target.join("test-tools").join("python")
 }
 

@@ -40,10 +40,7 @@ pub fn screenshot() -> Result<(), String> {
             "--bins",
         ],
     )?;
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| root.join("target"))
-        .join("debug");
+    let target = super::target_dir(&root).join("debug");
     let work = std::env::temp_dir().join(format!("naper-screenshot-{}", std::process::id()));
     let (server_dir, tablet_dir) = (work.join("server"), work.join("tablet"));
     let result = take(&root, &target, &server_dir, &tablet_dir);

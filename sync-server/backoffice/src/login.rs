@@ -28,7 +28,7 @@ use server_core::kernel::client_addr::ClientAddr;
 use server_core::kernel::{AppError, blocking};
 use server_core::services::AppState;
 use server_core::store::grants::Grants;
-use server_core::store::sessions;
+use server_core::store::{millis, sessions};
 
 use server_core::identity::throttle::LoginThrottle;
 use server_core::store::accounts;
@@ -216,7 +216,7 @@ pub async fn submit(
         let ttl = state.config.backoffice.session_ttl;
         // The first expiry is the idle limit; every request moves it on (`session.rs`).
         let first = ttl.min(state.config.backoffice.session_idle);
-        let (id, row) = new_session(&staff.username, session::millis(first))?;
+        let (id, row) = new_session(&staff.username, millis(first))?;
         let store = state.store.clone();
         blocking(move || store.write(|tx| sessions::create(tx, &row))).await?;
         audit::record(&state, &staff, Action::Login, None, "").await?;

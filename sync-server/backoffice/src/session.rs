@@ -27,7 +27,7 @@ use server_core::identity::auth::{new_token, token_hash};
 use server_core::kernel::{AppError, blocking};
 use server_core::services::AppState;
 
-use server_core::store::{NewSession, now_ms, sessions};
+use server_core::store::{NewSession, millis, now_ms, sessions};
 
 /// The session cookie.
 pub const SESSION_COOKIE: &str = "naper_session";
@@ -70,11 +70,6 @@ pub fn tokens_match(expected: &str, given: &str) -> bool {
             .zip(given.bytes())
             .fold(0u8, |acc, (a, b)| acc | (a ^ b))
             == 0
-}
-
-/// A duration in whole milliseconds, as the store keeps times.
-pub fn millis(duration: std::time::Duration) -> i64 {
-    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
 }
 
 /// Whether a session expiring at `expires_at` should be moved on to `now + idle_ms`: once

@@ -14,7 +14,7 @@ use server_core::identity::auth::token_hash;
 use server_core::kernel::{AppError, blocking};
 use server_core::services::AppState;
 use server_core::store::accounts;
-use server_core::store::{DeviceRow, now_ms};
+use server_core::store::{DeviceRow, millis, now_ms};
 
 /// The bearer token of a request, if it carries one.
 fn bearer(parts: &Parts) -> Option<&str> {
@@ -45,7 +45,7 @@ fn idled_out(device: &DeviceRow, max_idle: Option<Duration>, now_ms: i64) -> boo
         return false;
     };
     let last_used = device.last_seen_at.unwrap_or(device.created_at);
-    let limit = i64::try_from(max_idle.as_millis()).unwrap_or(i64::MAX);
+    let limit = millis(max_idle);
     now_ms.saturating_sub(last_used) > limit
 }
 

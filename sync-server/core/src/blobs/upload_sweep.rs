@@ -13,7 +13,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use crate::blobs::BlobStore;
 use crate::blobs::uploads::Uploads;
 use crate::store::uploads;
-use crate::store::{CaseStore, StoreResult};
+use crate::store::{CaseStore, StoreResult, millis};
 
 /// What the sweep needs besides the store.
 #[derive(Debug, Clone)]
@@ -36,9 +36,7 @@ impl UploadSweep {
         let Some(cutoff) = now.checked_sub(self.max_idle) else {
             return Ok(0);
         };
-        let cutoff_ms = cutoff
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+        let cutoff_ms = cutoff.duration_since(UNIX_EPOCH).map_or(0, millis);
         // Rows untouched since the cutoff, and files without fresh bytes (also files whose
         // row is gone, e.g. after a crash between deleting the two).
         let mut candidates: BTreeSet<String> = store

@@ -26,6 +26,13 @@ pub struct CaseCache {
     cases: Mutex<LruCache<CaseId, (String, Arc<InspectionCase>)>>,
 }
 
+/// What one read of the store found for a case.
+enum Read {
+    NoCase,
+    Cached(Arc<InspectionCase>),
+    Document { heads: String, bytes: Vec<u8> },
+}
+
 impl Default for CaseCache {
     fn default() -> Self {
         Self::new(DEFAULT_CAPACITY)
@@ -51,21 +58,24 @@ impl CaseCache {
         store: &dyn CaseStore,
         id: CaseId,
     ) -> StoreResult<Option<Arc<InspectionCase>>> {
+        // The heads and the bytes from one snapshot, so the bytes are the document at the
+        // heads they are cached under.
         let read = store.read(|tx| {
-            let Some(row) = cases::row(tx, id)? else {
-                return Ok(None);
+            let Some(heads) = cases::heads(tx, id)? else {
+                return Ok(Read::NoCase);
             };
-            if let Some(case) = self.cached(id, &row.heads) {
-                return Ok(Some((row.heads, Ok(case))));
+            if let Some(case) = self.cached(id, &heads) {
+                return Ok(Read::Cached(case));
             }
-            Ok(documents::document(tx, id)?.map(|bytes| (row.heads, Err(bytes))))
+            Ok(match documents::document(tx, id)? {
+                Some(bytes) => Read::Document { heads, bytes },
+                None => Read::NoCase,
+            })
         })?;
-        let Some((heads, found)) = read else {
-            return Ok(None);
-        };
-        let bytes = match found {
-            Ok(case) => return Ok(Some(case)),
-            Err(bytes) => bytes,
+        let (heads, bytes) = match read {
+            Read::NoCase => return Ok(None),
+            Read::Cached(case) => return Ok(Some(case)),
+            Read::Document { heads, bytes } => (heads, bytes),
         };
         let case = CaseDocument::load(&bytes)
             .and_then(|doc| doc.hydrate())

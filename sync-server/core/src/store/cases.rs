@@ -62,6 +62,19 @@ pub fn row(tx: &ReadTx<'_>, id: CaseId) -> StoreResult<Option<CaseRow>> {
     }
 }
 
+/// The heads ([`sync_protocol::heads_key`] form) the projection records for case `id`: what
+/// its document is at, in this snapshot.
+///
+/// # Errors
+/// Database failures.
+pub fn heads(tx: &ReadTx<'_>, id: CaseId) -> StoreResult<Option<String>> {
+    Ok(tx
+        .sql()
+        .prepare_cached("SELECT heads FROM cases WHERE id = ?1")?
+        .query_row([id.to_string()], |r| r.get(0))
+        .optional()?)
+}
+
 /// Every case `visibility` sees, most recently changed first.
 ///
 /// # Errors

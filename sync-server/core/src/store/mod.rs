@@ -435,8 +435,12 @@ pub fn load_document(bytes: &[u8]) -> StoreResult<automerge::AutoCommit> {
 pub fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
+        .map_or(0, millis)
+}
+
+/// A duration in whole milliseconds, as the store keeps times (saturating).
+pub fn millis(duration: std::time::Duration) -> i64 {
+    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
 }
 
 impl From<StoreError> for AppError {

@@ -4,6 +4,7 @@
 //! message it will never take).
 
 use crate::kernel::config::Mail;
+use crate::store::millis;
 
 /// The next step for a mail whose attempt failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,10 +37,6 @@ pub fn after_failure(
     } else {
         AfterFailure::RetryAt(at)
     }
-}
-
-fn millis(d: std::time::Duration) -> i64 {
-    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
 }
 
 #[cfg(test)]

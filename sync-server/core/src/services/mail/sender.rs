@@ -15,7 +15,7 @@ use super::message::{self, sender_mailbox};
 use super::retry::{AfterFailure, after_failure};
 use crate::kernel::config::Mail;
 use crate::store::outbox::{self, QueuedMail};
-use crate::store::{CaseStore, StoreError, StoreResult, now_ms};
+use crate::store::{CaseStore, StoreError, StoreResult, millis, now_ms};
 
 /// Mails claimed at once: small, so a slow SMTP server does not hold many claims.
 const BATCH: usize = 16;
@@ -211,10 +211,6 @@ impl<T: MailTransport> MailSender<T> {
             .await
             .map_err(|e| StoreError::Invalid(format!("the mail sender's store work failed: {e}")))?
     }
-}
-
-fn millis(d: Duration) -> i64 {
-    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
 }
 
 #[cfg(test)]
