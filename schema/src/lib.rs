@@ -25,15 +25,15 @@ mod workflow;
 pub mod write_rules;
 
 pub use case::{
-    CURRENT_SCHEMA_VERSION, CaseId, Comment, CommentId, InspectionCase, InvalidSha256, Photo,
-    PhotoId, Sha256, Stamp, TemplateRef, rehydrate_case,
+    CURRENT_SCHEMA_VERSION, CaseId, CitizenRequest, Comment, CommentId, InspectionCase,
+    InvalidSha256, Photo, PhotoId, Sha256, Stamp, TemplateRef, rehydrate_case,
 };
 pub use document::{CaseDocument, ChangeAuthor, check_template};
 pub use error::Error;
 pub use localized::{Language, LocalizedText};
 pub use template::{
-    ChoiceOption, Condition, ConditionValue, Field, FieldKind, PrefillSource, Section, Template,
-    TemplateError, TemplateProblem,
+    Audience, ChoiceOption, Condition, ConditionValue, Field, FieldKind, Keywords, Office,
+    PrefillSource, Section, ServiceInfo, Template, TemplateError, TemplateProblem,
 };
 pub use validate::{
     FieldError, FieldProblem, Mode, ValidationReport, check_value, is_visible, validate,

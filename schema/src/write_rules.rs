@@ -313,6 +313,8 @@ fn check_record(before: &InspectionCase, after: &InspectionCase) -> Result<(), R
         Some("creation stamp")
     } else if before.service_request != after.service_request {
         Some("service request")
+    } else if before.request != after.request {
+        Some("citizen's request")
     } else if after.schema_version < before.schema_version {
         Some("layout version")
     } else {

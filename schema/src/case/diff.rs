@@ -45,6 +45,7 @@ impl Reconcile for CaseChange<'_> {
             photos,
             comments,
             service_request,
+            request,
         } = self.next;
         let mut root = reconciler.map()?;
         macro_rules! changed {
@@ -66,7 +67,8 @@ impl Reconcile for CaseChange<'_> {
             assigned_officer,
             location,
             address,
-            service_request
+            service_request,
+            request
         );
         if prev.fields != *fields {
             root.put(

@@ -5,6 +5,7 @@ pub(crate) mod diff;
 mod ids;
 mod keyed;
 mod rehydrate;
+mod request;
 mod single_pass;
 
 use std::collections::BTreeMap;
@@ -19,6 +20,7 @@ use crate::workflow::Status;
 pub use ids::{CaseId, CommentId, InvalidSha256, PhotoId, Sha256};
 use keyed::Keyed;
 pub use rehydrate::rehydrate_case;
+pub use request::CitizenRequest;
 
 /// The version of the document layout this build writes. See `upgrade` for how older
 /// documents are brought up to it and how newer ones are handled.
@@ -79,8 +81,12 @@ pub struct InspectionCase {
     /// The comment thread, oldest first.
     #[autosurgeon(with = "keyed")]
     pub comments: Vec<Comment>,
-    /// The citizen service request this inspection answers, if any.
+    /// The citizen service request this inspection answers, if any (its number).
     pub service_request: Option<String>,
+    /// What the citizen sent, for a case that began as a citizen's request; never changed
+    /// after it arrived.
+    #[autosurgeon(missing = "request::missing")]
+    pub request: Option<CitizenRequest>,
 }
 
 /// A photo of the scene. The bytes live in the blob store under `sha256`; the document holds
@@ -179,6 +185,7 @@ impl InspectionCase {
             photos: Vec::new(),
             comments: Vec::new(),
             service_request: None,
+            request: None,
         }
     }
 

@@ -102,6 +102,7 @@ pub fn rehydrate_case<D: ReadDoc>(
         photos,
         comments,
         service_request,
+        request,
     } = &mut case;
     // The small top-level properties are always read again, patches or not: that costs a
     // few lookups, and what the server checks a written case by (id, tenant, creator,
@@ -125,6 +126,12 @@ pub fn rehydrate_case<D: ReadDoc>(
         address,
         service_request
     );
+    // The citizen's request is checked as unchangeable, so it is read again like the small
+    // properties; documents from before citizen requests have none.
+    *request = match doc.get(&ROOT, "request")? {
+        Some(_) => autosurgeon::hydrate_prop(doc, &ROOT, "request")?,
+        None => None,
+    };
     for (key, scope) in &touched {
         let prop = || HydrateProp::from(key.as_str());
         match (key.as_str(), scope) {

@@ -2,7 +2,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::{Condition, ConditionValue, Field, FieldKind, Template, TemplateProblem};
+use super::{
+    Audience, Condition, ConditionValue, Field, FieldKind, ServiceInfo, Template, TemplateProblem,
+};
 use crate::localized::LocalizedText;
 use crate::value::FieldValue;
 
@@ -43,6 +45,7 @@ pub(super) fn check(template: &Template) -> Vec<TemplateProblem> {
     if template.sections.is_empty() {
         p.add("$.sections", "a template needs at least one section");
     }
+    check_audience(&mut p, template);
 
     let mut section_keys = HashSet::new();
     // Field key → (path, position in display order, field), to check conditions.
@@ -70,6 +73,87 @@ pub(super) fn check(template: &Template) -> Vec<TemplateProblem> {
         }
     }
     p.0
+}
+
+/// A citizen service says who answers and how to find it, and asks nothing only an officer
+/// can answer; an officer's template describes no service.
+fn check_audience(p: &mut Problems, template: &Template) {
+    match (template.audience, &template.service) {
+        (Audience::Officer, Some(_)) => p.add(
+            "$.service",
+            "only a template with `\"audience\": \"citizen\"` describes a service; add the audience or remove `service`",
+        ),
+        (Audience::Citizen, None) => p.add(
+            "$.service",
+            "a citizen service needs `service` with its keywords and responsible office",
+        ),
+        (Audience::Officer, None) => {}
+        (Audience::Citizen, Some(service)) => check_service(p, service),
+    }
+    if template.audience != Audience::Citizen {
+        return;
+    }
+    for (si, section) in template.sections.iter().enumerate() {
+        for (fi, field) in section.fields.iter().enumerate() {
+            let path = format!("$.sections[{si}].fields[{fi}]");
+            if matches!(field.kind, FieldKind::OfficerNotes { .. }) {
+                p.add(
+                    format!("{path}.type"),
+                    "a citizen service cannot have officer notes; officers add them to the inspection",
+                );
+            }
+            if let Some(source) = field.prefill
+                && !source.serves_citizens()
+            {
+                p.add(
+                    format!("{path}.prefill"),
+                    "this prefill source is the officer's or the tablet's; a citizen's form can be prefilled from the citizen's profile, the reported address or today's date",
+                );
+            }
+        }
+    }
+}
+
+fn check_service(p: &mut Problems, service: &ServiceInfo) {
+    if service.keywords.de.is_empty() {
+        p.add(
+            "$.service.keywords.de",
+            "give at least one German search word, the words citizens use for this service",
+        );
+    }
+    for (lang, words) in [("de", &service.keywords.de), ("en", &service.keywords.en)] {
+        for (i, word) in words.iter().enumerate() {
+            if word.trim().is_empty() {
+                p.add(
+                    format!("$.service.keywords.{lang}[{i}]"),
+                    "the search word is empty",
+                );
+            }
+        }
+    }
+    check_text(p, "$.service.office.name", &service.office.name);
+    let email = service.office.email.trim();
+    let plausible = email
+        .split_once('@')
+        .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'))
+        && !email.contains(char::is_whitespace);
+    if !plausible {
+        p.add(
+            "$.service.office.email",
+            format!("`{email}` is not an e-mail address like `ordnungsamt@example.org`"),
+        );
+    }
+    if let Some(hint) = &service.legal_hint {
+        check_text(p, "$.service.legal_hint", hint);
+    }
+    if let Some(id) = &service.handled_with
+        && !is_slug(id)
+    {
+        p.add(
+            "$.service.handled_with",
+            format!("`{id}` is not a template id like `illegal-waste-dumping`"),
+        );
+    }
 }
 
 fn check_field(

@@ -63,6 +63,10 @@ struct RawTemplate {
     #[serde(default)]
     tenant: Option<String>,
     category: String,
+    #[serde(default)]
+    audience: super::Audience,
+    #[serde(default)]
+    service: Option<super::ServiceInfo>,
     title: LocalizedText,
     #[serde(default)]
     description: Option<LocalizedText>,
@@ -126,6 +130,8 @@ impl Template {
             version: raw.version,
             tenant: raw.tenant,
             category: raw.category,
+            audience: raw.audience,
+            service: raw.service,
             title: raw.title,
             description: raw.description,
             sections,

@@ -7,6 +7,7 @@
 
 mod check;
 mod load;
+mod service;
 #[cfg(test)]
 mod tests;
 
@@ -16,6 +17,7 @@ use crate::localized::LocalizedText;
 use crate::value::FieldValue;
 
 pub use load::{TemplateError, TemplateProblem};
+pub use service::{Audience, Keywords, Office, ServiceInfo};
 
 /// A versioned form template.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -29,8 +31,16 @@ pub struct Template {
     /// offered to every tenant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tenant: Option<String>,
-    /// Subject area used to group templates on the tablet (e.g. `waste`, `traffic`).
+    /// Subject area used to group templates on the tablet and services in the portal (e.g.
+    /// `waste`, `traffic`).
     pub category: String,
+    /// Who fills the form in: officers (left out of the JSON) or citizens.
+    #[serde(default, skip_serializing_if = "Audience::is_officer")]
+    pub audience: Audience,
+    /// What a citizen service says beyond its form; present exactly when the audience is
+    /// citizens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<ServiceInfo>,
     /// Title of the form.
     pub title: LocalizedText,
     /// What the form is for, shown when picking a template.
@@ -277,6 +287,17 @@ pub enum PrefillSource {
 }
 
 impl PrefillSource {
+    /// Whether a citizen's form may take answers from this source: the citizen's own data
+    /// and the date, not the officer's or the tablet's.
+    pub fn serves_citizens(self) -> bool {
+        use PrefillSource::*;
+        match self {
+            CitizenName | CitizenEmail | CitizenPhone | ReportedAddress | CurrentDate
+            | CurrentTime | CurrentDateTime => true,
+            OfficerName | OfficerServiceNumber | DevicePosition => false,
+        }
+    }
+
     /// Whether this source can fill a field of `kind`.
     pub fn fits(self, kind: &FieldKind) -> bool {
         use PrefillSource::*;

@@ -156,3 +156,71 @@ fn the_error_message_lists_every_problem() {
         "{message}"
     );
 }
+
+fn service(audience: &str, service: &str, fields: &str) -> String {
+    format!(
+        r#"{{"id":"t","version":1,"category":"c",{audience}{service}"title":{{"de":"T","en":"T"}},
+        "sections":[{{"key":"s","title":{{"de":"S","en":"S"}},"fields":[{fields}]}}]}}"#
+    )
+}
+
+const SERVICE: &str = r#""service":{"keywords":{"de":["Sperrmüll"],"en":["bulky waste"]},
+    "office":{"name":{"de":"Ordnungsamt","en":"Public order office"},"email":"oa@example.org"},
+    "handled_with":"illegal-waste-dumping"},"#;
+
+#[test]
+fn a_citizen_service_loads_and_round_trips_through_json() {
+    let t = Template::from_json(&service(r#""audience":"citizen","#, SERVICE, YES_NO)).unwrap();
+    assert_eq!(t.audience, Audience::Citizen);
+    let info = t.service.as_ref().unwrap();
+    assert_eq!(info.keywords.get(crate::Language::De), ["Sperrmüll"]);
+    assert_eq!(info.handled_with.as_deref(), Some("illegal-waste-dumping"));
+    assert_eq!(Template::from_json(&t.to_json()).unwrap(), t);
+    // An officer's template leaves the audience out of its JSON, as before services existed.
+    let officer = Template::from_json(&with_fields(YES_NO)).unwrap();
+    assert_eq!(officer.audience, Audience::Officer);
+    assert!(!officer.to_json().contains("audience"));
+}
+
+#[test]
+fn audience_and_service_belong_together() {
+    let p = problems(&service(r#""audience":"citizen","#, "", YES_NO));
+    assert_eq!(p[0].0, "$.service");
+    assert!(p[0].1.contains("needs `service`"), "{}", p[0].1);
+    let p = problems(&service("", SERVICE, YES_NO));
+    assert_eq!(p[0].0, "$.service");
+    assert!(p[0].1.contains("audience"), "{}", p[0].1);
+}
+
+#[test]
+fn a_service_names_its_words_and_a_reachable_office() {
+    let broken = r#""service":{"keywords":{"de":[],"en":[" "]},
+        "office":{"name":{"de":"","en":"Office"},"email":"nobody"},"handled_with":"Not A Slug"},"#;
+    let p = problems(&service(r#""audience":"citizen","#, broken, YES_NO));
+    let paths: Vec<&str> = p.iter().map(|(path, _)| path.as_str()).collect();
+    for expected in [
+        "$.service.keywords.de",
+        "$.service.keywords.en[0]",
+        "$.service.office.name.de",
+        "$.service.office.email",
+        "$.service.handled_with",
+    ] {
+        assert!(paths.contains(&expected), "{expected} not in {p:?}");
+    }
+}
+
+#[test]
+fn a_citizen_form_asks_nothing_only_an_officer_can_answer() {
+    let fields = r#"{"key":"n","type":"officer_notes","label":{"de":"N","en":"N"}},
+        {"key":"o","type":"short_text","prefill":"officer_name","label":{"de":"O","en":"O"}},
+        {"key":"c","type":"short_text","prefill":"citizen_name","label":{"de":"C","en":"C"}}"#;
+    let p = problems(&service(r#""audience":"citizen","#, SERVICE, fields));
+    assert_eq!(
+        p.iter().map(|(path, _)| path.as_str()).collect::<Vec<_>>(),
+        [
+            "$.sections[0].fields[0].type",
+            "$.sections[0].fields[1].prefill"
+        ],
+        "{p:?}"
+    );
+}

@@ -210,6 +210,14 @@ fn only_coordinators_and_admins_assign_and_nobody_rewrites_the_record() {
         |c| c.created.by = "o2".into(),
         |c| c.template.version = 2,
         |c| c.service_request = Some("sr-1".into()),
+        |c| {
+            c.request = Some(crate::CitizenRequest {
+                service: c.template.clone(),
+                number: "TGH-2026-000001".into(),
+                channel: "portal".into(),
+                answers: Default::default(),
+            })
+        },
     ] {
         let error = check(&writer("a", Role::Admin), Status::Draft, change).unwrap_err();
         assert!(
