@@ -1,13 +1,14 @@
-//! A back-office edit form as a browser posts it (`application/x-www-form-urlencoded`),
+//! An answer form as a browser posts it (`application/x-www-form-urlencoded`: the back
+//! office's edit form, a field of the portal's service form),
 //! typed into the answer of one field of the bundled templates: an answer or a plain
 //! refusal, never a panic.
 #![no_main]
 
 use std::sync::OnceLock;
 
-use backoffice::form_input::{Typed, parse};
 use libfuzzer_sys::fuzz_target;
 use schema::{FieldKind, Language};
+use web::form_input::{Typed, parse};
 
 /// The kinds of every field of the bundled templates.
 fn kinds() -> &'static [FieldKind] {

@@ -12,7 +12,6 @@ use serde::Deserialize;
 
 use super::audit::{self, Action};
 use super::case_page::{Refused, show_refused};
-use super::form_input;
 use super::i18n::texts;
 use super::load::visible_row;
 use super::session::{CsrfForm, Session};
@@ -151,9 +150,9 @@ pub async fn edit_field(
             .as_ref()
             .and_then(|tpl| tpl.field(&key))
             .ok_or_else(not_editable)?;
-        form_input::input_for(&field.kind, lang).ok_or_else(not_editable)?;
-        let typed = form_input::Typed::new(form);
-        let value = match form_input::parse(&field.kind, &typed, lang) {
+        web::form_input::input_for(&field.kind, lang).ok_or_else(not_editable)?;
+        let typed = web::form_input::Typed::new(form);
+        let value = match web::form_input::parse(&field.kind, &typed, lang) {
             Ok(value) => value,
             Err(problem) => {
                 let message = t

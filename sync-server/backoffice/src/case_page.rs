@@ -9,7 +9,6 @@ use axum::response::Response;
 use schema::{FieldKind, InspectionCase, Language, Role, Template};
 
 use super::audit::{self, Action};
-use super::form_input::{Typed, current_choices, current_input, input_for, parts};
 use super::i18n::Texts;
 use super::load::{LoadedCase, load_case};
 use super::session::Session;
@@ -24,6 +23,7 @@ use server_core::services::AppState;
 use server_core::store::{accounts, blobs};
 use texts::answer::{self, position};
 use texts::time::instant_ms;
+use web::form_input::{Typed, current_choices, current_input, input_for, parts};
 
 /// `GET /backoffice/cases/{id}`.
 pub async fn page(
@@ -171,7 +171,7 @@ fn sections(
                                     input,
                                     current: current_input(value, lang),
                                     chosen: current_choices(value),
-                                    parts: parts(&field.kind, value, t),
+                                    parts: parts(&field.kind, value, t.lang),
                                     error: None,
                                 };
                                 match refused.filter(|r| r.key == field.key) {

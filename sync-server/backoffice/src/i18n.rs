@@ -5,19 +5,22 @@
 //! (`texts::texts!`); the domain's terms (status and role labels, yes and no) come from the
 //! `texts` crate, the same on every surface.
 //! German is the default; `?lang=en` (or `?lang=de`) switches and is remembered in the
-//! `naper_lang` cookie by [`remember_language`].
+//! `naper_lang` cookie by [`remember_language`] (the rule is `web::language`'s).
 
 use axum::extract::Request;
-use axum::http::header::SET_COOKIE;
-use axum::http::{HeaderMap, HeaderValue, Uri};
+use axum::http::{HeaderMap, Uri};
 use axum::middleware::Next;
 use axum::response::Response;
 use schema::{Language, Role, Status};
 
-use super::cookies;
+use web::language::LanguageCookie;
 
 /// The cookie remembering the chosen language.
-const LANG_COOKIE: &str = "naper_lang";
+const LANG: LanguageCookie = LanguageCookie {
+    name: "naper_lang",
+    path: crate::BASE,
+    follow_browser: false,
+};
 
 texts::texts! {
     [shared: yes, no, signed_by, unknown_kind]
@@ -221,13 +224,6 @@ texts::texts! {
     error_case_filter: "Die Fall-ID ist keine gültige UUID; kopieren Sie sie von der Fallseite.",
         "The case id is not a valid UUID; copy it from the case page.";
     // Answer editing, rate limits, sessions.
-    edit_street: "Straße", "Street";
-    edit_house_number: "Hausnummer", "House number";
-    edit_postal_code: "Postleitzahl", "Postal code";
-    edit_city: "Ort", "Town";
-    edit_latitude: "Breitengrad", "Latitude";
-    edit_longitude: "Längengrad", "Longitude";
-    edit_accuracy: "Genauigkeit in Metern (optional)", "Accuracy in metres (optional)";
     edit_german_time: "Deutsche Zeit (Europe/Berlin)", "German time (Europe/Berlin)";
     login_locked: "Zu viele fehlgeschlagene Anmeldungen. Bitte warten Sie einige Minuten und versuchen Sie es dann erneut.",
         "Too many failed sign-ins. Please wait a few minutes, then try again.";
@@ -308,51 +304,17 @@ pub fn texts(lang: Language) -> &'static Texts {
     }
 }
 
-fn parse_language(text: &str) -> Option<Language> {
-    match text {
-        "de" => Some(Language::De),
-        "en" => Some(Language::En),
-        _ => None,
-    }
-}
-
-/// The `lang` query parameter, if it names a language.
-fn query_language(query: Option<&str>) -> Option<Language> {
-    query?
-        .split('&')
-        .filter_map(|pair| pair.split_once('='))
-        .find(|(key, _)| *key == "lang")
-        .and_then(|(_, value)| parse_language(value))
-}
-
 /// The language of a request: `?lang=`, else the `naper_lang` cookie, else German.
 pub fn language_of(uri: &Uri, headers: &HeaderMap) -> Language {
-    query_language(uri.query())
-        .or_else(|| cookies::get(headers, LANG_COOKIE).and_then(|v| parse_language(&v)))
-        .unwrap_or_default()
+    LANG.language_of(uri, headers)
 }
 
 /// Middleware: when a request chooses a language with `?lang=`, the response remembers it in
 /// a cookie, so the following pages keep it without the parameter.
 pub async fn remember_language(request: Request, next: Next) -> Response {
-    let chosen = query_language(request.uri().query());
+    let uri = request.uri().clone();
     let mut response = next.run(request).await;
-    if let Some(lang) = chosen {
-        let value = match lang {
-            Language::De => "de",
-            Language::En => "en",
-        };
-        let cookie = cookies::SetCookie {
-            name: LANG_COOKIE,
-            value,
-            max_age_secs: Some(365 * 24 * 60 * 60),
-            http_only: false,
-            secure: false, // a language preference is no secret
-        };
-        if let Ok(header) = HeaderValue::from_str(&cookie.to_string()) {
-            response.headers_mut().append(SET_COOKIE, header);
-        }
-    }
+    LANG.remember(&uri, &mut response);
     response
 }
 
@@ -371,7 +333,5 @@ mod tests {
         assert_eq!(EN.results.pick(1), "result");
         assert_eq!(DE.entries.fill(1), "Eintrag");
         assert_eq!(DE.changes_total.pick(2), "Änderungen insgesamt");
-        assert_eq!(query_language(Some("a=1&lang=en")), Some(Language::En));
-        assert_eq!(query_language(Some("lang=fr")), None);
     }
 }

@@ -35,8 +35,6 @@ mod admin;
 mod audit;
 mod audit_page;
 mod case_page;
-mod cookies;
-pub mod form_input;
 mod history;
 mod i18n;
 mod load;
@@ -49,10 +47,9 @@ mod session;
 mod views;
 
 use axum::Router;
-use axum::extract::Request;
+use axum::http::Uri;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
-use axum::http::{HeaderName, HeaderValue, Uri};
-use axum::middleware::{self, Next};
+use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
@@ -86,33 +83,6 @@ async fn not_found(uri: Uri, headers: axum::http::HeaderMap) -> Response {
     AppError::NotFound(i18n::texts(lang).error_not_found.into())
         .in_page(lang)
         .into_response()
-}
-
-/// Headers every back-office response carries: no framing (clickjacking), no scripts or
-/// foreign sources, no caching of pages with personal data, no MIME sniffing.
-async fn security_headers(request: Request, next: Next) -> Response {
-    let mut response = next.run(request).await;
-    let headers = response.headers_mut();
-    let set = [
-        (
-            "content-security-policy",
-            "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
-             frame-ancestors 'none'; base-uri 'none'",
-        ),
-        ("x-frame-options", "DENY"),
-        ("x-content-type-options", "nosniff"),
-        ("referrer-policy", "same-origin"),
-    ];
-    for (name, value) in set {
-        headers.insert(
-            HeaderName::from_static(name),
-            HeaderValue::from_static(value),
-        );
-    }
-    if !headers.contains_key(CACHE_CONTROL) {
-        headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    }
-    response
 }
 
 /// The back office's routes, to nest under [`BASE`].
@@ -160,5 +130,5 @@ pub fn router() -> Router<AppState> {
             server_core::identity::throttle::LoginThrottle::default(),
         )))
         .layer(middleware::from_fn(i18n::remember_language))
-        .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn(web::headers::security_headers))
 }

@@ -14,7 +14,6 @@ use schema::Language;
 use serde::Deserialize;
 
 use super::audit::{self, Action};
-use super::cookies::{self, SetCookie};
 use super::i18n::texts;
 use super::session::{
     self, CsrfForm, LOGIN_COOKIE, csrf_error, csrf_field, new_session, parse_form, return_path,
@@ -29,6 +28,7 @@ use server_core::kernel::{AppError, blocking};
 use server_core::services::AppState;
 use server_core::store::grants::Grants;
 use server_core::store::{millis, sessions};
+use web::cookies::{self, SetCookie};
 
 use server_core::identity::throttle::LoginThrottle;
 use server_core::store::accounts;
@@ -80,6 +80,7 @@ fn login_form(
     let mut response = render(&page)?;
     *response.status_mut() = status;
     let cookie = SetCookie {
+        path: crate::BASE,
         name: LOGIN_COOKIE,
         value: &token,
         max_age_secs: Some(LOGIN_FORM_SECS),
@@ -228,6 +229,7 @@ pub async fn submit(
             &session_cookie(Some(&id), ttl.as_secs(), secure),
         );
         let clear_login = SetCookie {
+            path: crate::BASE,
             name: LOGIN_COOKIE,
             value: "",
             max_age_secs: Some(0),

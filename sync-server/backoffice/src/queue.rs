@@ -184,7 +184,7 @@ async fn show(
     let (page, templates, users) = blocking(move || -> Result<_, AppError> {
         Ok((
             store.read(|tx| case_query::page(tx, &query))?,
-            store.read(|tx| templates::of_tenant(tx, &tenant))?,
+            store.read(|tx| templates::of_tenant(tx, &tenant, None))?,
             store.read(|tx| accounts::tenant_users(tx, &tenant))?,
         ))
     })

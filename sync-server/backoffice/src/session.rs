@@ -19,13 +19,13 @@ use axum::http::{HeaderMap, Method};
 use schema::Language;
 use serde::de::DeserializeOwned;
 
-use super::cookies::{self, SetCookie};
 use super::i18n::texts;
 use crate::{InPage, PageError};
 use server_core::access::{self, Staff};
 use server_core::identity::auth::{new_token, token_hash};
 use server_core::kernel::{AppError, blocking};
 use server_core::services::AppState;
+use web::cookies::{self, SetCookie};
 
 use server_core::store::{NewSession, millis, now_ms, sessions};
 
@@ -101,6 +101,7 @@ pub fn new_session(username: &str, ttl_ms: i64) -> Result<(String, NewSession), 
 /// The `Set-Cookie` value of a session cookie (`None` value: delete it).
 pub fn session_cookie(id: Option<&str>, ttl_secs: u64, secure: bool) -> String {
     SetCookie {
+        path: crate::BASE,
         name: SESSION_COOKIE,
         value: id.unwrap_or(""),
         max_age_secs: Some(if id.is_some() { ttl_secs } else { 0 }),

@@ -7,11 +7,11 @@ use axum::http::header::LOCATION;
 use axum::response::{Html, IntoResponse, Response};
 use schema::Language;
 
-pub use super::form_input::{Input, Part};
 use super::i18n::{Texts, texts};
 use super::session::Session;
 use server_core::access::{self, OfficeAction, Permissions};
 use server_core::kernel::AppError;
+pub use web::form_input::{Input, Part};
 
 /// What every page's frame shows.
 #[derive(Debug)]

@@ -1,5 +1,5 @@
-//! Reading the `Cookie` header and writing `Set-Cookie`, for the few cookies the back office
-//! uses (session, login form token, language).
+//! Reading the `Cookie` header and writing `Set-Cookie`, for the few cookies the pages use
+//! (sessions, form tokens, language), each scoped to its surface's path.
 
 use std::fmt;
 
@@ -18,10 +18,13 @@ pub fn get(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(|(_, value)| value.trim().to_string())
 }
 
-/// A `Set-Cookie` value for a cookie scoped to the back office, always `SameSite=Strict` so a
-/// browser never sends it with a request started by another site.
+/// A `Set-Cookie` value for a cookie scoped to one surface's path, always `SameSite=Strict`
+/// so a browser never sends it with a request started by another site.
 #[derive(Debug, Clone, Copy)]
 pub struct SetCookie<'a> {
+    /// The path it is sent to: its surface's (`/backoffice`), so one surface's cookies never
+    /// reach another.
+    pub path: &'a str,
     /// Name.
     pub name: &'a str,
     /// Value (the callers' values are hex or fixed words, which need no quoting).
@@ -39,9 +42,7 @@ impl fmt::Display for SetCookie<'_> {
         write!(
             f,
             "{}={}; Path={}; SameSite=Strict",
-            self.name,
-            self.value,
-            super::BASE
+            self.name, self.value, self.path
         )?;
         if let Some(age) = self.max_age_secs {
             write!(f, "; Max-Age={age}")?;
@@ -73,6 +74,7 @@ mod tests {
         assert_eq!(get(&headers, "b").as_deref(), Some("2"));
         assert_eq!(get(&headers, "c"), None);
         let cookie = SetCookie {
+            path: "/backoffice",
             name: "s",
             value: "v",
             max_age_secs: Some(60),

@@ -1,12 +1,14 @@
-//! Answers typed into the case page's edit forms: which fields can be edited there, what the
-//! inputs show, and how the submitted form becomes a [`FieldValue`]: read by
+//! Answers typed into a page's forms (the back office's edit forms, the portal's service
+//! forms): which fields can be typed there, what the inputs show, and how the submitted form
+//! becomes a [`FieldValue`]: read by
 //! [`texts::typed`] as on the tablet, so the same text is the same answer on both, then
 //! checked with [`schema::check_value`] as on the tablet; what is wrong is a [`Problem`],
 //! which the page words in its language.
 //!
 //! A form sends `value` for one-input kinds, one `choice` per ticked box for a multiple
 //! choice, `street`, `house_number`, `postal_code`, `city` for an address and `lat`, `lon`,
-//! `accuracy_m` for a GPS point. Dates and times are typed in German local time
+//! `accuracy_m` for a GPS point; a form of several fields prefixes each name with the field's
+//! key and a dot (`location.street`), read with [`Typed::of_field`]. Dates and times are typed in German local time
 //! (Europe/Berlin): a browser's `datetime-local` input carries no offset, and the office
 //! works in German time, so the offset is the one Berlin had at that moment.
 
@@ -14,8 +16,6 @@ use chrono::{DateTime, FixedOffset, Timelike};
 use schema::{FieldKind, FieldValue, Language, check_value};
 use texts::number::decimal;
 use texts::problem::Problem;
-
-use super::i18n::Texts;
 
 /// The kind of input a field is edited with.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,8 +57,8 @@ pub struct Part {
     pub numeric: bool,
 }
 
-/// How a field of `kind` is edited in the back office, `None` when it is not (photos and
-/// signatures are the officer's).
+/// How a field of `kind` is typed into a page, `None` when it is not (photos and signatures
+/// are not typed).
 pub fn input_for(kind: &FieldKind, lang: Language) -> Option<Input> {
     let options = |lang: Language| {
         kind.options()
@@ -120,7 +120,11 @@ pub fn current_choices(value: Option<&FieldValue>) -> Vec<String> {
 
 /// The inputs of an address or GPS point with the current answer, numbers with the
 /// language's decimal separator; empty for other kinds.
-pub fn parts(kind: &FieldKind, value: Option<&FieldValue>, t: &'static Texts) -> Vec<Part> {
+pub fn parts(kind: &FieldKind, value: Option<&FieldValue>, lang: Language) -> Vec<Part> {
+    let label = |de: &'static str, en: &'static str| match lang {
+        Language::De => de,
+        Language::En => en,
+    };
     let part = |name, label, current: String, numeric| Part {
         name,
         label,
@@ -134,10 +138,20 @@ pub fn parts(kind: &FieldKind, value: Option<&FieldValue>, t: &'static Texts) ->
                 _ => schema::PostalAddress::default(),
             };
             vec![
-                part("street", t.edit_street, a.street, false),
-                part("house_number", t.edit_house_number, a.house_number, false),
-                part("postal_code", t.edit_postal_code, a.postal_code, false),
-                part("city", t.edit_city, a.city, false),
+                part("street", label("Straße", "Street"), a.street, false),
+                part(
+                    "house_number",
+                    label("Hausnummer", "House number"),
+                    a.house_number,
+                    false,
+                ),
+                part(
+                    "postal_code",
+                    label("Postleitzahl", "Postal code"),
+                    a.postal_code,
+                    false,
+                ),
+                part("city", label("Ort", "Town"), a.city, false),
             ]
         }
         FieldKind::GpsPoint { .. } => {
@@ -148,21 +162,24 @@ pub fn parts(kind: &FieldKind, value: Option<&FieldValue>, t: &'static Texts) ->
             vec![
                 part(
                     "lat",
-                    t.edit_latitude,
-                    p.map(|p| decimal(p.lat, t.lang)).unwrap_or_default(),
+                    label("Breitengrad", "Latitude"),
+                    p.map(|p| decimal(p.lat, lang)).unwrap_or_default(),
                     true,
                 ),
                 part(
                     "lon",
-                    t.edit_longitude,
-                    p.map(|p| decimal(p.lon, t.lang)).unwrap_or_default(),
+                    label("Längengrad", "Longitude"),
+                    p.map(|p| decimal(p.lon, lang)).unwrap_or_default(),
                     true,
                 ),
                 part(
                     "accuracy_m",
-                    t.edit_accuracy,
+                    label(
+                        "Genauigkeit in Metern (optional)",
+                        "Accuracy in metres (optional)",
+                    ),
                     p.and_then(|p| p.accuracy_m)
-                        .map(|a| decimal(a, t.lang))
+                        .map(|a| decimal(a, lang))
                         .unwrap_or_default(),
                     true,
                 ),
@@ -180,6 +197,24 @@ impl Typed {
     /// The submitted form's fields.
     pub fn new(pairs: Vec<(String, String)>) -> Self {
         Self(pairs)
+    }
+
+    /// What a form of several fields sent for field `key`: its `key.name` pairs as `name`,
+    /// and a pair named `key` alone as `value`.
+    pub fn of_field(&self, key: &str) -> Self {
+        Self(
+            self.0
+                .iter()
+                .filter_map(|(name, value)| {
+                    let part = if name == key {
+                        "value"
+                    } else {
+                        name.strip_prefix(key)?.strip_prefix('.')?
+                    };
+                    Some((part.to_string(), value.clone()))
+                })
+                .collect(),
+        )
     }
 
     /// A form that sent only `value`.
@@ -548,11 +583,10 @@ mod tests {
             ),
         ];
         for lang in [Language::De, Language::En] {
-            let t = super::super::i18n::texts(lang);
             for (kind, value) in &answers {
                 let sent = match kind {
                     FieldKind::GpsPoint { .. } => Typed::new(
-                        parts(kind, Some(value), t)
+                        parts(kind, Some(value), lang)
                             .into_iter()
                             .map(|p| (p.name.to_string(), p.current))
                             .collect(),
@@ -569,5 +603,24 @@ mod tests {
         let shown = |lang| current_input(Some(&answers[0].1), lang);
         assert_eq!(shown(Language::De), "1234,5");
         assert_eq!(shown(Language::En), "1234.5");
+    }
+
+    #[test]
+    fn a_form_of_several_fields_is_read_field_by_field() {
+        let sent = form(&[
+            ("what", "Sofa"),
+            ("place.street", "Hauptstraße"),
+            ("place.city", "Tegelhausen"),
+            ("placement", "x"),
+            ("kinds.choice", "a"),
+            ("kinds.choice", "b"),
+        ]);
+        assert_eq!(sent.of_field("what"), Typed::value("Sofa"));
+        let place = sent.of_field("place");
+        assert_eq!(place.one("street"), "Hauptstraße");
+        assert_eq!(place.one("city"), "Tegelhausen");
+        assert_eq!(place.one("value"), "");
+        assert_eq!(sent.of_field("kinds").all("choice"), ["a", "b"]);
+        assert_eq!(sent.of_field("plac"), Typed::default());
     }
 }

@@ -63,9 +63,10 @@ async fn show(
 ) -> Result<Response, AppError> {
     let store = state.store.clone();
     let tenant = session.staff.tenant.clone();
-    let rows =
-        blocking(move || store.read(|tx| server_core::store::templates::of_tenant(tx, &tenant)))
-            .await?;
+    let rows = blocking(move || {
+        store.read(|tx| server_core::store::templates::of_tenant(tx, &tenant, None))
+    })
+    .await?;
     let frame = Frame::signed_in(session, texts(session.lang).templates_title);
     let refused = !problems.is_empty();
     let page = render(&TemplatesPage {
@@ -161,7 +162,7 @@ pub async fn upload(
         let store = state.store.clone();
         let tenant = session.staff.tenant.clone();
         let stored = blocking(move || {
-            store.read(|tx| server_core::store::templates::of_tenant(tx, &tenant))
+            store.read(|tx| server_core::store::templates::of_tenant(tx, &tenant, None))
         })
         .await?;
         let found = problems(&parsed, &session.staff.tenant, &stored, lang);
@@ -176,6 +177,7 @@ pub async fn upload(
             category: template.category.clone(),
             title_de: template.title.de.clone(),
             title_en: template.title.en.clone(),
+            audience: template.audience,
             json: json.clone(),
         };
         let store = state.store.clone();
