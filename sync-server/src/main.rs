@@ -68,10 +68,34 @@ struct ServeArgs {
         value_name = "IP"
     )]
     trusted_proxies: Vec<std::net::IpAddr>,
+    /// Where people reach this server, e.g. https://rathaus.musterhausen.de (behind a TLS
+    /// proxy): the links in e-mails (tracking links of citizen requests) start with it.
+    /// Without it: http:// and the listening address.
+    #[arg(long, env = "NAPER_PUBLIC_URL", value_name = "URL", value_parser = public_url)]
+    public_url: Option<String>,
+    /// Citizen requests one address may send per hour through the portal without an
+    /// account (a town hall's public Wi-Fi is one address: raise it there).
+    #[arg(long, default_value_t = 10, value_name = "COUNT", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    citizen_requests_per_hour: u32,
     #[command(flatten)]
     traffic: TrafficArgs,
     #[command(flatten)]
     mail: MailArgs,
+}
+
+/// A public URL: http or https, a host, no query (it begins links in e-mails).
+fn public_url(text: &str) -> Result<String, String> {
+    let rest = text
+        .strip_prefix("https://")
+        .or_else(|| text.strip_prefix("http://"))
+        .ok_or_else(|| format!("`{text}` does not start with https:// or http://"))?;
+    let host = rest.split('/').next().unwrap_or_default();
+    if host.is_empty() || text.contains(['?', '#', ' ', '"', '<', '>']) {
+        return Err(format!(
+            "`{text}` is not a plain address like https://rathaus.musterhausen.de"
+        ));
+    }
+    Ok(text.trim_end_matches('/').to_string())
 }
 
 /// Outgoing e-mail (`Mail`): where the outbox is sent, from whom, how patiently.
@@ -298,6 +322,10 @@ fn run_serve(args: ServeArgs) -> Result<(), ServerError> {
     });
     config.backoffice.secure_cookies = !args.insecure_cookies;
     config.trusted_proxies = args.trusted_proxies;
+    config.public_url = args.public_url;
+    if let Some(limit) = std::num::NonZeroU32::new(args.citizen_requests_per_hour) {
+        config.citizen_requests_per_hour = limit;
+    }
     config.traffic = args.traffic.traffic();
     config.mail = args.mail.mail();
     config.demo = if args.demo {

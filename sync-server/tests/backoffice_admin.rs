@@ -105,7 +105,7 @@ async fn snapshot(server: &TestServer) -> String {
             store.read(|tx| accounts::tenant_users(tx, "a")).unwrap(),
             store.read(|tx| accounts::tenant_devices(tx, "a")).unwrap(),
             store
-                .read(|tx| sync_server::store::templates::of_tenant(tx, "a"))
+                .read(|tx| sync_server::store::templates::of_tenant(tx, "a", None))
                 .unwrap(),
             store
                 .read(|tx| sync_server::store::grants::of_tenant(tx, "a"))

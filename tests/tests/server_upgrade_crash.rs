@@ -25,15 +25,6 @@ const CASES: usize = 800;
 const KILLS: u64 = 6;
 const DATABASE: &str = "naper.sqlite3";
 
-/// What the version 4 to 11 steps added, removed again: the layout version 3 wrote.
-const BACK_TO_VERSION_3: &str = "
-    ALTER TABLE cases DROP COLUMN answers; DROP TABLE cases_search;
-    DROP TABLE blob_tenants; ALTER TABLE devices DROP COLUMN last_sync_at;
-    ALTER TABLE devices DROP COLUMN sync_rounds; ALTER TABLE devices DROP COLUMN last_seen_at;
-    DROP TABLE change_receipts; DROP TABLE role_grants; DROP TABLE internal_comments;
-    DROP TABLE blob_uploaders; DROP TABLE mail_outbox;
-    PRAGMA user_version = 3;";
-
 fn template() -> Template {
     let path = assets_dir().join("templates/illegal-waste-dumping.json");
     Template::from_json(&std::fs::read_to_string(path).unwrap()).unwrap()
@@ -77,7 +68,8 @@ fn seed_version_3(dir: &Path) {
     }
     drop(opened);
     let conn = Connection::open(dir.join(DATABASE)).unwrap();
-    conn.execute_batch(BACK_TO_VERSION_3).unwrap();
+    conn.execute_batch(&sync_server::store::downgrade_sql(3))
+        .unwrap();
     conn.execute_batch("VACUUM").unwrap();
 }
 

@@ -19,7 +19,15 @@ pub async fn list(
 ) -> Result<Json<Vec<TemplateSummary>>, ApiError> {
     let store = state.store.clone();
     let rows = blocking(move || {
-        store.read(|tx| server_core::store::templates::of_tenant(tx, &principal.tenant))
+        // A tablet starts cases from the officers' templates only; citizens' services are
+        // fetched one by one (`find`), to label a request's answers.
+        store.read(|tx| {
+            server_core::store::templates::of_tenant(
+                tx,
+                &principal.tenant,
+                Some(schema::Audience::Officer),
+            )
+        })
     })
     .await?;
     Ok(Json(

@@ -184,6 +184,11 @@ pub struct Config {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Outgoing e-mail.
     pub mail: Mail,
+    /// Where people reach this server (`https://rathaus.example.org`), for the links in
+    /// e-mails; `None`: `http://` and the listening address (set by `start` once bound).
+    pub public_url: Option<String>,
+    /// Citizen requests one address may send per hour without an account (default 10).
+    pub citizen_requests_per_hour: std::num::NonZeroU32,
 }
 
 impl Config {
@@ -205,6 +210,8 @@ impl Config {
             backoffice: Backoffice::default(),
             trusted_proxies: Vec::new(),
             mail: Mail::default(),
+            public_url: None,
+            citizen_requests_per_hour: std::num::NonZeroU32::MIN.saturating_add(9),
         }
     }
 
@@ -224,6 +231,15 @@ impl Config {
                 ..Backoffice::default()
             },
             ..Self::new(data_dir)
+        }
+    }
+
+    /// Where people reach this server, without a trailing `/`: the configured public URL,
+    /// else `http://` and the listening address.
+    pub fn public_base(&self) -> String {
+        match &self.public_url {
+            Some(url) => url.trim_end_matches('/').to_string(),
+            None => format!("http://{}", self.addr),
         }
     }
 

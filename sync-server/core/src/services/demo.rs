@@ -8,7 +8,7 @@ use crate::identity::auth::{hash_password, random_password};
 use crate::kernel::config::PasswordCost;
 use crate::services::ServerError;
 use crate::store::{CaseStore, NewUser};
-use crate::store::{accounts, tenants};
+use crate::store::{accounts, offered_services, tenants};
 
 /// The demo tenant's id.
 pub const TENANT: &str = "demo";
@@ -67,10 +67,20 @@ pub fn seed(
     }
     // One transaction: a seed cut short leaves no tenant without its users (which would
     // keep the next start from seeding again).
+    let services: Vec<String> = crate::services::templates::BUNDLED
+        .iter()
+        .filter_map(|(_, json)| schema::Template::from_json(json).ok())
+        .filter(|template| template.audience == schema::Audience::Citizen)
+        .map(|template| template.id)
+        .collect();
     store.write(|tx| {
         tenants::create(tx, TENANT, "Demo-Ordnungsamt")?;
         rows.iter()
-            .try_for_each(|user| accounts::create_user(tx, user))
+            .try_for_each(|user| accounts::create_user(tx, user))?;
+        // The demo's portal offers every bundled citizen service.
+        services
+            .iter()
+            .try_for_each(|id| offered_services::enable(tx, TENANT, id))
     })?;
     Ok(Some(users))
 }

@@ -1,9 +1,11 @@
 //! What the server does, apart from how it is asked: the state every surface shares, the
-//! sync round and the bodies it receives, the document cache, compaction, outgoing e-mail,
+//! sync round and the bodies it receives, citizen services and requests, the document cache, compaction, outgoing e-mail,
 //! bundled templates, the demo tenant and the admin operations.
 
 pub mod admin;
 pub mod case_cache;
+pub mod citizen_requests;
+pub mod citizen_services;
 pub mod compaction;
 pub mod core_threads;
 pub mod demo;

@@ -1,4 +1,5 @@
-//! The form templates the server offers every tenant: the seven bundled with naper, embedded
+//! The form templates the server offers every tenant: the seven officer templates and the
+//! seven citizen services bundled with naper, embedded
 //! at compile time (so the binary is self-contained), or those of a directory given with
 //! `--templates DIR`. They are checked with `schema::Template::from_json` and stored with
 //! tenant `NULL` at every start, so an upgraded server offers its new templates at once.
@@ -40,6 +41,35 @@ pub const BUNDLED: &[(&str, &str)] = &[
         "traffic-order-check.json",
         include_str!("../../../../assets/templates/traffic-order-check.json"),
     ),
+    // The citizen services (`"audience": "citizen"`), offered where a tenant enables them.
+    (
+        "gewerbeanmeldung.json",
+        include_str!("../../../../assets/services/gewerbeanmeldung.json"),
+    ),
+    (
+        "grundstueck-kaufanfrage.json",
+        include_str!("../../../../assets/services/grundstueck-kaufanfrage.json"),
+    ),
+    (
+        "hausnummer-zuteilung.json",
+        include_str!("../../../../assets/services/hausnummer-zuteilung.json"),
+    ),
+    (
+        "kita-notbetreuung.json",
+        include_str!("../../../../assets/services/kita-notbetreuung.json"),
+    ),
+    (
+        "kita-vertrag-kuendigen.json",
+        include_str!("../../../../assets/services/kita-vertrag-kuendigen.json"),
+    ),
+    (
+        "maengelmeldung.json",
+        include_str!("../../../../assets/services/maengelmeldung.json"),
+    ),
+    (
+        "verkehrsrechtliche-anordnung.json",
+        include_str!("../../../../assets/services/verkehrsrechtliche-anordnung.json"),
+    ),
 ];
 
 /// The `*.json` files of `dir`, sorted by name.
@@ -76,6 +106,7 @@ pub fn row(name: &str, json: &str, tenant: Option<&str>) -> Result<TemplateRow, 
         category: template.category,
         title_de: template.title.de,
         title_en: template.title.en,
+        audience: template.audience,
         json: json.to_string(),
     })
 }
@@ -111,9 +142,24 @@ mod tests {
 
     #[test]
     fn every_bundled_template_loads() {
-        assert_eq!(BUNDLED.len(), 7);
+        assert_eq!(BUNDLED.len(), 14);
+        let mut citizen = 0;
         for (name, json) in BUNDLED {
-            row(name, json, None).unwrap();
+            let row = row(name, json, None).unwrap();
+            if row.audience == schema::Audience::Citizen {
+                citizen += 1;
+                let template = Template::from_json(json).unwrap();
+                // A service inspected on the tablet names an officer template bundled here.
+                if let Some(inspection) = template.service.and_then(|s| s.handled_with) {
+                    assert!(
+                        BUNDLED
+                            .iter()
+                            .any(|(other, _)| *other == format!("{inspection}.json")),
+                        "{name} is handled with {inspection}, which is not bundled"
+                    );
+                }
+            }
         }
+        assert_eq!(citizen, 7);
     }
 }

@@ -24,9 +24,11 @@ mod backoffice;
 pub mod blobs;
 pub mod case_query;
 pub mod cases;
+pub mod citizen_requests;
 pub mod documents;
 pub mod grants;
 pub mod internal_comments;
+pub mod offered_services;
 pub mod outbox;
 pub mod projection;
 pub mod sessions;
@@ -60,7 +62,7 @@ pub enum Visibility {
 
 pub use admin::{AuditPage, AuditQuery, DeviceActivity};
 pub use backoffice::{AuditEntry, CasePage, CaseQuery, CaseSort, NewSession, SessionRow};
-pub use sqlite::SqliteStore;
+pub use sqlite::{SqliteStore, downgrade_sql};
 pub use tx::{ReadTx, WriteTx};
 pub use url::DatabaseUrl;
 
@@ -324,6 +326,8 @@ pub struct TemplateRow {
     pub title_de: String,
     /// English title.
     pub title_en: String,
+    /// Who fills it in.
+    pub audience: schema::Audience,
     /// The template JSON.
     pub json: String,
 }

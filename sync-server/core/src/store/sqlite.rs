@@ -11,6 +11,8 @@ use rusqlite::{Connection, Transaction, TransactionBehavior, params};
 
 mod migrations;
 
+pub use migrations::downgrade_sql;
+
 use super::documents::{bytes as document_bytes, reproject};
 use super::sql::parse_id;
 use super::tx::{ReadTx, WriteTx};
@@ -389,6 +391,7 @@ mod tests {
             category: "c".into(),
             title_de: title.into(),
             title_en: title.into(),
+            audience: schema::Audience::Officer,
             json: "{}".into(),
         };
         let store: &dyn CaseStore = &store;
@@ -742,15 +745,7 @@ mod tests {
         let path = dir.path().join("db.sqlite3");
         drop(store);
         let conn = Connection::open(&path).unwrap();
-        conn.execute_batch(
-            "ALTER TABLE cases DROP COLUMN answers; DROP TABLE cases_search;
-             DROP TABLE blob_tenants; ALTER TABLE devices DROP COLUMN last_sync_at;
-             ALTER TABLE devices DROP COLUMN sync_rounds; ALTER TABLE devices DROP COLUMN last_seen_at;
-             DROP TABLE change_receipts; DROP TABLE role_grants; DROP TABLE internal_comments;
-             DROP TABLE blob_uploaders; DROP TABLE mail_outbox;
-             PRAGMA user_version = 3;",
-        )
-        .unwrap();
+        conn.execute_batch(&downgrade_sql(3)).unwrap();
         drop(conn);
         let store = SqliteStore::open(&path).unwrap();
         assert_eq!(search(&store, "vor der Garage"), vec![case.id]);
@@ -805,12 +800,7 @@ mod tests {
             crate::store::documents::append(&tx, case.id, &changes).unwrap();
             tx.commit().unwrap();
         }
-        conn.execute_batch(
-            "DROP TABLE role_grants; DROP TABLE internal_comments; DROP TABLE blob_uploaders;
-             DROP TABLE mail_outbox;
-             PRAGMA user_version = 9;",
-        )
-        .unwrap();
+        conn.execute_batch(&downgrade_sql(9)).unwrap();
         drop(conn);
 
         let store = SqliteStore::open(&path).unwrap();
@@ -1054,14 +1044,7 @@ mod tests {
             .unwrap();
         drop(store);
         let conn = rusqlite::Connection::open(&path).unwrap();
-        conn.execute_batch(
-            "DROP TABLE blob_tenants; ALTER TABLE devices DROP COLUMN last_sync_at;
-             ALTER TABLE devices DROP COLUMN sync_rounds; ALTER TABLE devices DROP COLUMN last_seen_at;
-             DROP TABLE change_receipts; DROP TABLE role_grants; DROP TABLE internal_comments;
-             DROP TABLE blob_uploaders; DROP TABLE mail_outbox;
-             PRAGMA user_version = 5;",
-        )
-        .unwrap();
+        conn.execute_batch(&downgrade_sql(5)).unwrap();
         drop(conn);
 
         let store = SqliteStore::open(&path).unwrap();

@@ -3,6 +3,7 @@
 //! tenant publishes, which never change once stored.
 
 use rusqlite::{OptionalExtension, params};
+use schema::Audience;
 
 use super::{ReadTx, StoreError, StoreResult, TemplateRow, WriteTx, now_ms};
 
@@ -45,18 +46,23 @@ pub fn publish(tx: &WriteTx<'_>, template: &TemplateRow) -> StoreResult<()> {
     insert(tx, template)
 }
 
-/// The tenant's and the bundled templates, by id and version; the tenant's own version of a
+/// The tenant's and the bundled templates (of one audience, or all), by id and version; the tenant's own version of a
 /// template hides the bundled one.
 ///
 /// # Errors
 /// Database errors.
-pub fn of_tenant(tx: &ReadTx<'_>, tenant: &str) -> StoreResult<Vec<TemplateRow>> {
+pub fn of_tenant(
+    tx: &ReadTx<'_>,
+    tenant: &str,
+    audience: Option<Audience>,
+) -> StoreResult<Vec<TemplateRow>> {
     let mut stmt = tx.sql().prepare_cached(
-        "SELECT tenant, id, version, category, title_de, title_en, json FROM templates
-         WHERE tenant = ?1 OR tenant IS NULL ORDER BY id, version, tenant IS NULL",
+        "SELECT tenant, id, version, category, title_de, title_en, json, audience FROM templates
+         WHERE (tenant = ?1 OR tenant IS NULL) AND ifnull(?2, audience) = audience
+         ORDER BY id, version, tenant IS NULL",
     )?;
     let rows = stmt
-        .query_map([tenant], row_from)?
+        .query_map(params![tenant, audience.map(audience_name)], row_from)?
         .collect::<Result<Vec<_>, _>>()?;
     let mut out: Vec<TemplateRow> = Vec::with_capacity(rows.len());
     for row in rows {
@@ -68,6 +74,22 @@ pub fn of_tenant(tx: &ReadTx<'_>, tenant: &str) -> StoreResult<Vec<TemplateRow>>
         }
     }
     Ok(out)
+}
+
+/// The newest version of template `id` the tenant has (its own or bundled).
+///
+/// # Errors
+/// Database errors.
+pub fn newest(tx: &ReadTx<'_>, tenant: &str, id: &str) -> StoreResult<Option<TemplateRow>> {
+    Ok(tx
+        .sql()
+        .prepare_cached(
+            "SELECT tenant, id, version, category, title_de, title_en, json, audience
+             FROM templates WHERE (tenant = ?1 OR tenant IS NULL) AND id = ?2
+             ORDER BY version DESC, tenant IS NULL LIMIT 1",
+        )?
+        .query_row(params![tenant, id], row_from)
+        .optional()?)
 }
 
 /// One template of the tenant or bundled (the tenant's wins).
@@ -83,8 +105,8 @@ pub fn find(
     Ok(tx
         .sql()
         .prepare_cached(
-            "SELECT tenant, id, version, category, title_de, title_en, json FROM templates
-             WHERE (tenant = ?1 OR tenant IS NULL) AND id = ?2 AND version = ?3
+            "SELECT tenant, id, version, category, title_de, title_en, json, audience
+             FROM templates WHERE (tenant = ?1 OR tenant IS NULL) AND id = ?2 AND version = ?3
              ORDER BY tenant IS NULL LIMIT 1",
         )?
         .query_row(params![tenant, id, version], row_from)
@@ -95,7 +117,7 @@ fn insert(tx: &WriteTx<'_>, template: &TemplateRow) -> StoreResult<()> {
     tx.sql()
         .prepare_cached(
             "INSERT INTO templates (tenant, id, version, category, title_de, title_en, json,
-                 created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                 created_at, audience) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         )?
         .execute(params![
             template.tenant,
@@ -105,7 +127,8 @@ fn insert(tx: &WriteTx<'_>, template: &TemplateRow) -> StoreResult<()> {
             template.title_de,
             template.title_en,
             template.json,
-            now_ms()
+            now_ms(),
+            audience_name(template.audience),
         ])?;
     Ok(())
 }
@@ -119,5 +142,16 @@ fn row_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<TemplateRow> {
         title_de: r.get(4)?,
         title_en: r.get(5)?,
         json: r.get(6)?,
+        audience: match r.get_ref(7)?.as_str()? {
+            "citizen" => Audience::Citizen,
+            _ => Audience::Officer,
+        },
     })
+}
+
+fn audience_name(audience: Audience) -> &'static str {
+    match audience {
+        Audience::Officer => "officer",
+        Audience::Citizen => "citizen",
+    }
 }

@@ -35,12 +35,18 @@ impl Outbox {
     }
 }
 
+/// Whether `text` is an e-mail address the outbox can send to (the one check the surfaces
+/// ask before they queue, so a citizen hears about a typo at once).
+pub fn is_address(text: &str) -> bool {
+    text.parse::<lettre::Address>().is_ok()
+}
+
 /// Queues `mail` in `tx`, once per event: `false` when its event queued a mail already.
 ///
 /// # Errors
 /// [`StoreError::Invalid`] naming a recipient that is not an e-mail address; database errors.
 pub fn queue(tx: &WriteTx<'_>, mail: &NewMail) -> StoreResult<bool> {
-    if mail.recipient.parse::<lettre::Address>().is_err() {
+    if !is_address(&mail.recipient) {
         return Err(StoreError::Invalid(format!(
             "`{}` is not an e-mail address",
             mail.recipient

@@ -1,0 +1,447 @@
+//! A citizen's request arriving, and a citizen following it: checked against its service,
+//! stored as a case the server writes on the citizen's behalf, numbered, given a tracking
+//! link, and — when the citizen left an address — confirmed by e-mail through the outbox, all
+//! in one transaction. The portal and Open311 both send requests through here.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use schema::{
+    CaseDocument, CaseId, ChangeAuthor, CitizenRequest, FieldError, FieldValue, InspectionCase,
+    Mode, Template,
+};
+
+use crate::identity::auth::{new_token, token_hash};
+use crate::kernel::AppError;
+use crate::store::citizen_requests::{self, NewRequest, TrackedRequest};
+use crate::store::outbox::NewMail;
+use crate::store::{CaseStore, documents, millis, templates};
+
+/// Whose name the server writes a citizen's request under, in the change log and on the
+/// case: the citizen is not a user of the office.
+pub const CITIZEN_WRITER: &str = "buergerin";
+
+/// How long a tracking link works after the request arrived.
+pub const TRACKING_LINK_LIFETIME: Duration = Duration::from_secs(400 * 24 * 60 * 60);
+
+/// A request as a surface received it.
+#[derive(Debug, Clone)]
+pub struct NewCitizenRequest {
+    /// The tenant it is sent to.
+    pub tenant: String,
+    /// The service, as the surface showed it (the newest version the tenant offers).
+    pub service: Template,
+    /// The citizen's answers, read by the surface.
+    pub answers: BTreeMap<String, FieldValue>,
+    /// Where updates go, if the citizen wants them.
+    pub notify_email: Option<String>,
+    /// How it arrived: `portal` or `open311`.
+    pub channel: &'static str,
+    /// When it arrived, milliseconds since the Unix epoch.
+    pub received_at: i64,
+    /// The year its number counts in (the office's calendar year, which the surface knows).
+    pub year: i32,
+}
+
+/// What the citizen keeps of a request that arrived.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Receipt {
+    /// The case.
+    pub case_id: CaseId,
+    /// The number to quote (`TGH-2026-000123`).
+    pub number: String,
+    /// The tracking link's secret, shown once; the server keeps only its hash.
+    pub tracking_secret: String,
+}
+
+/// A request that arrived, or why it did not.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Submitted {
+    /// Stored.
+    Received(Receipt),
+    /// The answers do not satisfy the service; nothing was stored.
+    Refused(Vec<FieldError>),
+}
+
+/// What the confirmation e-mail says, in the surface's words (the core knows no texts).
+pub trait Confirmation {
+    /// The mail for `receipt`, to the citizen's address, with the tracking link.
+    fn mail(&self, receipt: &Receipt, service: &Template) -> (String, String, Option<String>);
+}
+
+/// What is wrong with `answers` to `service`, as a request is checked before it is stored
+/// (surfaces ask first, to show every problem at once).
+pub fn check(service: &Template, answers: &BTreeMap<String, FieldValue>) -> Vec<FieldError> {
+    let mut answered = InspectionCase::new_draft(service, "", CITIZEN_WRITER, 0);
+    answered.fields = answers.clone();
+    schema::validate(&answered, service, Mode::Submission).errors
+}
+
+/// Checks `request` against its service and stores it, with its confirmation mail when it
+/// names an address. Blocking: call it off the async threads.
+///
+/// # Errors
+/// Store failures; a service whose inspection template is missing; an address the outbox
+/// refuses.
+pub fn submit(
+    store: &dyn CaseStore,
+    request: NewCitizenRequest,
+    confirmation: &dyn Confirmation,
+) -> Result<Submitted, AppError> {
+    let service = &request.service;
+    let errors = check(service, &request.answers);
+    if !errors.is_empty() {
+        return Ok(Submitted::Refused(errors));
+    }
+    let mut answered = InspectionCase::new_draft(service, &request.tenant, CITIZEN_WRITER, 0);
+    answered.fields = request.answers.clone();
+    // Answers to fields the citizen could not see (a condition not met) are not kept.
+    let answers: BTreeMap<String, FieldValue> = request
+        .answers
+        .into_iter()
+        .filter(|(key, _)| {
+            service
+                .field(key)
+                .is_some_and(|field| schema::is_visible(field, &answered, service))
+        })
+        .collect();
+    let worked_with = match service
+        .service
+        .as_ref()
+        .and_then(|s| s.handled_with.as_deref())
+    {
+        Some(id) => {
+            let row = store
+                .read(|tx| templates::newest(tx, &request.tenant, id))?
+                .ok_or_else(|| {
+                    AppError::Internal(format!(
+                        "service `{}` is inspected with template `{id}`, which is not installed",
+                        service.id
+                    ))
+                })?;
+            Template::from_json(&row.json).map_err(|e| {
+                AppError::Internal(format!("the stored template `{id}` does not load: {e}"))
+            })?
+        }
+        None => service.clone(),
+    };
+    let tracking_secret = new_token().map_err(|e| AppError::Internal(e.to_string()))?;
+    let author = ChangeAuthor {
+        user: CITIZEN_WRITER.into(),
+        device: None,
+    };
+    let tenant = request.tenant.clone();
+    let notify_email = request.notify_email.clone();
+    let receipt = store.write(|tx| {
+        let number = citizen_requests::next_number(tx, &tenant, request.year)?;
+        let case = InspectionCase::new_request(
+            service,
+            &worked_with,
+            &tenant,
+            CITIZEN_WRITER,
+            CitizenRequest {
+                service: service.reference(),
+                number: number.clone(),
+                channel: request.channel.into(),
+                answers: answers.clone(),
+            },
+            request.received_at,
+        );
+        let mut document = CaseDocument::create(&case, &author)?;
+        documents::insert(tx, &document.save())?;
+        citizen_requests::record(
+            tx,
+            &NewRequest {
+                case_id: case.id,
+                tenant: tenant.clone(),
+                number: number.clone(),
+                tracking_hash: token_hash(&tracking_secret),
+                tracking_expires_at: request
+                    .received_at
+                    .saturating_add(millis(TRACKING_LINK_LIFETIME)),
+                notify_email: notify_email.clone(),
+                received_at: request.received_at,
+            },
+        )?;
+        let receipt = Receipt {
+            case_id: case.id,
+            number,
+            tracking_secret: tracking_secret.clone(),
+        };
+        if let Some(recipient) = &notify_email {
+            let (subject, body_text, body_html) = confirmation.mail(&receipt, service);
+            crate::services::mail::queue(
+                tx,
+                &NewMail {
+                    tenant: tenant.clone(),
+                    event_key: format!("request-received:{}", case.id),
+                    recipient: recipient.clone(),
+                    subject,
+                    body_text,
+                    body_html,
+                },
+            )?;
+        }
+        Ok(receipt)
+    })?;
+    Ok(Submitted::Received(receipt))
+}
+
+/// Where a tracking link leads.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Tracked {
+    /// The request and its case as it is now.
+    Found(TrackedRequest, Box<InspectionCase>),
+    /// The link worked once and no longer does.
+    Expired,
+    /// No request of the tenant has this link.
+    Unknown,
+}
+
+/// The request of `tenant` whose tracking link carries `secret`, at `now` (milliseconds).
+/// Blocking.
+///
+/// # Errors
+/// Store failures and unreadable documents.
+pub fn track(
+    store: &dyn CaseStore,
+    tenant: &str,
+    secret: &str,
+    now: i64,
+) -> Result<Tracked, AppError> {
+    // Only the hash is compared, in the database: the secret never meets a stored secret.
+    let hash = token_hash(secret);
+    let found = store.read(|tx| {
+        let Some(request) = citizen_requests::by_tracking(tx, tenant, &hash)? else {
+            return Ok(None);
+        };
+        let bytes = documents::document(tx, request.case_id)?;
+        Ok(Some((request, bytes)))
+    })?;
+    let Some((request, bytes)) = found else {
+        return Ok(Tracked::Unknown);
+    };
+    if request.tracking_expires_at <= now {
+        return Ok(Tracked::Expired);
+    }
+    let bytes = bytes.ok_or_else(|| {
+        AppError::Internal(format!("request {} has no case document", request.number))
+    })?;
+    let case = CaseDocument::load(&bytes)
+        .and_then(|doc| doc.hydrate())
+        .map_err(|e| AppError::Internal(format!("case of request {}: {e}", request.number)))?;
+    Ok(Tracked::Found(request, Box::new(case)))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use schema::{FieldProblem, Status};
+
+    use super::*;
+    use crate::services::{citizen_services, templates as bundled};
+    use crate::store::{SqliteStore, cases, offered_services, outbox, tenants};
+
+    struct Words;
+
+    impl Confirmation for Words {
+        fn mail(&self, receipt: &Receipt, service: &Template) -> (String, String, Option<String>) {
+            (
+                format!("Eingang {}", receipt.number),
+                format!("{}: /track/{}", service.title.de, receipt.tracking_secret),
+                None,
+            )
+        }
+    }
+
+    fn store() -> (tempfile::TempDir, SqliteStore) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("naper.db")).unwrap();
+        bundled::install_shared(&store, None).unwrap();
+        store
+            .write(|tx| {
+                tenants::create(tx, "tgh", "Gemeinde Tegelhausen")?;
+                tenants::create(tx, "other", "Andere Stadt")?;
+                offered_services::enable(tx, "tgh", "maengelmeldung")?;
+                offered_services::enable(tx, "tgh", "gewerbeanmeldung")
+            })
+            .unwrap();
+        (dir, store)
+    }
+
+    fn report(
+        store: &dyn CaseStore,
+        answers: &[(&str, FieldValue)],
+        email: Option<&str>,
+    ) -> Submitted {
+        let service = citizen_services::find(store, "tgh", "maengelmeldung")
+            .unwrap()
+            .unwrap();
+        submit(
+            store,
+            NewCitizenRequest {
+                tenant: "tgh".into(),
+                service,
+                answers: answers
+                    .iter()
+                    .map(|(k, v)| ((*k).to_string(), v.clone()))
+                    .collect(),
+                notify_email: email.map(str::to_string),
+                channel: "portal",
+                received_at: 1_000,
+                year: 2026,
+            },
+            &Words,
+        )
+        .unwrap()
+    }
+
+    fn choice(value: &str) -> FieldValue {
+        FieldValue::Choice(value.into())
+    }
+
+    #[test]
+    fn a_request_becomes_a_received_case_with_a_number_and_a_tracking_link() {
+        let (_dir, store) = store();
+        let store: &dyn CaseStore = &store;
+        let Submitted::Received(receipt) = report(
+            store,
+            &[
+                ("problem_type", choice("illegal_dumping")),
+                (
+                    "description",
+                    FieldValue::LongText("Sofa am Waldweg".into()),
+                ),
+                // Asked only for an abandoned vehicle: not kept.
+                ("vehicle_standing_since", choice("unknown")),
+            ],
+            Some("anna@example.org"),
+        ) else {
+            panic!("refused")
+        };
+        assert_eq!(receipt.number, "TGH-2026-000001");
+        let row = store
+            .read(|tx| cases::row(tx, receipt.case_id))
+            .unwrap()
+            .unwrap();
+        assert_eq!(row.status, "received");
+        assert_eq!(row.template_id, "illegal-waste-dumping");
+        let Tracked::Found(tracked, case) =
+            track(store, "tgh", &receipt.tracking_secret, 2_000).unwrap()
+        else {
+            panic!("not found")
+        };
+        assert_eq!(tracked.number, receipt.number);
+        assert_eq!(tracked.notify_email.as_deref(), Some("anna@example.org"));
+        assert_eq!(case.status, Status::Received);
+        let request = case.request.unwrap();
+        assert_eq!(request.service.id, "maengelmeldung");
+        assert!(!request.answers.contains_key("vehicle_standing_since"));
+        assert_eq!(
+            request.answers.get("description"),
+            Some(&FieldValue::LongText("Sofa am Waldweg".into()))
+        );
+        // The confirmation waits in the outbox, queued with the case.
+        let counts = store.read(outbox::counts).unwrap();
+        assert_eq!(counts.waiting, 1);
+    }
+
+    #[test]
+    fn missing_answers_store_nothing() {
+        let (_dir, store) = store();
+        let store: &dyn CaseStore = &store;
+        let Submitted::Refused(errors) =
+            report(store, &[("problem_type", choice("traffic_sign"))], None)
+        else {
+            panic!("accepted")
+        };
+        let missing: Vec<&str> = errors
+            .iter()
+            .filter(|e| e.problem == FieldProblem::Required)
+            .map(|e| e.field.as_str())
+            .collect();
+        assert_eq!(missing, ["sign_issue", "description"]);
+        let Submitted::Received(receipt) = report(
+            store,
+            &[
+                ("problem_type", choice("other")),
+                ("description", FieldValue::LongText("Loch".into())),
+            ],
+            None,
+        ) else {
+            panic!("refused")
+        };
+        // The refused request used no number.
+        assert_eq!(receipt.number, "TGH-2026-000001");
+        assert_eq!(store.read(outbox::counts).unwrap().waiting, 0);
+    }
+
+    #[test]
+    fn a_tracking_link_opens_only_its_own_request_in_its_own_tenant_until_it_expires() {
+        let (_dir, store) = store();
+        let store: &dyn CaseStore = &store;
+        let answers = [
+            ("problem_type", choice("other")),
+            ("description", FieldValue::LongText("Loch".into())),
+        ];
+        let Submitted::Received(receipt) = report(store, &answers, None) else {
+            panic!("refused")
+        };
+        let secret = &receipt.tracking_secret;
+        assert!(matches!(
+            track(store, "tgh", secret, 2_000).unwrap(),
+            Tracked::Found(..)
+        ));
+        assert_eq!(
+            track(store, "other", secret, 2_000).unwrap(),
+            Tracked::Unknown
+        );
+        let wrong = format!("{}0", &secret[..secret.len() - 1]);
+        let wrong = if wrong == *secret {
+            format!("{}1", &secret[..secret.len() - 1])
+        } else {
+            wrong
+        };
+        assert_eq!(
+            track(store, "tgh", &wrong, 2_000).unwrap(),
+            Tracked::Unknown
+        );
+        assert_eq!(track(store, "tgh", "", 2_000).unwrap(), Tracked::Unknown);
+        let expiry = 1_000 + millis(TRACKING_LINK_LIFETIME);
+        assert_eq!(
+            track(store, "tgh", secret, expiry).unwrap(),
+            Tracked::Expired
+        );
+    }
+
+    #[test]
+    fn only_enabled_services_are_offered() {
+        let (_dir, store) = store();
+        let store: &dyn CaseStore = &store;
+        let ids = |tenant| {
+            citizen_services::offered(store, tenant)
+                .unwrap()
+                .iter()
+                .map(|t| t.id.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids("tgh"), ["gewerbeanmeldung", "maengelmeldung"]);
+        assert!(ids("other").is_empty());
+        assert!(
+            citizen_services::find(store, "other", "maengelmeldung")
+                .unwrap()
+                .is_none()
+        );
+        // An officer's template is no service, even when enabled by mistake.
+        store
+            .write(|tx| offered_services::enable(tx, "other", "illegal-waste-dumping"))
+            .unwrap();
+        assert!(ids("other").is_empty());
+        assert!(
+            citizen_services::find(store, "other", "illegal-waste-dumping")
+                .unwrap()
+                .is_none()
+        );
+    }
+}

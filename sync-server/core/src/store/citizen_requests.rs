@@ -1,0 +1,244 @@
+//! Citizen requests, an aggregate over the transaction primitives: what the server keeps of a
+//! request outside its case document — the number the citizen quotes, the tracking link's
+//! hash and lifetime, and the address for updates (personal data that never goes into the
+//! document, so tablets never receive it). A request is stored with its case in one
+//! transaction (`store.write(|tx| { let number = citizen_requests::next_number(tx, …)?;
+//! documents::insert(tx, …)?; citizen_requests::record(tx, …) })`).
+
+use rusqlite::{OptionalExtension, params};
+
+use schema::CaseId;
+
+use super::{ReadTx, StoreError, StoreResult, WriteTx};
+
+/// What is recorded of a new request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewRequest {
+    /// Its case, stored in the same transaction.
+    pub case_id: CaseId,
+    /// The tenant it was sent to.
+    pub tenant: String,
+    /// Its number, from [`next_number`].
+    pub number: String,
+    /// SHA-256 (hex) of the tracking link's secret.
+    pub tracking_hash: String,
+    /// When the tracking link stops working, milliseconds since the Unix epoch.
+    pub tracking_expires_at: i64,
+    /// Where updates go, if the citizen gave an address.
+    pub notify_email: Option<String>,
+    /// When it arrived.
+    pub received_at: i64,
+}
+
+/// A request found by its tracking link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrackedRequest {
+    /// Its case.
+    pub case_id: CaseId,
+    /// Its number.
+    pub number: String,
+    /// When the tracking link stops working.
+    pub tracking_expires_at: i64,
+    /// Where updates go.
+    pub notify_email: Option<String>,
+    /// When it arrived.
+    pub received_at: i64,
+}
+
+/// The letters `tenant`'s request numbers start with: the tenant's own, else the first
+/// three letters or digits of its id in capitals (`tgh` → `TGH`).
+///
+/// # Errors
+/// [`StoreError::NotFound`] for an unknown tenant; database failures.
+pub fn prefix(tx: &ReadTx<'_>, tenant: &str) -> StoreResult<String> {
+    let own: Option<Option<String>> = tx
+        .sql()
+        .prepare_cached("SELECT request_prefix FROM tenants WHERE id = ?1")?
+        .query_row([tenant], |r| r.get(0))
+        .optional()?;
+    match own {
+        None => Err(StoreError::NotFound(format!("no tenant `{tenant}`"))),
+        Some(Some(own)) => Ok(own),
+        Some(None) => Ok(derived_prefix(tenant)),
+    }
+}
+
+fn derived_prefix(tenant: &str) -> String {
+    let letters: String = tenant
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(3)
+        .collect::<String>()
+        .to_ascii_uppercase();
+    if letters.is_empty() {
+        "REQ".into()
+    } else {
+        letters
+    }
+}
+
+/// Sets the letters `tenant`'s request numbers start with: 2 to 6 capital letters or digits.
+///
+/// # Errors
+/// [`StoreError::Invalid`] for another form, [`StoreError::NotFound`] for an unknown tenant.
+pub fn set_prefix(tx: &WriteTx<'_>, tenant: &str, prefix: &str) -> StoreResult<()> {
+    let fits = (2..=6).contains(&prefix.len())
+        && prefix
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+    if !fits {
+        return Err(StoreError::Invalid(format!(
+            "`{prefix}` cannot start request numbers; use 2 to 6 capital letters or digits, e.g. TGH"
+        )));
+    }
+    let changed = tx
+        .sql()
+        .prepare_cached("UPDATE tenants SET request_prefix = ?2 WHERE id = ?1")?
+        .execute(params![tenant, prefix])?;
+    if changed == 0 {
+        return Err(StoreError::NotFound(format!("no tenant `{tenant}`")));
+    }
+    Ok(())
+}
+
+/// The next request number of `tenant` in `year` (`TGH-2026-000123`), counted in this
+/// transaction: numbers have no gaps and are never handed out twice.
+///
+/// # Errors
+/// [`StoreError::NotFound`] for an unknown tenant; database failures.
+pub fn next_number(tx: &WriteTx<'_>, tenant: &str, year: i32) -> StoreResult<String> {
+    let prefix = prefix(&tx.reading(), tenant)?;
+    let last: i64 = tx
+        .sql()
+        .prepare_cached(
+            "INSERT INTO request_numbers (tenant, year, last) VALUES (?1, ?2, 1)
+             ON CONFLICT (tenant, year) DO UPDATE SET last = last + 1
+             RETURNING last",
+        )?
+        .query_row(params![tenant, year], |r| r.get(0))?;
+    Ok(format!("{prefix}-{year}-{last:06}"))
+}
+
+/// Records a request whose case the same transaction stores.
+///
+/// # Errors
+/// [`StoreError::AlreadyExists`] for a number or tracking hash in use; database failures.
+pub fn record(tx: &WriteTx<'_>, request: &NewRequest) -> StoreResult<()> {
+    let inserted = tx
+        .sql()
+        .prepare_cached(
+            "INSERT INTO citizen_requests (case_id, tenant, number, tracking_hash,
+                 tracking_expires_at, notify_email, received_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT DO NOTHING",
+        )?
+        .execute(params![
+            request.case_id.to_string(),
+            request.tenant,
+            request.number,
+            request.tracking_hash,
+            request.tracking_expires_at,
+            request.notify_email,
+            request.received_at,
+        ])?;
+    if inserted == 0 {
+        return Err(StoreError::AlreadyExists(format!(
+            "request {} is recorded already",
+            request.number
+        )));
+    }
+    Ok(())
+}
+
+/// The request of `tenant` whose tracking link hashes to `hash`, expired or not (the caller
+/// says which it is).
+///
+/// # Errors
+/// Database failures, or a stored case id that is not one.
+pub fn by_tracking(
+    tx: &ReadTx<'_>,
+    tenant: &str,
+    hash: &str,
+) -> StoreResult<Option<TrackedRequest>> {
+    let row: Option<(String, String, i64, Option<String>, i64)> = tx
+        .sql()
+        .prepare_cached(
+            "SELECT case_id, number, tracking_expires_at, notify_email, received_at
+             FROM citizen_requests WHERE tracking_hash = ?1 AND tenant = ?2",
+        )?
+        .query_row(params![hash, tenant], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })
+        .optional()?;
+    row.map(
+        |(case_id, number, tracking_expires_at, notify_email, received_at)| {
+            Ok(TrackedRequest {
+                case_id: case_id
+                    .parse()
+                    .map_err(|_| StoreError::Invalid(format!("stored case id `{case_id}`")))?,
+                number,
+                tracking_expires_at,
+                notify_email,
+                received_at,
+            })
+        },
+    )
+    .transpose()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use crate::store::{CaseStore, SqliteStore, tenants};
+
+    fn store() -> (tempfile::TempDir, SqliteStore) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("naper.db")).unwrap();
+        store
+            .write(|tx| {
+                tenants::create(tx, "tgh", "Gemeinde Tegelhausen")?;
+                tenants::create(tx, "x-1", "Amt X")
+            })
+            .unwrap();
+        (dir, store)
+    }
+
+    #[test]
+    fn numbers_count_per_tenant_and_year_with_the_tenants_letters() {
+        let (_dir, store) = store();
+        let store: &dyn CaseStore = &store;
+        let next = |tenant: &str, year| store.write(|tx| next_number(tx, tenant, year)).unwrap();
+        assert_eq!(next("tgh", 2026), "TGH-2026-000001");
+        assert_eq!(next("tgh", 2026), "TGH-2026-000002");
+        assert_eq!(next("x-1", 2026), "X1-2026-000001");
+        assert_eq!(next("tgh", 2027), "TGH-2027-000001");
+        store.write(|tx| set_prefix(tx, "tgh", "TEGEL")).unwrap();
+        assert_eq!(next("tgh", 2026), "TEGEL-2026-000003");
+        let refused = store
+            .write(|tx| set_prefix(tx, "tgh", "te gel"))
+            .unwrap_err();
+        assert!(
+            refused.to_string().contains("2 to 6 capital letters"),
+            "{refused}"
+        );
+        let unknown = store.write(|tx| next_number(tx, "nope", 2026)).unwrap_err();
+        assert!(matches!(unknown, StoreError::NotFound(_)), "{unknown}");
+    }
+
+    #[test]
+    fn a_number_rolled_back_with_its_transaction_is_handed_out_again() {
+        let (_dir, store) = store();
+        let store: &dyn CaseStore = &store;
+        let failed: StoreResult<()> = store.write(|tx| {
+            next_number(tx, "tgh", 2026)?;
+            Err(StoreError::Invalid(
+                "the request's case could not be stored".into(),
+            ))
+        });
+        assert!(failed.is_err());
+        let number = store.write(|tx| next_number(tx, "tgh", 2026)).unwrap();
+        assert_eq!(number, "TGH-2026-000001");
+    }
+}

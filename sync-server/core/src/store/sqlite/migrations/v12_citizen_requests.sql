@@ -1,0 +1,42 @@
+-- naper sync server, SQLite schema version 12. Applied by `SqliteStore::open` on top of
+-- version 11.
+
+-- Citizen requests (`store::citizen_requests`). A request is a case like any other; this is
+-- what the server keeps of it outside the document: the number the citizen quotes, the
+-- tracking link's SHA-256 (the link itself is shown once, on the receipt, and never
+-- stored), when the link stops working, and the address for updates — personal data the
+-- tablets never receive, so it is not in the document.
+CREATE TABLE citizen_requests (
+    case_id             TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+    tenant              TEXT NOT NULL REFERENCES tenants(id),
+    number              TEXT NOT NULL,
+    tracking_hash       TEXT NOT NULL UNIQUE,
+    tracking_expires_at INTEGER NOT NULL,
+    notify_email        TEXT,
+    received_at         INTEGER NOT NULL,
+    UNIQUE (tenant, number)
+);
+
+-- The last request number handed out per tenant and year (`TGH-2026-000123`): counted in
+-- the transaction that stores the request, so numbers are gapless and never reused.
+CREATE TABLE request_numbers (
+    tenant  TEXT NOT NULL REFERENCES tenants(id),
+    year    INTEGER NOT NULL,
+    last    INTEGER NOT NULL,
+    PRIMARY KEY (tenant, year)
+) WITHOUT ROWID;
+
+-- The letters a tenant's request numbers start with; NULL takes them from the tenant's id.
+ALTER TABLE tenants ADD COLUMN request_prefix TEXT;
+
+-- Templates say who fills them in (`schema::Audience`): a tablet's list of forms to start a
+-- case with holds the officers' only, the portal's list of services the citizens' only.
+ALTER TABLE templates ADD COLUMN audience TEXT NOT NULL DEFAULT 'officer';
+
+-- The citizen services a tenant offers: a service is offered only where a tenant enabled it.
+CREATE TABLE tenant_services (
+    tenant      TEXT NOT NULL REFERENCES tenants(id),
+    service_id  TEXT NOT NULL,
+    enabled_at  INTEGER NOT NULL,
+    PRIMARY KEY (tenant, service_id)
+) WITHOUT ROWID;
