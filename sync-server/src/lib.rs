@@ -133,9 +133,11 @@ impl RunningServer {
 /// The whole server as one router: every surface's routes, composed here and nowhere else.
 /// Tests can send it requests in-process (`tower::ServiceExt::oneshot`) without a port.
 pub fn app(state: AppState) -> Router {
+    let submissions = portal::SubmissionLimit::per_hour(state.config.citizen_requests_per_hour);
     Router::new()
         .merge(sync_api::router())
         .nest(backoffice::BASE, backoffice::router())
+        .nest(portal::BASE, portal::router(submissions))
         .route("/health", get(|| async { "ok" }))
         .fallback(sync_api::not_found)
         .layer(CatchPanicLayer::custom(kernel::panic_response))
@@ -191,18 +193,20 @@ pub fn prepare(config: Config) -> Result<Prepared, ServerError> {
 ///
 /// # Errors
 /// [`ServerError`] when the data directory, the templates or the address are unusable.
-pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
+pub async fn start(mut config: Config) -> Result<RunningServer, ServerError> {
     let addr = config.addr;
-    let Prepared { state, demo_users } = tokio::task::spawn_blocking(move || prepare(config))
-        .await
-        .map_err(|e| ServerError::Io(format!("start-up failed: {e}")))??;
-
+    // Bound first, so that the links in e-mails name the port a test's port 0 became;
+    // connections wait in the backlog until the server is prepared.
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| ServerError::Io(format!("cannot listen on {addr}: {e}")))?;
     let addr = listener
         .local_addr()
         .map_err(|e| ServerError::Io(format!("cannot read the bound address: {e}")))?;
+    config.addr = addr;
+    let Prepared { state, demo_users } = tokio::task::spawn_blocking(move || prepare(config))
+        .await
+        .map_err(|e| ServerError::Io(format!("start-up failed: {e}")))??;
 
     let store = state.store.clone();
     let sweep = state.uploads.sweep(state.config.upload_max_idle);

@@ -52,6 +52,8 @@ const SERVER_SOURCES: &[&str] = &[
     "sync-server/core/src",
     "sync-server/sync-api/src",
     "sync-server/backoffice/src",
+    "sync-server/portal/src",
+    "sync-server/web/src",
 ];
 
 /// The opening line of ARCHITECTURE.md's crate graph: `package: dep dep …` per line.

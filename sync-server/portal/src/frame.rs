@@ -1,0 +1,92 @@
+//! What every portal page has around its content (the tenant's name, the language switch, the
+//! skip link), rendering, and the error page.
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::http::header::LOCATION;
+use axum::response::{Html, IntoResponse, Response};
+use schema::Language;
+use server_core::kernel::AppError;
+
+use crate::i18n::{Texts, texts};
+use crate::tenant::PortalTenant;
+
+/// The frame of a page.
+#[derive(Debug)]
+pub struct Frame {
+    /// The page's texts.
+    pub t: &'static Texts,
+    /// The page's title (also the `<h1>`).
+    pub title: String,
+    /// The municipality, when the page is one of its portal's.
+    pub tenant: Option<String>,
+    /// Its portal's start page.
+    pub home: Option<String>,
+}
+
+impl Frame {
+    /// The frame of a page of `tenant`'s portal.
+    pub fn of(tenant: &PortalTenant, title: impl Into<String>) -> Self {
+        Self {
+            t: tenant.t(),
+            title: title.into(),
+            tenant: Some(tenant.name.clone()),
+            home: Some(format!("{}/", tenant.base())),
+        }
+    }
+}
+
+/// Renders `page` as a 200 HTML response.
+///
+/// # Errors
+/// [`AppError::Internal`] when the template fails.
+pub fn render(page: &impl Template) -> Result<Response, AppError> {
+    render_with(StatusCode::OK, page)
+}
+
+/// Renders `page` as an HTML response with `status`.
+///
+/// # Errors
+/// [`AppError::Internal`] when the template fails.
+pub fn render_with(status: StatusCode, page: &impl Template) -> Result<Response, AppError> {
+    page.render()
+        .map(|html| (status, Html(html)).into_response())
+        .map_err(|e| AppError::Internal(format!("a portal page failed to render: {e}")))
+}
+
+/// A redirect that turns the method into GET (after a form was sent).
+pub fn see_other(location: &str) -> Response {
+    (StatusCode::SEE_OTHER, [(LOCATION, location.to_string())]).into_response()
+}
+
+#[derive(Template)]
+#[template(path = "portal/error.html")]
+struct ErrorPage {
+    page: Frame,
+    message: String,
+}
+
+/// An error page with `status`.
+pub fn error_page(status: StatusCode, message: &str, lang: Language) -> Response {
+    let t = texts(lang);
+    let title = match status {
+        StatusCode::NOT_FOUND => t.error_not_found,
+        _ => t.error_title,
+    };
+    let page = ErrorPage {
+        page: Frame {
+            t,
+            title: title.into(),
+            tenant: None,
+            home: None,
+        },
+        message: message.to_string(),
+    };
+    match page.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!("the portal's error page failed to render: {e}");
+            (status, message.to_string()).into_response()
+        }
+    }
+}

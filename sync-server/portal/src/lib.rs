@@ -1,0 +1,96 @@
+//! The Bürgerportal: the pages where citizens, associations and businesses find a service of
+//! their municipality, send a request, and follow it. A request is a case in the same store
+//! the tablets sync into and the back office works on (`server_core::services::citizen_requests`).
+//!
+//! # A request, step by step
+//!
+//! 1. `tenant.rs`: the path names the tenant (`/portal/tgh/…`); an unknown one is a 404 page.
+//! 2. `services_page.rs`: the start page lists the services the tenant offers
+//!    (`server_core::services::citizen_services`) by subject and searches their names and
+//!    everyday words.
+//! 3. `service_form.rs`: the form of one service, rendered from its template with
+//!    `web::form_input`'s inputs; the form carries a token the `naper_portal_form` cookie must
+//!    match (`form_guard.rs`, double-submit against cross-site posts) and a field people
+//!    leave empty and robots fill. What was typed is read as on the tablet (`texts::typed`),
+//!    checked against the service, and on a refusal shown again, 422, with every answer kept
+//!    and a summary linking to each field. Anonymous submissions are limited per address
+//!    (`submissions.rs`).
+//! 4. The request is stored with its number, its tracking link and, when the citizen left an
+//!    address, its confirmation mail, in one transaction; the browser is sent on (303) to the
+//!    tracking page (`tracking.rs`), which shows the receipt the first time.
+//!
+//! Errors are [`PageError`]s: the kernel's errors as HTML pages in the page's language.
+//! The portal's cookies are scoped to [`BASE`], so they never reach the back office, and the
+//! back office's never reach the portal.
+//!
+//! Routes (under [`BASE`]): `GET /static/portal.css`, `GET /{tenant}/`,
+//! `GET /{tenant}/leistungen/{service}`, `POST /{tenant}/leistungen/{service}`,
+//! `GET /{tenant}/anliegen/{tracking}`.
+
+mod form_guard;
+mod frame;
+mod i18n;
+mod page_error;
+mod service_form;
+mod services_page;
+mod submissions;
+mod tenant;
+mod tracking;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::Request;
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::middleware;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+
+pub use page_error::PageError;
+pub use submissions::SubmissionLimit;
+
+use server_core::kernel::AppError;
+use server_core::services::AppState;
+
+/// Where the portal lives.
+pub const BASE: &str = "/portal";
+
+const STYLE: &str = include_str!("portal.css");
+
+async fn style() -> Response {
+    (
+        [
+            (CONTENT_TYPE, "text/css; charset=utf-8"),
+            (CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        STYLE,
+    )
+        .into_response()
+}
+
+async fn not_found(request: Request) -> Response {
+    let lang = i18n::language_of(request.uri(), request.headers());
+    PageError::new(
+        AppError::NotFound(i18n::texts(lang).error_not_found.into()),
+        lang,
+    )
+    .into_response()
+}
+
+/// The portal's routes, to nest under [`BASE`], with `limit` counting anonymous
+/// submissions per address.
+pub fn router(limit: SubmissionLimit) -> Router<AppState> {
+    Router::new()
+        .route("/static/portal.css", get(style))
+        .route("/{tenant}", get(services_page::start))
+        .route("/{tenant}/", get(services_page::start))
+        .route(
+            "/{tenant}/leistungen/{service}",
+            get(service_form::page).post(service_form::submit),
+        )
+        .route("/{tenant}/anliegen/{tracking}", get(tracking::page))
+        .fallback(not_found)
+        .layer(axum::Extension(Arc::new(limit)))
+        .layer(middleware::from_fn(i18n::remember_language))
+        .layer(middleware::from_fn(web::headers::security_headers))
+}

@@ -1,0 +1,378 @@
+//! The Bürgerportal over real HTTP: finding a service, sending a request, following it; a
+//! refused form keeping what was typed; and the portal as an attacker meets it — forms from
+//! elsewhere, robots, floods, guessed and foreign tracking links, markup in answers.
+#![allow(clippy::unwrap_used)] // a test crate: a panic here is a failed test
+
+mod common;
+
+use common::TestServer;
+use common::browser::{Browser, Page};
+use reqwest::StatusCode;
+use schema::{FieldValue, Status};
+use sync_server::store::{cases, offered_services, outbox};
+
+/// A server whose tenants offer the problem report (both) and the trade registration (`a`).
+async fn server_with(
+    configure: impl FnOnce(&mut sync_server::kernel::config::Config),
+) -> TestServer {
+    let server = TestServer::start_with(configure).await;
+    let store = server.store();
+    tokio::task::spawn_blocking(move || {
+        store
+            .write(|tx| {
+                offered_services::enable(tx, "a", "maengelmeldung")?;
+                offered_services::enable(tx, "a", "gewerbeanmeldung")?;
+                offered_services::enable(tx, "b", "maengelmeldung")
+            })
+            .unwrap();
+    })
+    .await
+    .unwrap();
+    server
+}
+
+async fn server() -> TestServer {
+    server_with(|_| {}).await
+}
+
+const FORM: &str = "/portal/a/leistungen/maengelmeldung";
+
+/// A complete problem report, with the form's token.
+fn report<'a>(csrf: &'a str, description: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("csrf", csrf),
+        ("problem_type", "illegal_dumping"),
+        ("location_address.street", "Hauptstraße"),
+        ("location_address.house_number", "12"),
+        ("location_address.postal_code", "12345"),
+        ("location_address.city", "Tegelhausen"),
+        ("description", description),
+        ("notify_email", ""),
+        ("website", ""),
+    ]
+}
+
+async fn requests(server: &TestServer) -> Vec<sync_server::store::CaseRow> {
+    let store = server.store();
+    tokio::task::spawn_blocking(move || {
+        store
+            .read(|tx| {
+                cases::list(
+                    tx,
+                    &sync_server::store::Visibility::Tenant { tenant: "a".into() },
+                )
+            })
+            .unwrap()
+    })
+    .await
+    .unwrap()
+}
+
+fn tracking_path(page: &Page) -> String {
+    let location = page
+        .location
+        .clone()
+        .unwrap_or_else(|| panic!("no redirect: {}", page.body));
+    assert!(location.starts_with("/portal/a/anliegen/"), "{location}");
+    assert!(location.ends_with("?neu=1"), "{location}");
+    location
+}
+
+#[tokio::test]
+async fn a_citizen_finds_a_service_sends_a_request_and_follows_it() {
+    let server = server().await;
+    let mut citizen = Browser::new(&server);
+    let start = citizen.get("/portal/a/").await;
+    assert_eq!(start.status, StatusCode::OK);
+    assert!(start.body.contains("Stadt A"), "{}", start.body);
+    assert!(start.body.contains("Mängelmeldung"));
+    assert!(start.body.contains("Gewerbe anmelden"));
+    let found = citizen.get("/portal/a/?q=sperrm%C3%BCll").await;
+    assert!(found.body.contains(FORM), "{}", found.body);
+    assert!(!found.body.contains("/leistungen/gewerbeanmeldung"));
+    let nothing = citizen.get("/portal/a/?q=xylophon").await;
+    assert!(
+        nothing.body.contains("Keine Leistung passt zu „xylophon“"),
+        "{}",
+        nothing.body
+    );
+
+    let form = citizen.get(FORM).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(
+        form.body.contains("Was ist das Problem?") || form.body.contains("name=\"problem_type\"")
+    );
+    let cookie = form.set_cookies.join("\n");
+    assert!(
+        cookie.contains("naper_portal_form=") && cookie.contains("Path=/portal"),
+        "{cookie}"
+    );
+    let csrf = form.csrf();
+    let mut sent = report(&csrf, "Ein Sofa und Farbeimer am Waldweg");
+    sent.retain(|(k, _)| *k != "notify_email");
+    sent.push(("notify_email", "anna@example.org"));
+    let answer = citizen.post(FORM, &sent).await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
+    let tracking = tracking_path(&answer);
+
+    let receipt = citizen.get(&tracking).await;
+    assert_eq!(receipt.status, StatusCode::OK);
+    let year = chrono::Utc::now().format("%Y").to_string();
+    let number = format!("A-{year}-000001");
+    assert!(receipt.body.contains(&number), "{}", receipt.body);
+    assert!(receipt.body.contains("Eingegangen"));
+    assert!(receipt.body.contains("anna@example.org"));
+    assert!(receipt.body.contains("Ein Sofa und Farbeimer am Waldweg"));
+    // Without `?neu=1` the page is the status alone, for later visits.
+    let later = citizen.get(tracking.trim_end_matches("?neu=1")).await;
+    assert!(later.body.contains(&number));
+    assert!(!later.body.contains("anna@example.org"));
+
+    // The request is a case of the office, received, worked with the inspection template,
+    // and its confirmation waits in the outbox.
+    let rows = requests(&server).await;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].status, "received");
+    assert_eq!(rows[0].template_id, "illegal-waste-dumping");
+    assert!(rows[0].title.contains(&number));
+    let case = server.case(rows[0].id).await.unwrap();
+    assert_eq!(case.status, Status::Received);
+    let request = case.request.unwrap();
+    assert_eq!(
+        request.answers.get("description"),
+        Some(&FieldValue::LongText(
+            "Ein Sofa und Farbeimer am Waldweg".into()
+        ))
+    );
+    let store = server.store();
+    let waiting = tokio::task::spawn_blocking(move || store.read(outbox::counts).unwrap().waiting)
+        .await
+        .unwrap();
+    assert_eq!(waiting, 1);
+
+    // The coordinator sees it in the back office's queue.
+    let mut coordinator = Browser::signed_in(&server, "coordinator").await;
+    let queue = coordinator.get("/backoffice/cases").await;
+    assert!(queue.body.contains(&number), "{}", queue.body);
+}
+
+#[tokio::test]
+async fn a_refused_form_comes_back_with_everything_typed_and_a_summary_linking_the_fields() {
+    let server = server().await;
+    let mut citizen = Browser::new(&server);
+    let csrf = citizen.get(FORM).await.csrf();
+    let mut sent = report(&csrf, "");
+    sent.retain(|(k, _)| !matches!(*k, "problem_type" | "notify_email"));
+    sent.push(("problem_type", "traffic_sign"));
+    sent.push(("notify_email", "kein-at-zeichen"));
+    let refused = citizen.post(FORM, &sent).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    for expected in [
+        "href=\"#f-description\"",
+        "href=\"#f-sign_issue\"",
+        "href=\"#notify-email\"",
+        "value=\"Hauptstraße\"",
+        "value=\"kein-at-zeichen\"",
+        "<option value=\"traffic_sign\" selected>",
+    ] {
+        assert!(
+            refused.body.contains(expected),
+            "{expected} missing:\n{}",
+            refused.body
+        );
+    }
+    assert!(requests(&server).await.is_empty());
+    // Typed in a field that does not apply (a vehicle's plate for a sign): no problem, not kept.
+    let csrf = refused.csrf();
+    let mut sent = report(&csrf, "Schild liegt auf dem Gehweg");
+    sent.push(("vehicle_standing_since", "gibt-es-nicht"));
+    let accepted = citizen.post(FORM, &sent).await;
+    assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{}", accepted.body);
+    // English pages speak English, errors included.
+    let csrf = citizen.get(&format!("{FORM}?lang=en")).await.csrf();
+    let refused = citizen.post(FORM, &report(&csrf, "")).await;
+    assert!(refused.body.contains("Please fill in"), "{}", refused.body);
+}
+
+#[tokio::test]
+async fn forms_from_elsewhere_and_from_robots_store_nothing() {
+    let server = server().await;
+    let mut citizen = Browser::new(&server);
+    let csrf = citizen.get(FORM).await.csrf();
+    // No token, a wrong token, and the right token from another site.
+    let mut wrong = report("0000", "Müll");
+    let refused = citizen.post(FORM, &wrong).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(
+        refused.body.contains("value=\"Hauptstraße\""),
+        "answers are kept"
+    );
+    wrong.retain(|(k, _)| *k != "csrf");
+    assert_eq!(
+        citizen.post(FORM, &wrong).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let cross = citizen
+        .post_with(
+            FORM,
+            &report(&csrf, "Müll"),
+            &[("sec-fetch-site", "cross-site")],
+        )
+        .await;
+    assert_eq!(cross.status, StatusCode::FORBIDDEN);
+    let mut stranger = Browser::new(&server);
+    assert_eq!(
+        stranger.post(FORM, &report(&csrf, "Müll")).await.status,
+        StatusCode::FORBIDDEN,
+        "a token without its cookie"
+    );
+    // The field people never see, filled.
+    let mut robot = report(&csrf, "Müll");
+    robot.retain(|(k, _)| *k != "website");
+    robot.push(("website", "http://spam.example"));
+    assert_eq!(
+        citizen.post(FORM, &robot).await.status,
+        StatusCode::BAD_REQUEST
+    );
+    assert!(requests(&server).await.is_empty());
+}
+
+#[tokio::test]
+async fn the_limit_per_address_keeps_what_was_typed() {
+    let server = server_with(|config| {
+        config.citizen_requests_per_hour = std::num::NonZeroU32::new(2).unwrap();
+    })
+    .await;
+    let mut citizen = Browser::new(&server);
+    let csrf = citizen.get(FORM).await.csrf();
+    for _ in 0..2 {
+        let sent = citizen.post(FORM, &report(&csrf, "Müll")).await;
+        assert_eq!(sent.status, StatusCode::SEE_OTHER);
+    }
+    let third = citizen.post(FORM, &report(&csrf, "Noch mehr Müll")).await;
+    assert_eq!(third.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(third.body.contains("Noch mehr Müll"));
+    assert_eq!(requests(&server).await.len(), 2);
+}
+
+#[tokio::test]
+async fn a_tracking_link_opens_only_its_own_request() {
+    let server = server().await;
+    let mut citizen = Browser::new(&server);
+    let csrf = citizen.get(FORM).await.csrf();
+    let sent = citizen.post(FORM, &report(&csrf, "Müll")).await;
+    let tracking = tracking_path(&sent);
+    let secret = tracking
+        .trim_start_matches("/portal/a/anliegen/")
+        .trim_end_matches("?neu=1")
+        .to_string();
+    let mut other = Browser::new(&server);
+    assert_eq!(
+        other.get(&tracking).await.status,
+        StatusCode::OK,
+        "the link is the key"
+    );
+    // The same link under another tenant, a changed link, a cut one, junk.
+    let mut changed = secret.clone().into_bytes();
+    changed[0] = if changed[0] == b'a' { b'b' } else { b'a' };
+    let changed = String::from_utf8(changed).unwrap();
+    for path in [
+        format!("/portal/b/anliegen/{secret}"),
+        format!("/portal/a/anliegen/{changed}"),
+        format!("/portal/a/anliegen/{}", &secret[..32]),
+        "/portal/a/anliegen/%3Cscript%3E".to_string(),
+        format!("/portal/a/anliegen/{secret}{secret}"),
+    ] {
+        let page = other.get(&path).await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(!page.body.contains("Müll"), "{path}");
+    }
+    // A back-office session is no key to the portal.
+    let mut staff = Browser::signed_in(&server, "b.coordinator").await;
+    assert_eq!(
+        staff
+            .get(&format!("/portal/b/anliegen/{secret}"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    // The portal's page is kept by no cache.
+    let page = other.get(&tracking).await;
+    assert!(page.body.contains("Müll"));
+}
+
+#[tokio::test]
+async fn markup_in_answers_is_shown_as_text() {
+    let server = server().await;
+    let mut citizen = Browser::new(&server);
+    let csrf = citizen.get(FORM).await.csrf();
+    let attack = "<script>alert(1)</script><img src=x onerror=alert(2)>";
+    let sent = citizen.post(FORM, &report(&csrf, attack)).await;
+    let page = citizen.get(&tracking_path(&sent)).await;
+    assert!(!page.body.contains("<script>alert"), "{}", page.body);
+    assert!(page.body.contains("alert(1)"), "{}", page.body);
+    let mut coordinator = Browser::signed_in(&server, "coordinator").await;
+    let id = requests(&server).await[0].id;
+    let case_page = coordinator.get(&format!("/backoffice/cases/{id}")).await;
+    assert_eq!(case_page.status, StatusCode::OK);
+    assert!(!case_page.body.contains("<script>alert"));
+}
+
+#[tokio::test]
+async fn unknown_tenants_services_and_paths_are_pages_not_errors_of_the_server() {
+    let server = server().await;
+    let mut citizen = Browser::new(&server);
+    for path in [
+        "/portal/nowhere/",
+        "/portal/nowhere/leistungen/maengelmeldung",
+        "/portal/b/leistungen/gewerbeanmeldung", // offered by `a` only
+        "/portal/a/leistungen/illegal-waste-dumping", // an officer's template
+        "/portal/a/leistungen/..%2F..%2Fetc",
+        "/portal/a/nichts",
+    ] {
+        let page = citizen.get(path).await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(page.content_type.starts_with("text/html"), "{path}");
+        assert!(page.body.contains("<html lang=\"de\">"), "{path}");
+    }
+    // Headers every page carries, and a portal that sets no cookie for the back office.
+    let response = reqwest::get(server.url(FORM)).await.unwrap();
+    let headers = response.headers();
+    assert!(
+        headers["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("frame-ancestors 'none'")
+    );
+    assert_eq!(headers["x-frame-options"], "DENY");
+    for cookie in headers.get_all("set-cookie") {
+        assert!(
+            cookie.to_str().unwrap().contains("Path=/portal"),
+            "{cookie:?}"
+        );
+    }
+    // A form too large or not a form.
+    let huge = "x".repeat(3 * 1024 * 1024);
+    let response = reqwest::Client::new()
+        .post(server.url(FORM))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("description={huge}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let response = reqwest::Client::new()
+        .post(server.url(FORM))
+        .header("content-type", "application/json")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert!(requests(&server).await.is_empty());
+}
