@@ -154,6 +154,29 @@ async fn a_citizen_finds_a_service_sends_a_request_and_follows_it() {
     let mut coordinator = Browser::signed_in(&server, "coordinator").await;
     let queue = coordinator.get("/backoffice/cases").await;
     assert!(queue.body.contains(&number), "{}", queue.body);
+    // "Created by: citizens' requests" finds it.
+    let filtered = coordinator.get("/backoffice/cases?officer=buergerin").await;
+    assert!(filtered.body.contains(&number), "{}", filtered.body);
+    assert!(filtered.body.contains("Bürgeranliegen (Bürgerportal)"));
+    // Its page shows what the citizen sent, read-only, above the inspection's own answers.
+    let page = coordinator
+        .get(&format!("/backoffice/cases/{}", rows[0].id))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let sent = page.body.find("Bürgeranliegen").unwrap();
+    let own = page.body.find("id=\"answers\"").unwrap();
+    assert!(sent < own, "the request comes first");
+    assert!(
+        page.body.contains(&format!("Bürgeranliegen {number}")),
+        "{}",
+        page.body
+    );
+    assert!(page.body[sent..own].contains("Ein Sofa und Farbeimer am Waldweg"));
+    assert!(page.body[sent..own].contains("Wilder Müll (illegal abgelagerte Abfälle)"));
+    assert!(
+        !page.body[sent..own].contains("<form"),
+        "the request is read-only"
+    );
 }
 
 #[tokio::test]

@@ -14,7 +14,7 @@ use super::load::{LoadedCase, load_case};
 use super::session::Session;
 use super::views::{
     CasePage, CaseView, CommentView, EditView, FieldView, Frame, OptionView, PhotoView,
-    RefusedView, SectionView, render,
+    RefusedView, RequestView, SectionView, render,
 };
 use crate::{InPage, PageError};
 use server_core::access::{self, Permissions, StaffAction};
@@ -240,6 +240,47 @@ fn other_answers(
     })
 }
 
+/// The citizen's request, read-only: each answer with the service's label, in the service's
+/// order (by key when the service is not stored).
+fn request_view(
+    request: &schema::CitizenRequest,
+    service: Option<&Template>,
+    t: &Texts,
+    lang: Language,
+) -> RequestView {
+    let answer = |key: &str, label: String, field: Option<&schema::Field>| FieldView {
+        key: format!("request-{key}"),
+        label,
+        value: request.answers.get(key).map_or_else(
+            || t.not_answered.to_string(),
+            |value| answer::show(value, field, lang),
+        ),
+        photos: Vec::new(),
+        edit: None,
+    };
+    let answers = match service {
+        Some(service) => service
+            .fields()
+            .filter(|field| request.answers.contains_key(&field.key))
+            .map(|field| answer(&field.key, field.label.get(lang).to_string(), Some(field)))
+            .collect(),
+        None => request
+            .answers
+            .keys()
+            .map(|key| answer(key, key.clone(), None))
+            .collect(),
+    };
+    RequestView {
+        number: request.number.clone(),
+        service: service.map_or_else(
+            || format!("{} v{}", request.service.id, request.service.version),
+            |s| s.title.get(lang).to_string(),
+        ),
+        channel: request.channel.clone(),
+        answers,
+    }
+}
+
 fn case_view(
     loaded: &LoadedCase,
     t: &'static Texts,
@@ -251,9 +292,17 @@ fn case_view(
 ) -> CaseView {
     let lang = session.lang;
     let case = &loaded.case;
+    // A request worked with its own service has no answers of the office's: the citizen's
+    // are shown as the request, not again as empty, editable fields.
+    let own_form = case
+        .request
+        .as_ref()
+        .is_none_or(|request| request.service != case.template);
     let mut all_sections = match &loaded.template {
-        Some(template) => sections(case, template, t, lang, perms.edit_fields, stored, refused),
-        None => Vec::new(),
+        Some(template) if own_form => {
+            sections(case, template, t, lang, perms.edit_fields, stored, refused)
+        }
+        _ => Vec::new(),
     };
     all_sections.extend(other_answers(
         case,
@@ -272,6 +321,10 @@ fn case_view(
             || format!("{} v{}", case.template.id, case.template.version),
             |tpl| tpl.title.get(lang).to_string(),
         ),
+        request: case
+            .request
+            .as_ref()
+            .map(|request| request_view(request, loaded.service.as_ref(), t, lang)),
         created_by: case.created.by.clone(),
         created_at: instant_ms(case.created.at_ms, lang),
         updated_by: case.updated.by.clone(),

@@ -93,6 +93,10 @@ texts::texts! {
     case_number: "Fall", "Case";
     overview: "Übersicht", "Overview";
     answers: "Angaben", "Answers";
+    citizen_request: "Bürgeranliegen", "Citizen's request";
+    citizen_requests: "Bürgeranliegen (Bürgerportal)", "Citizens' requests (portal)";
+    citizen_request_service: "Leistung", "Service";
+    citizen_request_channel: "Eingang über", "Received through";
     other_answers: "Weitere Angaben", "Other answers";
     not_answered: "—", "—";
     location: "Standort", "Location";

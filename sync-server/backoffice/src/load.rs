@@ -25,6 +25,9 @@ pub struct LoadedCase {
     pub case: InspectionCase,
     /// The template version the case follows.
     pub template: Option<Template>,
+    /// The service a citizen's request was sent with, in its version, for a case that began
+    /// as one.
+    pub service: Option<Template>,
 }
 
 /// The error page of a refusal: "not found" and "forbidden" in the page's words.
@@ -109,20 +112,28 @@ pub async fn load_case(
         case.comments
             .extend(store.read(|tx| internal_comments::of_case(tx, row.id))?);
         case.comments.sort_by_key(|c| c.written.at_ms);
-        let template = store
-            .read(|tx| templates::find(tx, &row.tenant, &case.template.id, case.template.version))?
-            .and_then(|stored| match Template::from_json(&stored.json) {
-                Ok(template) => Some(template),
-                Err(e) => {
-                    tracing::error!(template = %stored.id, "stored template does not load: {e}");
-                    None
-                }
-            });
+        let stored = |reference: &schema::TemplateRef| -> Result<Option<Template>, AppError> {
+            Ok(store
+                .read(|tx| templates::find(tx, &row.tenant, &reference.id, reference.version))?
+                .and_then(|stored| match Template::from_json(&stored.json) {
+                    Ok(template) => Some(template),
+                    Err(e) => {
+                        tracing::error!(template = %stored.id, "stored template does not load: {e}");
+                        None
+                    }
+                }))
+        };
+        let template = stored(&case.template)?;
+        let service = match &case.request {
+            Some(request) => stored(&request.service)?,
+            None => None,
+        };
         Ok(LoadedCase {
             row,
             doc,
             case,
             template,
+            service,
         })
     })
     .await

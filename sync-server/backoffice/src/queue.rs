@@ -15,6 +15,7 @@ use crate::{InPage, PageError};
 use server_core::access;
 use server_core::kernel::{AppError, blocking};
 use server_core::services::AppState;
+use server_core::services::citizen_requests::CITIZEN_WRITER;
 use texts::time::{instant_ms, office_local};
 
 use server_core::store::{CaseQuery, CaseSort, templates};
@@ -216,6 +217,11 @@ async fn show(
         })
         .collect();
 
+    // Cases are created by officers on their tablets, or by citizens' requests (written
+    // under one name): "created by" filters either.
+    let mut creators = vec![(CITIZEN_WRITER.to_string(), t.citizen_requests.to_string())];
+    creators.extend(officers.iter().cloned());
+
     let counts = Status::ALL
         .into_iter()
         .map(|status| {
@@ -272,7 +278,7 @@ async fn show(
             params.status.parse::<Status>().map_or("", |s| s.as_str()),
         ),
         templates: options(template_options, &params.template),
-        officers: options(officers.clone(), &params.officer),
+        officers: options(creators, &params.officer),
         assignees: options(officers, &params.assignee),
         sorts,
         directions,

@@ -228,6 +228,19 @@ pub struct FieldView {
     pub edit: Option<EditView>,
 }
 
+/// What a citizen sent, on the case page of a case that began as a request.
+#[derive(Debug)]
+pub struct RequestView {
+    /// The number the citizen quotes.
+    pub number: String,
+    /// The service's title.
+    pub service: String,
+    /// How it arrived (`portal`, `open311`).
+    pub channel: String,
+    /// The citizen's answers, labelled by the service, read-only.
+    pub answers: Vec<FieldView>,
+}
+
 /// A section on the case page.
 #[derive(Debug)]
 pub struct SectionView {
@@ -263,6 +276,8 @@ pub struct CaseView {
     pub status_label: String,
     /// Template title.
     pub template_title: String,
+    /// What the citizen sent, when the case began as a request.
+    pub request: Option<RequestView>,
     /// Creator.
     pub created_by: String,
     /// Creation time.
