@@ -287,6 +287,15 @@ enum AdminCommand {
     /// Show the e-mail outbox: how many mails wait, were sent, were given up, and why the
     /// last ones were given up.
     MailOutbox,
+    /// Offer citizen services in a tenant's portal (/portal/TENANT/): the ones named, or
+    /// every installed citizen service.
+    EnableServices {
+        /// Tenant id.
+        #[arg(long)]
+        tenant: String,
+        /// Service ids (e.g. maengelmeldung); none: all.
+        services: Vec<String>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -366,6 +375,9 @@ fn run_admin(args: AdminArgs) -> Result<(), ServerError> {
         AdminCommand::RebuildProjection => admin::rebuild_projection(store)?,
         AdminCommand::Compact => admin::compact(store)?,
         AdminCommand::MailOutbox => admin::mail_outbox(store)?,
+        AdminCommand::EnableServices { tenant, services } => {
+            admin::enable_services(store, &tenant, &services)?
+        }
     };
     println!("{}", message.trim_end());
     Ok(())

@@ -6,6 +6,7 @@
 //! The tests live in `tests/tests/`; this library holds what they share: locating (and if
 //! needed building) the binaries, and handles on running processes.
 
+pub mod axe;
 pub mod chrome;
 pub mod smtp;
 

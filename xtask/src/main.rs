@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 mod fuzz;
+mod node_tools;
 mod python_tools;
 mod screenshot;
 #[cfg(test)]
@@ -27,7 +28,8 @@ mod tidy;
 /// app's camera (`nokhwa` → `v4l2-sys-mit`) generates its V4L2 bindings with bindgen, which
 /// needs libclang and the kernel's `linux/videodev2.h`; the device position test runs the
 /// real gpsd (`tests/tests/gpsd_position.rs`); Debian's Python holds the tests' Python tools
-/// (`python_tools.rs`: the SMTP server of `tests/tests/mail_outbox.rs`).
+/// (`python_tools.rs`: the SMTP server of `tests/tests/mail_outbox.rs`); Node.js and npm
+/// install axe-core for the portal's browser test (`node_tools.rs`, which asks for them).
 const TEST_DEBIAN_PACKAGES: &[&str] = &[
     "chromium",
     "chromium-driver",
@@ -105,6 +107,7 @@ fn test(extra: &[String]) -> Result<(), String> {
     ensure_rustup_components(&["rustfmt", "clippy"])?;
     let root = workspace_root();
     python_tools::ensure(&root, &target_dir(&root))?;
+    node_tools::ensure(&root, &target_dir(&root))?;
     step("cargo fmt --check");
     cargo(&root, &["fmt", "--all", "--", "--check"])?;
     step("cargo clippy (warnings are errors)");

@@ -12,7 +12,7 @@ use crate::identity::auth::{hash_password, random_password};
 use crate::kernel::config::{PasswordCost, database_path};
 use crate::services::ServerError;
 use crate::store::{CaseStore, DatabaseUrl, NewUser, SqliteStore};
-use crate::store::{accounts, documents, outbox, tenants};
+use crate::store::{accounts, documents, offered_services, outbox, templates, tenants};
 
 /// Opens (creating if needed) the store `database_url` names (`sqlite://PATH`), or without
 /// one the SQLite database in `data_dir`: the backend is chosen by the URL.
@@ -211,6 +211,55 @@ pub fn mail_outbox(store: &dyn CaseStore) -> Result<String, ServerError> {
         ));
     }
     Ok(out)
+}
+
+/// Offers citizen services in `tenant`'s portal: those named, or with none named every
+/// citizen service installed.
+///
+/// # Errors
+/// An unknown tenant, a name that is no installed citizen service (the message lists them),
+/// store errors.
+pub fn enable_services(
+    store: &dyn CaseStore,
+    tenant: &str,
+    services: &[String],
+) -> Result<String, ServerError> {
+    let tenant = tenant.trim();
+    let (found, rows) = store.read(|tx| {
+        Ok((
+            tenants::find(tx, tenant)?,
+            templates::of_tenant(tx, tenant, Some(schema::Audience::Citizen))?,
+        ))
+    })?;
+    if found.is_none() {
+        return Err(ServerError::Invalid(format!(
+            "there is no tenant `{tenant}`"
+        )));
+    }
+    let mut available: Vec<String> = rows.into_iter().map(|row| row.id).collect();
+    available.dedup();
+    let chosen: Vec<String> = if services.is_empty() {
+        available.clone()
+    } else {
+        services.iter().map(|s| s.trim().to_string()).collect()
+    };
+    if let Some(unknown) = chosen.iter().find(|id| !available.contains(id)) {
+        return Err(ServerError::Invalid(format!(
+            "`{unknown}` is no citizen service; installed are: {}",
+            available.join(", ")
+        )));
+    }
+    store.write(|tx| {
+        chosen
+            .iter()
+            .try_for_each(|id| offered_services::enable(tx, tenant, id))
+    })?;
+    Ok(format!(
+        "tenant `{tenant}` offers: {}",
+        store
+            .read(|tx| offered_services::enabled(tx, tenant))?
+            .join(", ")
+    ))
 }
 
 /// Revokes a device.
