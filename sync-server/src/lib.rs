@@ -87,6 +87,7 @@ pub struct RunningServer {
     task: JoinHandle<()>,
     compaction: Option<JoinHandle<()>>,
     mail: Option<JoinHandle<()>>,
+    notices: JoinHandle<()>,
     /// The demo users seeded at this start, with their passwords.
     pub demo_users: Option<Vec<DemoUser>>,
 }
@@ -124,6 +125,8 @@ impl RunningServer {
         for task in [&self.compaction, &self.mail].into_iter().flatten() {
             task.abort();
         }
+        // Notices not queued yet stay owed in the history and are queued after the restart.
+        self.notices.abort();
         self.task
             .await
             .map_err(|e| ServerError::Io(format!("the server task failed: {e}")))
@@ -223,6 +226,14 @@ pub async fn start(mut config: Config) -> Result<RunningServer, ServerError> {
     let compaction = compaction::spawn(store.clone(), state.config.compaction, sweep);
     let mail = mail::spawn(store.clone(), &state.config.mail, &state.mail)
         .map_err(ServerError::Invalid)?;
+    // Citizens hear of their requests' new statuses, however they were made (a tablet's sync,
+    // the back office): the history rows written with each change are turned into notices.
+    let notices = server_core::services::citizen_requests::spawn_status_notices(
+        store.clone(),
+        std::sync::Arc::new(portal::StatusNotices),
+        state.mail.clone(),
+        std::time::Duration::from_secs(2),
+    );
     let (tx, rx) = oneshot::channel::<()>();
     let header_read_timeout = state.config.traffic.header_read_timeout;
     let app = app(state);
@@ -241,6 +252,7 @@ pub async fn start(mut config: Config) -> Result<RunningServer, ServerError> {
         task,
         compaction,
         mail,
+        notices,
         demo_users,
     })
 }

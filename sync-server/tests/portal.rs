@@ -177,6 +177,43 @@ async fn a_citizen_finds_a_service_sends_a_request_and_follows_it() {
         !page.body[sent..own].contains("<form"),
         "the request is read-only"
     );
+
+    // The coordinator takes it on: the citizen's page says so, with the way it went, and
+    // the citizen is told by mail (once, and without what they wrote).
+    let moved = coordinator
+        .post(
+            &format!("/backoffice/cases/{}/status", rows[0].id),
+            &[("csrf", &page.csrf()), ("to", "triaged")],
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.body);
+    let store = server.store();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let store = store.clone();
+        let waiting =
+            tokio::task::spawn_blocking(move || store.read(outbox::counts).unwrap().waiting)
+                .await
+                .unwrap();
+        if waiting == 2 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no notice was queued ({waiting} waiting)"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let later = citizen.get(tracking.trim_end_matches("?neu=1")).await;
+    assert!(
+        later
+            .body
+            .contains("<dd class=\"status\">In Bearbeitung</dd>"),
+        "{}",
+        later.body
+    );
+    let steps = later.body.split("class=\"timeline\"").nth(1).unwrap();
+    assert!(steps.find("Eingegangen").unwrap() < steps.find("In Bearbeitung").unwrap());
 }
 
 #[tokio::test]

@@ -68,6 +68,10 @@ texts::texts! {
     tracking_received: "Eingegangen am", "Received on";
     tracking_service: "Leistung", "Service";
     tracking_answers: "Ihre Angaben", "Your answers";
+    tracking_history: "Verlauf", "History";
+    notice_subject: "Neuer Stand zu Ihrem Anliegen {number}", "News on your request {number}";
+    notice_body: "Guten Tag,\n\nIhr Anliegen {number} hat einen neuen Stand: {status}.\n\nDen Verlauf sehen Sie über den Link in Ihrer Eingangsbestätigung.\n\nDiese Nachricht wurde automatisch erstellt.",
+        "Hello,\n\nyour request {number} has a new status: {status}.\n\nFollow it with the link in your receipt.\n\nThis message was sent automatically.";
     tracking_unknown: "Zu diesem Link gibt es kein Anliegen. Bitte prüfen Sie, ob Sie ihn vollständig kopiert haben.",
         "There is no request for this link. Please check that you copied all of it.";
     tracking_expired: "Dieser Link ist abgelaufen. Fragen Sie bei der zuständigen Stelle mit Ihrer Vorgangsnummer nach.",

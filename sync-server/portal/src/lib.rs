@@ -33,6 +33,7 @@ mod i18n;
 mod page_error;
 mod service_form;
 mod services_page;
+mod status_notice;
 mod submissions;
 mod tenant;
 mod tracking;
@@ -47,6 +48,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 pub use page_error::PageError;
+pub use status_notice::StatusNotices;
 pub use submissions::SubmissionLimit;
 
 use server_core::kernel::AppError;

@@ -461,6 +461,7 @@ pub async fn submit(
         answers,
         notify_email,
         channel: "portal",
+        language: lang,
         received_at: now_ms(),
         year,
     };

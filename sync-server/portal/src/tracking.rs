@@ -14,8 +14,36 @@ use server_core::services::citizen_requests::{self, Tracked};
 use server_core::store::{now_ms, templates};
 
 use crate::frame::{Frame, render_with};
+use crate::i18n::Texts;
 use crate::page_error::PageError;
 use crate::tenant::PortalTenant;
+
+/// A step of the request's way, in the citizen's words.
+#[derive(Debug)]
+struct Step {
+    what: &'static str,
+    when: String,
+}
+
+/// The statuses a request took, as the citizen reads them: steps of the office's that read
+/// alike ("in progress" after "in progress") are one step, from its first day.
+fn timeline(history: &[(String, i64)], t: &Texts, lang: Language) -> Vec<Step> {
+    let mut steps: Vec<Step> = Vec::new();
+    for (status, at) in history {
+        let Ok(status) = status.parse::<schema::Status>() else {
+            continue;
+        };
+        let what = t.citizen_status(status);
+        if steps.last().is_some_and(|last| last.what == what) {
+            continue;
+        }
+        steps.push(Step {
+            what,
+            when: texts::time::instant_ms(*at, lang),
+        });
+    }
+    steps
+}
 
 /// An answer the citizen gave, as text.
 #[derive(Debug)]
@@ -32,6 +60,7 @@ struct TrackingPage {
     number: String,
     link: String,
     status: &'static str,
+    timeline: Vec<Step>,
     received: String,
     service: String,
     answers: Vec<Answer>,
@@ -75,8 +104,8 @@ pub async fn page(
     } else {
         Tracked::Unknown
     };
-    let (request, case) = match tracked {
-        Tracked::Found(request, case) => (request, case),
+    let (request, case, history) = match tracked {
+        Tracked::Found(request, case, history) => (request, case, history),
         Tracked::Unknown | Tracked::Expired => {
             let (status, message) = if matches!(tracked, Tracked::Expired) {
                 (StatusCode::GONE, t.tracking_expired)
@@ -106,6 +135,7 @@ pub async fn page(
         ),
         number: request.number,
         status: t.citizen_status(case.status),
+        timeline: timeline(&history, t, lang),
         received: texts::time::instant_ms(request.received_at, lang),
         service,
         answers: answers.1,

@@ -13,7 +13,7 @@ use schema::{
 
 use crate::identity::auth::{new_token, token_hash};
 use crate::kernel::AppError;
-use crate::store::citizen_requests::{self, NewRequest, TrackedRequest};
+use crate::store::citizen_requests::{self, NewRequest, OwedNotice, TrackedRequest};
 use crate::store::outbox::NewMail;
 use crate::store::{CaseStore, documents, millis, templates};
 
@@ -37,6 +37,8 @@ pub struct NewCitizenRequest {
     pub notify_email: Option<String>,
     /// How it arrived: `portal` or `open311`.
     pub channel: &'static str,
+    /// The language the citizen used, which later notices are written in.
+    pub language: schema::Language,
     /// When it arrived, milliseconds since the Unix epoch.
     pub received_at: i64,
     /// The year its number counts in (the office's calendar year, which the surface knows).
@@ -160,6 +162,10 @@ pub fn submit(
                     .received_at
                     .saturating_add(millis(TRACKING_LINK_LIFETIME)),
                 notify_email: notify_email.clone(),
+                language: match request.language {
+                    schema::Language::De => "de".into(),
+                    schema::Language::En => "en".into(),
+                },
                 received_at: request.received_at,
             },
         )?;
@@ -187,11 +193,80 @@ pub fn submit(
     Ok(Submitted::Received(receipt))
 }
 
+/// What a notice of a new status says, in the surface's words (the core knows no texts).
+pub trait StatusNotice: Send + Sync {
+    /// Subject, text and HTML body of the notice that `notice`'s request has a new status.
+    /// Personal data stays out: the status and the number, and where to look.
+    fn mail(&self, notice: &OwedNotice) -> (String, String, Option<String>);
+}
+
+/// Queues the notices owed for new statuses of requests, each once (its history row is the
+/// event), and marks them; returns how many mails were queued. Blocking.
+///
+/// # Errors
+/// Store failures.
+pub fn queue_status_notices(
+    store: &dyn CaseStore,
+    wording: &dyn StatusNotice,
+) -> Result<usize, AppError> {
+    let queued = store.write(|tx| {
+        let mut queued = 0;
+        for notice in citizen_requests::owed_notices(&tx.reading(), 100)? {
+            if let Some(recipient) = &notice.notify_email {
+                let (subject, body_text, body_html) = wording.mail(&notice);
+                let new = crate::services::mail::queue(
+                    tx,
+                    &NewMail {
+                        tenant: notice.tenant.clone(),
+                        event_key: format!("request-status:{}", notice.id),
+                        recipient: recipient.clone(),
+                        subject,
+                        body_text,
+                        body_html,
+                    },
+                )?;
+                queued += usize::from(new);
+            }
+            citizen_requests::mark_noticed(tx, notice.id)?;
+        }
+        Ok(queued)
+    })?;
+    Ok(queued)
+}
+
+/// Queues owed status notices every `interval`, waking the mail sender when it did. Runs
+/// until the task is aborted.
+pub fn spawn_status_notices(
+    store: std::sync::Arc<dyn CaseStore>,
+    wording: std::sync::Arc<dyn StatusNotice>,
+    outbox: crate::services::mail::Outbox,
+    interval: Duration,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(interval);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            let (store, wording) = (store.clone(), wording.clone());
+            match crate::kernel::blocking(move || {
+                queue_status_notices(store.as_ref(), wording.as_ref())
+            })
+            .await
+            {
+                Ok(0) => {}
+                Ok(_) => outbox.wake(),
+                Err(e) => tracing::error!("status notices could not be queued: {e}"),
+            }
+        }
+    })
+}
+
 /// Where a tracking link leads.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Tracked {
-    /// The request and its case as it is now.
-    Found(TrackedRequest, Box<InspectionCase>),
+    /// The request, its case as it is now, and the statuses it took (oldest first, with
+    /// when).
+    Found(TrackedRequest, Box<InspectionCase>, Vec<(String, i64)>),
     /// The link worked once and no longer does.
     Expired,
     /// No request of the tenant has this link.
@@ -216,9 +291,10 @@ pub fn track(
             return Ok(None);
         };
         let bytes = documents::document(tx, request.case_id)?;
-        Ok(Some((request, bytes)))
+        let history = citizen_requests::history(tx, request.case_id)?;
+        Ok(Some((request, bytes, history)))
     })?;
-    let Some((request, bytes)) = found else {
+    let Some((request, bytes, history)) = found else {
         return Ok(Tracked::Unknown);
     };
     if request.tracking_expires_at <= now {
@@ -230,7 +306,7 @@ pub fn track(
     let case = CaseDocument::load(&bytes)
         .and_then(|doc| doc.hydrate())
         .map_err(|e| AppError::Internal(format!("case of request {}: {e}", request.number)))?;
-    Ok(Tracked::Found(request, Box::new(case)))
+    Ok(Tracked::Found(request, Box::new(case), history))
 }
 
 #[cfg(test)]
@@ -289,6 +365,7 @@ mod tests {
                     .collect(),
                 notify_email: email.map(str::to_string),
                 channel: "portal",
+                language: schema::Language::De,
                 received_at: 1_000,
                 year: 2026,
             },
@@ -327,7 +404,7 @@ mod tests {
             .unwrap();
         assert_eq!(row.status, "received");
         assert_eq!(row.template_id, "illegal-waste-dumping");
-        let Tracked::Found(tracked, case) =
+        let Tracked::Found(tracked, case, _) =
             track(store, "tgh", &receipt.tracking_secret, 2_000).unwrap()
         else {
             panic!("not found")
@@ -442,6 +519,80 @@ mod tests {
             citizen_services::find(store, "other", "illegal-waste-dumping")
                 .unwrap()
                 .is_none()
+        );
+    }
+
+    struct Notice;
+
+    impl StatusNotice for Notice {
+        fn mail(&self, notice: &OwedNotice) -> (String, String, Option<String>) {
+            (
+                format!("{} {}", notice.number, notice.status),
+                notice.language.clone(),
+                None,
+            )
+        }
+    }
+
+    #[test]
+    fn a_new_status_is_kept_in_the_timeline_and_owes_one_notice() {
+        let (_dir, store) = store();
+        let store: &dyn CaseStore = &store;
+        let answers = [
+            ("problem_type", choice("other")),
+            ("description", FieldValue::LongText("Loch".into())),
+        ];
+        let Submitted::Received(with_mail) = report(store, &answers, Some("anna@example.org"))
+        else {
+            panic!("refused")
+        };
+        let Submitted::Received(without) = report(store, &answers, None) else {
+            panic!("refused")
+        };
+        // The confirmation is the first status's notice: none is owed yet.
+        assert_eq!(queue_status_notices(store, &Notice).unwrap(), 0);
+        let coordinator = schema::write_rules::Writer {
+            username: "k".into(),
+            role: schema::Role::Coordinator,
+        };
+        let author = ChangeAuthor {
+            user: "k".into(),
+            device: None,
+        };
+        for id in [with_mail.case_id, without.case_id] {
+            store
+                .write(|tx| {
+                    cases::edit(tx, id, &author, &coordinator, &mut |case| {
+                        case.status = Status::Triaged;
+                        Ok(())
+                    })
+                })
+                .unwrap();
+        }
+        let history = store
+            .read(|tx| citizen_requests::history(tx, with_mail.case_id))
+            .unwrap();
+        let statuses: Vec<&str> = history.iter().map(|(s, _)| s.as_str()).collect();
+        assert_eq!(statuses, ["received", "triaged"]);
+        // One mail, for the citizen who gave an address; queued once however often asked.
+        assert_eq!(queue_status_notices(store, &Notice).unwrap(), 1);
+        assert_eq!(queue_status_notices(store, &Notice).unwrap(), 0);
+        assert_eq!(store.read(outbox::counts).unwrap().waiting, 2);
+        // An edit that leaves the status as it was owes nothing.
+        store
+            .write(|tx| {
+                cases::edit(tx, with_mail.case_id, &author, &coordinator, &mut |case| {
+                    case.assigned_officer = Some("o1".into());
+                    Ok(())
+                })
+            })
+            .unwrap();
+        assert_eq!(
+            store
+                .read(|tx| citizen_requests::history(tx, with_mail.case_id))
+                .unwrap()
+                .len(),
+            2
         );
     }
 }

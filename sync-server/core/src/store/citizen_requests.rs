@@ -26,8 +26,29 @@ pub struct NewRequest {
     pub tracking_expires_at: i64,
     /// Where updates go, if the citizen gave an address.
     pub notify_email: Option<String>,
+    /// The language the citizen used (`de`, `en`), which notices are written in.
+    pub language: String,
     /// When it arrived.
     pub received_at: i64,
+}
+
+/// A notice owed to a citizen: their request's case took a new status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwedNotice {
+    /// The history row; the notice's event.
+    pub id: i64,
+    /// The case.
+    pub case_id: CaseId,
+    /// The tenant.
+    pub tenant: String,
+    /// The request's number.
+    pub number: String,
+    /// The new status, as stored (`triaged`).
+    pub status: String,
+    /// Where the notice goes; `None`: the citizen wanted none.
+    pub notify_email: Option<String>,
+    /// The citizen's language (`de`, `en`).
+    pub language: String,
 }
 
 /// A request found by its tracking link.
@@ -128,8 +149,8 @@ pub fn record(tx: &WriteTx<'_>, request: &NewRequest) -> StoreResult<()> {
         .sql()
         .prepare_cached(
             "INSERT INTO citizen_requests (case_id, tenant, number, tracking_hash,
-                 tracking_expires_at, notify_email, received_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 tracking_expires_at, notify_email, language, received_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
              ON CONFLICT DO NOTHING",
         )?
         .execute(params![
@@ -139,6 +160,7 @@ pub fn record(tx: &WriteTx<'_>, request: &NewRequest) -> StoreResult<()> {
             request.tracking_hash,
             request.tracking_expires_at,
             request.notify_email,
+            request.language,
             request.received_at,
         ])?;
     if inserted == 0 {
@@ -147,6 +169,97 @@ pub fn record(tx: &WriteTx<'_>, request: &NewRequest) -> StoreResult<()> {
             request.number
         )));
     }
+    // Its first status; the confirmation mail is its notice.
+    tx.sql()
+        .prepare_cached(
+            "INSERT INTO request_status_history (case_id, status, at, noticed)
+             VALUES (?1, 'received', ?2, 1)",
+        )?
+        .execute(params![request.case_id.to_string(), request.received_at])?;
+    Ok(())
+}
+
+/// Records that the case `id` took `status` at `at`, if it is a citizen's request; called in
+/// the transaction of every projection write whose status differs from the one before.
+pub(super) fn status_changed(
+    tx: &rusqlite::Transaction<'_>,
+    id: CaseId,
+    status: &str,
+    at: i64,
+) -> StoreResult<()> {
+    tx.prepare_cached(
+        "INSERT INTO request_status_history (case_id, status, at)
+         SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM citizen_requests WHERE case_id = ?1)",
+    )?
+    .execute(params![id.to_string(), status, at])?;
+    Ok(())
+}
+
+/// The statuses request `id` took, oldest first, with when (milliseconds).
+///
+/// # Errors
+/// Database failures.
+pub fn history(tx: &ReadTx<'_>, id: CaseId) -> StoreResult<Vec<(String, i64)>> {
+    Ok(tx
+        .sql()
+        .prepare_cached(
+            "SELECT status, at FROM request_status_history WHERE case_id = ?1 ORDER BY id",
+        )?
+        .query_map([id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?)
+}
+
+/// Up to `limit` notices owed, oldest first.
+///
+/// # Errors
+/// Database failures, or a stored case id that is not one.
+pub fn owed_notices(tx: &ReadTx<'_>, limit: usize) -> StoreResult<Vec<OwedNotice>> {
+    let rows: Vec<(i64, String, String, String, String, Option<String>, String)> = tx
+        .sql()
+        .prepare_cached(
+            "SELECT h.id, h.case_id, r.tenant, r.number, h.status, r.notify_email, r.language
+             FROM request_status_history h JOIN citizen_requests r ON r.case_id = h.case_id
+             WHERE h.noticed = 0 ORDER BY h.id LIMIT ?1",
+        )?
+        .query_map([i64::try_from(limit).unwrap_or(i64::MAX)], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+            ))
+        })?
+        .collect::<Result<_, _>>()?;
+    rows.into_iter()
+        .map(
+            |(id, case_id, tenant, number, status, notify_email, language)| {
+                Ok(OwedNotice {
+                    id,
+                    case_id: case_id
+                        .parse()
+                        .map_err(|_| StoreError::Invalid(format!("stored case id `{case_id}`")))?,
+                    tenant,
+                    number,
+                    status,
+                    notify_email,
+                    language,
+                })
+            },
+        )
+        .collect()
+}
+
+/// Marks notice `id` as queued (or as not due).
+///
+/// # Errors
+/// Database failures.
+pub fn mark_noticed(tx: &WriteTx<'_>, id: i64) -> StoreResult<()> {
+    tx.sql()
+        .prepare_cached("UPDATE request_status_history SET noticed = 1 WHERE id = ?1")?
+        .execute([id])?;
     Ok(())
 }
 

@@ -86,13 +86,19 @@ pub fn insert(tx: &WriteTx<'_>, document: &[u8]) -> StoreResult<CaseRow> {
 pub(super) fn write_projection(tx: &Transaction<'_>, row: &CaseRow) -> StoreResult<()> {
     // Most merges change neither the searchable text nor the photos; rewriting the trigram
     // index and the photo rows anyway was a good part of every merge's write.
-    let before: Option<(String, Option<String>, String)> = tx
-        .prepare_cached("SELECT title, address, answers FROM cases WHERE id = ?1")?
+    let before: Option<(String, Option<String>, String, String)> = tx
+        .prepare_cached("SELECT title, address, answers, status FROM cases WHERE id = ?1")?
         .query_row([row.id.to_string()], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
         })
         .optional()?;
-    let text_unchanged = before.is_some_and(|(title, address, answers)| {
+    if let Some((_, _, _, status)) = &before
+        && *status != row.status
+    {
+        // A citizen's request keeps where it stood, written with the change that moved it.
+        super::citizen_requests::status_changed(tx, row.id, &row.status, now_ms())?;
+    }
+    let text_unchanged = before.is_some_and(|(title, address, answers, _)| {
         title == row.title && address == row.address && answers == row.answers
     });
     let photos_before: Vec<String> = tx

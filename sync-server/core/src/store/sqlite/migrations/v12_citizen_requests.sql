@@ -13,9 +13,24 @@ CREATE TABLE citizen_requests (
     tracking_hash       TEXT NOT NULL UNIQUE,
     tracking_expires_at INTEGER NOT NULL,
     notify_email        TEXT,
+    language            TEXT NOT NULL DEFAULT 'de',
     received_at         INTEGER NOT NULL,
     UNIQUE (tenant, number)
 );
+
+-- Where each request has stood: a row per status its case took, written in the transaction
+-- that changed it (whoever did: a tablet's sync, the back office), so the citizen's
+-- timeline is complete and the notice of a change is owed from that moment. `noticed` turns
+-- 1 once the notice is queued in the outbox (or when none is due).
+CREATE TABLE request_status_history (
+    id          INTEGER PRIMARY KEY,
+    case_id     TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    status      TEXT NOT NULL,
+    at          INTEGER NOT NULL,
+    noticed     INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX request_status_history_by_case ON request_status_history(case_id, id);
+CREATE INDEX request_status_history_owed ON request_status_history(id) WHERE noticed = 0;
 
 -- The last request number handed out per tenant and year (`TGH-2026-000123`): counted in
 -- the transaction that stores the request, so numbers are gapless and never reused.
