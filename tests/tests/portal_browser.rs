@@ -1,9 +1,13 @@
-//! The Bürgerportal in a real browser: headless Chromium over WebDriver against a real
-//! `sync-server` process whose confirmations go to a real SMTP server (aiosmtpd). A citizen
-//! finds the problem report by searching, fills the form with the keyboard alone, is sent back
-//! by the error summary, sends the report, keeps the receipt, and opens the tracking link the
-//! confirmation mail brings. axe-core checks every page (WCAG 2.1 A and AA, German and
-//! English) and must find nothing.
+//! The loop of a citizen's request through the town hall, with real processes: headless
+//! Chromium over WebDriver as the citizen and as the coordinator in the back office, a
+//! headless `field-app` as the officer, a real `sync-server` whose mails go to a real SMTP
+//! server (aiosmtpd). The citizen finds the problem report by searching, fills the form with
+//! the keyboard alone, is sent back by the error summary, sends the report and keeps the
+//! receipt; the coordinator takes it on and dispatches it to the officer, whose tablet gets
+//! the citizen's description; the officer inspects and hands in; the office approves and
+//! closes it; the citizen, by the link of the confirmation mail, sees the way it went, and is
+//! told by mail when it was taken on and when it was done. axe-core checks every portal page
+//! (WCAG 2.1 A and AA, German and English) and must find nothing.
 //!
 //! Needs Chromium, chromedriver, aiosmtpd and axe-core (`cargo xtask test` installs them);
 //! without them the test fails, it does not skip.
@@ -17,18 +21,36 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use naper_tests::chrome::ChromeDriver;
 use naper_tests::smtp::SmtpServer;
-use naper_tests::{ServerProcess, admin, axe};
+use naper_tests::{ServerProcess, Tablet, admin, assets_dir, axe};
 
 /// How long to wait for a page or a mail.
 const WAIT: Duration = Duration::from_secs(20);
+const PASSWORD: &str = "geheim-123-Passwort";
 const TAB: char = '\u{e004}';
 const ENTER: char = '\u{e007}';
 
 fn server(dir: &Path, smtp: &SmtpServer) -> ServerProcess {
     let server = ServerProcess::start(dir, &["--smtp-url", &smtp.url(), "--mail-retry-secs", "1"]);
+    let user = |name: &'static str, role: &'static str| {
+        [
+            "create-user",
+            "--tenant",
+            "tgh",
+            "--username",
+            name,
+            "--display-name",
+            name,
+            "--role",
+            role,
+            "--password",
+            PASSWORD,
+        ]
+    };
     for args in [
         &["create-tenant", "tgh", "Gemeinde Tegelhausen"][..],
         &["enable-services", "--tenant", "tgh"][..],
+        &user("o1", "officer")[..],
+        &user("koordination", "coordinator")[..],
     ] {
         let out = admin(dir, args);
         assert!(
@@ -110,7 +132,8 @@ async fn accessible(client: &Client, script: &str, what: &str) {
     );
 }
 
-async fn citizen(client: &Client, base: &str, smtp: &SmtpServer) {
+/// The citizen's part; returns the request's number and its tracking link.
+async fn citizen(client: &Client, base: &str, smtp: &SmtpServer) -> (String, String) {
     let script = axe::script();
     // The checker finds what it should: a page without a language and an image without text.
     client
@@ -217,20 +240,201 @@ async fn citizen(client: &Client, base: &str, smtp: &SmtpServer) {
         .await
         .unwrap();
     accessible(client, &script, "a page that does not exist").await;
+    (number, link)
+}
+
+async fn click(client: &Client, css: &str) {
+    wait_for(client, css).await;
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+/// Moves the open case page to `to` and waits for the page to say so.
+async fn transition(client: &Client, to: &str) {
+    click(client, &format!("button[name=to][value={to}]")).await;
+    wait_for(client, &format!("#status.status-{to}")).await;
+}
+
+/// The coordinator signs in, finds the request among the citizens' requests, takes it on
+/// and dispatches it to officer `o1`; returns the case id.
+async fn coordinator_dispatches(client: &Client, base: &str, number: &str) -> String {
+    client
+        .goto(&format!("{base}/backoffice/login"))
+        .await
+        .unwrap();
+    for (id, text) in [("username", "koordination"), ("password", PASSWORD)] {
+        client
+            .find(Locator::Id(id))
+            .await
+            .unwrap()
+            .send_keys(text)
+            .await
+            .unwrap();
+    }
+    click(client, "form.login button[type=submit]").await;
+    wait_for(client, "#f-officer").await;
+    client
+        .goto(&format!("{base}/backoffice/cases?officer=buergerin"))
+        .await
+        .unwrap();
+    let link = client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::XPath(&format!("//a[contains(., '{number}')]")))
+        .await
+        .unwrap_or_else(|e| panic!("the queue does not list {number}: {e}"));
+    let href = link.attr("href").await.unwrap().unwrap_or_default();
+    let id = href.trim_start_matches("/backoffice/cases/").to_string();
+    link.click().await.unwrap();
+    assert!(
+        text_of(client, "#citizen-request + p")
+            .await
+            .contains("Mängelmeldung"),
+        "the case page shows the citizen's request"
+    );
+    transition(client, "triaged").await;
+    client
+        .find(Locator::Id("assign-officer"))
+        .await
+        .unwrap()
+        .select_by_value("o1")
+        .await
+        .unwrap();
+    click(client, "form[action$='/assign'] button[type=submit]").await;
+    wait_for(client, "button[name=to][value=assigned]").await;
+    transition(client, "assigned").await;
+    id
+}
+
+/// The officer's tablet gets the case with the citizen's description, and the officer
+/// inspects and hands in.
+fn officer_inspects(tablet: &Tablet, base: &str, id: &str) {
+    tablet.ok(&[
+        "enroll",
+        "--server",
+        base,
+        "--username",
+        "o1",
+        "--password",
+        PASSWORD,
+        "--device-name",
+        "Tablet 1",
+    ]);
+    tablet.ok(&["templates"]);
+    tablet.ok(&["sync"]);
+    let case = tablet.case(id);
+    assert_eq!(case["status"], "assigned", "{case}");
+    assert_eq!(
+        case["request"]["answers"]["description"]["long_text"],
+        "Ein Sofa und Farbeimer neben dem Weg.",
+        "the officer reads what the citizen wrote: {case}"
+    );
+    for (key, value) in [
+        ("inspected_at", r#""2026-11-23T09:30:00+01:00""#),
+        ("officer_name", r#""Olga Eins""#),
+        ("occasion", r#""citizen_report""#),
+        (
+            "location_gps",
+            r#"{"lat":52.52,"lon":13.405,"accuracy_m":4.0}"#,
+        ),
+        ("land_type", r#""green_space""#),
+        ("waste_types", r#"["bulky"]"#),
+        ("volume_m3", "2.5"),
+        ("hazardous", "false"),
+        ("polluter_clues", "false"),
+        ("removal_arranged", "false"),
+    ] {
+        tablet.ok(&["set", id, key, value]);
+    }
+    for name in ["orientation-1.jpg", "orientation-6.jpg"] {
+        let photo = assets_dir().join("photos").join(name);
+        tablet.ok(&["add-photo", id, "photos", photo.to_str().unwrap()]);
+    }
+    tablet.ok(&["submit", id]);
+    tablet.ok(&["sync"]);
+}
+
+/// The office reviews, approves and closes the inspected case.
+async fn office_closes(client: &Client, base: &str, id: &str) {
+    client
+        .goto(&format!("{base}/backoffice/cases/{id}"))
+        .await
+        .unwrap();
+    wait_for(client, "#status.status-submitted").await;
+    for to in ["in_review", "approved", "closed"] {
+        transition(client, to).await;
+    }
+}
+
+async fn loop_through_the_town_hall(
+    client: &Client,
+    base: &str,
+    smtp: &SmtpServer,
+    tablet: &Tablet,
+) {
+    let (number, link) = citizen(client, base, smtp).await;
+    let id = coordinator_dispatches(client, base, &number).await;
+    let (tablet_dir, url, case) = (tablet.dir.clone(), base.to_string(), id.clone());
+    tokio::task::spawn_blocking(move || officer_inspects(&Tablet::new(&tablet_dir), &url, &case))
+        .await
+        .unwrap();
+    office_closes(client, base, &id).await;
+
+    // The citizen follows the link again (in German, after the English pages): done, and
+    // the way it went.
+    client.goto(&format!("{link}?lang=de")).await.unwrap();
+    assert_eq!(text_of(client, ".status").await, "Erledigt");
+    let steps = text_of(client, "ol.timeline").await;
+    let order: Vec<usize> = ["Eingegangen", "In Bearbeitung", "Erledigt"]
+        .iter()
+        .map(|step| {
+            steps
+                .find(step)
+                .unwrap_or_else(|| panic!("no {step} in {steps}"))
+        })
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{steps}");
+    assert_eq!(steps.matches("In Bearbeitung").count(), 1, "{steps}");
+    accessible(
+        client,
+        &axe::script(),
+        "the tracking page of a closed request",
+    )
+    .await;
+    // Three mails: the confirmation, "in progress" when it was taken on, "done" when it was
+    // approved — the office's other steps are no news to the citizen.
+    let mails = smtp.wait_for(3, WAIT);
+    assert!(mails[1].contains("In Bearbeitung"), "{}", mails[1]);
+    assert!(mails[2].contains("Erledigt"), "{}", mails[2]);
+    for mail in &mails[1..] {
+        assert!(mail.contains(&number));
+        assert!(
+            !mail.contains("Sofa"),
+            "a notice carries no content: {mail}"
+        );
+    }
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(smtp.received().len(), 3, "no more mails than news");
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_citizen_sends_a_report_with_the_keyboard_and_follows_it_by_the_mailed_link() {
+async fn a_citizens_report_goes_to_the_officer_and_back_and_the_citizen_follows_it() {
     let dir = tempfile::tempdir().unwrap();
     let smtp = SmtpServer::start(&dir.path().join("smtp"));
     let server = server(&dir.path().join("server"), &smtp);
+    let tablet = Tablet::new(&dir.path().join("tablet"));
     let driver = ChromeDriver::start();
     let client = browser(&driver).await;
     // The steps run in a task so that a failed assertion still lets the browser session end.
     let steps = {
         let (client, url) = (client.clone(), server.url.clone());
         tokio::spawn(async move {
-            citizen(&client, &url, &smtp).await;
+            loop_through_the_town_hall(&client, &url, &smtp, &tablet).await;
         })
     };
     let outcome = steps.await;

@@ -30,6 +30,15 @@ pub fn template_of(store: &LocalStore, case: &InspectionCase) -> Result<Template
     store.template(&case.template.id, Some(case.template.version))
 }
 
+/// The service a citizen's request in `case` was sent with, if the case began as one and the
+/// tablet has the service (it is cached with the tenant's templates at sync).
+pub fn service_of(store: &LocalStore, case: &InspectionCase) -> Option<Template> {
+    let request = case.request.as_ref()?;
+    store
+        .template(&request.service.id, Some(request.service.version))
+        .ok()
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     #![allow(clippy::unwrap_used)]

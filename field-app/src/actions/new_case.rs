@@ -53,6 +53,13 @@ pub fn new_case_at(
     enrollment: &Enrollment,
     position: Option<GpsPoint>,
 ) -> Result<CaseId> {
+    if template.audience != schema::Audience::Officer {
+        return Err(crate::FieldAppError::Invalid(format!(
+            "`{}` is a citizens' service: its cases come from citizens' requests; start an \
+             inspection from an officer's template",
+            template.id
+        )));
+    }
     let now = clock::now_ms();
     let mut case =
         InspectionCase::new_draft(template, &enrollment.tenant, &enrollment.username, now);
@@ -122,4 +129,22 @@ mod tests {
       "title":{"de":"Ort","en":"Place"},
       "sections":[{"key":"s","title":{"de":"S","en":"S"},"fields":[
         {"key":"at","type":"gps_point","label":{"de":"O","en":"P"},"prefill":"device_position"}]}]}"#;
+
+    #[test]
+    fn a_citizens_service_starts_no_inspection() {
+        let (_dir, mut store, e) = enrolled_store();
+        let service = store
+            .put_template(
+                r#"{"id":"maengel","version":1,"category":"c","audience":"citizen",
+                "service":{"keywords":{"de":["Müll"]},
+                  "office":{"name":{"de":"Amt","en":"Office"},"email":"oa@example.org"}},
+                "title":{"de":"Mängel","en":"Problems"},
+                "sections":[{"key":"s","title":{"de":"S","en":"S"},"fields":[
+                  {"key":"what","type":"long_text","label":{"de":"Was","en":"What"}}]}]}"#,
+            )
+            .unwrap();
+        let refused = new_case(&mut store, &service, &e).unwrap_err().to_string();
+        assert!(refused.contains("citizens' service"), "{refused}");
+        assert!(store.list_cases().unwrap().is_empty());
+    }
 }

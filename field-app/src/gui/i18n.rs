@@ -85,6 +85,7 @@ texts::texts! {
     picker_none: "Noch keine Formulare auf dem Tablet. Synchronisieren Sie, sobald Sie online sind.", "No forms on the tablet yet. Sync as soon as you are online.";
     form_required: "(Pflichtfeld)", "(required)";
     form_refused: "Vom Server abgelehnt", "Refused by the server";
+    form_request: "Bürgeranliegen", "Citizen's request";
     form_refused_kept: "Ihre Eingaben bleiben auf diesem Tablet gespeichert.",
         "What you entered stays saved on this tablet.";
     form_help: "Hilfe", "Help";

@@ -40,6 +40,9 @@ impl TemplatePicker {
                 }
                 for (id, version) in newest {
                     match store.template(&id, Some(version)) {
+                        // Citizens' services are cached to label requests; officers start
+                        // inspections.
+                        Ok(t) if t.audience != schema::Audience::Officer => {}
                         Ok(t) => picker.templates.push(t),
                         Err(e) => picker.error = Some(e.to_string()),
                     }

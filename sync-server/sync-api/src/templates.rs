@@ -19,15 +19,9 @@ pub async fn list(
 ) -> Result<Json<Vec<TemplateSummary>>, ApiError> {
     let store = state.store.clone();
     let rows = blocking(move || {
-        // A tablet starts cases from the officers' templates only; citizens' services are
-        // fetched one by one (`find`), to label a request's answers.
-        store.read(|tx| {
-            server_core::store::templates::of_tenant(
-                tx,
-                &principal.tenant,
-                Some(schema::Audience::Officer),
-            )
-        })
+        // Citizens' services too: a tablet labels a request's answers with them, and its
+        // picker starts cases from the officers' templates only.
+        store.read(|tx| server_core::store::templates::of_tenant(tx, &principal.tenant, None))
     })
     .await?;
     Ok(Json(

@@ -52,6 +52,8 @@ pub struct FormScreen {
     pub case_id: CaseId,
     template: Template,
     case: InspectionCase,
+    /// The service a citizen's request was sent with, to label its answers.
+    service: Option<Template>,
     /// Problems with the answers given (shown under each field).
     draft: ValidationReport,
     /// Everything that blocks submission (listed at the submit button).
@@ -104,7 +106,9 @@ impl FormScreen {
     ) -> Result<Self> {
         let case = store.load_case(id)?.hydrate()?;
         let template = actions::template_of(store, &case)?;
+        let service = actions::service_of(store, &case);
         let mut screen = Self {
+            service,
             case_id: id,
             draft: ValidationReport::default(),
             submission: ValidationReport::default(),
@@ -198,6 +202,7 @@ impl FormScreen {
         egui::ScrollArea::vertical()
             .auto_shrink([false, false])
             .show(ui, |ui| {
+                self.show_request(ui, texts, language);
                 let sections = self.template.sections.clone();
                 for section in &sections {
                     ui.add_space(8.0);
@@ -217,6 +222,41 @@ impl FormScreen {
                 }
             });
         outcome
+    }
+
+    /// What the citizen sent, for a case that began as a request: read-only, above the
+    /// officer's form, labelled by the service (by key when the tablet lacks it).
+    fn show_request(&self, ui: &mut egui::Ui, texts: &Texts, language: Language) {
+        let Some(request) = &self.case.request else {
+            return;
+        };
+        ui.add_space(8.0);
+        ui.heading(format!("{} {}", texts.form_request, request.number));
+        if let Some(service) = &self.service {
+            ui.label(service.title.get(language));
+        }
+        let answers: Vec<(String, String)> = match &self.service {
+            Some(service) => service
+                .fields()
+                .filter_map(|field| {
+                    let value = request.answers.get(&field.key)?;
+                    Some((
+                        field.label.get(language).to_string(),
+                        ::texts::answer::show(value, Some(field), language),
+                    ))
+                })
+                .collect(),
+            None => request
+                .answers
+                .iter()
+                .map(|(key, value)| (key.clone(), ::texts::answer::show(value, None, language)))
+                .collect(),
+        };
+        for (label, value) in answers {
+            ui.label(egui::RichText::new(label).strong());
+            ui.add(egui::Label::new(value).wrap());
+        }
+        ui.separator();
     }
 
     fn show_field(

@@ -291,3 +291,60 @@ fn typed_text_that_is_no_answer_says_why_in_the_officers_words() {
     let case = stored_case(dir.path());
     assert!(!case.fields.contains_key("day") && !case.fields.contains_key("volume"));
 }
+
+/// A citizens' service as the server sends it with the tenant's templates.
+const SERVICE: &str = r#"{"id":"maengel","version":1,"category":"street","audience":"citizen",
+  "service":{"keywords":{"de":["Müll"]},
+    "office":{"name":{"de":"Ordnungsamt","en":"Office"},"email":"oa@example.org"}},
+  "title":{"de":"Mängelmeldung","en":"Problem report"},
+  "sections":[{"key":"s","title":{"de":"Ihr Anliegen","en":"Your request"},"fields":[
+    {"key":"what","type":"long_text","label":{"de":"Was ist das Problem?","en":"What is wrong?"}}]}]}"#;
+
+#[test]
+fn a_citizens_request_is_shown_above_the_form_and_services_start_no_case() {
+    let dir = enrolled_dir();
+    {
+        let mut store = crate::store::LocalStore::open(dir.path()).unwrap();
+        let service = store.put_template(SERVICE).unwrap();
+        let inspection = store.template("every-kind", None).unwrap();
+        let mut case = schema::InspectionCase::new_request(
+            &service,
+            &inspection,
+            "stadt",
+            "buergerin",
+            schema::CitizenRequest {
+                service: service.reference(),
+                number: "STA-2026-000001".into(),
+                channel: "portal".into(),
+                answers: [(
+                    "what".to_string(),
+                    FieldValue::LongText("Sofa am Waldweg".into()),
+                )]
+                .into(),
+            },
+            0,
+        );
+        case.status = Status::Assigned;
+        case.assigned_officer = Some("a.abel".into());
+        let author = schema::ChangeAuthor {
+            user: "buergerin".into(),
+            device: None,
+        };
+        store
+            .insert_case(&mut schema::CaseDocument::create(&case, &author).unwrap())
+            .unwrap();
+    }
+    let mut h = harness(dir.path());
+    click(&mut h, "Mir zugewiesen");
+    h.get_by_label_contains("STA-2026-000001").click();
+    h.run_ok();
+    assert!(shows(&h, "Bürgeranliegen STA-2026-000001"));
+    assert!(shows(&h, "Was ist das Problem?"), "labelled by the service");
+    assert!(shows(&h, "Sofa am Waldweg"));
+    assert!(shows(&h, "Kontrollkraft"), "the officer's own form below it");
+    // The picker offers officers' templates only.
+    click(&mut h, "Zurück");
+    click(&mut h, "Neuer Fall");
+    assert!(shows(&h, "Alle Feldarten"));
+    assert!(!shows(&h, "Mängelmeldung"));
+}

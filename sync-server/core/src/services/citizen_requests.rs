@@ -195,9 +195,11 @@ pub fn submit(
 
 /// What a notice of a new status says, in the surface's words (the core knows no texts).
 pub trait StatusNotice: Send + Sync {
-    /// Subject, text and HTML body of the notice that `notice`'s request has a new status.
-    /// Personal data stays out: the status and the number, and where to look.
-    fn mail(&self, notice: &OwedNotice) -> (String, String, Option<String>);
+    /// Subject, text and HTML body of the notice that `notice`'s request has a new status,
+    /// or `None` when the citizen would read no change (the office's steps behind one
+    /// "in progress"). Personal data stays out: the status and the number, and where to
+    /// look.
+    fn mail(&self, notice: &OwedNotice) -> Option<(String, String, Option<String>)>;
 }
 
 /// Queues the notices owed for new statuses of requests, each once (its history row is the
@@ -212,8 +214,9 @@ pub fn queue_status_notices(
     let queued = store.write(|tx| {
         let mut queued = 0;
         for notice in citizen_requests::owed_notices(&tx.reading(), 100)? {
-            if let Some(recipient) = &notice.notify_email {
-                let (subject, body_text, body_html) = wording.mail(&notice);
+            if let Some(recipient) = &notice.notify_email
+                && let Some((subject, body_text, body_html)) = wording.mail(&notice)
+            {
                 let new = crate::services::mail::queue(
                     tx,
                     &NewMail {
@@ -525,12 +528,16 @@ mod tests {
     struct Notice;
 
     impl StatusNotice for Notice {
-        fn mail(&self, notice: &OwedNotice) -> (String, String, Option<String>) {
-            (
-                format!("{} {}", notice.number, notice.status),
-                notice.language.clone(),
-                None,
-            )
+        fn mail(&self, notice: &OwedNotice) -> Option<(String, String, Option<String>)> {
+            // As the portal has it: a citizen reads triaged and assigned alike.
+            let same = notice.previous.as_deref() == Some("triaged") && notice.status == "assigned";
+            (!same).then(|| {
+                (
+                    format!("{} {}", notice.number, notice.status),
+                    notice.language.clone(),
+                    None,
+                )
+            })
         }
     }
 
@@ -578,11 +585,22 @@ mod tests {
         assert_eq!(queue_status_notices(store, &Notice).unwrap(), 1);
         assert_eq!(queue_status_notices(store, &Notice).unwrap(), 0);
         assert_eq!(store.read(outbox::counts).unwrap().waiting, 2);
+        // A step the citizen reads as no change (assigned after triaged) owes no mail.
+        store
+            .write(|tx| {
+                cases::edit(tx, with_mail.case_id, &author, &coordinator, &mut |case| {
+                    case.status = Status::Assigned;
+                    case.assigned_officer = Some("o1".into());
+                    Ok(())
+                })
+            })
+            .unwrap();
+        assert_eq!(queue_status_notices(store, &Notice).unwrap(), 0);
         // An edit that leaves the status as it was owes nothing.
         store
             .write(|tx| {
                 cases::edit(tx, with_mail.case_id, &author, &coordinator, &mut |case| {
-                    case.assigned_officer = Some("o1".into());
+                    case.assigned_officer = Some("o2".into());
                     Ok(())
                 })
             })
@@ -592,7 +610,7 @@ mod tests {
                 .read(|tx| citizen_requests::history(tx, with_mail.case_id))
                 .unwrap()
                 .len(),
-            2
+            3
         );
     }
 }

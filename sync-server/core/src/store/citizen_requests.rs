@@ -45,6 +45,8 @@ pub struct OwedNotice {
     pub number: String,
     /// The new status, as stored (`triaged`).
     pub status: String,
+    /// The status before it.
+    pub previous: Option<String>,
     /// Where the notice goes; `None`: the citizen wanted none.
     pub notify_email: Option<String>,
     /// The citizen's language (`de`, `en`).
@@ -214,42 +216,37 @@ pub fn history(tx: &ReadTx<'_>, id: CaseId) -> StoreResult<Vec<(String, i64)>> {
 /// # Errors
 /// Database failures, or a stored case id that is not one.
 pub fn owed_notices(tx: &ReadTx<'_>, limit: usize) -> StoreResult<Vec<OwedNotice>> {
-    let rows: Vec<(i64, String, String, String, String, Option<String>, String)> = tx
-        .sql()
-        .prepare_cached(
-            "SELECT h.id, h.case_id, r.tenant, r.number, h.status, r.notify_email, r.language
-             FROM request_status_history h JOIN citizen_requests r ON r.case_id = h.case_id
-             WHERE h.noticed = 0 ORDER BY h.id LIMIT ?1",
-        )?
-        .query_map([i64::try_from(limit).unwrap_or(i64::MAX)], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-                r.get(6)?,
-            ))
-        })?
-        .collect::<Result<_, _>>()?;
-    rows.into_iter()
-        .map(
-            |(id, case_id, tenant, number, status, notify_email, language)| {
-                Ok(OwedNotice {
-                    id,
-                    case_id: case_id
-                        .parse()
-                        .map_err(|_| StoreError::Invalid(format!("stored case id `{case_id}`")))?,
-                    tenant,
-                    number,
-                    status,
-                    notify_email,
-                    language,
-                })
+    let mut stmt = tx.sql().prepare_cached(
+        "SELECT h.id, h.case_id, r.tenant, r.number, h.status, r.notify_email, r.language,
+             (SELECT p.status FROM request_status_history p
+              WHERE p.case_id = h.case_id AND p.id < h.id ORDER BY p.id DESC LIMIT 1)
+         FROM request_status_history h JOIN citizen_requests r ON r.case_id = h.case_id
+         WHERE h.noticed = 0 ORDER BY h.id LIMIT ?1",
+    )?;
+    let rows = stmt.query_map([i64::try_from(limit).unwrap_or(i64::MAX)], |r| {
+        let case_id: String = r.get(1)?;
+        Ok((
+            case_id,
+            OwedNotice {
+                id: r.get(0)?,
+                case_id: CaseId::new(),
+                tenant: r.get(2)?,
+                number: r.get(3)?,
+                status: r.get(4)?,
+                notify_email: r.get(5)?,
+                language: r.get(6)?,
+                previous: r.get(7)?,
             },
-        )
-        .collect()
+        ))
+    })?;
+    rows.map(|row| {
+        let (case_id, mut notice) = row?;
+        notice.case_id = case_id
+            .parse()
+            .map_err(|_| StoreError::Invalid(format!("stored case id `{case_id}`")))?;
+        Ok(notice)
+    })
+    .collect()
 }
 
 /// Marks notice `id` as queued (or as not due).
