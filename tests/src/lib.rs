@@ -225,3 +225,39 @@ impl Tablet {
             .unwrap_or_else(|e| panic!("`show` did not print JSON ({e}): {json}"))
     }
 }
+
+/// Answers that complete a case of the bundled `illegal-waste-dumping` template, as
+/// `field-app set` takes them (two photos complete it: [`Tablet::complete_waste_inspection`]).
+pub const WASTE_INSPECTION_ANSWERS: &[(&str, &str)] = &[
+    ("inspected_at", r#""2026-11-23T09:30:00+01:00""#),
+    ("officer_name", r#""Olga Eins""#),
+    ("occasion", r#""citizen_report""#),
+    (
+        "location_gps",
+        r#"{"lat":52.52,"lon":13.405,"accuracy_m":4.0}"#,
+    ),
+    ("land_type", r#""green_space""#),
+    ("waste_types", r#"["bulky"]"#),
+    ("volume_m3", "2.5"),
+    ("hazardous", "false"),
+    ("polluter_clues", "false"),
+    ("removal_arranged", "false"),
+];
+
+impl Tablet {
+    /// Answers case `id` of `illegal-waste-dumping` completely, adds two photos of the bundled
+    /// assets and submits it.
+    pub fn complete_waste_inspection(&self, id: &str) {
+        for (key, value) in WASTE_INSPECTION_ANSWERS {
+            self.ok(&["set", id, key, value]);
+        }
+        for name in ["orientation-1.jpg", "orientation-6.jpg"] {
+            let photo = assets_dir().join("photos").join(name);
+            let photo = photo
+                .to_str()
+                .unwrap_or_else(|| panic!("{} is no UTF-8 path", photo.display()));
+            self.ok(&["add-photo", id, "photos", photo]);
+        }
+        self.ok(&["submit", id]);
+    }
+}

@@ -21,7 +21,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use naper_tests::chrome::ChromeDriver;
 use naper_tests::smtp::SmtpServer;
-use naper_tests::{ServerProcess, Tablet, admin, assets_dir, axe};
+use naper_tests::{ServerProcess, Tablet, admin, axe};
 
 /// How long to wait for a page or a mail.
 const WAIT: Duration = Duration::from_secs(20);
@@ -334,28 +334,7 @@ fn officer_inspects(tablet: &Tablet, base: &str, id: &str) {
         "Ein Sofa und Farbeimer neben dem Weg.",
         "the officer reads what the citizen wrote: {case}"
     );
-    for (key, value) in [
-        ("inspected_at", r#""2026-11-23T09:30:00+01:00""#),
-        ("officer_name", r#""Olga Eins""#),
-        ("occasion", r#""citizen_report""#),
-        (
-            "location_gps",
-            r#"{"lat":52.52,"lon":13.405,"accuracy_m":4.0}"#,
-        ),
-        ("land_type", r#""green_space""#),
-        ("waste_types", r#"["bulky"]"#),
-        ("volume_m3", "2.5"),
-        ("hazardous", "false"),
-        ("polluter_clues", "false"),
-        ("removal_arranged", "false"),
-    ] {
-        tablet.ok(&["set", id, key, value]);
-    }
-    for name in ["orientation-1.jpg", "orientation-6.jpg"] {
-        let photo = assets_dir().join("photos").join(name);
-        tablet.ok(&["add-photo", id, "photos", photo.to_str().unwrap()]);
-    }
-    tablet.ok(&["submit", id]);
+    tablet.complete_waste_inspection(id);
     tablet.ok(&["sync"]);
 }
 

@@ -5,18 +5,15 @@
 //! (`texts::texts!`); the domain's terms (status and role labels, yes and no) come from the
 //! `texts` crate, the same on every surface.
 //! German is the default; `?lang=en` (or `?lang=de`) switches and is remembered in the
-//! `naper_lang` cookie by [`remember_language`] (the rule is `web::language`'s).
+//! `naper_lang` cookie ([`LANG`], with `web::language::remember`).
 
-use axum::extract::Request;
 use axum::http::{HeaderMap, Uri};
-use axum::middleware::Next;
-use axum::response::Response;
 use schema::{Language, Role, Status};
 
 use web::language::LanguageCookie;
 
 /// The cookie remembering the chosen language.
-const LANG: LanguageCookie = LanguageCookie {
+pub const LANG: LanguageCookie = LanguageCookie {
     name: "naper_lang",
     path: crate::BASE,
     follow_browser: false,
@@ -311,15 +308,6 @@ pub fn texts(lang: Language) -> &'static Texts {
 /// The language of a request: `?lang=`, else the `naper_lang` cookie, else German.
 pub fn language_of(uri: &Uri, headers: &HeaderMap) -> Language {
     LANG.language_of(uri, headers)
-}
-
-/// Middleware: when a request chooses a language with `?lang=`, the response remembers it in
-/// a cookie, so the following pages keep it without the parameter.
-pub async fn remember_language(request: Request, next: Next) -> Response {
-    let uri = request.uri().clone();
-    let mut response = next.run(request).await;
-    LANG.remember(&uri, &mut response);
-    response
 }
 
 #[cfg(test)]

@@ -129,6 +129,9 @@ pub fn router() -> Router<AppState> {
         .layer(axum::Extension(std::sync::Arc::new(
             server_core::identity::throttle::LoginThrottle::default(),
         )))
-        .layer(middleware::from_fn(i18n::remember_language))
+        .layer(middleware::from_fn_with_state(
+            i18n::LANG,
+            web::language::remember,
+        ))
         .layer(middleware::from_fn(web::headers::security_headers))
 }

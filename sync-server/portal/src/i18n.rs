@@ -2,15 +2,12 @@
 //! and how a request picks its language (`?lang=`, the `naper_portal_lang` cookie, the
 //! browser's preference, German; the rule is `web::language`'s).
 
-use axum::extract::Request;
 use axum::http::{HeaderMap, Uri};
-use axum::middleware::Next;
-use axum::response::Response;
 use schema::{Language, Status};
 use web::language::LanguageCookie;
 
 /// The cookie remembering the chosen language, scoped to the portal.
-const LANG: LanguageCookie = LanguageCookie {
+pub const LANG: LanguageCookie = LanguageCookie {
     name: "naper_portal_lang",
     path: crate::BASE,
     follow_browser: true,
@@ -139,14 +136,6 @@ pub fn texts(lang: Language) -> &'static Texts {
 /// The language of a request.
 pub fn language_of(uri: &Uri, headers: &HeaderMap) -> Language {
     LANG.language_of(uri, headers)
-}
-
-/// Middleware: a language chosen with `?lang=` is remembered for the following pages.
-pub async fn remember_language(request: Request, next: Next) -> Response {
-    let uri = request.uri().clone();
-    let mut response = next.run(request).await;
-    LANG.remember(&uri, &mut response);
-    response
 }
 
 #[cfg(test)]

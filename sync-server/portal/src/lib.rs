@@ -93,6 +93,9 @@ pub fn router(limit: SubmissionLimit) -> Router<AppState> {
         .route("/{tenant}/anliegen/{tracking}", get(tracking::page))
         .fallback(not_found)
         .layer(axum::Extension(Arc::new(limit)))
-        .layer(middleware::from_fn(i18n::remember_language))
+        .layer(middleware::from_fn_with_state(
+            i18n::LANG,
+            web::language::remember,
+        ))
         .layer(middleware::from_fn(web::headers::security_headers))
 }

@@ -392,16 +392,13 @@ pub async fn submit(
         notify_email: notify_email.clone(),
         ..Filled::default()
     };
+    // The form again, with everything typed.
+    let again = |filled: Filled, status: StatusCode| {
+        show(&state, &tenant, &service, &headers, Some(filled), status)
+    };
     if !form_guard::genuine(&headers, &csrf) {
         filled.notice = Some(t.error_form_expired.into());
-        return show(
-            &state,
-            &tenant,
-            &service,
-            &headers,
-            Some(filled),
-            StatusCode::FORBIDDEN,
-        );
+        return again(filled, StatusCode::FORBIDDEN);
     }
     if honeypot_filled {
         tracing::info!("a portal form with the honeypot filled was refused ({addr})");
@@ -425,27 +422,13 @@ pub async fn submit(
         filled.notify_error = Some(t.error_email.replace("{address}", address));
     }
     if !filled.errors.is_empty() || filled.notify_error.is_some() {
-        return show(
-            &state,
-            &tenant,
-            &service,
-            &headers,
-            Some(filled),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        );
+        return again(filled, StatusCode::UNPROCESSABLE_ENTITY);
     }
     // Counted only for a request that is about to be stored: a citizen correcting a typo
     // does not use up the address's share.
     if let Err(wait) = limit.admit(addr) {
         filled.notice = Some(t.too_many.into());
-        let mut response = show(
-            &state,
-            &tenant,
-            &service,
-            &headers,
-            Some(filled),
-            StatusCode::TOO_MANY_REQUESTS,
-        )?;
+        let mut response = again(filled, StatusCode::TOO_MANY_REQUESTS)?;
         if let Ok(value) = wait.as_secs().max(1).to_string().parse() {
             response
                 .headers_mut()
@@ -486,14 +469,7 @@ pub async fn submit(
         }
         Submitted::Refused(errors) => {
             refuse(&service, errors, &mut filled, lang, t);
-            show(
-                &state,
-                &tenant,
-                &service,
-                &headers,
-                Some(filled),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
+            again(filled, StatusCode::UNPROCESSABLE_ENTITY)
         }
     }
 }

@@ -3,8 +3,10 @@
 //! browser's `Accept-Language` when it asks for English before German (on the public's
 //! pages); else German.
 
+use axum::extract::{Request, State};
 use axum::http::header::{ACCEPT_LANGUAGE, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue, Uri};
+use axum::middleware::Next;
 use axum::response::Response;
 use schema::Language;
 
@@ -49,6 +51,19 @@ impl LanguageCookie {
             response.headers_mut().append(SET_COOKIE, header);
         }
     }
+}
+
+/// Middleware (`axum::middleware::from_fn_with_state(cookie, remember)`): a language chosen
+/// with `?lang=` is remembered in the surface's cookie for the following pages.
+pub async fn remember(
+    State(cookie): State<LanguageCookie>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let uri = request.uri().clone();
+    let mut response = next.run(request).await;
+    cookie.remember(&uri, &mut response);
+    response
 }
 
 /// The language's code (`de`, `en`), as in `?lang=` and `<html lang>`.

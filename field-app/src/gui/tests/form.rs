@@ -341,7 +341,10 @@ fn a_citizens_request_is_shown_above_the_form_and_services_start_no_case() {
     assert!(shows(&h, "Bürgeranliegen STA-2026-000001"));
     assert!(shows(&h, "Was ist das Problem?"), "labelled by the service");
     assert!(shows(&h, "Sofa am Waldweg"));
-    assert!(shows(&h, "Kontrollkraft"), "the officer's own form below it");
+    assert!(
+        shows(&h, "Kontrollkraft"),
+        "the officer's own form below it"
+    );
     // The picker offers officers' templates only.
     click(&mut h, "Zurück");
     click(&mut h, "Neuer Fall");
