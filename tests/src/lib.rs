@@ -9,6 +9,7 @@
 pub mod axe;
 pub mod chrome;
 pub mod smtp;
+pub mod webdriver;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};

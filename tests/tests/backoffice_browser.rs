@@ -9,18 +9,17 @@
 #![allow(clippy::unwrap_used)] // a test crate: a panic here is a failed test
 
 use std::path::Path;
-use std::time::Duration;
 
-use fantoccini::{Client, ClientBuilder, Locator};
-use hyper_util::client::legacy::connect::HttpConnector;
+use fantoccini::{Client, Locator};
 use naper_tests::chrome::ChromeDriver;
+use naper_tests::webdriver::{
+    WAIT as PAGE_WAIT, click_transition, connect, text_of, wait_for_status,
+};
 use naper_tests::{ServerProcess, Tablet, admin};
 use serde_json::Value;
 
 const PASSWORD: &str = "geheim-123-Passwort";
 const TEMPLATE: &str = "illegal-waste-dumping";
-/// How long to wait for a page after a click.
-const PAGE_WAIT: Duration = Duration::from_secs(20);
 
 /// A server with tenant `stadt-a`: officer `o1` and coordinator `koordination`.
 fn server(dir: &Path) -> ServerProcess {
@@ -62,61 +61,6 @@ fn complete_case(tablet: &Tablet) -> String {
     let id = tablet.ok(&["new-case", "--template", TEMPLATE]);
     tablet.complete_waste_inspection(&id);
     id
-}
-
-async fn browser(driver: &ChromeDriver) -> Client {
-    ClientBuilder::new(HttpConnector::new())
-        .capabilities(driver.capabilities())
-        .connect(&driver.url)
-        .await
-        .unwrap_or_else(|e| panic!("no WebDriver session with Chromium: {e}"))
-}
-
-async fn text_of(client: &Client, css: &str) -> String {
-    let deadline = std::time::Instant::now() + PAGE_WAIT;
-    loop {
-        match client
-            .wait()
-            .at_most(PAGE_WAIT)
-            .for_element(Locator::Css(css))
-            .await
-        {
-            Ok(element) => match element.text().await {
-                Ok(text) => return text,
-                // Replaced by the next page between finding and reading: find it again.
-                Err(_) if std::time::Instant::now() < deadline => {}
-                Err(e) => panic!("`{css}` could not be read: {e}"),
-            },
-            Err(e) => {
-                let source = client.source().await.unwrap_or_default();
-                panic!("no `{css}` on the page ({e}):\n{source}");
-            }
-        }
-    }
-}
-
-/// Waits until the case page shows `status` (after the redirect of a status change).
-async fn wait_for_status(client: &Client, status: &str) {
-    let css = format!("#status.status-{status}");
-    if let Err(e) = client
-        .wait()
-        .at_most(PAGE_WAIT)
-        .for_element(Locator::Css(&css))
-        .await
-    {
-        let source = client.source().await.unwrap_or_default();
-        panic!("the case page never showed status `{status}` ({e}):\n{source}");
-    }
-}
-
-async fn click_transition(client: &Client, to: &str) {
-    client
-        .find(Locator::Css(&format!("button[name=to][value={to}]")))
-        .await
-        .unwrap_or_else(|e| panic!("no button to move the case to `{to}`: {e}"))
-        .click()
-        .await
-        .unwrap();
 }
 
 fn field<'a>(case: &'a Value, key: &str) -> &'a Value {
@@ -363,7 +307,7 @@ async fn a_reviewer_corrects_sends_back_approves_and_prints_a_case_in_chromium()
     tablet.ok(&["sync"]);
 
     let driver = ChromeDriver::start();
-    let client = browser(&driver).await;
+    let client = connect(&driver).await;
     // Run the steps in a task so that a failed assertion still lets the browser session end.
     let steps = {
         let (client, url, dir) = (client.clone(), server.url.clone(), tablet.dir.clone());

@@ -17,14 +17,14 @@ use std::path::Path;
 use std::time::Duration;
 
 use fantoccini::actions::{InputSource, KeyAction, KeyActions};
-use fantoccini::{Client, ClientBuilder, Locator};
-use hyper_util::client::legacy::connect::HttpConnector;
+use fantoccini::{Client, Locator};
 use naper_tests::chrome::ChromeDriver;
 use naper_tests::smtp::SmtpServer;
+use naper_tests::webdriver::{
+    WAIT, click, click_transition, connect, text_of, wait_for, wait_for_status,
+};
 use naper_tests::{ServerProcess, Tablet, admin, axe};
 
-/// How long to wait for a page or a mail.
-const WAIT: Duration = Duration::from_secs(20);
 const PASSWORD: &str = "geheim-123-Passwort";
 const TAB: char = '\u{e004}';
 const ENTER: char = '\u{e007}';
@@ -62,14 +62,6 @@ fn server(dir: &Path, smtp: &SmtpServer) -> ServerProcess {
     server
 }
 
-async fn browser(driver: &ChromeDriver) -> Client {
-    ClientBuilder::new(HttpConnector::new())
-        .capabilities(driver.capabilities())
-        .connect(&driver.url)
-        .await
-        .unwrap_or_else(|e| panic!("no WebDriver session with Chromium: {e}"))
-}
-
 /// Presses keys as a person at the keyboard would.
 async fn keys(client: &Client, text: &str) {
     let mut actions = KeyActions::new("keyboard".into());
@@ -92,29 +84,6 @@ async fn tab_to(client: &Client, id: &str) {
     }
     let source = client.source().await.unwrap_or_default();
     panic!("Tab never reached #{id}:\n{source}");
-}
-
-async fn wait_for(client: &Client, css: &str) {
-    if let Err(e) = client
-        .wait()
-        .at_most(WAIT)
-        .for_element(Locator::Css(css))
-        .await
-    {
-        let source = client.source().await.unwrap_or_default();
-        panic!("no `{css}` on the page ({e}):\n{source}");
-    }
-}
-
-async fn text_of(client: &Client, css: &str) -> String {
-    wait_for(client, css).await;
-    client
-        .find(Locator::Css(css))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
 }
 
 /// axe-core finds nothing on the page shown.
@@ -243,23 +212,6 @@ async fn citizen(client: &Client, base: &str, smtp: &SmtpServer) -> (String, Str
     (number, link)
 }
 
-async fn click(client: &Client, css: &str) {
-    wait_for(client, css).await;
-    client
-        .find(Locator::Css(css))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-}
-
-/// Moves the open case page to `to` and waits for the page to say so.
-async fn transition(client: &Client, to: &str) {
-    click(client, &format!("button[name=to][value={to}]")).await;
-    wait_for(client, &format!("#status.status-{to}")).await;
-}
-
 /// The coordinator signs in, finds the request among the citizens' requests, takes it on
 /// and dispatches it to officer `o1`; returns the case id.
 async fn coordinator_dispatches(client: &Client, base: &str, number: &str) -> String {
@@ -297,7 +249,8 @@ async fn coordinator_dispatches(client: &Client, base: &str, number: &str) -> St
             .contains("Mängelmeldung"),
         "the case page shows the citizen's request"
     );
-    transition(client, "triaged").await;
+    click_transition(client, "triaged").await;
+    wait_for_status(client, "triaged").await;
     client
         .find(Locator::Id("assign-officer"))
         .await
@@ -307,7 +260,8 @@ async fn coordinator_dispatches(client: &Client, base: &str, number: &str) -> St
         .unwrap();
     click(client, "form[action$='/assign'] button[type=submit]").await;
     wait_for(client, "button[name=to][value=assigned]").await;
-    transition(client, "assigned").await;
+    click_transition(client, "assigned").await;
+    wait_for_status(client, "assigned").await;
     id
 }
 
@@ -346,7 +300,8 @@ async fn office_closes(client: &Client, base: &str, id: &str) {
         .unwrap();
     wait_for(client, "#status.status-submitted").await;
     for to in ["in_review", "approved", "closed"] {
-        transition(client, to).await;
+        click_transition(client, to).await;
+        wait_for_status(client, to).await;
     }
 }
 
@@ -408,7 +363,7 @@ async fn a_citizens_report_goes_to_the_officer_and_back_and_the_citizen_follows_
     let server = server(&dir.path().join("server"), &smtp);
     let tablet = Tablet::new(&dir.path().join("tablet"));
     let driver = ChromeDriver::start();
-    let client = browser(&driver).await;
+    let client = connect(&driver).await;
     // The steps run in a task so that a failed assertion still lets the browser session end.
     let steps = {
         let (client, url) = (client.clone(), server.url.clone());
