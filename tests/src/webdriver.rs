@@ -80,3 +80,22 @@ pub async fn click_transition(client: &Client, to: &str) {
 pub async fn wait_for_status(client: &Client, status: &str) {
     wait_for(client, &format!("#status.status-{status}")).await;
 }
+
+/// Signs `username` in to the back office at `base` through its login form.
+pub async fn sign_in(client: &Client, base: &str, username: &str, password: &str) {
+    client
+        .goto(&format!("{base}/backoffice/login"))
+        .await
+        .unwrap_or_else(|e| panic!("the login page did not load: {e}"));
+    for (id, text) in [("username", username), ("password", password)] {
+        wait_for(client, &format!("#{id}")).await;
+        client
+            .find(Locator::Id(id))
+            .await
+            .unwrap_or_else(|e| panic!("no #{id} on the login page: {e}"))
+            .send_keys(text)
+            .await
+            .unwrap_or_else(|e| panic!("#{id} takes no text: {e}"));
+    }
+    click(client, "form.login button[type=submit]").await;
+}

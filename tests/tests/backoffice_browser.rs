@@ -13,7 +13,7 @@ use std::path::Path;
 use fantoccini::{Client, Locator};
 use naper_tests::chrome::ChromeDriver;
 use naper_tests::webdriver::{
-    WAIT as PAGE_WAIT, click_transition, connect, text_of, wait_for_status,
+    WAIT as PAGE_WAIT, click_transition, connect, sign_in, text_of, wait_for_status,
 };
 use naper_tests::{ServerProcess, Tablet, admin};
 use serde_json::Value;
@@ -71,31 +71,7 @@ fn field<'a>(case: &'a Value, key: &str) -> &'a Value {
 /// dropped (killed) however it ends.
 async fn review_in_the_browser(client: &Client, url: &str, tablet: &Tablet, id: &str, draft: &str) {
     // Log in through the form.
-    client
-        .goto(&format!("{}/backoffice/login", url))
-        .await
-        .unwrap();
-    client
-        .find(Locator::Id("username"))
-        .await
-        .unwrap()
-        .send_keys("koordination")
-        .await
-        .unwrap();
-    client
-        .find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys(PASSWORD)
-        .await
-        .unwrap();
-    client
-        .find(Locator::Css("form.login button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    sign_in(client, url, "koordination", PASSWORD).await;
     assert_eq!(
         text_of(client, "#total").await,
         "2",
