@@ -296,6 +296,28 @@ enum AdminCommand {
         /// Service ids (e.g. maengelmeldung); none: all.
         services: Vec<String>,
     },
+    /// Set how a tenant's portal looks (white label); parts not given stay, an empty value
+    /// clears one. The accent colour must read at 4.5 : 1 against white.
+    PortalLook {
+        /// Tenant id.
+        #[arg(long)]
+        tenant: String,
+        /// Accent colour of the header and links, #rrggbb.
+        #[arg(long)]
+        accent: Option<String>,
+        /// The imprint (Impressum) link.
+        #[arg(long)]
+        imprint_url: Option<String>,
+        /// The privacy policy (Datenschutzerklärung) link.
+        #[arg(long)]
+        privacy_url: Option<String>,
+        /// Where citizens write to.
+        #[arg(long)]
+        contact_email: Option<String>,
+        /// Where citizens call.
+        #[arg(long)]
+        contact_phone: Option<String>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -378,6 +400,24 @@ fn run_admin(args: AdminArgs) -> Result<(), ServerError> {
         AdminCommand::EnableServices { tenant, services } => {
             admin::enable_services(store, &tenant, &services)?
         }
+        AdminCommand::PortalLook {
+            tenant,
+            accent,
+            imprint_url,
+            privacy_url,
+            contact_email,
+            contact_phone,
+        } => admin::set_portal_look(
+            store,
+            &tenant,
+            &sync_server::store::portal_looks::PortalLook {
+                accent,
+                imprint_url,
+                privacy_url,
+                contact_email,
+                contact_phone,
+            },
+        )?,
     };
     println!("{}", message.trim_end());
     Ok(())

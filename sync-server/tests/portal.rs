@@ -436,3 +436,62 @@ async fn unknown_tenants_services_and_paths_are_pages_not_errors_of_the_server()
     assert_eq!(response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
     assert!(requests(&server).await.is_empty());
 }
+
+#[tokio::test]
+async fn a_tenants_portal_wears_its_colour_and_links() {
+    let server = server().await;
+    let store = server.store();
+    let set = |look: sync_server::store::portal_looks::PortalLook| {
+        let store = store.clone();
+        async move {
+            tokio::task::spawn_blocking(move || {
+                sync_server::services::admin::set_portal_look(store.as_ref(), "a", &look)
+            })
+            .await
+            .unwrap()
+        }
+    };
+    // A colour white text does not read on is refused, and nothing changes.
+    let pale = set(sync_server::store::portal_looks::PortalLook {
+        accent: Some("#ffd700".into()),
+        ..Default::default()
+    })
+    .await
+    .unwrap_err()
+    .to_string();
+    assert!(pale.contains("4.5 : 1"), "{pale}");
+    let mut citizen = Browser::new(&server);
+    let plain = citizen.get("/portal/a/").await;
+    assert!(!plain.body.contains("/portal/a/theme.css"));
+    assert!(!plain.body.contains("Impressum"));
+
+    set(sync_server::store::portal_looks::PortalLook {
+        accent: Some("#1e7b34".into()),
+        imprint_url: Some("https://stadt-a.example/impressum".into()),
+        privacy_url: Some("https://stadt-a.example/datenschutz".into()),
+        contact_email: Some("buergerbuero@stadt-a.example".into()),
+        contact_phone: Some("+49 30 1234-0".into()),
+    })
+    .await
+    .unwrap();
+    let page = citizen.get(FORM).await;
+    for expected in [
+        "<link rel=\"stylesheet\" href=\"/portal/a/theme.css\">",
+        "href=\"https://stadt-a.example/impressum\">Impressum</a>",
+        "href=\"https://stadt-a.example/datenschutz\">Datenschutz</a>",
+        "mailto:buergerbuero@stadt-a.example",
+    ] {
+        assert!(
+            page.body.contains(expected),
+            "{expected} missing:\n{}",
+            page.body
+        );
+    }
+    let theme = citizen.get("/portal/a/theme.css").await;
+    assert_eq!(theme.status, StatusCode::OK);
+    assert!(theme.content_type.starts_with("text/css"));
+    assert_eq!(theme.body, ":root { --accent: #1e7b34; }\n");
+    // Another tenant keeps naper's look.
+    let other = citizen.get("/portal/b/").await;
+    assert!(!other.body.contains("theme.css") && !other.body.contains("stadt-a.example"));
+}

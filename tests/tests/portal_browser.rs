@@ -51,6 +51,20 @@ fn server(dir: &Path, smtp: &SmtpServer) -> ServerProcess {
         &["enable-services", "--tenant", "tgh"][..],
         &user("o1", "officer")[..],
         &user("koordination", "coordinator")[..],
+        // The town's own colour and links: axe-core checks the contrast of the real page.
+        &[
+            "portal-look",
+            "--tenant",
+            "tgh",
+            "--accent",
+            "#1e7b34",
+            "--imprint-url",
+            "https://tegelhausen.example/impressum",
+            "--privacy-url",
+            "https://tegelhausen.example/datenschutz",
+            "--contact-email",
+            "buergerbuero@tegelhausen.example",
+        ][..],
     ] {
         let out = admin(dir, args);
         assert!(
@@ -119,6 +133,11 @@ async fn citizen(client: &Client, base: &str, smtp: &SmtpServer) -> (String, Str
     // the citizen switches to German with the keyboard; the choice is remembered.
     client.goto(&format!("{base}/portal/tgh/")).await.unwrap();
     assert_eq!(text_of(client, "h1").await, "What would you like to do?");
+    assert_eq!(
+        text_of(client, "footer a[href$='/impressum']").await,
+        "Imprint",
+        "the town's own links"
+    );
     accessible(client, &script, "the English start page").await;
     tab_to(client, "lang-de").await;
     keys(client, &ENTER.to_string()).await;

@@ -22,6 +22,23 @@ pub struct Frame {
     pub tenant: Option<String>,
     /// Its portal's start page.
     pub home: Option<String>,
+    /// Its stylesheet with its accent colour, when it chose one.
+    pub theme: Option<String>,
+    /// What its footer links to.
+    pub footer: Footer,
+}
+
+/// The tenant's imprint, privacy policy and contact, in every page's footer.
+#[derive(Debug, Default)]
+pub struct Footer {
+    /// The imprint (Impressum).
+    pub imprint: Option<String>,
+    /// The privacy policy.
+    pub privacy: Option<String>,
+    /// The contact address.
+    pub email: Option<String>,
+    /// The contact phone number.
+    pub phone: Option<String>,
 }
 
 impl Frame {
@@ -32,6 +49,17 @@ impl Frame {
             title: title.into(),
             tenant: Some(tenant.name.clone()),
             home: Some(format!("{}/", tenant.base())),
+            theme: tenant
+                .look
+                .accent
+                .as_ref()
+                .map(|_| format!("{}/theme.css", tenant.base())),
+            footer: Footer {
+                imprint: tenant.look.imprint_url.clone(),
+                privacy: tenant.look.privacy_url.clone(),
+                email: tenant.look.contact_email.clone(),
+                phone: tenant.look.contact_phone.clone(),
+            },
         }
     }
 }
@@ -79,6 +107,8 @@ pub fn error_page(status: StatusCode, message: &str, lang: Language) -> Response
             title: title.into(),
             tenant: None,
             home: None,
+            theme: None,
+            footer: Footer::default(),
         },
         message: message.to_string(),
     };

@@ -18,6 +18,10 @@ texts::texts! {
     html_lang: "de", "en";
     portal_name: "Bürgerportal", "Citizen portal";
     service_of: "Ein Service von", "A service of";
+    contact: "Kontakt", "Contact";
+    legal_links: "Rechtliches", "Legal";
+    imprint: "Impressum", "Imprint";
+    privacy: "Datenschutz", "Privacy";
     skip_to_content: "Zum Inhalt springen", "Skip to content";
     language: "Sprache", "Language";
     name_de: "Deutsch", "Deutsch";

@@ -70,6 +70,26 @@ async fn style() -> Response {
         .into_response()
 }
 
+/// The tenant's accent colour (checked for contrast when it was set), over the portal's
+/// stylesheet: a stylesheet of its own, since the pages allow no inline styles.
+async fn theme(tenant: tenant::PortalTenant) -> Response {
+    let css = tenant
+        .look
+        .accent
+        .as_deref()
+        .and_then(server_core::services::portal_look::rgb)
+        .map(|[r, g, b]| format!(":root {{ --accent: #{r:02x}{g:02x}{b:02x}; }}\n"))
+        .unwrap_or_default();
+    (
+        [
+            (CONTENT_TYPE, "text/css; charset=utf-8"),
+            (CACHE_CONTROL, "public, max-age=300"),
+        ],
+        css,
+    )
+        .into_response()
+}
+
 async fn not_found(request: Request) -> Response {
     let lang = i18n::language_of(request.uri(), request.headers());
     PageError::new(
@@ -84,6 +104,7 @@ async fn not_found(request: Request) -> Response {
 pub fn router(limit: SubmissionLimit) -> Router<AppState> {
     Router::new()
         .route("/static/portal.css", get(style))
+        .route("/{tenant}/theme.css", get(theme))
         .route("/{tenant}", get(services_page::start))
         .route("/{tenant}/", get(services_page::start))
         .route(

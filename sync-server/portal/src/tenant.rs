@@ -6,6 +6,7 @@ use axum::http::request::Parts;
 use schema::Language;
 use server_core::kernel::{AppError, blocking};
 use server_core::services::AppState;
+use server_core::store::portal_looks::{self, PortalLook};
 use server_core::store::tenants;
 
 use crate::i18n::{self, Texts};
@@ -18,6 +19,8 @@ pub struct PortalTenant {
     pub id: String,
     /// Its name, shown on every page ("a service of …").
     pub name: String,
+    /// How its portal looks (white label).
+    pub look: PortalLook,
     /// The page's language.
     pub lang: Language,
 }
@@ -57,13 +60,21 @@ impl FromRequestParts<AppState> for PortalTenant {
         };
         let store = state.store.clone();
         let key = id.clone();
-        let found = blocking(move || store.read(|tx| tenants::find(tx, &key)))
-            .await
-            .map_err(|e| PageError::new(e, lang))?;
+        let found = blocking(move || {
+            store.read(|tx| {
+                let Some(tenant) = tenants::find(tx, &key)? else {
+                    return Ok(None);
+                };
+                Ok(Some((tenant, portal_looks::get(tx, &key)?)))
+            })
+        })
+        .await
+        .map_err(|e| PageError::new(e, lang))?;
         match found {
-            Some(tenant) => Ok(PortalTenant {
+            Some((tenant, look)) => Ok(PortalTenant {
                 id,
                 name: tenant.name,
+                look,
                 lang,
             }),
             None => Err(not_found()),

@@ -11,6 +11,7 @@ use schema::Role;
 use crate::identity::auth::{hash_password, random_password};
 use crate::kernel::config::{PasswordCost, database_path};
 use crate::services::ServerError;
+use crate::store::portal_looks::{self, PortalLook};
 use crate::store::{CaseStore, DatabaseUrl, NewUser, SqliteStore};
 use crate::store::{accounts, documents, offered_services, outbox, templates, tenants};
 
@@ -260,6 +261,42 @@ pub fn enable_services(
             .read(|tx| offered_services::enabled(tx, tenant))?
             .join(", ")
     ))
+}
+
+/// Sets how `tenant`'s portal looks: the parts given change, the others stay; an empty
+/// text clears its part.
+///
+/// # Errors
+/// An unknown tenant; every problem with the look (`services::portal_look`), nothing stored.
+pub fn set_portal_look(
+    store: &dyn CaseStore,
+    tenant: &str,
+    changes: &PortalLook,
+) -> Result<String, ServerError> {
+    let tenant = tenant.trim();
+    if store.read(|tx| tenants::find(tx, tenant))?.is_none() {
+        return Err(ServerError::Invalid(format!(
+            "there is no tenant `{tenant}`"
+        )));
+    }
+    let mut look = store.read(|tx| portal_looks::get(tx, tenant))?;
+    let merge = |current: &mut Option<String>, given: &Option<String>| {
+        if let Some(given) = given {
+            let given = given.trim();
+            *current = (!given.is_empty()).then(|| given.to_string());
+        }
+    };
+    merge(&mut look.accent, &changes.accent);
+    merge(&mut look.imprint_url, &changes.imprint_url);
+    merge(&mut look.privacy_url, &changes.privacy_url);
+    merge(&mut look.contact_email, &changes.contact_email);
+    merge(&mut look.contact_phone, &changes.contact_phone);
+    let problems = crate::services::portal_look::problems(&look);
+    if !problems.is_empty() {
+        return Err(ServerError::Invalid(problems.join("\n")));
+    }
+    store.write(|tx| portal_looks::set(tx, tenant, &look))?;
+    Ok(format!("tenant `{tenant}`'s portal: {look:?}"))
 }
 
 /// Revokes a device.

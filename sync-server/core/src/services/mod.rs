@@ -12,6 +12,7 @@ pub mod demo;
 pub mod doc_cache;
 mod error;
 pub mod mail;
+pub mod portal_look;
 mod state;
 pub mod sync_bodies;
 pub mod sync_round;

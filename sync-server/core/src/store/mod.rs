@@ -30,6 +30,7 @@ pub mod grants;
 pub mod internal_comments;
 pub mod offered_services;
 pub mod outbox;
+pub mod portal_looks;
 pub mod projection;
 pub mod sessions;
 mod sql;

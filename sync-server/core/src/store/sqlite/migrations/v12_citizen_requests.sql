@@ -55,3 +55,16 @@ CREATE TABLE tenant_services (
     enabled_at  INTEGER NOT NULL,
     PRIMARY KEY (tenant, service_id)
 ) WITHOUT ROWID;
+
+-- How a tenant's portal looks to its citizens (white label): the accent colour (checked for
+-- contrast when set), the imprint and privacy-policy links and the contact details. A tenant
+-- without a row shows naper's defaults.
+CREATE TABLE portal_looks (
+    tenant          TEXT PRIMARY KEY REFERENCES tenants(id),
+    accent          TEXT,
+    imprint_url     TEXT,
+    privacy_url     TEXT,
+    contact_email   TEXT,
+    contact_phone   TEXT,
+    updated_at      INTEGER NOT NULL
+);
