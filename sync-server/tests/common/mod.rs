@@ -298,6 +298,12 @@ impl Tablet {
 
     /// POSTs a raw sync body.
     pub async fn post_sync(&self, body: Vec<u8>) -> reqwest::Response {
+        self.try_post_sync(body).await.unwrap()
+    }
+
+    /// POSTs a raw sync body; the connection may fail (a server that refused an oversized
+    /// body closes it).
+    pub async fn try_post_sync(&self, body: Vec<u8>) -> reqwest::Result<reqwest::Response> {
         self.http
             .post(format!("{}{}", self.base, sync_protocol::http::SYNC))
             .bearer_auth(self.token())
@@ -305,7 +311,6 @@ impl Tablet {
             .body(body)
             .send()
             .await
-            .unwrap()
     }
 
     /// One sync run until settled; returns the rejections.
