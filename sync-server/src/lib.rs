@@ -142,10 +142,25 @@ pub fn app(state: AppState) -> Router {
         .nest(backoffice::BASE, backoffice::router())
         .nest(portal::BASE, portal::router(submissions))
         .route("/health", get(|| async { "ok" }))
-        .fallback(sync_api::not_found)
+        .fallback(fallback)
         .layer(CatchPanicLayer::custom(kernel::panic_response))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// What no surface routes: on a tenant's own portal host, that portal (its root above all);
+/// elsewhere the API's 404.
+async fn fallback(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    method: axum::http::Method,
+    headers: axum::http::HeaderMap,
+    uri: axum::http::Uri,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    match portal::host::redirect(&state, &method, &headers, &uri).await {
+        Some(to_portal) => to_portal,
+        None => sync_api::not_found().await.into_response(),
+    }
 }
 
 /// A server ready to serve: its state, and the demo users seeded while preparing it.

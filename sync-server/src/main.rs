@@ -296,6 +296,31 @@ enum AdminCommand {
         /// Service ids (e.g. maengelmeldung); none: all.
         services: Vec<String>,
     },
+    /// Add everyday words a tenant's citizens find a service by ("Sofa", "Hund angemeldet");
+    /// with --remove, take them away.
+    ServiceWords {
+        /// Tenant id.
+        #[arg(long)]
+        tenant: String,
+        /// Service id (e.g. maengelmeldung).
+        #[arg(long)]
+        service: String,
+        /// Take the words away instead.
+        #[arg(long)]
+        remove: bool,
+        /// The words.
+        #[arg(required = true)]
+        words: Vec<String>,
+    },
+    /// Give a tenant's portal a host name of its own (e.g. buergerportal.tegelhausen.de,
+    /// pointed at this server); its root leads to /portal/TENANT/. "" clears it.
+    PortalHost {
+        /// Tenant id.
+        #[arg(long)]
+        tenant: String,
+        /// The host name.
+        host: String,
+    },
     /// Set how a tenant's portal looks (white label); parts not given stay, an empty value
     /// clears one. The accent colour must read at 4.5 : 1 against white.
     PortalLook {
@@ -400,6 +425,13 @@ fn run_admin(args: AdminArgs) -> Result<(), ServerError> {
         AdminCommand::EnableServices { tenant, services } => {
             admin::enable_services(store, &tenant, &services)?
         }
+        AdminCommand::ServiceWords {
+            tenant,
+            service,
+            remove,
+            words,
+        } => admin::service_words(store, &tenant, &service, &words, remove)?,
+        AdminCommand::PortalHost { tenant, host } => admin::set_portal_host(store, &tenant, &host)?,
         AdminCommand::PortalLook {
             tenant,
             accent,

@@ -495,3 +495,71 @@ async fn a_tenants_portal_wears_its_colour_and_links() {
     let other = citizen.get("/portal/b/").await;
     assert!(!other.body.contains("theme.css") && !other.body.contains("stadt-a.example"));
 }
+
+#[tokio::test]
+async fn a_portal_has_a_host_name_of_its_own_and_a_tenants_own_search_words() {
+    let server = server().await;
+    let store = server.store();
+    tokio::task::spawn_blocking(move || {
+        use sync_server::services::admin;
+        admin::set_portal_host(store.as_ref(), "a", "Buergerportal.Stadt-A.example").unwrap();
+        let taken = admin::set_portal_host(store.as_ref(), "b", "buergerportal.stadt-a.example");
+        assert!(taken.unwrap_err().to_string().contains("already"));
+        let bad = admin::set_portal_host(store.as_ref(), "b", "https://x.example/");
+        assert!(bad.unwrap_err().to_string().contains("not a host name"));
+        admin::service_words(
+            store.as_ref(),
+            "a",
+            "maengelmeldung",
+            &["Kühlschrank".to_string()],
+            false,
+        )
+        .unwrap();
+        let not_offered = admin::service_words(
+            store.as_ref(),
+            "b",
+            "gewerbeanmeldung",
+            &["x".into()],
+            false,
+        );
+        assert!(
+            not_offered
+                .unwrap_err()
+                .to_string()
+                .contains("does not offer")
+        );
+    })
+    .await
+    .unwrap();
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let get = |path: &str, host: &str| client.get(server.url(path)).header("host", host).send();
+    let root = get("/", "buergerportal.stadt-a.example:443").await.unwrap();
+    assert_eq!(root.status(), StatusCode::TEMPORARY_REDIRECT);
+    assert_eq!(root.headers()["location"], "/portal/a/");
+    let deep = get("/?q=k%C3%BChlschrank", "BUERGERPORTAL.stadt-a.example")
+        .await
+        .unwrap();
+    assert_eq!(deep.headers()["location"], "/portal/a/?q=k%C3%BChlschrank");
+    // Any other host keeps the API's answer, and the surfaces' own paths stay theirs.
+    let elsewhere = get("/", "other.example").await.unwrap();
+    assert_eq!(elsewhere.status(), StatusCode::NOT_FOUND);
+    assert!(
+        elsewhere.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .contains("json")
+    );
+    let health = get("/health", "buergerportal.stadt-a.example")
+        .await
+        .unwrap();
+    assert_eq!(health.status(), StatusCode::OK);
+    // The tenant's own word finds its service.
+    let mut citizen = Browser::new(&server);
+    let found = citizen.get("/portal/a/?q=K%C3%BChlschrank").await;
+    assert!(found.body.contains(FORM), "{}", found.body);
+    let elsewhere = citizen.get("/portal/b/?q=K%C3%BChlschrank").await;
+    assert!(!elsewhere.body.contains("/leistungen/maengelmeldung"));
+}

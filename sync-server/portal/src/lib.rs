@@ -23,12 +23,16 @@
 //! The portal's cookies are scoped to [`BASE`], so they never reach the back office, and the
 //! back office's never reach the portal.
 //!
+//! A tenant's portal is also reached by a host name of its own (`host.rs`), which the
+//! binary's fallback sends on to its path.
+//!
 //! Routes (under [`BASE`]): `GET /static/portal.css`, `GET /{tenant}/`,
 //! `GET /{tenant}/leistungen/{service}`, `POST /{tenant}/leistungen/{service}`,
 //! `GET /{tenant}/anliegen/{tracking}`.
 
 mod form_guard;
 mod frame;
+pub mod host;
 mod i18n;
 mod page_error;
 mod service_form;

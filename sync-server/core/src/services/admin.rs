@@ -299,6 +299,89 @@ pub fn set_portal_look(
     Ok(format!("tenant `{tenant}`'s portal: {look:?}"))
 }
 
+/// Adds `words` to what `tenant`'s citizens find `service` by (`remove`: takes them away).
+///
+/// # Errors
+/// A service the tenant does not offer, an empty word, store errors.
+pub fn service_words(
+    store: &dyn CaseStore,
+    tenant: &str,
+    service: &str,
+    words: &[String],
+    remove: bool,
+) -> Result<String, ServerError> {
+    let (tenant, service) = (tenant.trim(), service.trim());
+    if !store
+        .read(|tx| offered_services::enabled(tx, tenant))?
+        .iter()
+        .any(|id| id == service)
+    {
+        return Err(ServerError::Invalid(format!(
+            "tenant `{tenant}` does not offer `{service}`; enable it first (enable-services)"
+        )));
+    }
+    let words: Vec<&str> = words.iter().map(|w| w.trim()).collect();
+    if words
+        .iter()
+        .any(|w| w.is_empty() || w.chars().count() > 100)
+    {
+        return Err(ServerError::Invalid(
+            "a search word must have 1 to 100 characters".into(),
+        ));
+    }
+    store.write(|tx| {
+        words.iter().try_for_each(|word| {
+            if remove {
+                offered_services::remove_synonym(tx, tenant, service, word)
+            } else {
+                offered_services::add_synonym(tx, tenant, service, word)
+            }
+        })
+    })?;
+    let now = store.read(|tx| offered_services::synonyms(tx, tenant))?;
+    Ok(format!(
+        "`{service}` in `{tenant}` is also found by: {}",
+        now.get(service).map(|w| w.join(", ")).unwrap_or_default()
+    ))
+}
+
+/// Sets the host name `tenant`'s portal is reached by (`buergerportal.tegelhausen.de`); an
+/// empty one clears it.
+///
+/// # Errors
+/// A name that is no host name, one another tenant has, an unknown tenant, store errors.
+pub fn set_portal_host(
+    store: &dyn CaseStore,
+    tenant: &str,
+    host: &str,
+) -> Result<String, ServerError> {
+    let host = host.trim().to_ascii_lowercase();
+    let valid = host.split('.').all(|label| {
+        !label.is_empty()
+            && label.len() <= 63
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+            && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    });
+    if !host.is_empty() && (!valid || host.len() > 253) {
+        return Err(ServerError::Invalid(format!(
+            "`{host}` is not a host name like buergerportal.tegelhausen.de (no scheme, port or path)"
+        )));
+    }
+    let host = (!host.is_empty()).then_some(host);
+    store.write(|tx| tenants::set_portal_host(tx, tenant.trim(), host.as_deref()))?;
+    Ok(match host {
+        Some(host) => format!(
+            "the portal of `{}` is also at http(s)://{host}/",
+            tenant.trim()
+        ),
+        None => format!(
+            "the portal of `{}` has no host name of its own",
+            tenant.trim()
+        ),
+    })
+}
+
 /// Revokes a device.
 ///
 /// # Errors

@@ -613,4 +613,33 @@ mod tests {
             3
         );
     }
+
+    #[test]
+    fn a_tenants_own_words_find_its_services() {
+        let (_dir, store) = store();
+        let store: &dyn CaseStore = &store;
+        let found = |query: &str| {
+            let services = citizen_services::offered(store, "tgh").unwrap();
+            citizen_services::search(&services, query, schema::Language::De)
+                .into_iter()
+                .map(|t| t.id.clone())
+                .collect::<Vec<_>>()
+        };
+        assert!(found("Kühlschrank").is_empty());
+        store
+            .write(|tx| {
+                offered_services::add_synonym(tx, "tgh", "maengelmeldung", "Kühlschrank am Weg")
+            })
+            .unwrap();
+        assert_eq!(found("kuehlschrank"), ["maengelmeldung"]);
+        // Only in this tenant's portal.
+        let other = citizen_services::offered(store, "other").unwrap();
+        assert!(citizen_services::search(&other, "Kühlschrank", schema::Language::De).is_empty());
+        store
+            .write(|tx| {
+                offered_services::remove_synonym(tx, "tgh", "maengelmeldung", "Kühlschrank am Weg")
+            })
+            .unwrap();
+        assert!(found("Kühlschrank").is_empty());
+    }
 }

@@ -9,22 +9,29 @@ use schema::{Audience, Language, Template};
 use crate::kernel::AppError;
 use crate::store::{CaseStore, offered_services, templates};
 
-/// The services `tenant` offers, in their newest versions, by German title.
+/// The services `tenant` offers, in their newest versions, by German title, with the
+/// tenant's own search words added to each service's.
 ///
 /// # Errors
 /// Store failures; a stored template that no longer loads is an internal error naming it.
 pub fn offered(store: &dyn CaseStore, tenant: &str) -> Result<Vec<Arc<Template>>, AppError> {
-    let (enabled, rows) = store.read(|tx| {
+    let (enabled, rows, mut synonyms) = store.read(|tx| {
         Ok((
             offered_services::enabled(tx, tenant)?,
             templates::of_tenant(tx, tenant, Some(Audience::Citizen))?,
+            offered_services::synonyms(tx, tenant)?,
         ))
     })?;
     let mut services: Vec<Arc<Template>> = Vec::new();
     for id in &enabled {
         // `of_tenant` lists by id and version: the last of an id is its newest.
         if let Some(row) = rows.iter().rev().find(|row| &row.id == id) {
-            services.push(Arc::new(load(&row.json, id)?));
+            let mut service = load(&row.json, id)?;
+            if let (Some(info), Some(words)) = (service.service.as_mut(), synonyms.remove(id)) {
+                // The tenant's words are its citizens' German, whatever the page's language.
+                info.keywords.de.extend(words);
+            }
+            services.push(Arc::new(service));
         }
     }
     services.sort_by(|a, b| a.title.de.cmp(&b.title.de));

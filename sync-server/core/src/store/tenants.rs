@@ -51,3 +51,43 @@ pub fn none_yet(tx: &ReadTx<'_>) -> StoreResult<bool> {
         .prepare_cached("SELECT NOT EXISTS(SELECT 1 FROM tenants)")?
         .query_row([], |r| r.get(0))?)
 }
+
+/// Sets the host name `tenant`'s portal is reached by (lower case, without a port), or
+/// clears it with `None`.
+///
+/// # Errors
+/// [`StoreError::AlreadyExists`] for a host another tenant has, [`StoreError::NotFound`] for
+/// an unknown tenant; database failures.
+pub fn set_portal_host(tx: &WriteTx<'_>, tenant: &str, host: Option<&str>) -> StoreResult<()> {
+    let sql = tx.sql();
+    if let Some(host) = host {
+        let taken: Option<String> = sql
+            .prepare_cached("SELECT id FROM tenants WHERE portal_host = ?1 AND id <> ?2")?
+            .query_row(params![host, tenant], |r| r.get(0))
+            .optional()?;
+        if let Some(other) = taken {
+            return Err(StoreError::AlreadyExists(format!(
+                "the host `{host}` is the portal of tenant `{other}` already"
+            )));
+        }
+    }
+    let changed = sql
+        .prepare_cached("UPDATE tenants SET portal_host = ?2 WHERE id = ?1")?
+        .execute(params![tenant, host])?;
+    if changed == 0 {
+        return Err(StoreError::NotFound(format!("no tenant `{tenant}`")));
+    }
+    Ok(())
+}
+
+/// The tenant whose portal host is `host` (lower case, without a port), if any.
+///
+/// # Errors
+/// Database failures.
+pub fn by_portal_host(tx: &ReadTx<'_>, host: &str) -> StoreResult<Option<String>> {
+    Ok(tx
+        .sql()
+        .prepare_cached("SELECT id FROM tenants WHERE portal_host = ?1")?
+        .query_row([host], |r| r.get(0))
+        .optional()?)
+}

@@ -58,7 +58,9 @@ const UNDO: &[(u32, &str)] = &[
     (11, "DROP TABLE mail_outbox;"),
     (
         12,
-        "DROP TABLE portal_looks; DROP TABLE request_status_history; DROP TABLE citizen_requests;
+        "DROP TABLE service_synonyms; DROP TABLE portal_looks; DROP TABLE request_status_history;
+         DROP TABLE citizen_requests; DROP INDEX tenants_by_portal_host;
+         ALTER TABLE tenants DROP COLUMN portal_host;
          DROP TABLE request_numbers; DROP TABLE tenant_services;
          ALTER TABLE tenants DROP COLUMN request_prefix;
          ALTER TABLE templates DROP COLUMN audience;",

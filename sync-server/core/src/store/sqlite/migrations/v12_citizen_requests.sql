@@ -68,3 +68,17 @@ CREATE TABLE portal_looks (
     contact_phone   TEXT,
     updated_at      INTEGER NOT NULL
 );
+
+-- The everyday words a tenant adds to a service for its citizens' searches ("Sofa",
+-- "Hund angemeldet"), beside the ones the service itself names.
+CREATE TABLE service_synonyms (
+    tenant      TEXT NOT NULL REFERENCES tenants(id),
+    service_id  TEXT NOT NULL,
+    word        TEXT NOT NULL,
+    PRIMARY KEY (tenant, service_id, word)
+) WITHOUT ROWID;
+
+-- The host name a tenant's portal is reached by (`buergerportal.tegelhausen.de`), besides
+-- its path; one tenant per host.
+ALTER TABLE tenants ADD COLUMN portal_host TEXT;
+CREATE UNIQUE INDEX tenants_by_portal_host ON tenants(portal_host) WHERE portal_host IS NOT NULL;
