@@ -630,6 +630,7 @@ async fn hostile_bodies_are_refused_and_the_server_keeps_serving() {
     // close — a broken connection. Either way nothing past the limit is taken.
     match tablet.try_post_sync(vec![0u8; 200 * 1024]).await {
         Ok(response) => {
+            assert_eq!(response.headers()["connection"], "close");
             let (status, body) = error_body(response).await;
             assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
             assert_eq!(body.error, "payload_too_large");

@@ -50,6 +50,20 @@ impl IntoResponse for ApiError {
             message,
         };
         let mut response = (status, axum::Json(body)).into_response();
+        if matches!(
+            error,
+            AppError::PayloadTooLarge(_)
+                | AppError::Wire(sync_protocol::WireError::TooLarge { .. })
+                | AppError::BodyTooSlow(_)
+        ) {
+            // The rest of the body was not read, so the connection cannot carry another
+            // request: saying so keeps a client from sending its next one down it (it would
+            // meet a closed socket).
+            response.headers_mut().insert(
+                axum::http::header::CONNECTION,
+                axum::http::HeaderValue::from_static("close"),
+            );
+        }
         if let Some(retry_after) = error.retry_after() {
             // Whole seconds, rounded up, so a client that waits that long is let in.
             let seconds = retry_after.as_secs().saturating_add(1);
