@@ -63,7 +63,7 @@ pub enum Visibility {
 
 pub use admin::{AuditPage, AuditQuery, DeviceActivity};
 pub use backoffice::{AuditEntry, CasePage, CaseQuery, CaseSort, NewSession, SessionRow};
-pub use sqlite::{SqliteStore, downgrade_sql};
+pub use sqlite::{SqliteStore, downgrade_sql, latest_version};
 pub use tx::{ReadTx, WriteTx};
 pub use url::DatabaseUrl;
 

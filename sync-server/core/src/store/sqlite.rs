@@ -11,7 +11,7 @@ use rusqlite::{Connection, Transaction, TransactionBehavior, params};
 
 mod migrations;
 
-pub use migrations::downgrade_sql;
+pub use migrations::{downgrade_sql, latest_version};
 
 use super::documents::{bytes as document_bytes, reproject};
 use super::sql::parse_id;

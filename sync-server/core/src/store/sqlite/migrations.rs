@@ -67,6 +67,11 @@ const UNDO: &[(u32, &str)] = &[
     ),
 ];
 
+/// The layout version this build writes.
+pub fn latest_version() -> u32 {
+    sqlite_migrations::latest(STEPS)
+}
+
 /// SQL that turns a database of this build's layout into one of layout `version`, as an
 /// older build wrote it, for upgrade tests. Not for production: it drops data.
 pub fn downgrade_sql(version: u32) -> String {
