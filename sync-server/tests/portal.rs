@@ -563,3 +563,89 @@ async fn a_portal_has_a_host_name_of_its_own_and_a_tenants_own_search_words() {
     let elsewhere = citizen.get("/portal/b/?q=K%C3%BChlschrank").await;
     assert!(!elsewhere.body.contains("/leistungen/maengelmeldung"));
 }
+
+#[tokio::test]
+async fn the_portal_installs_on_a_phone_in_the_towns_colour() {
+    let server = server().await;
+    let store = server.store();
+    tokio::task::spawn_blocking(move || {
+        sync_server::services::admin::set_portal_look(
+            store.as_ref(),
+            "a",
+            &sync_server::store::portal_looks::PortalLook {
+                accent: Some("#1e7b34".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    })
+    .await
+    .unwrap();
+    let mut citizen = Browser::new(&server);
+    let page = citizen.get("/portal/a/").await;
+    assert!(
+        page.body
+            .contains("<link rel=\"manifest\" href=\"/portal/a/manifest.webmanifest\">")
+    );
+    assert!(
+        page.body
+            .contains("<meta name=\"theme-color\" content=\"#1e7b34\">")
+    );
+    let manifest = citizen.get("/portal/a/manifest.webmanifest").await;
+    assert_eq!(manifest.status, StatusCode::OK);
+    assert!(
+        manifest
+            .content_type
+            .starts_with("application/manifest+json")
+    );
+    let json: serde_json::Value = serde_json::from_str(&manifest.body).unwrap();
+    assert_eq!(json["name"], "Stadt A – Bürgerportal");
+    assert_eq!(json["start_url"], "/portal/a/");
+    assert_eq!(json["scope"], "/portal/a/");
+    assert_eq!(json["display"], "standalone");
+    assert_eq!(json["theme_color"], "#1e7b34");
+    for (icon, size) in json["icons"].as_array().unwrap().iter().zip([192u32, 512]) {
+        let (status, content_type, bytes) = citizen.get_bytes(icon["src"].as_str().unwrap()).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(content_type, "image/png");
+        let image = image::load_from_memory(&bytes).unwrap().to_rgb8();
+        assert_eq!(image.dimensions(), (size, size));
+        assert_eq!(
+            image.get_pixel(2, 2).0,
+            [0x1e, 0x7b, 0x34],
+            "in the town's colour"
+        );
+    }
+    assert_eq!(
+        citizen.get("/portal/a/icons/64.png").await.status,
+        StatusCode::NOT_FOUND
+    );
+    // Another town keeps naper's colour.
+    let other: serde_json::Value =
+        serde_json::from_str(&citizen.get("/portal/b/manifest.webmanifest").await.body).unwrap();
+    assert_eq!(other["theme_color"], "#0b5394");
+    // The service worker and its offline page, and the one script the pages may load.
+    let worker = citizen.get("/portal/sw.js").await;
+    assert!(worker.content_type.starts_with("text/javascript"));
+    assert!(worker.body.contains("/portal/offline.html"));
+    let offline = citizen.get("/portal/offline.html").await;
+    assert!(offline.body.contains("Keine Verbindung"));
+    let response = reqwest::get(server.url("/portal/a/")).await.unwrap();
+    let csp = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
+    let backoffice = reqwest::get(server.url("/backoffice/login")).await.unwrap();
+    let csp = backoffice.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        !csp.contains("script-src"),
+        "the back office runs no scripts: {csp}"
+    );
+}

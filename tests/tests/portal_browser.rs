@@ -394,3 +394,62 @@ async fn a_citizens_report_goes_to_the_officer_and_back_and_the_citizen_follows_
         Err(e) => panic!("the browser steps did not finish: {e}"),
     }
 }
+
+async fn offline_page(client: &Client, base: &str, server: &mut ServerProcess) {
+    let script = axe::script();
+    client.goto(&format!("{base}/portal/tgh/")).await.unwrap();
+    wait_for(client, "h1").await;
+    // The page's one script registers the service worker; wait until it is in charge.
+    let ready = client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             navigator.serviceWorker.ready.then(() => done(true), (e) => done(String(e)));",
+            Vec::new(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(ready, serde_json::Value::Bool(true), "{ready}");
+    // The connection is gone: the server is dead.
+    server.kill9();
+    client
+        .goto(&format!("{base}/portal/tgh/leistungen/maengelmeldung"))
+        .await
+        .unwrap();
+    assert_eq!(text_of(client, "h1").await, "Keine Verbindung");
+    accessible(client, &script, "the offline page").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_a_connection_the_installed_portal_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("server");
+    let mut server = ServerProcess::start(&data, &[]);
+    for args in [
+        &["create-tenant", "tgh", "Gemeinde Tegelhausen"][..],
+        &["enable-services", "--tenant", "tgh"][..],
+    ] {
+        let out = admin(&data, args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let driver = ChromeDriver::start();
+    let client = connect(&driver).await;
+    let steps = {
+        let client = client.clone();
+        let url = server.url.clone();
+        tokio::spawn(async move {
+            offline_page(&client, &url, &mut server).await;
+        })
+    };
+    let outcome = steps.await;
+    let _ = client.close().await;
+    drop(driver);
+    match outcome {
+        Ok(()) => {}
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Err(e) => panic!("the browser steps did not finish: {e}"),
+    }
+}

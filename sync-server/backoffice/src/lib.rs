@@ -133,5 +133,8 @@ pub fn router() -> Router<AppState> {
             i18n::LANG,
             web::language::remember,
         ))
-        .layer(middleware::from_fn(web::headers::security_headers))
+        .layer(middleware::from_fn_with_state(
+            web::headers::NO_SCRIPTS,
+            web::headers::security_headers,
+        ))
 }

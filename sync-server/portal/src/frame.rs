@@ -24,6 +24,8 @@ pub struct Frame {
     pub home: Option<String>,
     /// Its stylesheet with its accent colour, when it chose one.
     pub theme: Option<String>,
+    /// The colour a phone gives the browser's bar.
+    pub theme_color: String,
     /// What its footer links to.
     pub footer: Footer,
 }
@@ -54,6 +56,11 @@ impl Frame {
                 .accent
                 .as_ref()
                 .map(|_| format!("{}/theme.css", tenant.base())),
+            theme_color: tenant
+                .look
+                .accent
+                .clone()
+                .unwrap_or_else(|| crate::pwa::DEFAULT_ACCENT.into()),
             footer: Footer {
                 imprint: tenant.look.imprint_url.clone(),
                 privacy: tenant.look.privacy_url.clone(),
@@ -108,6 +115,7 @@ pub fn error_page(status: StatusCode, message: &str, lang: Language) -> Response
             tenant: None,
             home: None,
             theme: None,
+            theme_color: crate::pwa::DEFAULT_ACCENT.into(),
             footer: Footer::default(),
         },
         message: message.to_string(),

@@ -26,7 +26,13 @@
 //! A tenant's portal is also reached by a host name of its own (`host.rs`), which the
 //! binary's fallback sends on to its path.
 //!
-//! Routes (under [`BASE`]): `GET /static/portal.css`, `GET /{tenant}/`,
+//! `pwa/` makes the portal installable on a phone's home screen (a manifest and icons per
+//! tenant) and shows an offline page without a connection (a service worker, registered by
+//! the pages' one script): progressive enhancement, nothing needs it.
+//!
+//! Routes (under [`BASE`]): `GET /static/portal.css`, `GET /static/register.js`,
+//! `GET /sw.js`, `GET /offline.html`, `GET /{tenant}/manifest.webmanifest`,
+//! `GET /{tenant}/icons/{192,512}.png`, `GET /{tenant}/`,
 //! `GET /{tenant}/leistungen/{service}`, `POST /{tenant}/leistungen/{service}`,
 //! `GET /{tenant}/anliegen/{tracking}`.
 
@@ -35,6 +41,7 @@ mod frame;
 pub mod host;
 mod i18n;
 mod page_error;
+mod pwa;
 mod service_form;
 mod services_page;
 mod status_notice;
@@ -108,6 +115,11 @@ async fn not_found(request: Request) -> Response {
 pub fn router(limit: SubmissionLimit) -> Router<AppState> {
     Router::new()
         .route("/static/portal.css", get(style))
+        .route("/static/register.js", get(pwa::register))
+        .route("/sw.js", get(pwa::service_worker))
+        .route("/offline.html", get(pwa::offline))
+        .route("/{tenant}/manifest.webmanifest", get(pwa::manifest))
+        .route("/{tenant}/icons/{file}", get(pwa::icon))
         .route("/{tenant}/theme.css", get(theme))
         .route("/{tenant}", get(services_page::start))
         .route("/{tenant}/", get(services_page::start))
@@ -122,5 +134,8 @@ pub fn router(limit: SubmissionLimit) -> Router<AppState> {
             i18n::LANG,
             web::language::remember,
         ))
-        .layer(middleware::from_fn(web::headers::security_headers))
+        .layer(middleware::from_fn_with_state(
+            web::headers::OWN_SCRIPTS,
+            web::headers::security_headers,
+        ))
 }

@@ -1,22 +1,45 @@
-//! The headers every page carries: no framing (clickjacking), no scripts or foreign sources,
-//! no caching of pages with personal data unless a handler allows it, no MIME sniffing.
+//! The headers every page carries: no framing (clickjacking), no foreign sources, scripts
+//! only where a surface allows its own, no caching of pages with personal data unless a
+//! handler allows it, no MIME sniffing.
 
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::header::CACHE_CONTROL;
 use axum::http::{HeaderName, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
 
-/// Middleware adding the security headers to every response of a page surface.
-pub async fn security_headers(request: Request, next: Next) -> Response {
+/// A surface's content security policy.
+#[derive(Debug, Clone, Copy)]
+pub struct ContentPolicy(pub &'static str);
+
+/// No scripts at all: the back office.
+pub const NO_SCRIPTS: ContentPolicy = ContentPolicy(
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
+     frame-ancestors 'none'; base-uri 'none'; manifest-src 'self'",
+);
+
+/// The surface's own scripts and service worker, nothing inline: the portal, whose pages
+/// work without them (they only make it installable and say when it is offline).
+pub const OWN_SCRIPTS: ContentPolicy = ContentPolicy(
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
+     frame-ancestors 'none'; base-uri 'none'; manifest-src 'self'; script-src 'self'; \
+     worker-src 'self'; connect-src 'self'",
+);
+
+/// Middleware (`axum::middleware::from_fn_with_state(policy, security_headers)`) adding the
+/// security headers to every response of a page surface.
+pub async fn security_headers(
+    State(policy): State<ContentPolicy>,
+    request: Request,
+    next: Next,
+) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    headers.insert(
+        HeaderName::from_static("content-security-policy"),
+        HeaderValue::from_static(policy.0),
+    );
     let set = [
-        (
-            "content-security-policy",
-            "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
-             frame-ancestors 'none'; base-uri 'none'; manifest-src 'self'",
-        ),
         ("x-frame-options", "DENY"),
         ("x-content-type-options", "nosniff"),
         ("referrer-policy", "same-origin"),
