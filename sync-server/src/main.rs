@@ -296,6 +296,23 @@ enum AdminCommand {
         /// Service ids (e.g. maengelmeldung); none: all.
         services: Vec<String>,
     },
+    /// Stop offering citizen services in a tenant's portal (requests already sent stay).
+    DisableServices {
+        /// Tenant id.
+        #[arg(long)]
+        tenant: String,
+        /// Service ids.
+        #[arg(required = true)]
+        services: Vec<String>,
+    },
+    /// Set the letters a tenant's request numbers start with (TGH in TGH-2026-000123).
+    RequestPrefix {
+        /// Tenant id.
+        #[arg(long)]
+        tenant: String,
+        /// 2 to 6 capital letters or digits.
+        prefix: String,
+    },
     /// Add everyday words a tenant's citizens find a service by ("Sofa", "Hund angemeldet");
     /// with --remove, take them away.
     ServiceWords {
@@ -424,6 +441,12 @@ fn run_admin(args: AdminArgs) -> Result<(), ServerError> {
         AdminCommand::MailOutbox => admin::mail_outbox(store)?,
         AdminCommand::EnableServices { tenant, services } => {
             admin::enable_services(store, &tenant, &services)?
+        }
+        AdminCommand::DisableServices { tenant, services } => {
+            admin::disable_services(store, &tenant, &services)?
+        }
+        AdminCommand::RequestPrefix { tenant, prefix } => {
+            admin::set_request_prefix(store, &tenant, &prefix)?
         }
         AdminCommand::ServiceWords {
             tenant,

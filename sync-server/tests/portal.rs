@@ -528,6 +528,13 @@ async fn a_portal_has_a_host_name_of_its_own_and_a_tenants_own_search_words() {
                 .to_string()
                 .contains("does not offer")
         );
+        // Tenant b stops offering its problem report, and a's numbers get its letters.
+        admin::disable_services(store.as_ref(), "b", &["maengelmeldung".into()]).unwrap();
+        let again = admin::disable_services(store.as_ref(), "b", &["maengelmeldung".into()]);
+        assert!(again.unwrap_err().to_string().contains("does not offer"));
+        admin::set_request_prefix(store.as_ref(), "a", "STA").unwrap();
+        let bad = admin::set_request_prefix(store.as_ref(), "a", "sta a");
+        assert!(bad.unwrap_err().to_string().contains("capital letters"));
     })
     .await
     .unwrap();
@@ -562,6 +569,18 @@ async fn a_portal_has_a_host_name_of_its_own_and_a_tenants_own_search_words() {
     assert!(found.body.contains(FORM), "{}", found.body);
     let elsewhere = citizen.get("/portal/b/?q=K%C3%BChlschrank").await;
     assert!(!elsewhere.body.contains("/leistungen/maengelmeldung"));
+    // A service no longer offered is gone from its portal; the numbers carry the new letters.
+    let gone = citizen.get("/portal/b/leistungen/maengelmeldung").await;
+    assert_eq!(gone.status, StatusCode::NOT_FOUND);
+    let csrf = citizen.get(FORM).await.csrf();
+    let sent = citizen.post(FORM, &report(&csrf, "Müll")).await;
+    let receipt = citizen.get(&tracking_path(&sent)).await;
+    let year = chrono::Utc::now().format("%Y").to_string();
+    assert!(
+        receipt.body.contains(&format!("STA-{year}-000001")),
+        "{}",
+        receipt.body
+    );
 }
 
 #[tokio::test]

@@ -299,6 +299,62 @@ pub fn set_portal_look(
     Ok(format!("tenant `{tenant}`'s portal: {look:?}"))
 }
 
+/// Stops offering `services` in `tenant`'s portal; requests already sent stay, and so do
+/// their cases.
+///
+/// # Errors
+/// An unknown tenant, a service it does not offer, store errors.
+pub fn disable_services(
+    store: &dyn CaseStore,
+    tenant: &str,
+    services: &[String],
+) -> Result<String, ServerError> {
+    let tenant = tenant.trim();
+    if store.read(|tx| tenants::find(tx, tenant))?.is_none() {
+        return Err(ServerError::Invalid(format!(
+            "there is no tenant `{tenant}`"
+        )));
+    }
+    let offered = store.read(|tx| offered_services::enabled(tx, tenant))?;
+    if let Some(unknown) = services
+        .iter()
+        .find(|s| !offered.contains(&s.trim().to_string()))
+    {
+        return Err(ServerError::Invalid(format!(
+            "tenant `{tenant}` does not offer `{unknown}`; it offers: {}",
+            offered.join(", ")
+        )));
+    }
+    store.write(|tx| {
+        services
+            .iter()
+            .try_for_each(|id| offered_services::disable(tx, tenant, id.trim()))
+    })?;
+    Ok(format!(
+        "tenant `{tenant}` offers: {}",
+        store
+            .read(|tx| offered_services::enabled(tx, tenant))?
+            .join(", ")
+    ))
+}
+
+/// Sets the letters `tenant`'s request numbers start with (`TGH` in `TGH-2026-000123`); the
+/// numbers already handed out keep theirs.
+///
+/// # Errors
+/// A prefix that is not 2 to 6 capital letters or digits, an unknown tenant, store errors.
+pub fn set_request_prefix(
+    store: &dyn CaseStore,
+    tenant: &str,
+    prefix: &str,
+) -> Result<String, ServerError> {
+    let (tenant, prefix) = (tenant.trim(), prefix.trim());
+    store.write(|tx| crate::store::citizen_requests::set_prefix(tx, tenant, prefix))?;
+    Ok(format!(
+        "requests to `{tenant}` are numbered {prefix}-YEAR-NNNNNN from now on"
+    ))
+}
+
 /// Adds `words` to what `tenant`'s citizens find `service` by (`remove`: takes them away).
 ///
 /// # Errors
