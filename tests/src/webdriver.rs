@@ -99,3 +99,25 @@ pub async fn sign_in(client: &Client, base: &str, username: &str, password: &str
     }
     click(client, "form.login button[type=submit]").await;
 }
+
+/// Runs `steps` with a new WebDriver session of `driver`'s Chromium, in a task of their own,
+/// so that a failed assertion still ends the session (and `driver` kills the browser) before
+/// the failure is passed on.
+///
+/// # Panics
+/// With the steps' panic, or when they did not finish.
+pub async fn drive<F, Fut>(driver: ChromeDriver, steps: F)
+where
+    F: FnOnce(Client) -> Fut,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let client = connect(&driver).await;
+    let outcome = tokio::spawn(steps(client.clone())).await;
+    let _ = client.close().await;
+    drop(driver);
+    match outcome {
+        Ok(()) => {}
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Err(e) => panic!("the browser steps did not finish: {e}"),
+    }
+}

@@ -13,7 +13,7 @@ use std::path::Path;
 use fantoccini::{Client, Locator};
 use naper_tests::chrome::ChromeDriver;
 use naper_tests::webdriver::{
-    WAIT as PAGE_WAIT, click_transition, connect, sign_in, text_of, wait_for_status,
+    WAIT as PAGE_WAIT, click_transition, drive, sign_in, text_of, wait_for_status,
 };
 use naper_tests::{ServerProcess, Tablet, admin};
 use serde_json::Value;
@@ -282,21 +282,9 @@ async fn a_reviewer_corrects_sends_back_approves_and_prints_a_case_in_chromium()
     let draft = tablet.ok(&["new-case", "--template", TEMPLATE]);
     tablet.ok(&["sync"]);
 
-    let driver = ChromeDriver::start();
-    let client = connect(&driver).await;
-    // Run the steps in a task so that a failed assertion still lets the browser session end.
-    let steps = {
-        let (client, url, dir) = (client.clone(), server.url.clone(), tablet.dir.clone());
-        tokio::spawn(async move {
-            review_in_the_browser(&client, &url, &Tablet::new(&dir), &id, &draft).await;
-        })
-    };
-    let outcome = steps.await;
-    let _ = client.close().await;
-    drop(driver);
-    match outcome {
-        Ok(()) => {}
-        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
-        Err(e) => panic!("the browser steps did not finish: {e}"),
-    }
+    let (url, dir) = (server.url.clone(), tablet.dir.clone());
+    drive(ChromeDriver::start(), |client| async move {
+        review_in_the_browser(&client, &url, &Tablet::new(&dir), &id, &draft).await;
+    })
+    .await;
 }

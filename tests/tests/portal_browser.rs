@@ -21,7 +21,7 @@ use fantoccini::{Client, Locator};
 use naper_tests::chrome::ChromeDriver;
 use naper_tests::smtp::SmtpServer;
 use naper_tests::webdriver::{
-    WAIT, click, click_transition, connect, sign_in, text_of, wait_for, wait_for_status,
+    WAIT, click, click_transition, drive, sign_in, text_of, wait_for, wait_for_status,
 };
 use naper_tests::{ServerProcess, Tablet, admin, axe};
 
@@ -376,23 +376,11 @@ async fn a_citizens_report_goes_to_the_officer_and_back_and_the_citizen_follows_
     let smtp = SmtpServer::start(&dir.path().join("smtp"));
     let server = server(&dir.path().join("server"), &smtp);
     let tablet = Tablet::new(&dir.path().join("tablet"));
-    let driver = ChromeDriver::start();
-    let client = connect(&driver).await;
-    // The steps run in a task so that a failed assertion still lets the browser session end.
-    let steps = {
-        let (client, url) = (client.clone(), server.url.clone());
-        tokio::spawn(async move {
-            loop_through_the_town_hall(&client, &url, &smtp, &tablet).await;
-        })
-    };
-    let outcome = steps.await;
-    let _ = client.close().await;
-    drop(driver);
-    match outcome {
-        Ok(()) => {}
-        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
-        Err(e) => panic!("the browser steps did not finish: {e}"),
-    }
+    let url = server.url.clone();
+    drive(ChromeDriver::start(), |client| async move {
+        loop_through_the_town_hall(&client, &url, &smtp, &tablet).await;
+    })
+    .await;
 }
 
 async fn offline_page(client: &Client, base: &str, server: &mut ServerProcess) {
@@ -435,21 +423,9 @@ async fn without_a_connection_the_installed_portal_says_so() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
-    let driver = ChromeDriver::start();
-    let client = connect(&driver).await;
-    let steps = {
-        let client = client.clone();
-        let url = server.url.clone();
-        tokio::spawn(async move {
-            offline_page(&client, &url, &mut server).await;
-        })
-    };
-    let outcome = steps.await;
-    let _ = client.close().await;
-    drop(driver);
-    match outcome {
-        Ok(()) => {}
-        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
-        Err(e) => panic!("the browser steps did not finish: {e}"),
-    }
+    let url = server.url.clone();
+    drive(ChromeDriver::start(), |client| async move {
+        offline_page(&client, &url, &mut server).await;
+    })
+    .await;
 }
