@@ -33,7 +33,8 @@ pub use schema::Language;
 pub use terms::{Terms, role_label, status_label, status_name_label, terms};
 
 /// Writes a surface's table of texts: `pub struct Texts` with one `&'static str` per row,
-/// the consts `DE` and `EN`, and `ROWS` for [`check::rows`]. An optional first line
+/// the consts `DE` and `EN`, `texts(lang)` choosing between them, and `ROWS` for
+/// [`check::rows`]. An optional first line
 /// `[shared: yes, no, …]` takes rows from [`terms`] by name, so a surface's templates can
 /// use them like its own; an optional `[plural: …]` block writes [`Plural`] rows, each with
 /// its German and its English pair of forms.
@@ -92,6 +93,13 @@ macro_rules! texts {
             )*)?
             $((stringify!($key), $de, $en),)*
         ];
+        /// The table in `lang`.
+        pub fn texts(lang: $crate::Language) -> &'static Texts {
+            match lang {
+                $crate::Language::De => &DE,
+                $crate::Language::En => &EN,
+            }
+        }
     };
 }
 
@@ -109,8 +117,9 @@ mod tests {
 
     #[test]
     fn a_table_takes_shared_terms_plurals_and_its_own_rows() {
-        use table::{DE, EN, ROWS};
+        use table::{DE, EN, ROWS, texts};
         assert_eq!((DE.yes, EN.yes), ("Ja", "Yes"));
+        assert_eq!(texts(crate::Language::En).title, EN.title);
         assert_eq!(DE.cases.fill(1), "1 Fall");
         assert_eq!(EN.cases.fill(3), "3 cases");
         assert_eq!((DE.title, DE.lang), ("Titel", crate::Language::De));

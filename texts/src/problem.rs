@@ -76,14 +76,6 @@ crate::texts! {
     postal_code: "Postleitzahl muss fünf Ziffern haben", "Postal code must have five digits";
 }
 
-/// This module's texts in `lang`.
-pub fn texts(lang: Language) -> &'static Texts {
-    match lang {
-        Language::De => &DE,
-        Language::En => &EN,
-    }
-}
-
 /// A problem with an answer a person gave, of either kind: what a form that reads and
 /// checks an answer refuses it with.
 #[derive(Debug, Clone, PartialEq)]

@@ -7,16 +7,6 @@
 //! German is the default ([`schema::Language::De`]); the officer can switch to English.
 //! Widgets get the table through [`texts`] and never hold literal UI strings.
 
-use schema::Language;
-
-/// The table for `language`.
-pub fn texts(language: Language) -> &'static Texts {
-    match language {
-        Language::De => &DE,
-        Language::En => &EN,
-    }
-}
-
 texts::texts! {
     [plural:
         cases_count: ("{n} Fall", "{n} Fälle"), ("{n} case", "{n} cases");
@@ -175,6 +165,8 @@ texts::texts! {
 
 #[cfg(test)]
 mod tests {
+    use schema::Language;
+
     use super::*;
 
     #[test]

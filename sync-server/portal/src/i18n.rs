@@ -129,14 +129,6 @@ impl Texts {
     }
 }
 
-/// The texts of `lang`.
-pub fn texts(lang: Language) -> &'static Texts {
-    match lang {
-        Language::De => &DE,
-        Language::En => &EN,
-    }
-}
-
 /// The language of a request.
 pub fn language_of(uri: &Uri, headers: &HeaderMap) -> Language {
     LANG.language_of(uri, headers)

@@ -296,7 +296,15 @@ pub fn set_portal_look(
         return Err(ServerError::Invalid(problems.join("\n")));
     }
     store.write(|tx| portal_looks::set(tx, tenant, &look))?;
-    Ok(format!("tenant `{tenant}`'s portal: {look:?}"))
+    let shown = |part: &Option<String>| part.clone().unwrap_or_else(|| "naper's default".into());
+    Ok(format!(
+        "tenant `{tenant}`'s portal: accent {}, imprint {}, privacy {}, e-mail {}, phone {}",
+        shown(&look.accent),
+        shown(&look.imprint_url),
+        shown(&look.privacy_url),
+        shown(&look.contact_email),
+        shown(&look.contact_phone)
+    ))
 }
 
 /// Stops offering `services` in `tenant`'s portal; requests already sent stay, and so do
