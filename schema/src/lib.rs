@@ -26,7 +26,8 @@ pub mod write_rules;
 
 pub use case::{
     CURRENT_SCHEMA_VERSION, CaseId, CitizenRequest, Comment, CommentId, InspectionCase,
-    InvalidSha256, Photo, PhotoId, Sha256, Stamp, TemplateRef, rehydrate_case,
+    InvalidSha256, Photo, PhotoId, REQUEST_PHOTO_PREFIX, Sha256, Stamp, TemplateRef,
+    rehydrate_case, request_photo_field,
 };
 pub use document::{CaseDocument, ChangeAuthor, check_template};
 pub use error::Error;

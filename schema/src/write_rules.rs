@@ -179,6 +179,13 @@ pub const INTERNAL_COMMENTS_STAY_ON_THE_SERVER: &str = "an internal comment is k
 /// # Errors
 /// The rule the new case breaks.
 pub fn check_new(writer: &Writer, case: &InspectionCase) -> Result<(), RuleBroken> {
+    // The server writes a citizen's request itself, without these rules; whoever else sends
+    // one would speak for a citizen.
+    if case.request.is_some() || case.photos.iter().any(Photo::is_from_request) {
+        return Err(RuleBroken(
+            "only the server writes a citizen's request; a new case cannot bring one".into(),
+        ));
+    }
     check_photo_stamps(writer, &[], &case.photos)?;
     for comment in &case.comments {
         check_authored(writer, comment)?;
@@ -208,6 +215,7 @@ pub fn changed_parts(
         parts.push(Part::Answers);
     }
     check_photo_stamps(writer, &before.photos, &after.photos)?;
+    check_request_photos(&before.photos, &after.photos)?;
     let (photos, annotations) = photo_changes(&before.photos, &after.photos);
     if photos {
         parts.push(Part::Photos);
@@ -275,6 +283,36 @@ fn check_photo_stamps(
             }
             _ => {}
         }
+    }
+    Ok(())
+}
+
+/// The photos a citizen sent stay as they arrived: none is added to the request afterwards,
+/// none removed, none redescribed. Drawings on them are the office's (a face blacked out).
+fn check_request_photos(before: &[Photo], after: &[Photo]) -> Result<(), RuleBroken> {
+    let later: BTreeMap<_, &Photo> = after.iter().map(|p| (p.id, p)).collect();
+    for old in before.iter().filter(|p| p.is_from_request()) {
+        let Some(new) = later.get(&old.id) else {
+            return Err(RuleBroken(
+                "a photo the citizen sent with the request cannot be removed".into(),
+            ));
+        };
+        let mut described = old.clone();
+        described.annotations.clone_from(&new.annotations);
+        if described != **new {
+            return Err(RuleBroken(
+                "a photo the citizen sent with the request keeps its description".into(),
+            ));
+        }
+    }
+    let earlier: BTreeMap<_, &Photo> = before.iter().map(|p| (p.id, p)).collect();
+    if after
+        .iter()
+        .any(|p| p.is_from_request() && !earlier.contains_key(&p.id))
+    {
+        return Err(RuleBroken(
+            "only the citizen's request itself brings photos of the request".into(),
+        ));
     }
     Ok(())
 }

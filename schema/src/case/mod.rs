@@ -20,7 +20,7 @@ use crate::workflow::Status;
 pub use ids::{CaseId, CommentId, InvalidSha256, PhotoId, Sha256};
 use keyed::Keyed;
 pub use rehydrate::rehydrate_case;
-pub use request::CitizenRequest;
+pub use request::{CitizenRequest, REQUEST_PHOTO_PREFIX, request_photo_field};
 
 /// The version of the document layout this build writes. See `upgrade` for how older
 /// documents are brought up to it and how newer ones are handled.

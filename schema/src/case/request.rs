@@ -78,6 +78,33 @@ impl InspectionCase {
     }
 }
 
+/// What a request's photos are tagged with in the case's photo list: the service's photo
+/// field behind this prefix. They travel with the case's other photos (blob, thumbnails,
+/// drawings, the tablet's download) but belong to the request: nobody adds one later,
+/// removes one or changes its description (the write rules); staff may draw on one, to
+/// black out a face.
+pub const REQUEST_PHOTO_PREFIX: &str = "request.";
+
+/// The photo field a request's photo of the service's field `key` is tagged with.
+pub fn request_photo_field(key: &str) -> String {
+    format!("{REQUEST_PHOTO_PREFIX}{key}")
+}
+
+impl super::Photo {
+    /// Whether the photo came with the citizen's request.
+    pub fn is_from_request(&self) -> bool {
+        self.field.starts_with(REQUEST_PHOTO_PREFIX)
+    }
+}
+
+impl InspectionCase {
+    /// The photos the citizen sent in the service's photo field `key`.
+    pub fn request_photos<'a>(&'a self, key: &str) -> impl Iterator<Item = &'a super::Photo> + 'a {
+        let field = request_photo_field(key);
+        self.photos.iter().filter(move |p| p.field == field)
+    }
+}
+
 /// Hydrates `request`, which documents written before citizen requests existed lack.
 pub(crate) fn missing() -> Option<CitizenRequest> {
     None

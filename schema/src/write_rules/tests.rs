@@ -266,6 +266,60 @@ fn a_photo_is_added_under_ones_own_name_and_keeps_its_stamp() {
     check_new(&officer(), &new).unwrap_err();
 }
 
+/// The photos a citizen sent stay as they came; the office may draw on them (a face blacked
+/// out) and nothing else, and nobody brings a request, or a photo of one, in a new case.
+#[test]
+fn a_citizens_photos_stay_as_they_came_but_may_be_drawn_on() {
+    let with_request_photo = |status| {
+        let mut case = case(status);
+        let mut photo = case.photos[0].clone();
+        photo.id = schema_photo_id();
+        photo.field = crate::request_photo_field("fotos");
+        photo.added.by = "buergerin".into();
+        photo.annotations.clear();
+        case.photos.push(photo);
+        case
+    };
+    let staff = writer("cw", Role::CaseWorker);
+    let change = |change: &dyn Fn(&mut InspectionCase)| {
+        let before = with_request_photo(Status::InReview);
+        let mut after = before.clone();
+        change(&mut after);
+        check_change(&staff, &before, &after)
+    };
+    change(&|c| c.photos[1].annotations.push(arrow())).unwrap();
+    let removed = change(&|c| {
+        c.photos.remove(1);
+    })
+    .unwrap_err();
+    assert!(
+        removed.to_string().contains("cannot be removed"),
+        "{removed}"
+    );
+    let recaptioned = change(&|c| c.photos[1].caption = "anders".into()).unwrap_err();
+    assert!(
+        recaptioned.to_string().contains("keeps its description"),
+        "{recaptioned}"
+    );
+    let added = change(&|c| {
+        let mut photo = c.photos[1].clone();
+        photo.id = schema_photo_id();
+        photo.added.by = "cw".into();
+        c.photos.push(photo);
+    })
+    .unwrap_err();
+    assert!(
+        added.to_string().contains("only the citizen's request"),
+        "{added}"
+    );
+    // A tablet cannot make a case up as a citizen's request.
+    let mut forged = with_request_photo(Status::Draft);
+    forged.comments.retain(|c| c.written.by == "o1");
+    forged.photos[1].added.by = "o1".into();
+    let refused = check_new(&officer(), &forged).unwrap_err();
+    assert!(refused.to_string().contains("only the server"), "{refused}");
+}
+
 fn schema_photo_id() -> crate::PhotoId {
     crate::PhotoId::new()
 }
