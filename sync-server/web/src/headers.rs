@@ -1,10 +1,11 @@
 //! The headers every page carries: no framing (clickjacking), no foreign sources, scripts
 //! only where a surface allows its own, no caching of pages with personal data unless a
-//! handler allows it, no MIME sniffing.
+//! handler allows it, no MIME sniffing; and the end of the connection after a body that was
+//! refused before it was read.
 
 use axum::extract::{Request, State};
-use axum::http::header::CACHE_CONTROL;
-use axum::http::{HeaderName, HeaderValue};
+use axum::http::header::{CACHE_CONTROL, CONNECTION};
+use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
 
@@ -52,6 +53,18 @@ pub async fn security_headers(
     }
     if !headers.contains_key(CACHE_CONTROL) {
         headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    // A body refused for its size or pace was not read to its end: the rest of it would be
+    // taken for the next request on the connection, so the connection ends with the answer
+    // (and a client that pooled it knows not to reuse it).
+    let unread_body = matches!(
+        response.status(),
+        StatusCode::PAYLOAD_TOO_LARGE | StatusCode::REQUEST_TIMEOUT
+    );
+    if unread_body {
+        response
+            .headers_mut()
+            .insert(CONNECTION, HeaderValue::from_static("close"));
     }
     response
 }
