@@ -135,17 +135,21 @@ impl RunningServer {
 
 /// The whole server as one router: every surface's routes, composed here and nowhere else.
 /// Tests can send it requests in-process (`tower::ServiceExt::oneshot`) without a port.
-pub fn app(state: AppState) -> Router {
+///
+/// # Errors
+/// [`ServerError::Auth`] when no random key can be made for the portal's photo references.
+pub fn app(state: AppState) -> Result<Router, ServerError> {
     let submissions = portal::SubmissionLimit::per_hour(state.config.citizen_requests_per_hour);
-    Router::new()
+    let intake = portal::PhotoIntake::new()?;
+    Ok(Router::new()
         .merge(sync_api::router())
         .nest(backoffice::BASE, backoffice::router())
-        .nest(portal::BASE, portal::router(submissions))
+        .nest(portal::BASE, portal::router(submissions, intake))
         .route("/health", get(|| async { "ok" }))
         .fallback(fallback)
         .layer(CatchPanicLayer::custom(kernel::panic_response))
         .layer(TraceLayer::new_for_http())
-        .with_state(state)
+        .with_state(state))
 }
 
 /// What no surface routes: on a tenant's own portal host, that portal (its root above all);
@@ -228,6 +232,9 @@ pub async fn start(mut config: Config) -> Result<RunningServer, ServerError> {
 
     let store = state.store.clone();
     let sweep = state.uploads.sweep(state.config.upload_max_idle);
+    let header_read_timeout = state.config.traffic.header_read_timeout;
+    // Composed before any task starts, so a failure here leaves nothing running.
+    let app = app(state.clone())?;
     {
         // In the background, so the server listens at once: tablets that ask about one of
         // these uploads meanwhile finish it themselves (each path claims the upload first).
@@ -250,8 +257,6 @@ pub async fn start(mut config: Config) -> Result<RunningServer, ServerError> {
         std::time::Duration::from_secs(2),
     );
     let (tx, rx) = oneshot::channel::<()>();
-    let header_read_timeout = state.config.traffic.header_read_timeout;
-    let app = app(state);
     let task = tokio::spawn(async move {
         // The peer address reaches handlers as `ConnectInfo` (the back office's login
         // throttle counts failures per user name and address).

@@ -14,7 +14,7 @@ use tower::ServiceExt;
 fn server() -> (tempfile::TempDir, axum::Router) {
     let dir = tempfile::tempdir().unwrap();
     let Prepared { state, .. } = prepare(Config::for_tests(dir.path())).unwrap();
-    (dir, app(state))
+    (dir, app(state).unwrap())
 }
 
 async fn ask(router: &axum::Router, method: Method, uri: &str) -> Response {
@@ -127,7 +127,7 @@ async fn the_database_url_chooses_the_store() {
         !dir.path().join("data").join("naper.sqlite3").exists(),
         "and not in the data directory"
     );
-    let response = ask(&app(state), Method::GET, "/health").await;
+    let response = ask(&app(state).unwrap(), Method::GET, "/health").await;
     assert_eq!(response.status(), StatusCode::OK);
 
     let mut config = Config::for_tests(dir.path().join("data"));

@@ -426,6 +426,14 @@ async fn unknown_tenants_services_and_paths_are_pages_not_errors_of_the_server()
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    // Refused unread: the connection ends, so the rest is not taken for a request.
+    assert_eq!(
+        response
+            .headers()
+            .get("connection")
+            .and_then(|v| v.to_str().ok()),
+        Some("close")
+    );
     let response = reqwest::Client::new()
         .post(server.url(FORM))
         .header("content-type", "application/json")

@@ -222,6 +222,7 @@ fn other_answers(
     let photo_fields: BTreeSet<&str> = case
         .photos
         .iter()
+        .filter(|p| !p.is_from_request())
         .map(|p| p.field.as_str())
         .filter(|f| !known(f))
         .collect();
@@ -243,30 +244,48 @@ fn other_answers(
 /// The citizen's request, read-only: each answer with the service's label, in the service's
 /// order (by key when the service is not stored).
 fn request_view(
+    case: &InspectionCase,
     request: &schema::CitizenRequest,
     service: Option<&Template>,
     t: &Texts,
     lang: Language,
+    stored: &BTreeSet<String>,
 ) -> RequestView {
-    let answer = |key: &str, label: String, field: Option<&schema::Field>| FieldView {
-        key: format!("request-{key}"),
-        label,
-        value: request.answers.get(key).map_or_else(
-            || t.not_answered.to_string(),
-            |value| answer::show(value, field, lang),
-        ),
-        photos: Vec::new(),
-        edit: None,
+    let answer = |key: &str, label: String, field: Option<&schema::Field>| {
+        let photos = photos_of(case, &schema::request_photo_field(key), stored);
+        FieldView {
+            key: format!("request-{key}"),
+            label,
+            value: match request.answers.get(key) {
+                Some(value) => answer::show(value, field, lang),
+                None if photos.is_empty() => t.not_answered.to_string(),
+                None => String::new(),
+            },
+            photos,
+            edit: None,
+        }
     };
+    let sent_photos: BTreeSet<String> = case
+        .photos
+        .iter()
+        .filter_map(|p| p.field.strip_prefix(schema::REQUEST_PHOTO_PREFIX))
+        .map(str::to_string)
+        .collect();
+    let sent = |key: &str| request.answers.contains_key(key) || sent_photos.contains(key);
     let answers = match service {
         Some(service) => service
             .fields()
-            .filter(|field| request.answers.contains_key(&field.key))
+            .filter(|field| sent(&field.key))
             .map(|field| answer(&field.key, field.label.get(lang).to_string(), Some(field)))
             .collect(),
         None => request
             .answers
             .keys()
+            .chain(
+                sent_photos
+                    .iter()
+                    .filter(|k| !request.answers.contains_key(*k)),
+            )
             .map(|key| answer(key, key.clone(), None))
             .collect(),
     };
@@ -324,7 +343,7 @@ fn case_view(
         request: case
             .request
             .as_ref()
-            .map(|request| request_view(request, loaded.service.as_ref(), t, lang)),
+            .map(|request| request_view(case, request, loaded.service.as_ref(), t, lang, stored)),
         created_by: case.created.by.clone(),
         created_at: instant_ms(case.created.at_ms, lang),
         updated_by: case.updated.by.clone(),

@@ -42,8 +42,22 @@ texts::texts! {
     required_hint: "Pflichtangaben sind mit * markiert.", "Required answers are marked with *.";
     required_mark: "Pflichtangabe", "required";
     legal_hint: "Rechtliche Hinweise", "Legal notes";
-    files_not_yet: "Dateien können hier noch nicht hochgeladen werden. Reichen Sie Unterlagen bitte bei der zuständigen Stelle nach.",
-        "Files cannot be uploaded here yet. Please send documents to the responsible office.";
+    // Photos.
+    photo_choose: "Fotos hinzufügen", "Add photos";
+    photo_hint: "JPEG oder PNG, höchstens {size} MB je Foto und {max} Fotos je Anliegen. Kameradaten und Aufnahmeort entfernen wir, bevor jemand das Foto sieht.",
+        "JPEG or PNG, at most {size} MB per photo and {max} photos per request. We remove camera data and the place it was taken before anyone sees the photo.";
+    photos_kept: "Bereits beigefügt (Häkchen entfernen, um ein Foto nicht zu senden)", "Attached already (untick a photo not to send it)";
+    photo_kept: "Foto {n}: {width} × {height} Pixel, {size}", "Photo {n}: {width} × {height} pixels, {size}";
+    photo_kept_place: "mit Aufnahmeort", "with the place it was taken";
+    share_location: "Aufnahmeort aus den Fotos übermitteln", "Send the place the photos were taken";
+    share_location_hint: "Viele Telefone speichern im Foto, wo es aufgenommen wurde. Das Amt erhält diese Angabe nur, wenn Sie hier ein Häkchen setzen – sie hilft, die Stelle zu finden.",
+        "Many phones store in a photo where it was taken. The office receives this only if you tick here; it helps to find the spot.";
+    error_photo_kind: "„{file}“ ist kein JPEG- oder PNG-Foto.", "“{file}” is not a JPEG or PNG photo.";
+    error_photo_large: "„{file}“ ist größer als {size} MB. Bitte wählen Sie eine kleinere Aufnahme.", "“{file}” is larger than {size} MB. Please choose a smaller picture.";
+    error_photo_pixels: "„{file}“ hat zu viele Bildpunkte ({width} × {height}). Bitte wählen Sie eine kleinere Aufnahme.", "“{file}” has too many pixels ({width} × {height}). Please choose a smaller picture.";
+    error_photo_unreadable: "„{file}“ lässt sich nicht lesen, vielleicht ist die Datei unvollständig. Bitte wählen Sie sie erneut aus.", "“{file}” cannot be read; the file may be incomplete. Please choose it again.";
+    error_photo_too_many: "Mit einem Anliegen können höchstens {max} Fotos gesendet werden; „{file}“ wurde nicht übernommen.", "One request can bring at most {max} photos; “{file}” was not taken.";
+    error_photos_gone: "Die zuvor gewählten Fotos liegen nicht mehr bereit. Bitte wählen Sie sie erneut aus.", "The photos chosen before are no longer held. Please choose them again.";
     choose: "Bitte wählen", "Please choose";
     notify_legend: "Benachrichtigung (freiwillig)", "Updates (optional)";
     notify_email: "E-Mail-Adresse für Nachrichten zu Ihrem Anliegen", "E-mail address for updates on your request";

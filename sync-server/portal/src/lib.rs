@@ -11,9 +11,12 @@
 //! 3. `service_form.rs`: the form of one service, rendered from its template with
 //!    `web::form_input`'s inputs; the form carries a token the `naper_portal_form` cookie must
 //!    match (`form_guard.rs`, double-submit against cross-site posts) and a field people
-//!    leave empty and robots fill. What was typed is read as on the tablet (`texts::typed`),
+//!    leave empty and robots fill. Photos arrive with the form (`sent_form.rs`) and are made
+//!    fit to keep — metadata gone, upright, encoded anew — and held as they arrive
+//!    (`photo_intake.rs`). What was typed is read as on the tablet (`texts::typed`),
 //!    checked against the service, and on a refusal shown again, 422, with every answer kept
-//!    and a summary linking to each field. Anonymous submissions are limited per address
+//!    and a summary linking to each field, the photos listed with signed references so they
+//!    need not be chosen again. Anonymous submissions are limited per address
 //!    (`submissions.rs`).
 //! 4. The request is stored with its number, its tracking link and, when the citizen left an
 //!    address, its confirmation mail, in one transaction; the browser is sent on (303) to the
@@ -41,7 +44,9 @@ mod frame;
 pub mod host;
 mod i18n;
 mod page_error;
+mod photo_intake;
 mod pwa;
+mod sent_form;
 mod service_form;
 mod services_page;
 mod status_notice;
@@ -52,13 +57,14 @@ mod tracking;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::Request;
+use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 pub use page_error::PageError;
+pub use photo_intake::PhotoIntake;
 pub use status_notice::StatusNotices;
 pub use submissions::SubmissionLimit;
 
@@ -111,8 +117,8 @@ async fn not_found(request: Request) -> Response {
 }
 
 /// The portal's routes, to nest under [`BASE`], with `limit` counting anonymous
-/// submissions per address.
-pub fn router(limit: SubmissionLimit) -> Router<AppState> {
+/// submissions per address and `intake` taking in the photos forms bring.
+pub fn router(limit: SubmissionLimit, intake: PhotoIntake) -> Router<AppState> {
     Router::new()
         .route("/static/portal.css", get(style))
         .route("/static/register.js", get(pwa::register))
@@ -125,11 +131,14 @@ pub fn router(limit: SubmissionLimit) -> Router<AppState> {
         .route("/{tenant}/", get(services_page::start))
         .route(
             "/{tenant}/leistungen/{service}",
-            get(service_form::page).post(service_form::submit),
+            get(service_form::page)
+                .post(service_form::submit)
+                .layer(DefaultBodyLimit::max(sent_form::MAX_FORM_BYTES)),
         )
         .route("/{tenant}/anliegen/{tracking}", get(tracking::page))
         .fallback(not_found)
         .layer(axum::Extension(Arc::new(limit)))
+        .layer(axum::Extension(Arc::new(intake)))
         .layer(middleware::from_fn_with_state(
             i18n::LANG,
             web::language::remember,

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use axum::Extension;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chrono::{Datelike, Utc};
@@ -16,6 +16,9 @@ use schema::{
 use server_core::kernel::client_addr::ClientAddr;
 use server_core::kernel::{AppError, blocking};
 use server_core::services::AppState;
+use server_core::services::citizen_photos::{
+    MAX_PHOTO_BYTES, MAX_PHOTOS_PER_REQUEST, PhotoRefused, SentPhoto,
+};
 use server_core::services::citizen_requests::{
     self, Confirmation, NewCitizenRequest, Receipt, Submitted,
 };
@@ -27,6 +30,8 @@ use crate::form_guard::{self, HONEYPOT};
 use crate::frame::{Frame, render_with, see_other};
 use crate::i18n::{Texts, texts};
 use crate::page_error::PageError;
+use crate::photo_intake::{PhotoIntake, TakenPhoto};
+use crate::sent_form::{self, FileProblem, RefusedFile};
 use crate::submissions::SubmissionLimit;
 use crate::tenant::PortalTenant;
 
@@ -43,8 +48,10 @@ pub struct FieldInput {
     pub required: bool,
     /// When it applies, for a field shown only after another answer ("Only for …").
     pub condition: Option<String>,
-    /// The input; `None` for files, which cannot be sent here yet.
+    /// The input; `None` for photos, which `photos` describes.
     pub input: Option<Input>,
+    /// The photo input, with the photos the form brought back.
+    pub photos: Option<PhotoInput>,
     /// The text in a one-input field.
     pub current: String,
     /// The ticked options of a multiple choice.
@@ -88,6 +95,24 @@ impl FieldInput {
     }
 }
 
+/// A photo field's input.
+#[derive(Debug)]
+pub struct PhotoInput {
+    /// The photos chosen before, ticked to be sent.
+    pub kept: Vec<KeptPhoto>,
+    /// Whether this is the form's first photo field, which asks about the place.
+    pub first: bool,
+}
+
+/// A photo the form brought back.
+#[derive(Debug)]
+pub struct KeptPhoto {
+    /// The signed reference the browser sends again.
+    pub reference: String,
+    /// What the citizen reads of it.
+    pub label: String,
+}
+
 /// A section of the form.
 #[derive(Debug)]
 pub struct SectionInputs {
@@ -121,6 +146,10 @@ struct FormPage {
     notify_email: String,
     notify_error: Option<String>,
     honeypot: &'static str,
+    /// Whether the form has photo inputs (and is sent as `multipart/form-data`).
+    multipart: bool,
+    photo_hint: String,
+    share_location: bool,
 }
 
 /// Who answers, on the form.
@@ -139,6 +168,9 @@ struct Filled {
     notify_email: String,
     notify_error: Option<String>,
     notice: Option<String>,
+    /// The photos taken in, in every photo field.
+    photos: Vec<TakenPhoto>,
+    share_location: bool,
 }
 
 async fn offered(
@@ -160,33 +192,48 @@ pub async fn page(
     State(state): State<AppState>,
     tenant: PortalTenant,
     Path((_, service)): Path<(String, String)>,
+    Extension(intake): Extension<Arc<PhotoIntake>>,
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
     let service = offered(&state, &tenant, service).await?;
-    show(&state, &tenant, &service, &headers, None, StatusCode::OK)
+    let form = Form {
+        state: &state,
+        tenant: &tenant,
+        service: &service,
+        intake: &intake,
+        headers: &headers,
+    };
+    form.show(None, StatusCode::OK)
 }
 
-fn show(
-    state: &AppState,
-    tenant: &PortalTenant,
-    service: &Template,
-    headers: &HeaderMap,
-    filled: Option<Filled>,
-    status: StatusCode,
-) -> Result<Response, PageError> {
-    let lang = tenant.lang;
-    let fail = |e| PageError::new(e, lang);
-    let (csrf, cookie) =
-        form_guard::token(headers, state.config.backoffice.secure_cookies).map_err(fail)?;
-    let page = form_page(tenant, service, csrf, filled);
-    let mut response = render_with(status, &page).map_err(fail)?;
-    form_guard::set(response.headers_mut(), cookie);
-    Ok(response)
+/// A form being shown: what it is shown with.
+struct Form<'a> {
+    state: &'a AppState,
+    tenant: &'a PortalTenant,
+    service: &'a Template,
+    intake: &'a PhotoIntake,
+    headers: &'a HeaderMap,
+}
+
+impl Form<'_> {
+    /// The form, new or brought back `filled`, answered with `status`.
+    fn show(&self, filled: Option<Filled>, status: StatusCode) -> Result<Response, PageError> {
+        let lang = self.tenant.lang;
+        let fail = |e| PageError::new(e, lang);
+        let (csrf, cookie) =
+            form_guard::token(self.headers, self.state.config.backoffice.secure_cookies)
+                .map_err(fail)?;
+        let page = form_page(self.tenant, self.service, self.intake, csrf, filled);
+        let mut response = render_with(status, &page).map_err(fail)?;
+        form_guard::set(response.headers_mut(), cookie);
+        Ok(response)
+    }
 }
 
 fn form_page(
     tenant: &PortalTenant,
     service: &Template,
+    intake: &PhotoIntake,
     csrf: String,
     filled: Option<Filled>,
 ) -> FormPage {
@@ -195,6 +242,10 @@ fn form_page(
     let filled = filled.unwrap_or_default();
     let prefilled = prefilled(service);
     let mut problems = Vec::new();
+    let first_photos = service
+        .fields()
+        .find(|f| matches!(f.kind, FieldKind::Photos { .. }))
+        .map(|f| f.key.clone());
     let sections = service
         .sections
         .iter()
@@ -231,6 +282,12 @@ fn form_page(
                         required: field.required,
                         condition: condition(service, field, lang),
                         input,
+                        photos: matches!(field.kind, FieldKind::Photos { .. }).then(|| {
+                            PhotoInput {
+                                kept: kept_photos(&filled.photos, &field.key, intake, &csrf, lang),
+                                first: first_photos.as_deref() == Some(field.key.as_str()),
+                            }
+                        }),
                         current,
                         chosen,
                         parts,
@@ -277,7 +334,56 @@ fn form_page(
         notify_email: filled.notify_email,
         notify_error: filled.notify_error,
         honeypot: HONEYPOT,
+        multipart: first_photos.is_some(),
+        photo_hint: tenant
+            .t()
+            .photo_hint
+            .replace("{size}", &(MAX_PHOTO_BYTES / (1024 * 1024)).to_string())
+            .replace("{max}", &MAX_PHOTOS_PER_REQUEST.to_string()),
+        share_location: filled.share_location,
     }
+}
+
+/// The photos of `field` the form brings back, each with its reference signed for `csrf`.
+fn kept_photos(
+    photos: &[TakenPhoto],
+    field: &str,
+    intake: &PhotoIntake,
+    csrf: &str,
+    lang: Language,
+) -> Vec<KeptPhoto> {
+    let t = texts(lang);
+    photos
+        .iter()
+        .filter(|photo| photo.sent.field == field)
+        .enumerate()
+        .map(|(i, photo)| {
+            let mut label = t
+                .photo_kept
+                .replace("{n}", &(i + 1).to_string())
+                .replace("{width}", &photo.sent.width.to_string())
+                .replace("{height}", &photo.sent.height.to_string())
+                .replace("{size}", &size_text(photo.sent.byte_size, lang));
+            if photo.recorded_gps.is_some() {
+                label = format!("{label}, {}", t.photo_kept_place);
+            }
+            KeptPhoto {
+                reference: intake.reference(csrf, photo),
+                label,
+            }
+        })
+        .collect()
+}
+
+/// A file size as people read it: `2,4 MB`, `310 kB`.
+fn size_text(bytes: u64, lang: Language) -> String {
+    #[allow(clippy::cast_precision_loss)] // sizes of a few MB, shown to a tenth
+    let (value, unit) = if bytes >= 1_000_000 {
+        ((bytes as f64 / 100_000.0).round() / 10.0, "MB")
+    } else {
+        ((bytes as f64 / 1_000.0).ceil(), "kB")
+    };
+    format!("{} {unit}", texts::number::decimal(value, lang))
 }
 
 /// The answers a new form starts with: the template's defaults, and today's date or time
@@ -366,39 +472,70 @@ impl Confirmation for ConfirmationMail {
 }
 
 /// `POST /portal/{tenant}/leistungen/{service}`.
+#[allow(clippy::too_many_arguments)] // an axum handler: one argument per extractor
 pub async fn submit(
     State(state): State<AppState>,
     tenant: PortalTenant,
     Path((_, service)): Path<(String, String)>,
     ClientAddr(addr): ClientAddr,
     Extension(limit): Extension<Arc<SubmissionLimit>>,
+    Extension(intake): Extension<Arc<PhotoIntake>>,
     headers: HeaderMap,
-    axum::Form(form): axum::Form<Vec<(String, String)>>,
+    request: Request,
 ) -> Result<Response, PageError> {
     let lang = tenant.lang;
     let t = tenant.t();
     let service = offered(&state, &tenant, service).await?;
-    let sent = |name: &str| {
-        form.iter()
-            .find(|(key, _)| key == name)
-            .map_or("", |(_, value)| value.as_str())
+    let photo_fields = service
+        .fields()
+        .filter(|f| matches!(f.kind, FieldKind::Photos { .. }))
+        .map(|f| f.key.clone())
+        .collect();
+    let sent = sent_form::read(request, &state.blobs, &intake, &photo_fields)
+        .await
+        .map_err(|e| PageError::new(e, lang))?;
+    let csrf = sent.value("csrf").to_string();
+    let honeypot_filled = !sent.value(HONEYPOT).is_empty();
+    let notify_email = sent.value("notify_email").trim().to_string();
+    let share_location = sent.value("share_location") == "yes";
+    let form = Form {
+        state: &state,
+        tenant: &tenant,
+        service: &service,
+        intake: &intake,
+        headers: &headers,
     };
-    let csrf = sent("csrf").to_string();
-    let honeypot_filled = !sent(HONEYPOT).is_empty();
-    let notify_email = sent("notify_email").trim().to_string();
-    let typed = Typed::new(form);
     let mut filled = Filled {
-        typed,
         notify_email: notify_email.clone(),
+        share_location,
         ..Filled::default()
     };
-    // The form again, with everything typed.
-    let again = |filled: Filled, status: StatusCode| {
-        show(&state, &tenant, &service, &headers, Some(filled), status)
-    };
-    if !form_guard::genuine(&headers, &csrf) {
+    // Only a genuine form's references are read: they are signed for its token.
+    let genuine = form_guard::genuine(&headers, &csrf);
+    if genuine {
+        filled.photos = kept_photos_sent(&sent, &state, &intake, &csrf, &mut filled.errors, t);
+    }
+    filled.photos.extend(sent.photos);
+    // The same photo chosen twice is sent once.
+    let mut seen = std::collections::BTreeSet::new();
+    filled
+        .photos
+        .retain(|p| seen.insert((p.sent.field.clone(), p.sent.sha256.clone())));
+    for file in &sent.refused {
+        let message = file_problem(file, t);
+        filled
+            .errors
+            .entry(file.field.clone())
+            .and_modify(|m| {
+                m.push(' ');
+                m.push_str(&message);
+            })
+            .or_insert(message);
+    }
+    filled.typed = Typed::new(sent.pairs);
+    if !genuine {
         filled.notice = Some(t.error_form_expired.into());
-        return again(filled, StatusCode::FORBIDDEN);
+        return form.show(Some(filled), StatusCode::FORBIDDEN);
     }
     if honeypot_filled {
         tracing::info!("a portal form with the honeypot filled was refused ({addr})");
@@ -408,9 +545,14 @@ pub async fn submit(
         ));
     }
     let answers = read_answers(&service, &mut filled, lang, t);
+    let photos: Vec<SentPhoto> = filled
+        .photos
+        .iter()
+        .map(|photo| photo.shared(share_location))
+        .collect();
     refuse(
         &service,
-        citizen_requests::check(&service, &answers),
+        citizen_requests::check(&service, &answers, &photos),
         &mut filled,
         lang,
         t,
@@ -422,13 +564,13 @@ pub async fn submit(
         filled.notify_error = Some(t.error_email.replace("{address}", address));
     }
     if !filled.errors.is_empty() || filled.notify_error.is_some() {
-        return again(filled, StatusCode::UNPROCESSABLE_ENTITY);
+        return form.show(Some(filled), StatusCode::UNPROCESSABLE_ENTITY);
     }
     // Counted only for a request that is about to be stored: a citizen correcting a typo
     // does not use up the address's share.
     if let Err(wait) = limit.admit(addr) {
         filled.notice = Some(t.too_many.into());
-        let mut response = again(filled, StatusCode::TOO_MANY_REQUESTS)?;
+        let mut response = form.show(Some(filled), StatusCode::TOO_MANY_REQUESTS)?;
         if let Ok(value) = wait.as_secs().max(1).to_string().parse() {
             response
                 .headers_mut()
@@ -442,6 +584,7 @@ pub async fn submit(
         tenant: tenant.id.clone(),
         service: service.clone(),
         answers,
+        photos,
         notify_email,
         channel: "portal",
         language: lang,
@@ -453,9 +596,9 @@ pub async fn submit(
         tenant: tenant.name.clone(),
         base: format!("{}{}", state.config.public_base(), tenant.base()),
     };
-    let store = state.store.clone();
+    let (store, blobs) = (state.store.clone(), state.blobs.clone());
     let submitted =
-        blocking(move || citizen_requests::submit(store.as_ref(), request, &confirmation))
+        blocking(move || citizen_requests::submit(store.as_ref(), &blobs, request, &confirmation))
             .await
             .map_err(|e| PageError::new(e, lang))?;
     match submitted {
@@ -469,9 +612,60 @@ pub async fn submit(
         }
         Submitted::Refused(errors) => {
             refuse(&service, errors, &mut filled, lang, t);
-            again(filled, StatusCode::UNPROCESSABLE_ENTITY)
+            form.show(Some(filled), StatusCode::UNPROCESSABLE_ENTITY)
         }
     }
+}
+
+/// The photos chosen before that the form brought back and the citizen left ticked. A
+/// reference this process did not sign for this browser's token is ignored; a photo no
+/// longer held (a day passed, or the server restarted) is asked for again.
+fn kept_photos_sent(
+    sent: &sent_form::SentForm,
+    state: &AppState,
+    intake: &PhotoIntake,
+    csrf: &str,
+    errors: &mut BTreeMap<String, String>,
+    t: &Texts,
+) -> Vec<TakenPhoto> {
+    let mut kept = Vec::new();
+    for reference in sent.values("kept_photo") {
+        match intake.referenced(csrf, reference) {
+            Some(photo) if state.blobs.is_held(&photo.sent.sha256) => kept.push(photo),
+            Some(photo) => {
+                errors.insert(photo.sent.field.clone(), t.error_photos_gone.into());
+            }
+            None => {
+                tracing::info!("a photo reference that does not verify was ignored");
+            }
+        }
+    }
+    kept
+}
+
+/// What is wrong with a file, in the citizen's words.
+fn file_problem(file: &RefusedFile, t: &Texts) -> String {
+    let name = if file.file_name.is_empty() {
+        "?"
+    } else {
+        file.file_name.as_str()
+    };
+    let size = (MAX_PHOTO_BYTES / (1024 * 1024)).to_string();
+    match &file.problem {
+        FileProblem::OneTooMany => t
+            .error_photo_too_many
+            .replace("{max}", &MAX_PHOTOS_PER_REQUEST.to_string()),
+        FileProblem::Refused(PhotoRefused::NotAPhoto) => t.error_photo_kind.to_string(),
+        FileProblem::Refused(PhotoRefused::TooLarge { .. }) => {
+            t.error_photo_large.replace("{size}", &size)
+        }
+        FileProblem::Refused(PhotoRefused::TooManyPixels { width, height, .. }) => t
+            .error_photo_pixels
+            .replace("{width}", &width.to_string())
+            .replace("{height}", &height.to_string()),
+        FileProblem::Refused(PhotoRefused::Unreadable(_)) => t.error_photo_unreadable.to_string(),
+    }
+    .replace("{file}", name)
 }
 
 /// Words each of `errors` for its field, keeping the first problem found per field.

@@ -193,6 +193,36 @@ impl Browser {
         self.finish(response).await
     }
 
+    /// POSTs a form as `multipart/form-data`, as a browser sends one with file inputs:
+    /// `fields` as text parts, `files` as (input name, file name, bytes).
+    pub async fn post_multipart(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, Vec<u8>)],
+    ) -> Page {
+        let mut form = reqwest::multipart::Form::new();
+        for (name, value) in fields {
+            form = form.text((*name).to_string(), (*value).to_string());
+        }
+        for (name, file_name, bytes) in files {
+            let part = reqwest::multipart::Part::bytes(bytes.clone())
+                .file_name((*file_name).to_string())
+                .mime_str("application/octet-stream")
+                .unwrap();
+            form = form.part((*name).to_string(), part);
+        }
+        let response = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header(COOKIE, self.cookie_header())
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        self.finish(response).await
+    }
+
     /// Loads the login page and submits it.
     pub async fn login(&mut self, username: &str, password: &str) -> Page {
         let form = self.get("/backoffice/login").await;

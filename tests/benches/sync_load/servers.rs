@@ -176,7 +176,7 @@ impl WithSink {
         seed(prepared.state.store.as_ref(), 1);
         let plain_dir = dir.path().join("plain-uploads");
         std::fs::create_dir_all(&plain_dir).unwrap();
-        let app = sync_server::app(prepared.state).merge(
+        let app = sync_server::app(prepared.state).unwrap().merge(
             Router::new()
                 .route(SINK, put(sink))
                 .route(STORE, put(store_plain))

@@ -226,7 +226,7 @@ impl FormScreen {
 
     /// What the citizen sent, for a case that began as a request: read-only, above the
     /// officer's form, labelled by the service (by key when the tablet lacks it).
-    fn show_request(&self, ui: &mut egui::Ui, texts: &Texts, language: Language) {
+    fn show_request(&mut self, ui: &mut egui::Ui, texts: &Texts, language: Language) {
         let Some(request) = &self.case.request else {
             return;
         };
@@ -235,26 +235,59 @@ impl FormScreen {
         if let Some(service) = &self.service {
             ui.label(service.title.get(language));
         }
-        let answers: Vec<(String, String)> = match &self.service {
+        // Each answer, and each photo field the citizen sent photos in, in the service's
+        // order; by key when the tablet lacks the service.
+        let sent_photos = |key: &str| self.case.request_photos(key).next().is_some();
+        let rows: Vec<(String, String, Option<String>)> = match &self.service {
             Some(service) => service
                 .fields()
                 .filter_map(|field| {
+                    let label = field.label.get(language).to_string();
+                    if sent_photos(&field.key) {
+                        return Some((label, String::new(), Some(field.key.clone())));
+                    }
                     let value = request.answers.get(&field.key)?;
                     Some((
-                        field.label.get(language).to_string(),
+                        label,
                         ::texts::answer::show(value, Some(field), language),
+                        None,
                     ))
                 })
                 .collect(),
             None => request
                 .answers
                 .iter()
-                .map(|(key, value)| (key.clone(), ::texts::answer::show(value, None, language)))
+                .map(|(key, value)| {
+                    (
+                        key.clone(),
+                        ::texts::answer::show(value, None, language),
+                        None,
+                    )
+                })
+                .chain(
+                    self.case
+                        .photos
+                        .iter()
+                        .filter_map(|p| p.field.strip_prefix(schema::REQUEST_PHOTO_PREFIX))
+                        .collect::<std::collections::BTreeSet<_>>()
+                        .into_iter()
+                        .map(|key| (key.to_string(), String::new(), Some(key.to_string()))),
+                )
                 .collect(),
         };
-        for (label, value) in answers {
-            ui.label(egui::RichText::new(label).strong());
-            ui.add(egui::Label::new(value).wrap());
+        for (label, value, photos) in rows {
+            ui.label(egui::RichText::new(&label).strong());
+            match photos {
+                // The citizen's photos: looked at, never changed on the tablet.
+                Some(key) => {
+                    let field = schema::request_photo_field(&key);
+                    self.photos
+                        .show_field(ui, &field, &label, &self.case, texts, false);
+                }
+                None => {
+                    ui.add(egui::Label::new(value).wrap());
+                }
+            }
         }
         ui.separator();
     }

@@ -38,6 +38,8 @@ pub struct ReportInput<'a> {
     pub case: &'a InspectionCase,
     /// Its template, if stored.
     pub template: Option<&'a Template>,
+    /// The service of the citizen's request it began as, if any and stored.
+    pub service: Option<&'a Template>,
     /// The tenant's display name.
     pub tenant_name: String,
     /// The photos by id.
@@ -241,6 +243,7 @@ fn answers(input: &ReportInput<'_>, t: &Texts, lang: Language) -> Vec<Block> {
         .case
         .photos
         .iter()
+        .filter(|p| !p.is_from_request())
         .map(|p| p.field.as_str())
         .filter(|f| !known(f))
         .collect();
@@ -337,9 +340,48 @@ fn history(input: &ReportInput<'_>, t: &Texts) -> Vec<Block> {
     blocks
 }
 
+/// What the citizen sent, for a case that began as a request: the service, each answer with
+/// the service's label (by key when the service is not stored), and the photos.
+fn request(input: &ReportInput<'_>, t: &Texts, lang: Language) -> Vec<Block> {
+    let Some(request) = &input.case.request else {
+        return Vec::new();
+    };
+    let service = input.service.map_or_else(
+        || format!("{} v{}", request.service.id, request.service.version),
+        |s| s.title.get(lang).to_string(),
+    );
+    let mut blocks = vec![
+        Block::Heading(format!("{} {}", t.citizen_request, request.number)),
+        row(t.citizen_request_service, service),
+        row(t.citizen_request_channel, request.channel.clone()),
+    ];
+    let fields: Vec<(String, String, Option<&schema::Field>)> = match input.service {
+        Some(service) => service
+            .fields()
+            .map(|f| (f.key.clone(), f.label.get(lang).to_string(), Some(f)))
+            .collect(),
+        None => request
+            .answers
+            .keys()
+            .map(|key| (key.clone(), key.clone(), None))
+            .collect(),
+    };
+    for (key, label, field) in fields {
+        let photo_field = schema::request_photo_field(&key);
+        if input.case.photos_of(&photo_field).next().is_some() {
+            blocks.push(row(&label, String::new()));
+            blocks.extend(photo_blocks(input, &photo_field, t));
+        } else if let Some(value) = request.answers.get(&key) {
+            blocks.push(row(&label, answer::show(value, field, lang)));
+        }
+    }
+    blocks
+}
+
 /// The report's blocks.
 pub fn blocks(input: &ReportInput<'_>, t: &Texts, lang: Language) -> Vec<Block> {
     let mut blocks = header(input, t, lang);
+    blocks.extend(request(input, t, lang));
     blocks.extend(answers(input, t, lang));
     blocks.extend(place(input.case, t, lang));
     blocks.extend(comments(input.case, t, lang));
@@ -381,6 +423,7 @@ mod tests {
         let input = ReportInput {
             case,
             template: Some(template),
+            service: None,
             tenant_name: "Stadt".into(),
             photos: HashMap::new(),
             history: Vec::new(),
@@ -420,6 +463,75 @@ mod tests {
             .insert("leak".into(), FieldValue::Choice("leaking".into()));
         let blocks = report(&case, &template);
         assert!(rows(&blocks).contains(&("Maßnahmen", "abdichten")), "shown");
+    }
+
+    /// A case that began as a citizen's request prints the request first: its number, the
+    /// service's labels for the citizen's answers, and its photos — never in "other answers".
+    #[test]
+    fn a_citizens_request_is_printed_with_its_answers_and_photos() {
+        let service = Template::from_json(
+            r#"{"id":"meldung","version":1,"category":"c","audience":"citizen",
+            "title":{"de":"Meldung","en":"Report"},
+            "service":{"keywords":{"de":["Müll"]},
+              "office":{"name":{"de":"Amt","en":"Office"},"email":"amt@example.org"}},
+            "sections":[{"key":"s","title":{"de":"S","en":"S"},"fields":[
+              {"key":"what","type":"long_text","label":{"de":"Was ist los?","en":"What?"}},
+              {"key":"pics","type":"photos","label":{"de":"Fotos","en":"Photos"}}]}]}"#,
+        )
+        .unwrap();
+        let template = Template::from_json(TEMPLATE).unwrap();
+        let request = schema::CitizenRequest {
+            service: service.reference(),
+            number: "A-2026-000004".into(),
+            channel: "portal".into(),
+            answers: [("what".to_string(), FieldValue::LongText("Sofa".into()))].into(),
+        };
+        let mut case =
+            InspectionCase::new_request(&service, &template, "t", "buergerin", request, 5);
+        case.photos.push(schema::Photo {
+            id: schema::PhotoId::new(),
+            field: schema::request_photo_field("pics"),
+            sha256: "ab".repeat(32),
+            byte_size: 10,
+            width: 4,
+            height: 3,
+            mime_type: "image/jpeg".into(),
+            captured_at_ms: None,
+            gps: None,
+            caption: String::new(),
+            added: schema::Stamp {
+                by: "buergerin".into(),
+                at_ms: 5,
+            },
+            annotations: Vec::new(),
+        });
+        let input = ReportInput {
+            case: &case,
+            template: Some(&template),
+            service: Some(&service),
+            tenant_name: "Stadt".into(),
+            photos: HashMap::new(),
+            history: Vec::new(),
+            history_more: 0,
+            generated_by: "S".into(),
+            generated_at_ms: 0,
+        };
+        let blocks = blocks(&input, &DE, Language::De);
+        assert!(blocks.contains(&Block::Heading("Bürgeranliegen A-2026-000004".into())));
+        let found = rows(&blocks);
+        assert!(found.contains(&("Was ist los?", "Sofa")), "{found:?}");
+        assert!(found.contains(&("Leistung", "Meldung")), "{found:?}");
+        assert!(
+            blocks.contains(&Block::Note(format!(
+                "{} 1: {}",
+                DE.photo_of, DE.report_photo_missing
+            ))),
+            "the photo's place is kept while its bytes are missing: {blocks:?}"
+        );
+        assert!(
+            !blocks.contains(&Block::Heading(DE.other_answers.into())),
+            "{blocks:?}"
+        );
     }
 
     #[test]

@@ -82,6 +82,7 @@ async fn build(state: &AppState, session: &Session, id: &str) -> Result<Response
         let input = ReportInput {
             case: &loaded.case,
             template: loaded.template.as_ref(),
+            service: loaded.service.as_ref(),
             tenant_name,
             photos,
             history,

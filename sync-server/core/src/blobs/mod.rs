@@ -2,7 +2,8 @@
 //! `DATA_DIR/blobs/ab/cdef…` (first two hex digits as directory), uploads in progress under
 //! `DATA_DIR/uploads/<upload key>.part` (per tenant and blob, [`uploads::upload_key`]; the
 //! file length is what was received), cached
-//! thumbnails under `DATA_DIR/thumbs/ab/cdef….jpg`, and cached renderings with the drawings
+//! thumbnails under `DATA_DIR/thumbs/ab/cdef….jpg`, citizens' photos of a form that came
+//! back unsent under `DATA_DIR/held/` ([`held`]), and cached renderings with the drawings
 //! and redactions ([`renderings`]) under `DATA_DIR/annotated/`.
 //!
 //! Originals are never rewritten: a blob file appears once, by renaming a verified upload into
@@ -18,6 +19,7 @@ use schema::Sha256;
 use crate::kernel::AppError;
 use crate::store::BlobRow;
 
+pub mod held;
 pub mod photo_uploads;
 pub mod renderings;
 pub mod upload_completion;
@@ -58,7 +60,7 @@ impl BlobStore {
     /// # Errors
     /// When the directories cannot be created.
     pub fn open(data_dir: &Path) -> std::io::Result<Self> {
-        for dir in ["blobs", "uploads", "thumbs"] {
+        for dir in ["blobs", "uploads", "thumbs", "held"] {
             std::fs::create_dir_all(data_dir.join(dir))?;
         }
         Ok(Self {

@@ -3,6 +3,9 @@
 //! background task that also compacts (the services' compaction task). A tablet that comes
 //! back later asks for the status, gets `received: 0` and uploads the photo from the start.
 //!
+//! The same run deletes the photos held for citizens' forms that were never sent
+//! ([`crate::blobs::held`]).
+//!
 //! An upload with a request in flight is never touched: the sweep claims each upload through
 //! [`Uploads::acquire`] first, exactly like a request does, so the two never overlap.
 
@@ -33,6 +36,14 @@ impl UploadSweep {
     /// # Errors
     /// When the candidates cannot be listed.
     pub fn run(&self, store: &dyn CaseStore, now: SystemTime) -> StoreResult<usize> {
+        // Photos held for a form that never came back go on the same rounds.
+        if let Some(held_cutoff) = now.checked_sub(crate::blobs::held::HELD_FOR) {
+            match self.blobs.sweep_held(held_cutoff) {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(photos = n, "deleted photos of forms never sent"),
+                Err(e) => tracing::error!("looking for held photos failed: {e}"),
+            }
+        }
         let Some(cutoff) = now.checked_sub(self.max_idle) else {
             return Ok(0);
         };

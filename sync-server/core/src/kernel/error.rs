@@ -37,6 +37,9 @@ pub enum AppError {
     /// A body over the limit.
     #[error("{0}")]
     PayloadTooLarge(String),
+    /// The body is in a format the endpoint does not read.
+    #[error("{0}")]
+    UnsupportedMediaType(String),
     /// An upload chunk that does not continue what was received.
     #[error("{message}")]
     UploadConflict {
@@ -105,6 +108,9 @@ impl AppError {
             AppError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
             AppError::Wire(WireError::TooLarge { .. }) | AppError::PayloadTooLarge(_) => {
                 (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large")
+            }
+            AppError::UnsupportedMediaType(_) => {
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
             }
             AppError::Wire(WireError::Malformed(_)) => (StatusCode::BAD_REQUEST, "malformed_body"),
             AppError::Wire(WireError::Version { .. }) => {

@@ -1,7 +1,8 @@
 //! A citizen's request arriving, and a citizen following it: checked against its service,
 //! stored as a case the server writes on the citizen's behalf, numbered, given a tracking
 //! link, and — when the citizen left an address — confirmed by e-mail through the outbox, all
-//! in one transaction. The portal and Open311 both send requests through here.
+//! in one transaction, with the photos the citizen sent (made fit to keep by
+//! [`crate::services::citizen_photos`]) moved among the originals just before it. The portal and Open311 both send requests through here.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -11,11 +12,13 @@ use schema::{
     Mode, Template,
 };
 
+use crate::blobs::BlobStore;
 use crate::identity::auth::{new_token, token_hash};
 use crate::kernel::AppError;
+use crate::services::citizen_photos::SentPhoto;
 use crate::store::citizen_requests::{self, NewRequest, OwedNotice, TrackedRequest};
 use crate::store::outbox::NewMail;
-use crate::store::{CaseStore, documents, millis, templates};
+use crate::store::{BlobRow, CaseStore, blobs as store_blobs, documents, millis, templates};
 
 /// Whose name the server writes a citizen's request under, in the change log and on the
 /// case: the citizen is not a user of the office.
@@ -33,6 +36,9 @@ pub struct NewCitizenRequest {
     pub service: Template,
     /// The citizen's answers, read by the surface.
     pub answers: BTreeMap<String, FieldValue>,
+    /// The photos the citizen sent, made fit to keep and held
+    /// ([`crate::blobs::BlobStore::hold`]) by the surface.
+    pub photos: Vec<SentPhoto>,
     /// Where updates go, if the citizen wants them.
     pub notify_email: Option<String>,
     /// How it arrived: `portal` or `open311`.
@@ -71,12 +77,27 @@ pub trait Confirmation {
     fn mail(&self, receipt: &Receipt, service: &Template) -> (String, String, Option<String>);
 }
 
-/// What is wrong with `answers` to `service`, as a request is checked before it is stored
-/// (surfaces ask first, to show every problem at once).
-pub fn check(service: &Template, answers: &BTreeMap<String, FieldValue>) -> Vec<FieldError> {
+/// What is wrong with `answers` and `photos` to `service`, as a request is checked before it
+/// is stored (surfaces ask first, to show every problem at once).
+pub fn check(
+    service: &Template,
+    answers: &BTreeMap<String, FieldValue>,
+    photos: &[SentPhoto],
+) -> Vec<FieldError> {
     let mut answered = InspectionCase::new_draft(service, "", CITIZEN_WRITER, 0);
     answered.fields = answers.clone();
+    answered.photos = photos
+        .iter()
+        .map(|p| p.photo(p.field.clone(), CITIZEN_WRITER, 0))
+        .collect();
     schema::validate(&answered, service, Mode::Submission).errors
+}
+
+/// Whether `field` of `service` takes photos.
+fn is_photo_field(service: &Template, field: &str) -> bool {
+    service
+        .field(field)
+        .is_some_and(|f| matches!(f.kind, schema::FieldKind::Photos { .. }))
 }
 
 /// Checks `request` against its service and stores it, with its confirmation mail when it
@@ -87,11 +108,12 @@ pub fn check(service: &Template, answers: &BTreeMap<String, FieldValue>) -> Vec<
 /// refuses.
 pub fn submit(
     store: &dyn CaseStore,
+    blobs: &BlobStore,
     request: NewCitizenRequest,
     confirmation: &dyn Confirmation,
 ) -> Result<Submitted, AppError> {
     let service = &request.service;
-    let errors = check(service, &request.answers);
+    let errors = check(service, &request.answers, &request.photos);
     if !errors.is_empty() {
         return Ok(Submitted::Refused(errors));
     }
@@ -107,6 +129,36 @@ pub fn submit(
                 .is_some_and(|field| schema::is_visible(field, &answered, service))
         })
         .collect();
+    if let Some(stray) = request
+        .photos
+        .iter()
+        .find(|photo| !is_photo_field(service, &photo.field))
+    {
+        return Err(AppError::BadRequest(format!(
+            "service `{}` has no photo field `{}`; send photos only in its photo fields",
+            service.id, stray.field
+        )));
+    }
+    // Photos of a field the citizen could not see (a condition not met) are not kept either.
+    let photos: Vec<SentPhoto> = request
+        .photos
+        .into_iter()
+        .filter(|photo| {
+            service
+                .field(&photo.field)
+                .is_some_and(|field| schema::is_visible(field, &answered, service))
+        })
+        .collect();
+    // Among the originals before the case names them: a crash after this and before the
+    // commit leaves a photo nobody references (and nobody can reach), never a case whose
+    // photo is missing.
+    for photo in &photos {
+        blobs.adopt_held(&photo.sha256).map_err(|e| {
+            AppError::Internal(format!(
+                "a photo of the request could not be moved among the originals: {e}"
+            ))
+        })?;
+    }
     let worked_with = match service
         .service
         .as_ref()
@@ -136,7 +188,7 @@ pub fn submit(
     let notify_email = request.notify_email.clone();
     let receipt = store.write(|tx| {
         let number = citizen_requests::next_number(tx, &tenant, request.year)?;
-        let case = InspectionCase::new_request(
+        let mut case = InspectionCase::new_request(
             service,
             &worked_with,
             &tenant,
@@ -149,6 +201,22 @@ pub fn submit(
             },
             request.received_at,
         );
+        for photo in &photos {
+            store_blobs::record_for_tenant(
+                tx,
+                &BlobRow {
+                    sha256: photo.sha256.as_str().to_string(),
+                    size: photo.byte_size,
+                    mime: photo.mime.clone(),
+                },
+                &tenant,
+            )?;
+            case.photos.push(photo.photo(
+                schema::request_photo_field(&photo.field),
+                CITIZEN_WRITER,
+                request.received_at,
+            ));
+        }
         let mut document = CaseDocument::create(&case, &author)?;
         documents::insert(tx, &document.save())?;
         citizen_requests::record(
@@ -357,8 +425,10 @@ mod tests {
         let service = citizen_services::find(store, "tgh", "maengelmeldung")
             .unwrap()
             .unwrap();
+        let blob_dir = tempfile::tempdir().unwrap();
         submit(
             store,
+            &BlobStore::open(blob_dir.path()).unwrap(),
             NewCitizenRequest {
                 tenant: "tgh".into(),
                 service,
@@ -367,6 +437,7 @@ mod tests {
                     .map(|(k, v)| ((*k).to_string(), v.clone()))
                     .collect(),
                 notify_email: email.map(str::to_string),
+                photos: Vec::new(),
                 channel: "portal",
                 language: schema::Language::De,
                 received_at: 1_000,

@@ -90,16 +90,28 @@ pub fn facts(tx: &ReadTx<'_>, visibility: &Visibility, sha256: &str) -> StoreRes
 /// # Errors
 /// Database failures, a size too large to store.
 pub fn record_upload(tx: &WriteTx<'_>, key: &str, blob: &BlobRow, tenant: &str) -> StoreResult<()> {
-    insert(tx, blob)?;
-    let sql = tx.sql();
-    sql.prepare_cached("INSERT OR IGNORE INTO blob_tenants (sha256, tenant) VALUES (?1, ?2)")?
-        .execute(params![blob.sha256, tenant])?;
-    sql.prepare_cached(
-        "INSERT OR IGNORE INTO blob_uploaders (sha256, username)
+    record_for_tenant(tx, blob, tenant)?;
+    tx.sql()
+        .prepare_cached(
+            "INSERT OR IGNORE INTO blob_uploaders (sha256, username)
          SELECT ?1, d.username FROM uploads u JOIN devices d ON d.id = u.device_id
          WHERE u.upload_key = ?2",
-    )?
-    .execute(params![blob.sha256, key])?;
+        )?
+        .execute(params![blob.sha256, key])?;
+    Ok(())
+}
+
+/// Records `blob` as stored for `tenant` (the row kept if another tenant stored it before),
+/// with no uploader: a photo the server made itself, such as a citizen's made fit to keep,
+/// whose original nobody's device sent.
+///
+/// # Errors
+/// Database failures, a size too large to store.
+pub fn record_for_tenant(tx: &WriteTx<'_>, blob: &BlobRow, tenant: &str) -> StoreResult<()> {
+    insert(tx, blob)?;
+    tx.sql()
+        .prepare_cached("INSERT OR IGNORE INTO blob_tenants (sha256, tenant) VALUES (?1, ?2)")?
+        .execute(params![blob.sha256, tenant])?;
     Ok(())
 }
 
