@@ -2,9 +2,10 @@
 //! Chromium over WebDriver as the citizen and as the coordinator in the back office, a
 //! headless `field-app` as the officer, a real `sync-server` whose mails go to a real SMTP
 //! server (aiosmtpd). The citizen finds the problem report by searching, fills the form with
-//! the keyboard alone, is sent back by the error summary, sends the report and keeps the
-//! receipt; the coordinator takes it on and dispatches it to the officer, whose tablet gets
-//! the citizen's description; the officer inspects and hands in; the office approves and
+//! the keyboard alone and a photo from the phone, is sent back by the error summary (the
+//! photo kept), sends the report and keeps the receipt; the coordinator takes it on and
+//! dispatches it to the officer, whose tablet gets the citizen's description and photo
+//! (upright, without camera data, the shared place in the case); the officer inspects and hands in; the office approves and
 //! closes it; the citizen, by the link of the confirmation mail, sees the way it went, and is
 //! told by mail when it was taken on and when it was done. axe-core checks every portal page
 //! (WCAG 2.1 A and AA, German and English) and must find nothing.
@@ -169,11 +170,39 @@ async fn citizen(client: &Client, base: &str, smtp: &SmtpServer) -> (String, Str
         &format!("Am Waldweg{TAB}3{TAB}12345{TAB}Tegelhausen"),
     )
     .await;
+    // A photo from the phone, with the place it was taken shared (ticked with the space bar).
+    let photo = naper_tests::assets_dir()
+        .join("photos/orientation-6.jpg")
+        .canonicalize()
+        .unwrap();
+    client
+        .find(Locator::Id("f-photos"))
+        .await
+        .unwrap()
+        .send_keys(photo.to_str().unwrap())
+        .await
+        .unwrap();
+    tab_to(client, "share-location").await;
+    keys(client, " ").await;
     tab_to(client, "notify-email").await;
     keys(client, "anna@example.org").await;
     tab_to(client, "send").await;
     keys(client, &ENTER.to_string()).await;
     wait_for(client, ".error-summary a[href='#f-description']").await;
+    // The photo came back with the form: listed, ticked, not to be chosen again.
+    let kept = text_of(client, "fieldset.photos label.check").await;
+    assert!(kept.contains("Foto 1: 48 × 32 Pixel"), "{kept}");
+    assert!(
+        client
+            .find(Locator::Css("input[name=kept_photo]"))
+            .await
+            .unwrap()
+            .prop("checked")
+            .await
+            .unwrap()
+            .as_deref()
+            == Some("true")
+    );
     accessible(client, &script, "the form with its error summary").await;
     let street = client
         .find(Locator::Id("f-location_address-street"))
@@ -255,6 +284,28 @@ async fn coordinator_dispatches(client: &Client, base: &str, number: &str) -> St
             .contains("Mängelmeldung"),
         "the case page shows the citizen's request"
     );
+    // With the citizen's photo, shown to the office.
+    wait_for(client, ".citizen-request ul.photos img").await;
+    // -1 while it is still loading.
+    let mut width = serde_json::Value::Null;
+    for _ in 0..100 {
+        width = client
+            .execute(
+                "const img = document.querySelector('.citizen-request ul.photos img'); \
+                 return img.complete ? img.naturalWidth : -1;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        if width.as_i64() != Some(-1) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        width.as_i64().is_some_and(|w| w > 0),
+        "the thumbnail loads: {width}"
+    );
     click_transition(client, "triaged").await;
     wait_for_status(client, "triaged").await;
     client
@@ -294,6 +345,30 @@ fn officer_inspects(tablet: &Tablet, base: &str, id: &str) {
         "Ein Sofa und Farbeimer neben dem Weg.",
         "the officer reads what the citizen wrote: {case}"
     );
+    // And gets the citizen's photo, with the shared place, without any camera data.
+    let photos = case["photos"].as_array().unwrap();
+    let sent = photos
+        .iter()
+        .find(|p| p["field"] == "request.photos")
+        .unwrap_or_else(|| panic!("no citizen's photo on the tablet: {case}"));
+    assert!(
+        (sent["gps"]["lat"].as_f64().unwrap() - 52.52).abs() < 0.01,
+        "{sent}"
+    );
+    let out = tablet.dir.join("citizen-photo.jpg");
+    tablet.ok(&[
+        "photo",
+        sent["sha256"].as_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let bytes = std::fs::read(&out).unwrap();
+    let info = annotate::photo::inspect(&bytes, annotate::DecodeLimits::default()).unwrap();
+    assert_eq!(
+        (info.display_size().width, info.display_size().height),
+        (48, 32)
+    );
+    assert_eq!(info.gps, None, "the place is in the case, not in the photo");
     tablet.complete_waste_inspection(id);
     tablet.ok(&["sync"]);
 }
