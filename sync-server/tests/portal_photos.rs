@@ -382,6 +382,75 @@ fn distinct_photo(n: u8) -> Vec<u8> {
     annotate::photo::encode(&image, annotate::ExportFormat::Jpeg { quality: 90 }).unwrap()
 }
 
+/// The receipt as a PDF: reached by the tracking link alone, with the number, the answers,
+/// how many photos, who is responsible, and the link; nothing under another link.
+#[tokio::test]
+async fn the_receipt_comes_as_a_pdf_by_the_tracking_link_alone() {
+    let server = server().await;
+    let mut citizen = Browser::new(&server);
+    let csrf = citizen.get(FORM).await.csrf();
+    let answer = send(
+        &mut citizen,
+        &report(&csrf, "Sofa am Waldweg"),
+        vec![
+            photo("IMG_0001.jpg", phone_photo()),
+            photo("IMG_0002.jpg", distinct_photo(9)),
+        ],
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
+    let tracking = answer.location.unwrap();
+    let receipt = citizen.get(&tracking).await;
+    let pdf_path = format!(
+        "{}/eingangsbestaetigung.pdf",
+        tracking.trim_end_matches("?neu=1")
+    );
+    assert!(receipt.body.contains(&pdf_path), "{}", receipt.body);
+    assert!(receipt.body.contains("2 Fotos"), "{}", receipt.body);
+
+    let (status, content_type, pdf) = Browser::new(&server).get_bytes(&pdf_path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(content_type, "application/pdf");
+    let text = pdf_extract::extract_text_from_mem(&pdf)
+        .unwrap()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let year = chrono::Utc::now().format("%Y").to_string();
+    for expected in [
+        "Eingangsbestätigung".to_string(),
+        format!("Ihre Vorgangsnummer A-{year}-000001"),
+        "Mängelmeldung".to_string(),
+        "Sofa am Waldweg".to_string(),
+        "2 Fotos".to_string(),
+        "Stadt A".to_string(),
+        tracking.trim_end_matches("?neu=1").to_string(),
+        "Seite 1 von 1".to_string(),
+    ] {
+        assert!(text.contains(&expected), "no {expected:?} in: {text}");
+    }
+
+    // Another link, or another file under the link, finds nothing.
+    let other = format!(
+        "/portal/a/anliegen/{}/eingangsbestaetigung.pdf",
+        "0".repeat(64)
+    );
+    assert_eq!(
+        Browser::new(&server).get(&other).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let wrong_file = pdf_path.replace("eingangsbestaetigung.pdf", "etc.pdf");
+    assert_eq!(
+        Browser::new(&server).get(&wrong_file).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let other_tenant = pdf_path.replace("/portal/a/", "/portal/b/");
+    assert_eq!(
+        Browser::new(&server).get(&other_tenant).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
 #[tokio::test]
 async fn nobody_takes_a_citizens_photo_out_of_the_request() {
     let server = server().await;

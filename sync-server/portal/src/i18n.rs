@@ -15,6 +15,9 @@ pub const LANG: LanguageCookie = LanguageCookie {
 
 texts::texts! {
     [shared: yes, no]
+    [plural:
+        photos_sent: ("{n} Foto", "{n} Fotos"), ("{n} photo", "{n} photos");
+    ]
     html_lang: "de", "en";
     portal_name: "Bürgerportal", "Citizen portal";
     service_of: "Ein Service von", "A service of";
@@ -87,6 +90,13 @@ texts::texts! {
     notice_subject: "Neuer Stand zu Ihrem Anliegen {number}", "News on your request {number}";
     notice_body: "Guten Tag,\n\nIhr Anliegen {number} hat einen neuen Stand: {status}.\n\nDen Verlauf sehen Sie über den Link in Ihrer Eingangsbestätigung.\n\nDiese Nachricht wurde automatisch erstellt.",
         "Hello,\n\nyour request {number} has a new status: {status}.\n\nFollow it with the link in your receipt.\n\nThis message was sent automatically.";
+    receipt_pdf: "Eingangsbestätigung als PDF herunterladen", "Download the receipt as a PDF";
+    receipt_pdf_title: "Eingangsbestätigung", "Receipt";
+    receipt_pdf_intro: "Ihr Anliegen ist bei uns eingegangen. Bitte geben Sie bei Rückfragen die Vorgangsnummer an.",
+        "Your request has arrived. Please quote the case number when you get in touch.";
+    receipt_pdf_follow: "So verfolgen Sie Ihr Anliegen", "How to follow your request";
+    receipt_pdf_page: "Seite", "Page";
+    receipt_pdf_of: "von", "of";
     tracking_unknown: "Zu diesem Link gibt es kein Anliegen. Bitte prüfen Sie, ob Sie ihn vollständig kopiert haben.",
         "There is no request for this link. Please check that you copied all of it.";
     tracking_expired: "Dieser Link ist abgelaufen. Fragen Sie bei der zuständigen Stelle mit Ihrer Vorgangsnummer nach.",

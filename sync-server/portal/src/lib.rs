@@ -20,7 +20,8 @@
 //!    (`submissions.rs`).
 //! 4. The request is stored with its number, its tracking link and, when the citizen left an
 //!    address, its confirmation mail, in one transaction; the browser is sent on (303) to the
-//!    tracking page (`tracking.rs`), which shows the receipt the first time.
+//!    tracking page (`tracking.rs`), which shows the receipt the first time; the receipt is
+//!    also a PDF (`receipt.rs`).
 //!
 //! Errors are [`PageError`]s: the kernel's errors as HTML pages in the page's language.
 //! The portal's cookies are scoped to [`BASE`], so they never reach the back office, and the
@@ -37,7 +38,7 @@
 //! `GET /sw.js`, `GET /offline.html`, `GET /{tenant}/manifest.webmanifest`,
 //! `GET /{tenant}/icons/{192,512}.png`, `GET /{tenant}/`,
 //! `GET /{tenant}/leistungen/{service}`, `POST /{tenant}/leistungen/{service}`,
-//! `GET /{tenant}/anliegen/{tracking}`.
+//! `GET /{tenant}/anliegen/{tracking}`, `GET /{tenant}/anliegen/{tracking}/eingangsbestaetigung.pdf`.
 
 mod form_guard;
 mod frame;
@@ -46,6 +47,7 @@ mod i18n;
 mod page_error;
 mod photo_intake;
 mod pwa;
+mod receipt;
 mod sent_form;
 mod service_form;
 mod services_page;
@@ -136,6 +138,10 @@ pub fn router(limit: SubmissionLimit, intake: PhotoIntake) -> Router<AppState> {
                 .layer(DefaultBodyLimit::max(sent_form::MAX_FORM_BYTES)),
         )
         .route("/{tenant}/anliegen/{tracking}", get(tracking::page))
+        .route(
+            "/{tenant}/anliegen/{tracking}/{file}",
+            get(receipt::download),
+        )
         .fallback(not_found)
         .layer(axum::Extension(Arc::new(limit)))
         .layer(axum::Extension(Arc::new(intake)))

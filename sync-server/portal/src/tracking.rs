@@ -1,16 +1,18 @@
 //! The tracking page: where a request stands, for whoever holds its link (the citizen who
 //! sent it; the link's secret is the only key, compared by its hash). The first visit, right
-//! after sending (`?neu=1`), shows the receipt: the number to quote and the link to keep.
+//! after sending (`?neu=1`), shows the receipt: the number to quote and the link to keep,
+//! and the way to the receipt as a PDF (`receipt.rs`).
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::http::header::CACHE_CONTROL;
 use axum::response::{IntoResponse, Response};
-use schema::{InspectionCase, Language};
+use schema::{InspectionCase, Language, Template};
 use serde::Deserialize;
 use server_core::kernel::{AppError, blocking};
 use server_core::services::AppState;
 use server_core::services::citizen_requests::{self, Tracked};
+use server_core::store::citizen_requests::TrackedRequest;
 use server_core::store::{now_ms, templates};
 
 use crate::frame::{Frame, render_with};
@@ -47,10 +49,15 @@ fn timeline(history: &[(String, i64)], t: &Texts, lang: Language) -> Vec<Step> {
 
 /// An answer the citizen gave, as text.
 #[derive(Debug)]
-struct Answer {
-    label: String,
-    value: String,
+pub(crate) struct Answer {
+    /// The field's label.
+    pub label: String,
+    /// The answer (for photos, how many).
+    pub value: String,
 }
+
+/// The receipt's file name under a tracking link.
+pub(crate) const RECEIPT_PDF: &str = "eingangsbestaetigung.pdf";
 
 #[derive(askama::Template)]
 #[template(path = "portal/tracking.html")]
@@ -59,6 +66,7 @@ struct TrackingPage {
     receipt: bool,
     number: String,
     link: String,
+    pdf_link: String,
     status: &'static str,
     timeline: Vec<Step>,
     received: String,
@@ -82,6 +90,59 @@ pub struct Fresh {
     neu: Option<String>,
 }
 
+/// What a tracking link leads to: the request, its case and its statuses, or the page
+/// that says why there is none (an unknown link is 404, an expired one 410).
+pub(crate) async fn find(
+    state: &AppState,
+    tenant: &PortalTenant,
+    secret: &str,
+) -> Result<Result<Found, Response>, PageError> {
+    let lang = tenant.lang;
+    let t = tenant.t();
+    let fail = |e| PageError::new(e, lang);
+    // A secret is 64 hex digits; anything else cannot be one, and is not looked up.
+    let plausible = secret.len() == 64 && secret.bytes().all(|b| b.is_ascii_hexdigit());
+    let tracked = if plausible {
+        let store = state.store.clone();
+        let id = tenant.id.clone();
+        let key = secret.to_string();
+        blocking(move || citizen_requests::track(store.as_ref(), &id, &key, now_ms()))
+            .await
+            .map_err(fail)?
+    } else {
+        Tracked::Unknown
+    };
+    match tracked {
+        Tracked::Found(request, case, history) => Ok(Ok(Found {
+            request,
+            case,
+            history,
+        })),
+        Tracked::Unknown | Tracked::Expired => {
+            let (status, message) = if matches!(tracked, Tracked::Expired) {
+                (StatusCode::GONE, t.tracking_expired)
+            } else {
+                (StatusCode::NOT_FOUND, t.tracking_unknown)
+            };
+            let page = NotTracked {
+                page: Frame::of(tenant, t.error_title),
+                message: message.into(),
+            };
+            Ok(Err(render_with(status, &page).map_err(fail)?))
+        }
+    }
+}
+
+/// A request found by its tracking link.
+pub(crate) struct Found {
+    /// What the server keeps of it.
+    pub request: TrackedRequest,
+    /// Its case as it is now.
+    pub case: Box<InspectionCase>,
+    /// The statuses it took, oldest first, with when.
+    pub history: Vec<(String, i64)>,
+}
+
 /// `GET /portal/{tenant}/anliegen/{tracking}`.
 pub async fn page(
     State(state): State<AppState>,
@@ -92,35 +153,21 @@ pub async fn page(
     let lang = tenant.lang;
     let t = tenant.t();
     let fail = |e| PageError::new(e, lang);
-    // A secret is 64 hex digits; anything else cannot be one, and is not looked up.
-    let plausible = secret.len() == 64 && secret.bytes().all(|b| b.is_ascii_hexdigit());
-    let tracked = if plausible {
-        let store = state.store.clone();
-        let id = tenant.id.clone();
-        let key = secret.clone();
-        blocking(move || citizen_requests::track(store.as_ref(), &id, &key, now_ms()))
-            .await
-            .map_err(fail)?
-    } else {
-        Tracked::Unknown
+    let Found {
+        request,
+        case,
+        history,
+    } = match find(&state, &tenant, &secret).await? {
+        Ok(found) => found,
+        Err(not_tracked) => return Ok(not_tracked),
     };
-    let (request, case, history) = match tracked {
-        Tracked::Found(request, case, history) => (request, case, history),
-        Tracked::Unknown | Tracked::Expired => {
-            let (status, message) = if matches!(tracked, Tracked::Expired) {
-                (StatusCode::GONE, t.tracking_expired)
-            } else {
-                (StatusCode::NOT_FOUND, t.tracking_unknown)
-            };
-            let page = NotTracked {
-                page: Frame::of(&tenant, t.error_title),
-                message: message.into(),
-            };
-            return render_with(status, &page).map_err(fail);
-        }
-    };
-    let answers = answers(&state, &tenant, &case).await.map_err(fail)?;
-    let service = answers.0;
+    let template = service_of(&state, &tenant, &case).await.map_err(fail)?;
+    let (service, answers) = answers(template.as_ref(), &case, lang);
+    let link = format!(
+        "{}{}/anliegen/{secret}",
+        state.config.public_base(),
+        tenant.base()
+    );
     let receipt = fresh.neu.is_some();
     let page = TrackingPage {
         page: Frame::of(
@@ -128,17 +175,14 @@ pub async fn page(
             t.tracking_title.replace("{number}", &request.number),
         ),
         receipt,
-        link: format!(
-            "{}{}/anliegen/{secret}",
-            state.config.public_base(),
-            tenant.base()
-        ),
+        pdf_link: format!("{}/anliegen/{secret}/{RECEIPT_PDF}", tenant.base()),
+        link,
         number: request.number,
         status: t.citizen_status(case.status),
         timeline: timeline(&history, t, lang),
         received: texts::time::instant_ms(request.received_at, lang),
         service,
-        answers: answers.1,
+        answers,
         mail_notice: request
             .notify_email
             .filter(|_| receipt)
@@ -154,35 +198,51 @@ pub async fn page(
     Ok(response.into_response())
 }
 
-/// The service's title and the citizen's answers as text, labelled by the service the
-/// request was sent with.
-async fn answers(
+/// The service a request was sent with, in the version it had, if it is stored.
+pub(crate) async fn service_of(
     state: &AppState,
     tenant: &PortalTenant,
     case: &InspectionCase,
-) -> Result<(String, Vec<Answer>), AppError> {
-    let lang: Language = tenant.lang;
-    let Some(request) = case.request.clone() else {
-        return Ok((String::new(), Vec::new()));
+) -> Result<Option<Template>, AppError> {
+    let Some(service) = case.request.as_ref().map(|r| r.service.clone()) else {
+        return Ok(None);
     };
     let store = state.store.clone();
     let id = tenant.id.clone();
-    let service = request.service.clone();
     let row =
         blocking(move || store.read(|tx| templates::find(tx, &id, &service.id, service.version)))
             .await?;
-    let Some(template) = row.and_then(|row| schema::Template::from_json(&row.json).ok()) else {
-        return Ok((request.service.id.clone(), Vec::new()));
+    Ok(row.and_then(|row| Template::from_json(&row.json).ok()))
+}
+
+/// The service's title and the citizen's answers as text, labelled by `service` (the
+/// service's id and no answers when it is not stored); photo fields say how many photos.
+pub(crate) fn answers(
+    service: Option<&Template>,
+    case: &InspectionCase,
+    lang: Language,
+) -> (String, Vec<Answer>) {
+    let Some(request) = &case.request else {
+        return (String::new(), Vec::new());
     };
+    let Some(template) = service else {
+        return (request.service.id.clone(), Vec::new());
+    };
+    let t = crate::i18n::texts(lang);
     let answers = template
         .fields()
         .filter_map(|field| {
-            let value = request.answers.get(&field.key)?;
+            let photos = case.request_photos(&field.key).count();
+            let value = if photos > 0 {
+                t.photos_sent.fill(photos as u64)
+            } else {
+                texts::answer::show(request.answers.get(&field.key)?, Some(field), lang)
+            };
             Some(Answer {
                 label: field.label.get(lang).to_string(),
-                value: texts::answer::show(value, Some(field), lang),
+                value,
             })
         })
         .collect();
-    Ok((template.title.get(lang).to_string(), answers))
+    (template.title.get(lang).to_string(), answers)
 }

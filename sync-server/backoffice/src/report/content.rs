@@ -7,9 +7,9 @@ use std::collections::{BTreeSet, HashMap};
 
 use schema::{FieldKind, FieldValue, InspectionCase, Language, PhotoId, Signature, Template};
 
-use super::layout::Block;
 use crate::i18n::Texts;
 use crate::views::HistoryEntry;
+use pdf::Block;
 use texts::answer::{self, position};
 use texts::time::instant_ms;
 

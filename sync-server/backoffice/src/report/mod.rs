@@ -7,13 +7,11 @@
 //!    print copy of its annotated version (from the annotated-photo cache of `photos.rs`, then
 //!    reduced to [`PRINT_SIDE`] pixels), and the newest [`HISTORY_LIMIT`] changes from the
 //!    history code.
-//! 3. `content.rs` turns it into blocks, `layout.rs` breaks them into A4 pages, and `pdf.rs`
-//!    writes the pages with krilla and the embedded DejaVu Sans.
+//! 3. `content.rs` turns it into blocks, which the `pdf` crate breaks into A4 pages and
+//!    writes with krilla and the embedded DejaVu Sans.
 //! 4. The download is audited.
 
 mod content;
-mod layout;
-mod pdf;
 
 use std::collections::HashMap;
 
@@ -25,13 +23,13 @@ use axum::response::{IntoResponse, Response};
 use schema::{Photo, Sha256};
 
 use self::content::{ReportInput, ReportPhoto};
-use self::layout::Metrics;
 use super::audit::{self, Action};
 use super::history::{entry, groups};
 use super::i18n::texts;
 use super::load::{LoadedCase, load_case};
 use super::session::Session;
 use crate::{InPage, PageError};
+use pdf::Metrics;
 use server_core::access::StaffAction;
 use server_core::kernel::{AppError, blocking};
 use server_core::services::AppState;
@@ -92,7 +90,7 @@ async fn build(state: &AppState, session: &Session, id: &str) -> Result<Response
         };
         let metrics = Metrics::new(annotate::embedded_font())
             .ok_or_else(|| AppError::Internal("the embedded report font does not load".into()))?;
-        let pages = layout::paginate(&metrics, content::blocks(&input, t, lang));
+        let pages = pdf::paginate(&metrics, content::blocks(&input, t, lang));
         pdf::write(
             &metrics,
             pages,
@@ -102,6 +100,7 @@ async fn build(state: &AppState, session: &Session, id: &str) -> Result<Response
             t.page,
             t.report_page_of,
         )
+        .map_err(|e| AppError::Internal(e.to_string()))
     })
     .await?;
     audit::record(

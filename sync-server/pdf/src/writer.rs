@@ -13,8 +13,7 @@ use krilla::paint::{Fill, LineCap, LineJoin, Stroke};
 use krilla::surface::Surface;
 use krilla::text::{Font, TextDirection};
 
-use super::layout::{FOOTER_BASELINE, MARGIN, Metrics, Op, PAGE_HEIGHT, PAGE_WIDTH};
-use server_core::kernel::AppError;
+use crate::layout::{FOOTER_BASELINE, MARGIN, Metrics, Op, PAGE_HEIGHT, PAGE_WIDTH};
 
 const GREY: (u8, u8, u8) = (90, 90, 90);
 const FOOTER_SIZE: f32 = 8.0;
@@ -80,9 +79,9 @@ fn draw(surface: &mut Surface<'_>, font: &Font, op: Op) {
                 Image::from_jpeg(jpeg.into(), true),
                 Size::from_wh(width, height),
             ) else {
-                // Checked when the report was put together; a photo that still fails is left
-                // out rather than failing the whole report.
-                tracing::warn!("a photo of the report could not be embedded");
+                // Checked when the document was put together; a photo that still fails is
+                // left out rather than failing the whole document.
+                tracing::warn!("a photo of a printed document could not be embedded");
                 return;
             };
             surface.push_transform(&Transform::from_translate(x, y));
@@ -128,11 +127,26 @@ fn draw(surface: &mut Surface<'_>, font: &Font, op: Op) {
     }
 }
 
+/// Why a PDF could not be written; a fault of the build or the writer, never of the
+/// content, so callers answer it as an internal error.
+#[derive(Debug, thiserror::Error)]
+pub enum PdfError {
+    /// The embedded font does not load.
+    #[error("the embedded font of printed documents does not load")]
+    Font,
+    /// krilla refused the A4 page size.
+    #[error("the A4 page size was refused")]
+    PageSize,
+    /// krilla failed to write the document.
+    #[error("the PDF could not be written: {0}")]
+    Write(String),
+}
+
 /// The PDF of `pages`, each with `footer` and "page n of N" (`page_of` is the word between
 /// the numbers, `page` the word before them).
 ///
 /// # Errors
-/// [`AppError::Internal`] when the font does not load or krilla fails.
+/// [`PdfError`] when the font does not load or krilla fails.
 pub fn write(
     metrics: &Metrics,
     pages: Vec<Vec<Op>>,
@@ -141,11 +155,9 @@ pub fn write(
     footer: &str,
     page_word: &str,
     of_word: &str,
-) -> Result<Vec<u8>, AppError> {
-    let font = Font::new(font_bytes.into(), 0)
-        .ok_or_else(|| AppError::Internal("the embedded report font does not load".into()))?;
-    let settings = PageSettings::from_wh(PAGE_WIDTH, PAGE_HEIGHT)
-        .ok_or_else(|| AppError::Internal("the A4 page size was refused".into()))?;
+) -> Result<Vec<u8>, PdfError> {
+    let font = Font::new(font_bytes.into(), 0).ok_or(PdfError::Font)?;
+    let settings = PageSettings::from_wh(PAGE_WIDTH, PAGE_HEIGHT).ok_or(PdfError::PageSize)?;
     let mut document = Document::new();
     document.set_metadata(
         Metadata::new()
@@ -189,5 +201,5 @@ pub fn write(
     }
     document
         .finish()
-        .map_err(|e| AppError::Internal(format!("the PDF report could not be written: {e:?}")))
+        .map_err(|e| PdfError::Write(format!("{e:?}")))
 }

@@ -1,4 +1,4 @@
-//! Page layout of the report: a list of [`Block`]s (what the report says, in reading order)
+//! Page layout: a list of [`Block`]s (what a document says, in reading order)
 //! broken into A4 pages of positioned [`Op`]s (what each page draws). Text is measured with
 //! the embedded font's advance widths and wrapped at word boundaries; a block that does not
 //! fit on the rest of a page starts the next one. Kept apart from the PDF writer so the
@@ -33,7 +33,7 @@ const PHOTO_MAX_HEIGHT: f32 = 330.0;
 const SIGNATURE_WIDTH: f32 = 220.0;
 const SIGNATURE_HEIGHT: f32 = 88.0;
 
-/// What the report says, in reading order.
+/// What a document says, in reading order.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Block {
     /// The document title.
