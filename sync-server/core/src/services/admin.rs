@@ -226,6 +226,9 @@ pub fn enable_services(
     services: &[String],
 ) -> Result<String, ServerError> {
     let tenant = tenant.trim();
+    // The bundled services are installed at every start; an operator setting a tenant up
+    // before the first start finds them here too (installing is idempotent).
+    crate::services::templates::install_shared(store, None)?;
     let (found, rows) = store.read(|tx| {
         Ok((
             tenants::find(tx, tenant)?,
