@@ -25,7 +25,9 @@ pub fn prefill(
         | PrefillSource::CitizenName
         | PrefillSource::CitizenEmail
         | PrefillSource::CitizenPhone
-        | PrefillSource::ReportedAddress => None,
+        | PrefillSource::ReportedAddress
+        | PrefillSource::CitizenAddress
+        | PrefillSource::CitizenOrganisation => None,
     }
 }
 

@@ -284,6 +284,10 @@ pub enum PrefillSource {
     CitizenPhone,
     /// The address the citizen reported (postal address).
     ReportedAddress,
+    /// The citizen's own postal address from their account (postal address).
+    CitizenAddress,
+    /// The association or business the citizen acts for, from their account (short text).
+    CitizenOrganisation,
 }
 
 impl PrefillSource {
@@ -292,8 +296,8 @@ impl PrefillSource {
     pub fn serves_citizens(self) -> bool {
         use PrefillSource::*;
         match self {
-            CitizenName | CitizenEmail | CitizenPhone | ReportedAddress | CurrentDate
-            | CurrentTime | CurrentDateTime => true,
+            CitizenName | CitizenEmail | CitizenPhone | CitizenAddress | CitizenOrganisation
+            | ReportedAddress | CurrentDate | CurrentTime | CurrentDateTime => true,
             OfficerName | OfficerServiceNumber | DevicePosition => false,
         }
     }
@@ -302,14 +306,13 @@ impl PrefillSource {
     pub fn fits(self, kind: &FieldKind) -> bool {
         use PrefillSource::*;
         match self {
-            OfficerName | OfficerServiceNumber | CitizenName | CitizenEmail | CitizenPhone => {
-                matches!(kind, FieldKind::ShortText { .. })
-            }
+            OfficerName | OfficerServiceNumber | CitizenName | CitizenEmail | CitizenPhone
+            | CitizenOrganisation => matches!(kind, FieldKind::ShortText { .. }),
             DevicePosition => matches!(kind, FieldKind::GpsPoint { .. }),
             CurrentDate => matches!(kind, FieldKind::Date),
             CurrentTime => matches!(kind, FieldKind::Time),
             CurrentDateTime => matches!(kind, FieldKind::DateTime),
-            ReportedAddress => matches!(kind, FieldKind::PostalAddress),
+            ReportedAddress | CitizenAddress => matches!(kind, FieldKind::PostalAddress),
         }
     }
 }
