@@ -504,3 +504,168 @@ async fn without_a_connection_the_installed_portal_says_so() {
     })
     .await;
 }
+
+/// The link in the last mail received that starts with `prefix` (quoted-printable lines
+/// unfolded).
+fn mailed_link(smtp: &SmtpServer, count: usize, prefix: &str) -> String {
+    let mails = smtp.wait_for(count, WAIT);
+    let mail = mails
+        .iter()
+        .find(|mail| {
+            mail.replace("=\r\n", "")
+                .replace("=\n", "")
+                .contains(prefix)
+        })
+        .unwrap_or_else(|| panic!("no mail with {prefix}: {mails:?}"))
+        .replace("=\r\n", "")
+        .replace("=\n", "");
+    let start = mail.find(prefix).unwrap();
+    mail[start..start + prefix.len() + 64].to_string()
+}
+
+async fn account_pages(client: &Client, base: &str, smtp: &SmtpServer) {
+    let script = axe::script();
+    let portal = format!("{base}/portal/tgh");
+    // Registering, with the keyboard.
+    client.goto(&format!("{portal}/?lang=de")).await.unwrap();
+    wait_for(client, "nav.account a").await;
+    client
+        .find(Locator::Css("nav.account a"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(client, "#f-email").await;
+    accessible(client, &script, "the sign-in page").await;
+    client
+        .goto(&format!("{portal}/konto/registrieren"))
+        .await
+        .unwrap();
+    wait_for(client, "#f-password_repeat").await;
+    accessible(client, &script, "the registration page").await;
+    tab_to(client, "f-email").await;
+    let password = "mein Rathaus im Netz 2026";
+    keys(
+        client,
+        &format!("carla@example.org{TAB}{password}{TAB}{password}{ENTER}"),
+    )
+    .await;
+    wait_for(client, "p.notice").await;
+    assert!(
+        text_of(client, "p.notice")
+            .await
+            .contains("carla@example.org")
+    );
+    accessible(client, &script, "the registration's answer").await;
+
+    // The mailed link confirms the address.
+    let confirm = mailed_link(smtp, 1, "/portal/tgh/konto/bestaetigen/");
+    client.goto(&format!("{base}{confirm}")).await.unwrap();
+    assert!(text_of(client, "p.notice").await.contains("bestätigt"));
+    accessible(client, &script, "the confirmation page").await;
+
+    // Signing in, with the keyboard.
+    client
+        .goto(&format!("{portal}/konto/anmelden"))
+        .await
+        .unwrap();
+    tab_to(client, "f-email").await;
+    keys(client, &format!("carla@example.org{TAB}{password}{ENTER}")).await;
+    wait_for(client, "ol.own-requests, p.lead").await;
+    assert_eq!(text_of(client, "h1").await, "Mein Rathaus");
+    accessible(client, &script, "an empty timeline").await;
+
+    // The profile, then a form it fills.
+    client.goto(&format!("{portal}/konto")).await.unwrap();
+    wait_for(client, "#f-name").await;
+    accessible(client, &script, "the profile page").await;
+    tab_to(client, "f-name").await;
+    keys(client, "Carla Muster").await;
+    tab_to(client, "f-phone").await;
+    keys(client, &format!("0170 7654321{ENTER}")).await;
+    wait_for(client, "p.notice").await;
+    assert!(
+        text_of(client, "nav.account .who")
+            .await
+            .contains("Carla Muster")
+    );
+    client
+        .goto(&format!("{portal}/leistungen/hausnummer-zuteilung"))
+        .await
+        .unwrap();
+    let name = client
+        .find(Locator::Id("f-applicant_name"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(
+        name.as_deref(),
+        Some("Carla Muster"),
+        "the profile fills the form"
+    );
+    accessible(client, &script, "a form filled from the profile").await;
+
+    // A request sent signed in is in the timeline, with its own page.
+    client
+        .goto(&format!("{portal}/leistungen/maengelmeldung"))
+        .await
+        .unwrap();
+    tab_to(client, "f-problem_type").await;
+    keys(client, "W").await;
+    tab_to(client, "f-location_address-street").await;
+    keys(
+        client,
+        &format!("Am Waldweg{TAB}3{TAB}12345{TAB}Tegelhausen"),
+    )
+    .await;
+    tab_to(client, "f-description").await;
+    keys(client, "Reifen im Graben").await;
+    tab_to(client, "send").await;
+    keys(client, &ENTER.to_string()).await;
+    let number = text_of(client, ".receipt .number").await;
+    client
+        .goto(&format!("{portal}/mein-rathaus"))
+        .await
+        .unwrap();
+    wait_for(client, "ol.own-requests").await;
+    assert!(text_of(client, "ol.own-requests").await.contains(&number));
+    accessible(client, &script, "the timeline").await;
+    client
+        .find(Locator::Css("ol.own-requests a"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(client, ".status").await;
+    assert!(
+        text_of(client, "dl.answers")
+            .await
+            .contains("Reifen im Graben")
+    );
+    accessible(client, &script, "the citizen's own request").await;
+
+    // Signing out from the header.
+    click(client, "nav.account button").await;
+    wait_for(client, "nav.account a[href$='/konto/anmelden']").await;
+    client
+        .goto(&format!("{portal}/mein-rathaus"))
+        .await
+        .unwrap();
+    wait_for(client, "#f-email").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_citizen_with_an_account_registers_signs_in_and_finds_their_requests() {
+    let dir = tempfile::tempdir().unwrap();
+    let smtp = SmtpServer::start(&dir.path().join("smtp"));
+    let server = server(&dir.path().join("server"), &smtp);
+    let url = server.url.clone();
+    drive(ChromeDriver::start(), |client| async move {
+        account_pages(&client, &url, &smtp).await;
+    })
+    .await;
+}

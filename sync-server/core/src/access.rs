@@ -64,10 +64,26 @@ pub struct Device {
     pub device_id: String,
 }
 
-/// Who is asking, of every kind the server serves: a tablet through the sync API, a staff
-/// member signed in to the back office. The citizen portal and Open311 add their kinds (a
-/// citizen, with or without an account; an API client) when they arrive. Rules that hold for
-/// every kind take a `Principal`; rules for one kind take that kind.
+/// A citizen signed in to a tenant's portal with an account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Citizen {
+    /// The account.
+    pub account_id: String,
+    /// The tenant whose portal it is.
+    pub tenant: String,
+}
+
+/// Whether `citizen` may see a request of `tenant` sent from the account `sent_from` (if
+/// any): only the requests of their own account, on their own tenant's portal. A request
+/// sent without an account is reached by its tracking link alone.
+pub fn citizen_may_see(citizen: &Citizen, tenant: &str, sent_from: Option<&str>) -> bool {
+    citizen.tenant == tenant && sent_from == Some(citizen.account_id.as_str())
+}
+
+/// Who is asking among the office's own: a tablet through the sync API, a staff member
+/// signed in to the back office. Rules that hold for every such kind take a `Principal`;
+/// rules for one kind take that kind. A citizen signed in to the portal is a kind apart
+/// ([`Citizen`]): no user of the office, no role, and rules of its own.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Principal {
     /// An enrolled device and its user.
@@ -668,6 +684,21 @@ mod tests {
             created_by: by.into(),
             assignee: assignee.map(Into::into),
         }
+    }
+
+    #[test]
+    fn a_citizen_sees_only_the_requests_of_their_own_account_on_their_own_portal() {
+        let anna = Citizen {
+            account_id: "acc-anna".into(),
+            tenant: "tgh".into(),
+        };
+        assert!(citizen_may_see(&anna, "tgh", Some("acc-anna")));
+        assert!(!citizen_may_see(&anna, "tgh", Some("acc-bert")));
+        assert!(
+            !citizen_may_see(&anna, "tgh", None),
+            "sent without an account"
+        );
+        assert!(!citizen_may_see(&anna, "other", Some("acc-anna")));
     }
 
     #[test]

@@ -64,13 +64,13 @@ pub fn genuine(headers: &HeaderMap, sent: &str) -> bool {
 }
 
 /// Tokens are 64 hex digits (`new_token`).
-fn well_formed(token: &str) -> bool {
+pub(crate) fn well_formed(token: &str) -> bool {
     token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// Compares without stopping at the first difference, so the time taken says nothing about
 /// how much of a guess was right.
-fn same(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn same(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 

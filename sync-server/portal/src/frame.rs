@@ -28,6 +28,25 @@ pub struct Frame {
     pub theme_color: String,
     /// What its footer links to.
     pub footer: Footer,
+    /// Who is signed in, with the account's links; `None` before signing in.
+    pub account: Option<AccountNav>,
+    /// The sign-in page of the tenant's portal, when nobody is signed in.
+    pub sign_in: Option<String>,
+}
+
+/// The header's links for a signed-in citizen.
+#[derive(Debug)]
+pub struct AccountNav {
+    /// "Signed in as …".
+    pub signed_in_as: String,
+    /// Mein Rathaus.
+    pub town_hall: String,
+    /// The profile page.
+    pub profile: String,
+    /// Where the sign-out form is sent.
+    pub sign_out: String,
+    /// The session's form token.
+    pub csrf: String,
 }
 
 /// The tenant's imprint, privacy policy and contact, in every page's footer.
@@ -67,6 +86,20 @@ impl Frame {
                 email: tenant.look.contact_email.clone(),
                 phone: tenant.look.contact_phone.clone(),
             },
+            account: tenant.citizen.as_ref().map(|citizen| AccountNav {
+                signed_in_as: tenant
+                    .t()
+                    .account_signed_in_as
+                    .replace("{name}", citizen.shown_name()),
+                town_hall: format!("{}/mein-rathaus", tenant.base()),
+                profile: format!("{}/konto", tenant.base()),
+                sign_out: format!("{}/konto/abmelden", tenant.base()),
+                csrf: citizen.csrf.clone(),
+            }),
+            sign_in: tenant
+                .citizen
+                .is_none()
+                .then(|| format!("{}/konto/anmelden", tenant.base())),
         }
     }
 }
@@ -117,6 +150,8 @@ pub fn error_page(status: StatusCode, message: &str, lang: Language) -> Response
             theme: None,
             theme_color: crate::pwa::DEFAULT_ACCENT.into(),
             footer: Footer::default(),
+            account: None,
+            sign_in: None,
         },
         message: message.to_string(),
     };

@@ -101,6 +101,74 @@ texts::texts! {
         "There is no request for this link. Please check that you copied all of it.";
     tracking_expired: "Dieser Link ist abgelaufen. Fragen Sie bei der zuständigen Stelle mit Ihrer Vorgangsnummer nach.",
         "This link has expired. Ask the responsible office, quoting your case number.";
+    // Accounts.
+    account_sign_in: "Anmelden", "Sign in";
+    account_sign_out: "Abmelden", "Sign out";
+    account_register: "Konto anlegen", "Create an account";
+    account_my_town_hall: "Mein Rathaus", "My town hall";
+    account_profile: "Meine Angaben", "My details";
+    account_email: "E-Mail-Adresse", "E-mail address";
+    account_password: "Passwort", "Password";
+    account_password_hint: "Mindestens 10 Zeichen. Ein langer Satz, den Sie sich merken können, ist sicherer als ein kurzes Wort mit Sonderzeichen.",
+        "At least 10 characters. A long sentence you can remember is safer than a short word with symbols.";
+    account_password_repeat: "Passwort wiederholen", "Repeat the password";
+    account_register_intro: "Mit einem Konto sehen Sie alle Ihre Anliegen an einem Ort, und Ihre Angaben werden in Formulare übernommen. Anliegen ohne Konto zu senden, bleibt jederzeit möglich.",
+        "With an account you see all your requests in one place, and your details are filled into forms. Sending requests without an account remains possible at any time.";
+    account_register_sent: "Fast geschafft: Wir haben eine E-Mail an {address} geschickt. Bitte öffnen Sie den Link darin, um Ihre Adresse zu bestätigen. Der Link gilt 48 Stunden.",
+        "Almost done: we sent an e-mail to {address}. Please open the link in it to confirm your address. The link works for 48 hours.";
+    account_confirmed: "Ihre E-Mail-Adresse ist bestätigt. Sie können sich jetzt anmelden.", "Your e-mail address is confirmed. You can sign in now.";
+    account_link_spent: "Dieser Link gilt nicht mehr: Er wurde schon benutzt oder ist abgelaufen.", "This link no longer works: it was used already or has expired.";
+    account_wrong: "E-Mail-Adresse oder Passwort stimmen nicht.", "The e-mail address or the password is wrong.";
+    account_unconfirmed: "Bitte bestätigen Sie zuerst Ihre E-Mail-Adresse mit dem Link, den wir Ihnen geschickt haben. Kein Link angekommen? Legen Sie das Konto einfach noch einmal an, dann schicken wir ihn erneut.",
+        "Please first confirm your e-mail address with the link we sent you. No link arrived? Create the account again and we send it anew.";
+    account_locked: "Zu viele Versuche. Bitte warten Sie einige Minuten.", "Too many attempts. Please wait a few minutes.";
+    account_no_account: "Noch kein Konto?", "No account yet?";
+    account_forgot: "Passwort vergessen?", "Forgot your password?";
+    account_forgot_intro: "Geben Sie die E-Mail-Adresse Ihres Kontos an. Wir schicken Ihnen einen Link, mit dem Sie ein neues Passwort festlegen.",
+        "Enter your account's e-mail address. We send you a link to set a new password.";
+    account_forgot_send: "Link anfordern", "Send the link";
+    account_forgot_sent: "Wenn es zu {address} ein Konto gibt, ist eine E-Mail mit dem Link unterwegs. Er gilt eine Stunde.",
+        "If there is an account for {address}, an e-mail with the link is on its way. It works for one hour.";
+    account_new_password: "Neues Passwort festlegen", "Set a new password";
+    account_new_password_done: "Ihr neues Passwort gilt. Alle bisherigen Anmeldungen sind beendet; bitte melden Sie sich neu an.",
+        "Your new password is set. Every earlier sign-in has ended; please sign in again.";
+    account_save: "Speichern", "Save";
+    account_saved: "Ihre Angaben sind gespeichert.", "Your details are saved.";
+    account_profile_intro: "Diese Angaben füllen wir in Formulare ein, wo sie gebraucht werden. Sie können sie dort jederzeit ändern.",
+        "We fill these details into forms where they are needed. You can change them there at any time.";
+    account_name: "Vor- und Nachname", "First and last name";
+    account_organisation: "Verein oder Unternehmen (falls Sie für eines handeln)", "Association or business (if you act for one)";
+    account_phone: "Telefon", "Phone";
+    account_delete: "Konto löschen", "Delete the account";
+    account_delete_intro: "Ihr Konto und Ihre gespeicherten Angaben werden gelöscht. Ihre gesendeten Anliegen bleiben bei der Verwaltung, wie es das Verwaltungsrecht verlangt, sind aber keinem Konto mehr zugeordnet. Zur Bestätigung geben Sie Ihr Passwort ein.",
+        "Your account and your stored details are deleted. Requests you sent stay with the office, as administrative law requires, but belong to no account any more. To confirm, enter your password.";
+    account_delete_confirm: "Konto endgültig löschen", "Delete the account for good";
+    account_deleted: "Ihr Konto ist gelöscht.", "Your account is deleted.";
+    account_delete_wrong: "Das Passwort stimmt nicht; das Konto wurde nicht gelöscht.", "The password is wrong; the account was not deleted.";
+    account_error_email: "Bitte geben Sie eine E-Mail-Adresse an, z. B. name@example.org.", "Please enter an e-mail address, e.g. name@example.org.";
+    account_error_short: "Das Passwort braucht mindestens 10 Zeichen.", "The password needs at least 10 characters.";
+    account_error_long: "Das Passwort ist zu lang (höchstens 256 Zeichen).", "The password is too long (at most 256 characters).";
+    account_error_repeat: "Die beiden Passwörter stimmen nicht überein.", "The two passwords differ.";
+    account_signed_in_as: "Angemeldet als {name}", "Signed in as {name}";
+    account_sign_in_first: "Bitte melden Sie sich an, um diese Seite zu sehen.", "Please sign in to see this page.";
+    receipt_account_link: "Ihr Anliegen finden Sie jederzeit in „Mein Rathaus“, wenn Sie angemeldet sind:", "You find your request in “My town hall” at any time when you are signed in:";
+    account_street: "Straße", "Street";
+    account_house_number: "Hausnummer", "House number";
+    account_postal_code: "Postleitzahl", "Postal code";
+    account_city: "Ort", "City";
+    timeline_number: "Vorgangsnummer", "Case number";
+    timeline_intro: "Alle Anliegen, die Sie mit diesem Konto gesendet haben, das neueste zuerst.", "Every request you sent with this account, newest first.";
+    timeline_empty: "Sie haben mit diesem Konto noch kein Anliegen gesendet.", "You have not sent a request with this account yet.";
+    timeline_new_request: "Neues Anliegen", "New request";
+    mail_confirm_subject: "Bitte bestätigen Sie Ihre E-Mail-Adresse", "Please confirm your e-mail address";
+    mail_confirm_body: "Guten Tag,\n\nSie haben im Bürgerportal von {tenant} ein Konto angelegt. Bitte bestätigen Sie Ihre E-Mail-Adresse mit diesem Link (48 Stunden gültig):\n\n{link}\n\nWaren Sie das nicht, können Sie diese E-Mail ignorieren; ohne Bestätigung wird das Konto nicht benutzt.\n\nDiese Nachricht wurde automatisch erstellt.",
+        "Hello,\n\nyou created an account on the citizen portal of {tenant}. Please confirm your e-mail address with this link (valid for 48 hours):\n\n{link}\n\nIf this was not you, ignore this e-mail; without confirmation the account is not used.\n\nThis message was sent automatically.";
+    mail_exists_subject: "Ihr Konto im Bürgerportal", "Your account on the citizen portal";
+    mail_exists_body: "Guten Tag,\n\njemand wollte im Bürgerportal von {tenant} ein Konto mit dieser E-Mail-Adresse anlegen. Sie haben dort schon eines. Melden Sie sich einfach an:\n\n{sign_in}\n\nPasswort vergessen? Hier legen Sie ein neues fest:\n\n{forgot}\n\nWaren Sie das nicht, müssen Sie nichts tun.\n\nDiese Nachricht wurde automatisch erstellt.",
+        "Hello,\n\nsomebody tried to create an account with this e-mail address on the citizen portal of {tenant}. You have one there already. Simply sign in:\n\n{sign_in}\n\nForgot your password? Set a new one here:\n\n{forgot}\n\nIf this was not you, there is nothing to do.\n\nThis message was sent automatically.";
+    mail_reset_subject: "Neues Passwort für das Bürgerportal", "A new password for the citizen portal";
+    mail_reset_body: "Guten Tag,\n\nfür Ihr Konto im Bürgerportal von {tenant} wurde ein neues Passwort angefordert. Mit diesem Link legen Sie es fest (eine Stunde gültig):\n\n{link}\n\nHaben Sie nichts angefordert, können Sie diese E-Mail ignorieren; Ihr Passwort bleibt, wie es ist.\n\nDiese Nachricht wurde automatisch erstellt.",
+        "Hello,\n\na new password was asked for your account on the citizen portal of {tenant}. Set it with this link (valid for one hour):\n\n{link}\n\nIf you asked for nothing, ignore this e-mail; your password stays as it is.\n\nThis message was sent automatically.";
     // Errors.
     error_title: "Fehler", "Error";
     error_not_found: "Diese Seite gibt es nicht.", "This page does not exist.";

@@ -40,6 +40,7 @@
 //! `GET /{tenant}/leistungen/{service}`, `POST /{tenant}/leistungen/{service}`,
 //! `GET /{tenant}/anliegen/{tracking}`, `GET /{tenant}/anliegen/{tracking}/eingangsbestaetigung.pdf`.
 
+mod account;
 mod form_guard;
 mod frame;
 pub mod host;
@@ -142,8 +143,13 @@ pub fn router(limit: SubmissionLimit, intake: PhotoIntake) -> Router<AppState> {
             "/{tenant}/anliegen/{tracking}/{file}",
             get(receipt::download),
         )
+        .merge(account::routes())
         .fallback(not_found)
         .layer(axum::Extension(Arc::new(limit)))
+        .layer(axum::Extension(Arc::new(account::AccountLimit::new())))
+        .layer(axum::Extension(Arc::new(
+            server_core::identity::throttle::LoginThrottle::default(),
+        )))
         .layer(axum::Extension(Arc::new(intake)))
         .layer(middleware::from_fn_with_state(
             i18n::LANG,

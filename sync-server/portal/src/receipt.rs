@@ -28,19 +28,34 @@ pub async fn download(
     if file != tracking::RECEIPT_PDF {
         return Err(fail(AppError::NotFound(t.error_not_found.into())));
     }
-    let Found { request, case, .. } = match tracking::find(&state, &tenant, &secret).await? {
+    let found = match tracking::find(&state, &tenant, &secret).await? {
         Ok(found) => found,
         Err(not_tracked) => return Ok(not_tracked),
     };
-    let service = tracking::service_of(&state, &tenant, &case)
-        .await
-        .map_err(fail)?;
-    let (service_title, answers) = tracking::answers(service.as_ref(), &case, lang);
     let link = format!(
         "{}{}/anliegen/{secret}",
         state.config.public_base(),
         tenant.base()
     );
+    pdf(&state, &tenant, found, t.receipt_link, link)
+        .await
+        .map_err(fail)
+}
+
+/// The receipt of a found request as a PDF answer; `link` is the way back to it (the
+/// tracking link, or the citizen's own page of it), which `note` introduces.
+pub(crate) async fn pdf(
+    state: &AppState,
+    tenant: &PortalTenant,
+    found: Found,
+    note: &str,
+    link: String,
+) -> Result<Response, AppError> {
+    let lang = tenant.lang;
+    let t = tenant.t();
+    let Found { request, case, .. } = found;
+    let service = tracking::service_of(state, tenant, &case).await?;
+    let (service_title, answers) = tracking::answers(service.as_ref(), &case, lang);
     let row = |label: &str, value: String| Block::Row {
         label: label.to_string(),
         value,
@@ -68,7 +83,7 @@ pub async fn download(
         blocks.extend(answers.into_iter().map(|a| row(&a.label, a.value)));
     }
     blocks.push(Block::Heading(t.receipt_pdf_follow.to_string()));
-    blocks.push(Block::Note(t.receipt_link.to_string()));
+    blocks.push(Block::Note(note.to_string()));
     blocks.push(Block::Note(link));
     let title = format!("{} {}", t.receipt_pdf_title, request.number);
     let footer = format!("{} · {title}", tenant.name);
@@ -88,8 +103,7 @@ pub async fn download(
         )
         .map_err(|e| AppError::Internal(e.to_string()))
     })
-    .await
-    .map_err(fail)?;
+    .await?;
     let disposition = format!(
         "attachment; filename=\"{}-{}.pdf\"",
         match lang {

@@ -26,6 +26,7 @@ use server_core::services::{citizen_services, mail};
 use server_core::store::now_ms;
 use web::form_input::{Input, Part, Typed, current_choices, current_input, input_for, parts};
 
+use crate::account::SignedIn;
 use crate::form_guard::{self, HONEYPOT};
 use crate::frame::{Frame, render_with, see_other};
 use crate::i18n::{Texts, texts};
@@ -34,6 +35,7 @@ use crate::photo_intake::{PhotoIntake, TakenPhoto};
 use crate::sent_form::{self, FileProblem, RefusedFile};
 use crate::submissions::SubmissionLimit;
 use crate::tenant::PortalTenant;
+use server_core::store::citizen_accounts::AccountRow;
 
 /// One field of the form as the page shows it.
 #[derive(Debug)]
@@ -240,7 +242,7 @@ fn form_page(
     let lang = tenant.lang;
     let filled_in = filled.is_some();
     let filled = filled.unwrap_or_default();
-    let prefilled = prefilled(service);
+    let prefilled = prefilled(service, tenant.citizen.as_ref());
     let mut problems = Vec::new();
     let first_photos = service
         .fields()
@@ -331,7 +333,17 @@ fn form_page(
         sections,
         problems,
         notice: filled.notice,
-        notify_email: filled.notify_email,
+        // A signed-in citizen hears of the request at the account's address unless they
+        // say otherwise.
+        notify_email: if filled_in {
+            filled.notify_email
+        } else {
+            tenant
+                .citizen
+                .as_ref()
+                .map(|c| c.account.email.clone())
+                .unwrap_or_default()
+        },
         notify_error: filled.notify_error,
         honeypot: HONEYPOT,
         multipart: first_photos.is_some(),
@@ -386,10 +398,11 @@ fn size_text(bytes: u64, lang: Language) -> String {
     format!("{} {unit}", texts::number::decimal(value, lang))
 }
 
-/// The answers a new form starts with: the template's defaults, and today's date or time
-/// where the template asks for them (a citizen without an account has no profile to fill
-/// more from).
-fn prefilled(service: &Template) -> BTreeMap<String, FieldValue> {
+/// The answers a new form starts with: the template's defaults, today's date or time where
+/// the template asks for them, and — for a signed-in citizen — the profile's name,
+/// organisation, address, phone and the account's e-mail address where the template's
+/// prefill sources name them.
+fn prefilled(service: &Template, citizen: Option<&SignedIn>) -> BTreeMap<String, FieldValue> {
     let now = Utc::now().fixed_offset();
     let wall = texts::time::office_wall(&now);
     let case = InspectionCase::new_draft(service, "", "", 0);
@@ -399,13 +412,39 @@ fn prefilled(service: &Template) -> BTreeMap<String, FieldValue> {
             Some(PrefillSource::CurrentDate) => Some(FieldValue::Date(wall.date())),
             Some(PrefillSource::CurrentTime) => Some(FieldValue::Time(wall.time())),
             Some(PrefillSource::CurrentDateTime) => Some(FieldValue::DateTime(now)),
-            _ => None,
+            Some(source) => citizen.and_then(|c| from_profile(source, &c.account)),
+            None => None,
         };
         if let Some(value) = value {
             answers.insert(field.key.clone(), value);
         }
     }
     answers
+}
+
+/// What the account gives for prefill `source`, if the citizen filled it in.
+fn from_profile(source: PrefillSource, account: &AccountRow) -> Option<FieldValue> {
+    let p = &account.profile;
+    let text = |value: &str| {
+        let value = value.trim();
+        (!value.is_empty()).then(|| FieldValue::Text(value.to_string()))
+    };
+    match source {
+        PrefillSource::CitizenName => text(&p.name),
+        PrefillSource::CitizenOrganisation => text(&p.organisation),
+        PrefillSource::CitizenPhone => text(&p.phone),
+        PrefillSource::CitizenEmail => text(&account.email),
+        PrefillSource::CitizenAddress => {
+            let address = schema::PostalAddress {
+                street: p.street.clone(),
+                house_number: p.house_number.clone(),
+                postal_code: p.postal_code.clone(),
+                city: p.city.clone(),
+            };
+            (address != schema::PostalAddress::default()).then_some(FieldValue::Address(address))
+        }
+        _ => None,
+    }
 }
 
 /// "Only for …": when a field applies, in words, for a form that works without scripts and
@@ -585,6 +624,7 @@ pub async fn submit(
         service: service.clone(),
         answers,
         photos,
+        account_id: tenant.citizen.as_ref().map(|c| c.account.id.clone()),
         notify_email,
         channel: "portal",
         language: lang,

@@ -1,5 +1,6 @@
 //! Which municipality's portal a request is for: the tenant the path names (`/portal/tgh/…`),
-//! with the page's language. An unknown tenant is a 404 page, like an unknown path.
+//! with the page's language and the citizen signed in on it, if any (the session cookie of
+//! that portal, `crate::account`). An unknown tenant is a 404 page, like an unknown path.
 
 use axum::extract::{FromRequestParts, RawPathParams};
 use axum::http::request::Parts;
@@ -9,6 +10,11 @@ use server_core::services::AppState;
 use server_core::store::portal_looks::{self, PortalLook};
 use server_core::store::tenants;
 
+use server_core::services::citizen_accounts;
+use server_core::store::now_ms;
+use web::cookies;
+
+use crate::account::{SESSION_COOKIE, SignedIn};
 use crate::i18n::{self, Texts};
 use crate::page_error::PageError;
 
@@ -23,6 +29,8 @@ pub struct PortalTenant {
     pub look: PortalLook,
     /// The page's language.
     pub lang: Language,
+    /// The citizen signed in on this portal, if any.
+    pub citizen: Option<SignedIn>,
 }
 
 impl PortalTenant {
@@ -58,24 +66,44 @@ impl FromRequestParts<AppState> for PortalTenant {
         else {
             return Err(not_found());
         };
+        // Only a cookie that can be a session id is looked up.
+        let session_id = cookies::get(&parts.headers, SESSION_COOKIE)
+            .filter(|id| crate::form_guard::well_formed(id));
         let store = state.store.clone();
         let key = id.clone();
         let found = blocking(move || {
-            store.read(|tx| {
+            let Some((tenant, look)) = store.read(|tx| {
                 let Some(tenant) = tenants::find(tx, &key)? else {
                     return Ok(None);
                 };
                 Ok(Some((tenant, portal_looks::get(tx, &key)?)))
-            })
+            })?
+            else {
+                return Ok(None);
+            };
+            let citizen = match session_id {
+                Some(session_id) => {
+                    citizen_accounts::session(store.as_ref(), &key, &session_id, now_ms())?.map(
+                        |(account, csrf)| SignedIn {
+                            account,
+                            session_id,
+                            csrf,
+                        },
+                    )
+                }
+                None => None,
+            };
+            Ok::<_, AppError>(Some((tenant, look, citizen)))
         })
         .await
         .map_err(|e| PageError::new(e, lang))?;
         match found {
-            Some((tenant, look)) => Ok(PortalTenant {
+            Some((tenant, look, citizen)) => Ok(PortalTenant {
                 id,
                 name: tenant.name,
                 look,
                 lang,
+                citizen,
             }),
             None => Err(not_found()),
         }

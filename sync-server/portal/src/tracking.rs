@@ -65,7 +65,7 @@ struct TrackingPage {
     page: Frame,
     receipt: bool,
     number: String,
-    link: String,
+    link: Option<String>,
     pdf_link: String,
     status: &'static str,
     timeline: Vec<Step>,
@@ -98,7 +98,6 @@ pub(crate) async fn find(
     secret: &str,
 ) -> Result<Result<Found, Response>, PageError> {
     let lang = tenant.lang;
-    let t = tenant.t();
     let fail = |e| PageError::new(e, lang);
     // A secret is 64 hex digits; anything else cannot be one, and is not looked up.
     let plausible = secret.len() == 64 && secret.bytes().all(|b| b.is_ascii_hexdigit());
@@ -112,6 +111,16 @@ pub(crate) async fn find(
     } else {
         Tracked::Unknown
     };
+    shown(tracked, tenant)
+}
+
+/// A request found, or the page that says why there is none.
+pub(crate) fn shown(
+    tracked: Tracked,
+    tenant: &PortalTenant,
+) -> Result<Result<Found, Response>, PageError> {
+    let lang = tenant.lang;
+    let t = tenant.t();
     match tracked {
         Tracked::Found(request, case, history) => Ok(Ok(Found {
             request,
@@ -128,12 +137,14 @@ pub(crate) async fn find(
                 page: Frame::of(tenant, t.error_title),
                 message: message.into(),
             };
-            Ok(Err(render_with(status, &page).map_err(fail)?))
+            Ok(Err(
+                render_with(status, &page).map_err(|e| PageError::new(e, lang))?
+            ))
         }
     }
 }
 
-/// A request found by its tracking link.
+/// A request found by its tracking link, or by its citizen's account.
 pub(crate) struct Found {
     /// What the server keeps of it.
     pub request: TrackedRequest,
@@ -151,31 +162,55 @@ pub async fn page(
     Query(fresh): Query<Fresh>,
 ) -> Result<Response, PageError> {
     let lang = tenant.lang;
-    let t = tenant.t();
     let fail = |e| PageError::new(e, lang);
-    let Found {
-        request,
-        case,
-        history,
-    } = match find(&state, &tenant, &secret).await? {
+    let found = match find(&state, &tenant, &secret).await? {
         Ok(found) => found,
         Err(not_tracked) => return Ok(not_tracked),
     };
-    let template = service_of(&state, &tenant, &case).await.map_err(fail)?;
-    let (service, answers) = answers(template.as_ref(), &case, lang);
     let link = format!(
         "{}{}/anliegen/{secret}",
         state.config.public_base(),
         tenant.base()
     );
-    let receipt = fresh.neu.is_some();
+    let pdf_link = format!("{}/anliegen/{secret}/{RECEIPT_PDF}", tenant.base());
+    render(
+        &state,
+        &tenant,
+        found,
+        fresh.neu.is_some(),
+        Some(link),
+        pdf_link,
+    )
+    .await
+    .map_err(fail)
+}
+
+/// The page of a found request: the receipt first when `receipt`, the link to keep when
+/// it was reached by one, where it stands, the way it went and what the citizen sent.
+pub(crate) async fn render(
+    state: &AppState,
+    tenant: &PortalTenant,
+    found: Found,
+    receipt: bool,
+    link: Option<String>,
+    pdf_link: String,
+) -> Result<Response, AppError> {
+    let lang = tenant.lang;
+    let t = tenant.t();
+    let Found {
+        request,
+        case,
+        history,
+    } = found;
+    let template = service_of(state, tenant, &case).await?;
+    let (service, answers) = answers(template.as_ref(), &case, lang);
     let page = TrackingPage {
         page: Frame::of(
-            &tenant,
+            tenant,
             t.tracking_title.replace("{number}", &request.number),
         ),
         receipt,
-        pdf_link: format!("{}/anliegen/{secret}/{RECEIPT_PDF}", tenant.base()),
+        pdf_link,
         link,
         number: request.number,
         status: t.citizen_status(case.status),
@@ -188,7 +223,7 @@ pub async fn page(
             .filter(|_| receipt)
             .map(|address| t.receipt_mail.replace("{address}", &address)),
     };
-    let mut response = render_with(StatusCode::OK, &page).map_err(fail)?;
+    let mut response = render_with(StatusCode::OK, &page)?;
     // The page is the citizen's alone: no shared cache keeps it, and the link in the
     // address bar is not sent on to other sites.
     response.headers_mut().insert(

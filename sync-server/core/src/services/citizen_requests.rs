@@ -39,6 +39,8 @@ pub struct NewCitizenRequest {
     /// The photos the citizen sent, made fit to keep and held
     /// ([`crate::blobs::BlobStore::hold`]) by the surface.
     pub photos: Vec<SentPhoto>,
+    /// The citizen's account, when signed in: the request joins its timeline.
+    pub account_id: Option<String>,
     /// Where updates go, if the citizen wants them.
     pub notify_email: Option<String>,
     /// How it arrived: `portal` or `open311`.
@@ -235,6 +237,7 @@ pub fn submit(
                     schema::Language::En => "en".into(),
                 },
                 received_at: request.received_at,
+                account_id: request.account_id.clone(),
             },
         )?;
         let receipt = Receipt {
@@ -344,6 +347,49 @@ pub enum Tracked {
     Unknown,
 }
 
+/// The request numbered `number` on `citizen`'s portal, if the access policy lets the
+/// citizen see it (sent from their account); `Unknown` otherwise, so another citizen's
+/// request and no request look the same. Blocking.
+///
+/// # Errors
+/// Store failures and unreadable documents.
+pub fn track_own(
+    store: &dyn CaseStore,
+    citizen: &crate::access::Citizen,
+    number: &str,
+) -> Result<Tracked, AppError> {
+    let found = store.read(|tx| {
+        let Some((request, account)) = citizen_requests::by_number(tx, &citizen.tenant, number)?
+        else {
+            return Ok(None);
+        };
+        if !crate::access::citizen_may_see(citizen, &citizen.tenant, account.as_deref()) {
+            return Ok(None);
+        }
+        let bytes = documents::document(tx, request.case_id)?;
+        let history = citizen_requests::history(tx, request.case_id)?;
+        Ok(Some((request, bytes, history)))
+    })?;
+    let Some((request, bytes, history)) = found else {
+        return Ok(Tracked::Unknown);
+    };
+    found_case(request, bytes, history)
+}
+
+fn found_case(
+    request: TrackedRequest,
+    bytes: Option<Vec<u8>>,
+    history: Vec<(String, i64)>,
+) -> Result<Tracked, AppError> {
+    let bytes = bytes.ok_or_else(|| {
+        AppError::Internal(format!("request {} has no case document", request.number))
+    })?;
+    let case = CaseDocument::load(&bytes)
+        .and_then(|doc| doc.hydrate())
+        .map_err(|e| AppError::Internal(format!("case of request {}: {e}", request.number)))?;
+    Ok(Tracked::Found(request, Box::new(case), history))
+}
+
 /// The request of `tenant` whose tracking link carries `secret`, at `now` (milliseconds).
 /// Blocking.
 ///
@@ -371,13 +417,7 @@ pub fn track(
     if request.tracking_expires_at <= now {
         return Ok(Tracked::Expired);
     }
-    let bytes = bytes.ok_or_else(|| {
-        AppError::Internal(format!("request {} has no case document", request.number))
-    })?;
-    let case = CaseDocument::load(&bytes)
-        .and_then(|doc| doc.hydrate())
-        .map_err(|e| AppError::Internal(format!("case of request {}: {e}", request.number)))?;
-    Ok(Tracked::Found(request, Box::new(case), history))
+    found_case(request, bytes, history)
 }
 
 #[cfg(test)]
@@ -438,6 +478,7 @@ mod tests {
                     .collect(),
                 notify_email: email.map(str::to_string),
                 photos: Vec::new(),
+                account_id: None,
                 channel: "portal",
                 language: schema::Language::De,
                 received_at: 1_000,

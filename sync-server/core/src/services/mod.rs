@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod case_cache;
+pub mod citizen_accounts;
 pub mod citizen_photos;
 pub mod citizen_requests;
 pub mod citizen_services;

@@ -30,6 +30,8 @@ pub struct NewRequest {
     pub language: String,
     /// When it arrived.
     pub received_at: i64,
+    /// The citizen's account it was sent from, if signed in.
+    pub account_id: Option<String>,
 }
 
 /// A notice owed to a citizen: their request's case took a new status.
@@ -151,8 +153,8 @@ pub fn record(tx: &WriteTx<'_>, request: &NewRequest) -> StoreResult<()> {
         .sql()
         .prepare_cached(
             "INSERT INTO citizen_requests (case_id, tenant, number, tracking_hash,
-                 tracking_expires_at, notify_email, language, received_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 tracking_expires_at, notify_email, language, received_at, account_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
              ON CONFLICT DO NOTHING",
         )?
         .execute(params![
@@ -164,6 +166,7 @@ pub fn record(tx: &WriteTx<'_>, request: &NewRequest) -> StoreResult<()> {
             request.notify_email,
             request.language,
             request.received_at,
+            request.account_id,
         ])?;
     if inserted == 0 {
         return Err(StoreError::AlreadyExists(format!(
@@ -270,27 +273,61 @@ pub fn by_tracking(
     tenant: &str,
     hash: &str,
 ) -> StoreResult<Option<TrackedRequest>> {
-    let row: Option<(String, String, i64, Option<String>, i64)> = tx
+    Ok(find(tx, "tracking_hash", hash, tenant)?.map(|(request, _)| request))
+}
+
+/// The request of `tenant` numbered `number`, with the account it was sent from.
+///
+/// # Errors
+/// Database failures, a stored id that is no case id.
+pub fn by_number(
+    tx: &ReadTx<'_>,
+    tenant: &str,
+    number: &str,
+) -> StoreResult<Option<(TrackedRequest, Option<String>)>> {
+    find(tx, "number", number, tenant)
+}
+
+/// A request's row: case id, number, link expiry, address for updates, arrival, account.
+type RequestRow = (String, String, i64, Option<String>, i64, Option<String>);
+
+fn find(
+    tx: &ReadTx<'_>,
+    column: &str,
+    key: &str,
+    tenant: &str,
+) -> StoreResult<Option<(TrackedRequest, Option<String>)>> {
+    let row: Option<RequestRow> = tx
         .sql()
-        .prepare_cached(
-            "SELECT case_id, number, tracking_expires_at, notify_email, received_at
-             FROM citizen_requests WHERE tracking_hash = ?1 AND tenant = ?2",
-        )?
-        .query_row(params![hash, tenant], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        .prepare_cached(&format!(
+            "SELECT case_id, number, tracking_expires_at, notify_email, received_at, account_id
+             FROM citizen_requests WHERE {column} = ?1 AND tenant = ?2"
+        ))?
+        .query_row(params![key, tenant], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
         })
         .optional()?;
     row.map(
-        |(case_id, number, tracking_expires_at, notify_email, received_at)| {
-            Ok(TrackedRequest {
-                case_id: case_id
-                    .parse()
-                    .map_err(|_| StoreError::Invalid(format!("stored case id `{case_id}`")))?,
-                number,
-                tracking_expires_at,
-                notify_email,
-                received_at,
-            })
+        |(case_id, number, tracking_expires_at, notify_email, received_at, account)| {
+            Ok((
+                TrackedRequest {
+                    case_id: case_id
+                        .parse()
+                        .map_err(|_| StoreError::Invalid(format!("stored case id `{case_id}`")))?,
+                    number,
+                    tracking_expires_at,
+                    notify_email,
+                    received_at,
+                },
+                account,
+            ))
         },
     )
     .transpose()

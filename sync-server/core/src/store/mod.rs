@@ -24,6 +24,7 @@ mod backoffice;
 pub mod blobs;
 pub mod case_query;
 pub mod cases;
+pub mod citizen_accounts;
 pub mod citizen_requests;
 pub mod documents;
 pub mod grants;

@@ -1,0 +1,206 @@
+//! Registering: an e-mail address and a password; the account works once the address is
+//! confirmed by the mailed link. Whether the address had an account already is not told
+//! here (its owner is told by mail).
+
+use std::sync::Arc;
+
+use axum::Extension;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use server_core::identity::auth::password_checks;
+use server_core::kernel::blocking;
+use server_core::kernel::client_addr::ClientAddr;
+use server_core::services::AppState;
+use server_core::services::citizen_accounts::{self, AccountProblem, Registration};
+use server_core::store::now_ms;
+
+use super::form::{AccountLimit, AccountPage, Form, Input};
+use super::mails::Mails;
+use crate::frame::see_other;
+use crate::i18n::Texts;
+use crate::page_error::PageError;
+use crate::tenant::PortalTenant;
+
+/// The words of a problem.
+pub(super) fn problem_text(problem: AccountProblem, t: &Texts) -> String {
+    match problem {
+        AccountProblem::NotAnAddress => t.account_error_email,
+        AccountProblem::PasswordTooShort => t.account_error_short,
+        AccountProblem::PasswordTooLong => t.account_error_long,
+    }
+    .to_string()
+}
+
+fn form_page(
+    tenant: &PortalTenant,
+    email: &str,
+    email_error: Option<String>,
+    password_error: Option<String>,
+    repeat_error: Option<String>,
+) -> AccountPage {
+    let t = tenant.t();
+    let form = Form::new(
+        format!("{}/konto/registrieren", tenant.base()),
+        t.account_register,
+        vec![
+            Input::new(t.account_email, "email", "email", "email")
+                .value(email)
+                .error(email_error),
+            Input::new(t.account_password, "password", "password", "new-password")
+                .hint(t.account_password_hint)
+                .error(password_error),
+            Input::new(
+                t.account_password_repeat,
+                "password_repeat",
+                "password",
+                "new-password",
+            )
+            .error(repeat_error),
+        ],
+    );
+    let mut page = AccountPage::new(tenant, t.account_register, vec![form]);
+    page.intro = Some(t.account_register_intro.to_string());
+    page.links = vec![(
+        format!("{}/konto/anmelden", tenant.base()),
+        t.account_sign_in.to_string(),
+    )];
+    page
+}
+
+/// `GET /portal/{tenant}/konto/registrieren`.
+pub async fn page(
+    State(state): State<AppState>,
+    tenant: PortalTenant,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    if tenant.citizen.is_some() {
+        return Ok(see_other(&format!("{}/mein-rathaus", tenant.base())));
+    }
+    form_page(&tenant, "", None, None, None).answer(
+        tenant.lang,
+        &headers,
+        state.config.backoffice.secure_cookies,
+        StatusCode::OK,
+    )
+}
+
+/// `POST /portal/{tenant}/konto/registrieren`.
+pub async fn submit(
+    State(state): State<AppState>,
+    tenant: PortalTenant,
+    ClientAddr(addr): ClientAddr,
+    Extension(limit): Extension<Arc<AccountLimit>>,
+    headers: HeaderMap,
+    axum::Form(form): axum::Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let lang = tenant.lang;
+    let t = tenant.t();
+    let secure = state.config.backoffice.secure_cookies;
+    let sent = |name: &str| super::value(&form, name);
+    let email = sent("email").trim().to_string();
+    let password = sent("password").to_string();
+    if !crate::form_guard::genuine(&headers, sent("csrf")) {
+        let mut page = form_page(&tenant, &email, None, None, None);
+        page.notice = Some(t.error_form_expired.to_string());
+        return page.answer(lang, &headers, secure, StatusCode::FORBIDDEN);
+    }
+    if password != sent("password_repeat") {
+        let page = form_page(
+            &tenant,
+            &email,
+            None,
+            None,
+            Some(t.account_error_repeat.to_string()),
+        );
+        return page.answer(lang, &headers, secure, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    if let Err(wait) = limit.0.admit(addr) {
+        let mut page = form_page(&tenant, &email, None, None, None);
+        page.notice = Some(t.too_many.to_string());
+        tracing::info!(
+            "registration refused for {addr}: limit, {}s left",
+            wait.as_secs()
+        );
+        return page.answer(lang, &headers, secure, StatusCode::TOO_MANY_REQUESTS);
+    }
+    let registration = Registration {
+        tenant: tenant.id.clone(),
+        email: email.clone(),
+        password,
+        language: super::language_code(lang).to_string(),
+        now: now_ms(),
+    };
+    let mails = Mails {
+        lang,
+        tenant: tenant.name.clone(),
+        base: format!("{}{}", state.config.public_base(), tenant.base()),
+    };
+    let store = state.store.clone();
+    let cost = state.config.password_cost;
+    let _slot = password_checks().slot().await;
+    let registered =
+        blocking(move || citizen_accounts::register(store.as_ref(), &registration, cost, &mails))
+            .await
+            .map_err(|e| PageError::new(e, lang))?;
+    match registered {
+        Ok(()) => {
+            state.mail.wake();
+            let mut page = AccountPage::new(&tenant, t.account_register, Vec::new());
+            page.notice = Some(t.account_register_sent.replace("{address}", &email));
+            page.answer(lang, &headers, secure, StatusCode::OK)
+        }
+        Err(problem) => {
+            let (email_error, password_error) = match problem {
+                AccountProblem::NotAnAddress => (Some(problem_text(problem, t)), None),
+                _ => (None, Some(problem_text(problem, t))),
+            };
+            form_page(&tenant, &email, email_error, password_error, None).answer(
+                lang,
+                &headers,
+                secure,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+        }
+    }
+}
+
+/// `GET /portal/{tenant}/konto/bestaetigen/{secret}`: confirms the address. A GET, since it
+/// is a link in a mail; it signs nobody in (a mail scanner opening it gains nothing).
+pub async fn confirm(
+    State(state): State<AppState>,
+    tenant: PortalTenant,
+    Path((_, secret)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    let lang = tenant.lang;
+    let t = tenant.t();
+    let plausible = crate::form_guard::well_formed(&secret);
+    let confirmed = if plausible {
+        let store = state.store.clone();
+        let id = tenant.id.clone();
+        blocking(move || citizen_accounts::confirm(store.as_ref(), &id, &secret, now_ms()))
+            .await
+            .map_err(|e| PageError::new(e, lang))?
+    } else {
+        None
+    };
+    let mut page = AccountPage::new(&tenant, t.account_sign_in, Vec::new());
+    page.links = vec![(
+        format!("{}/konto/anmelden", tenant.base()),
+        t.account_sign_in.to_string(),
+    )];
+    let status = if confirmed.is_some() {
+        page.notice = Some(t.account_confirmed.to_string());
+        StatusCode::OK
+    } else {
+        page.notice = Some(t.account_link_spent.to_string());
+        StatusCode::GONE
+    };
+    page.answer(
+        lang,
+        &headers,
+        state.config.backoffice.secure_cookies,
+        status,
+    )
+}
