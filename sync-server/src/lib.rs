@@ -252,7 +252,9 @@ pub async fn start(mut config: Config) -> Result<RunningServer, ServerError> {
     // the back office): the history rows written with each change are turned into notices.
     let notices = server_core::services::citizen_requests::spawn_status_notices(
         store.clone(),
-        std::sync::Arc::new(portal::StatusNotices),
+        std::sync::Arc::new(portal::StatusNotices {
+            public_base: state.config.public_base(),
+        }),
         state.mail.clone(),
         std::time::Duration::from_secs(2),
     );

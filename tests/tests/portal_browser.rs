@@ -647,6 +647,22 @@ async fn account_pages(client: &Client, base: &str, smtp: &SmtpServer) {
             .contains("Reifen im Graben")
     );
     accessible(client, &script, "the citizen's own request").await;
+    // A message to the office, with the keyboard; the office's mailbox hears of it.
+    tab_to(client, "f-message").await;
+    keys(client, "Die Reifen liegen links vom Weg.").await;
+    tab_to(client, "send-message").await;
+    keys(client, &ENTER.to_string()).await;
+    wait_for(client, "ol.thread .message").await;
+    assert!(text_of(client, "ol.thread").await.contains("links vom Weg"));
+    accessible(client, &script, "a request with a message").await;
+    // The confirmation of the address, of the request, and the office's notice.
+    let mails = smtp.wait_for(3, WAIT);
+    let to_office: Vec<_> = mails
+        .iter()
+        .filter(|m| m.contains("To: ordnungsamt@example.org"))
+        .collect();
+    assert_eq!(to_office.len(), 1, "{mails:?}");
+    assert!(!to_office[0].contains("links vom Weg"), "{}", to_office[0]);
 
     // Signing out from the header.
     click(client, "nav.account button").await;

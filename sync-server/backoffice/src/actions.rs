@@ -21,6 +21,7 @@ use server_core::access::{self, Principal, StaffAction};
 use server_core::kernel::{AppError, blocking};
 use server_core::services::AppState;
 
+use server_core::services::request_messages::{self, MessageProblem};
 use server_core::store::accounts;
 use server_core::store::{audit as audit_log, cases, internal_comments, now_ms, templates};
 
@@ -239,6 +240,42 @@ pub async fn add_comment(
         )
         .await?;
         Ok(see_other(&case_path(case.id)))
+    }
+    .await
+    .map_err(|e: AppError| e.in_page(lang))
+}
+
+/// The form of a message to the citizen.
+#[derive(Debug, Deserialize)]
+pub struct MessageForm {
+    #[serde(default)]
+    message: String,
+}
+
+/// `POST /backoffice/cases/{id}/messages`: writes to the citizen whose request the case is.
+/// Whoever may comment on the case may answer; the citizen is told by e-mail that there is
+/// a message (the notice task), never what it says. Stored with its audit entry in one
+/// transaction.
+pub async fn send_message(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm { session, form }: CsrfForm<MessageForm>,
+) -> Result<Response, PageError> {
+    let lang = session.lang;
+    async {
+        let row = visible_row(&state, &session, &id, StaffAction::Comment).await?;
+        let t = texts(lang);
+        let entry = audit::entry(&session.staff, Action::MessageCitizen, Some(row.id), "");
+        let store = state.store.clone();
+        let body = form.message;
+        let sent =
+            blocking(move || request_messages::from_office(store.as_ref(), row.id, &body, &entry))
+                .await?;
+        match sent {
+            Ok(_) => Ok(see_other(&format!("{}#messages", case_path(row.id)))),
+            Err(MessageProblem::Empty) => Err(AppError::BadRequest(t.message_empty.into())),
+            Err(MessageProblem::TooLong) => Err(AppError::BadRequest(t.message_too_long.into())),
+        }
     }
     .await
     .map_err(|e: AppError| e.in_page(lang))

@@ -53,11 +53,13 @@ pub enum Action {
     ViewOriginal,
     /// Granted a role a permission, or withdrew it; the detail says which.
     ChangeGrants,
+    /// Wrote to the citizen whose request a case is.
+    MessageCitizen,
 }
 
 impl Action {
     /// Every action.
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 21] = [
         Action::Login,
         Action::Logout,
         Action::ViewCase,
@@ -78,6 +80,7 @@ impl Action {
         Action::ViewAuditLog,
         Action::ViewOriginal,
         Action::ChangeGrants,
+        Action::MessageCitizen,
     ];
 
     /// The action written as `text` in the log's column.
@@ -108,6 +111,7 @@ impl Action {
             Action::ViewAuditLog => "view_audit_log",
             Action::ViewOriginal => server_core::store::audit::VIEW_ORIGINAL,
             Action::ChangeGrants => "change_grants",
+            Action::MessageCitizen => "message_citizen",
         }
     }
 }

@@ -13,13 +13,14 @@ use super::i18n::Texts;
 use super::load::{LoadedCase, load_case};
 use super::session::Session;
 use super::views::{
-    CasePage, CaseView, CommentView, EditView, FieldView, Frame, OptionView, PhotoView,
-    RefusedView, RequestView, SectionView, render,
+    CasePage, CaseView, CommentView, EditView, FieldView, Frame, MessageView, OptionView,
+    PhotoView, RefusedView, RequestView, SectionView, render,
 };
 use crate::{InPage, PageError};
 use server_core::access::{self, Permissions, StaffAction};
 use server_core::kernel::{AppError, blocking};
 use server_core::services::AppState;
+use server_core::store::request_messages::Message;
 use server_core::store::{accounts, blobs};
 use texts::answer::{self, position};
 use texts::time::instant_ms;
@@ -247,9 +248,9 @@ fn request_view(
     case: &InspectionCase,
     request: &schema::CitizenRequest,
     service: Option<&Template>,
-    t: &Texts,
-    lang: Language,
+    (t, lang): (&Texts, Language),
     stored: &BTreeSet<String>,
+    messages: &[Message],
 ) -> RequestView {
     let answer = |key: &str, label: String, field: Option<&schema::Field>| {
         let photos = photos_of(case, &schema::request_photo_field(key), stored);
@@ -290,6 +291,19 @@ fn request_view(
             .collect(),
     };
     RequestView {
+        messages: messages
+            .iter()
+            .map(|m| MessageView {
+                who: if m.from_office {
+                    m.author.clone()
+                } else {
+                    t.message_from_citizen.to_string()
+                },
+                from_office: m.from_office,
+                when: instant_ms(m.sent_at, lang),
+                body: m.body.clone(),
+            })
+            .collect(),
         number: request.number.clone(),
         service: service.map_or_else(
             || format!("{} v{}", request.service.id, request.service.version),
@@ -340,10 +354,16 @@ fn case_view(
             || format!("{} v{}", case.template.id, case.template.version),
             |tpl| tpl.title.get(lang).to_string(),
         ),
-        request: case
-            .request
-            .as_ref()
-            .map(|request| request_view(case, request, loaded.service.as_ref(), t, lang, stored)),
+        request: case.request.as_ref().map(|request| {
+            request_view(
+                case,
+                request,
+                loaded.service.as_ref(),
+                (t, lang),
+                stored,
+                &loaded.messages,
+            )
+        }),
         created_by: case.created.by.clone(),
         created_at: instant_ms(case.created.at_ms, lang),
         updated_by: case.updated.by.clone(),

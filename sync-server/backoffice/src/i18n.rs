@@ -248,6 +248,16 @@ texts::texts! {
     action_view_audit_log: "Protokoll angesehen", "Viewed the audit log";
     action_view_original: "Originalfoto geöffnet", "Opened an original photo";
     action_change_grants: "Rollenrechte geändert", "Changed role permissions";
+    action_message_citizen: "Bürger/in geschrieben", "Wrote to the citizen";
+    messages_title: "Nachrichten mit der Bürgerin oder dem Bürger", "Messages with the citizen";
+    messages_none: "Noch keine Nachrichten.", "No messages yet.";
+    message_from_citizen: "Bürger/in", "Citizen";
+    message_label: "Nachricht an die Bürgerin oder den Bürger", "Message to the citizen";
+    message_hint: "Die Bürgerin oder der Bürger erfährt per E-Mail, dass es eine Nachricht gibt – nicht, was darin steht – und liest sie im Bürgerportal.",
+        "The citizen learns by e-mail that there is a message — not what it says — and reads it in the citizen portal.";
+    message_send: "Nachricht senden", "Send the message";
+    message_empty: "Die Nachricht ist leer.", "The message is empty.";
+    message_too_long: "Die Nachricht ist zu lang (höchstens 5.000 Zeichen).", "The message is too long (at most 5,000 characters).";
 }
 
 impl Texts {
@@ -286,6 +296,7 @@ impl Texts {
             Some(Action::ViewAuditLog) => self.action_view_audit_log,
             Some(Action::ViewOriginal) => self.action_view_original,
             Some(Action::ChangeGrants) => self.action_change_grants,
+            Some(Action::MessageCitizen) => self.action_message_citizen,
             None => action,
         }
     }

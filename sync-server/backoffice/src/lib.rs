@@ -99,6 +99,7 @@ pub fn router() -> Router<AppState> {
         .route("/cases/{id}/status", post(actions::change_status))
         .route("/cases/{id}/fields/{key}", post(actions::edit_field))
         .route("/cases/{id}/comments", post(actions::add_comment))
+        .route("/cases/{id}/messages", post(actions::send_message))
         .route("/cases/{id}/assign", post(actions::assign))
         .route(
             "/cases/{id}/photos/{photo_id}/annotated",

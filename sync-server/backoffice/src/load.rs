@@ -9,6 +9,7 @@ use server_core::access::{self, StaffAction, StaffDenied};
 use server_core::kernel::{AppError, blocking};
 use server_core::services::AppState;
 
+use server_core::store::request_messages::{self, Message};
 use server_core::store::{CaseRow, internal_comments, templates};
 use server_core::store::{cases, documents};
 
@@ -28,6 +29,8 @@ pub struct LoadedCase {
     /// The service a citizen's request was sent with, in its version, for a case that began
     /// as one.
     pub service: Option<Template>,
+    /// The thread with the citizen, for a case that began as a request, oldest first.
+    pub messages: Vec<Message>,
 }
 
 /// The error page of a refusal: "not found" and "forbidden" in the page's words.
@@ -128,12 +131,18 @@ pub async fn load_case(
             Some(request) => stored(&request.service)?,
             None => None,
         };
+        let messages = if case.request.is_some() {
+            store.read(|tx| request_messages::of_case(tx, row.id))?
+        } else {
+            Vec::new()
+        };
         Ok(LoadedCase {
             row,
             doc,
             case,
             template,
             service,
+            messages,
         })
     })
     .await

@@ -239,6 +239,21 @@ pub struct RequestView {
     pub channel: String,
     /// The citizen's answers, labelled by the service, read-only.
     pub answers: Vec<FieldView>,
+    /// The thread with the citizen, oldest first.
+    pub messages: Vec<MessageView>,
+}
+
+/// A message between the office and the citizen.
+#[derive(Debug)]
+pub struct MessageView {
+    /// Who wrote it: the staff member, or the citizen.
+    pub who: String,
+    /// Whether the office wrote it.
+    pub from_office: bool,
+    /// When.
+    pub when: String,
+    /// The text.
+    pub body: String,
 }
 
 /// A section on the case page.

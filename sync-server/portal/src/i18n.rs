@@ -97,6 +97,23 @@ texts::texts! {
     receipt_pdf_follow: "So verfolgen Sie Ihr Anliegen", "How to follow your request";
     receipt_pdf_page: "Seite", "Page";
     receipt_pdf_of: "von", "of";
+    messages_title: "Nachrichten", "Messages";
+    messages_intro: "Hier schreiben Sie der Verwaltung zu diesem Anliegen, und hier lesen Sie ihre Antworten.", "Write to the office about this request here, and read its answers here.";
+    messages_none: "Noch keine Nachrichten.", "No messages yet.";
+    messages_you: "Sie", "You";
+    messages_office: "Verwaltung", "Office";
+    messages_label: "Ihre Nachricht", "Your message";
+    messages_hint: "Bis zu 5.000 Zeichen. Die Verwaltung antwortet hier; per E-Mail erfahren Sie nur, dass es eine Antwort gibt.", "Up to 5,000 characters. The office answers here; by e-mail you only learn that there is an answer.";
+    messages_send: "Nachricht senden", "Send the message";
+    messages_sent: "Ihre Nachricht ist gesendet.", "Your message is sent.";
+    messages_empty: "Bitte schreiben Sie eine Nachricht.", "Please write a message.";
+    messages_too_long: "Die Nachricht ist zu lang (höchstens 5.000 Zeichen).", "The message is too long (at most 5,000 characters).";
+    message_notice_subject: "Neue Nachricht zu Ihrem Anliegen {number}", "A new message on your request {number}";
+    message_notice_body: "Guten Tag,\n\ndie Verwaltung hat Ihnen zu Ihrem Anliegen {number} geschrieben. {place}\n\nDiese Nachricht wurde automatisch erstellt.", "Hello,\n\nthe office wrote to you about your request {number}. {place}\n\nThis message was sent automatically.";
+    message_notice_account: "Lesen Sie die Nachricht in „Mein Rathaus“: {link}", "Read it in “My town hall”: {link}";
+    message_notice_receipt: "Lesen Sie die Nachricht über den Link in Ihrer Eingangsbestätigung.", "Read it with the link in your receipt.";
+    office_message_subject: "Neue Nachricht zum Bürgeranliegen {number}", "New message on citizen's request {number}";
+    office_message_body: "Zum Bürgeranliegen {number} hat die Bürgerin oder der Bürger eine Nachricht geschrieben. Lesen und beantworten Sie sie im Back Office:\n\n{link}\n\nDiese Nachricht wurde automatisch erstellt.", "The citizen wrote a message about request {number}. Read and answer it in the back office:\n\n{link}\n\nThis message was sent automatically.";
     tracking_unknown: "Zu diesem Link gibt es kein Anliegen. Bitte prüfen Sie, ob Sie ihn vollständig kopiert haben.",
         "There is no request for this link. Please check that you copied all of it.";
     tracking_expired: "Dieser Link ist abgelaufen. Fragen Sie bei der zuständigen Stelle mit Ihrer Vorgangsnummer nach.",

@@ -38,13 +38,15 @@
 //! `GET /sw.js`, `GET /offline.html`, `GET /{tenant}/manifest.webmanifest`,
 //! `GET /{tenant}/icons/{192,512}.png`, `GET /{tenant}/`,
 //! `GET /{tenant}/leistungen/{service}`, `POST /{tenant}/leistungen/{service}`,
-//! `GET /{tenant}/anliegen/{tracking}`, `GET /{tenant}/anliegen/{tracking}/eingangsbestaetigung.pdf`.
+//! `GET /{tenant}/anliegen/{tracking}`, `GET /{tenant}/anliegen/{tracking}/eingangsbestaetigung.pdf`,
+//! `POST /{tenant}/anliegen/{tracking}/nachricht`, and the account's pages (`account/`).
 
 mod account;
 mod form_guard;
 mod frame;
 pub mod host;
 mod i18n;
+mod messages;
 mod page_error;
 mod photo_intake;
 mod pwa;
@@ -141,7 +143,7 @@ pub fn router(limit: SubmissionLimit, intake: PhotoIntake) -> Router<AppState> {
         .route("/{tenant}/anliegen/{tracking}", get(tracking::page))
         .route(
             "/{tenant}/anliegen/{tracking}/{file}",
-            get(receipt::download),
+            get(receipt::download).post(messages::from_tracking),
         )
         .merge(account::routes())
         .fallback(not_found)

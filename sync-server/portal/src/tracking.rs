@@ -4,19 +4,21 @@
 //! and the way to the receipt as a PDF (`receipt.rs`).
 
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::http::header::CACHE_CONTROL;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use schema::{InspectionCase, Language, Template};
 use serde::Deserialize;
 use server_core::kernel::{AppError, blocking};
 use server_core::services::AppState;
 use server_core::services::citizen_requests::{self, Tracked};
+use server_core::services::request_messages;
 use server_core::store::citizen_requests::TrackedRequest;
 use server_core::store::{now_ms, templates};
 
 use crate::frame::{Frame, render_with};
 use crate::i18n::Texts;
+use crate::messages::Thread;
 use crate::page_error::PageError;
 use crate::tenant::PortalTenant;
 
@@ -73,6 +75,8 @@ struct TrackingPage {
     service: String,
     answers: Vec<Answer>,
     mail_notice: Option<String>,
+    thread: Thread,
+    thread_csrf: String,
 }
 
 #[derive(askama::Template)]
@@ -88,6 +92,16 @@ pub struct Fresh {
     /// Set on the redirect right after sending.
     #[serde(default)]
     neu: Option<String>,
+    /// Set on the redirect right after a message was sent.
+    #[serde(default)]
+    gesendet: Option<String>,
+}
+
+impl Fresh {
+    /// Whether a message was just sent.
+    pub(crate) fn message_sent(&self) -> bool {
+        self.gesendet.is_some()
+    }
 }
 
 /// What a tracking link leads to: the request, its case and its statuses, or the page
@@ -160,6 +174,7 @@ pub async fn page(
     tenant: PortalTenant,
     Path((_, secret)): Path<(String, String)>,
     Query(fresh): Query<Fresh>,
+    headers: HeaderMap,
 ) -> Result<Response, PageError> {
     let lang = tenant.lang;
     let fail = |e| PageError::new(e, lang);
@@ -172,17 +187,24 @@ pub async fn page(
         state.config.public_base(),
         tenant.base()
     );
-    let pdf_link = format!("{}/anliegen/{secret}/{RECEIPT_PDF}", tenant.base());
-    render(
-        &state,
-        &tenant,
-        found,
-        fresh.neu.is_some(),
-        Some(link),
-        pdf_link,
-    )
-    .await
-    .map_err(fail)
+    let page = format!("{}/anliegen/{secret}", tenant.base());
+    let shown = Shown {
+        receipt: fresh.neu.is_some(),
+        link: Some(link),
+        pdf_link: format!("{page}/{RECEIPT_PDF}"),
+        thread: Thread {
+            messages: Vec::new(),
+            action: format!("{page}/{}", crate::messages::MESSAGE_PATH),
+            csrf: None,
+            typed: String::new(),
+            error: None,
+            sent: fresh.message_sent(),
+        },
+        status: StatusCode::OK,
+    };
+    render(&state, &tenant, found, shown, &headers)
+        .await
+        .map_err(fail)
 }
 
 /// The page of a found request: the receipt first when `receipt`, the link to keep when
@@ -191,9 +213,8 @@ pub(crate) async fn render(
     state: &AppState,
     tenant: &PortalTenant,
     found: Found,
-    receipt: bool,
-    link: Option<String>,
-    pdf_link: String,
+    mut shown: Shown,
+    headers: &HeaderMap,
 ) -> Result<Response, AppError> {
     let lang = tenant.lang;
     let t = tenant.t();
@@ -204,14 +225,21 @@ pub(crate) async fn render(
     } = found;
     let template = service_of(state, tenant, &case).await?;
     let (service, answers) = answers(template.as_ref(), &case, lang);
+    let store = state.store.clone();
+    let case_id = case.id;
+    let messages = blocking(move || request_messages::thread(store.as_ref(), case_id)).await?;
+    shown.thread.messages = crate::messages::views(&messages, t, lang);
+    let (form_token, cookie) =
+        crate::form_guard::token(headers, state.config.backoffice.secure_cookies)?;
+    let thread_csrf = shown.thread.csrf.clone().unwrap_or(form_token);
     let page = TrackingPage {
         page: Frame::of(
             tenant,
             t.tracking_title.replace("{number}", &request.number),
         ),
-        receipt,
-        pdf_link,
-        link,
+        receipt: shown.receipt,
+        pdf_link: shown.pdf_link,
+        link: shown.link,
         number: request.number,
         status: t.citizen_status(case.status),
         timeline: timeline(&history, t, lang),
@@ -220,10 +248,13 @@ pub(crate) async fn render(
         answers,
         mail_notice: request
             .notify_email
-            .filter(|_| receipt)
+            .filter(|_| shown.receipt)
             .map(|address| t.receipt_mail.replace("{address}", &address)),
+        thread: shown.thread,
+        thread_csrf,
     };
-    let mut response = render_with(StatusCode::OK, &page)?;
+    let mut response = render_with(shown.status, &page)?;
+    crate::form_guard::set(response.headers_mut(), cookie);
     // The page is the citizen's alone: no shared cache keeps it, and the link in the
     // address bar is not sent on to other sites.
     response.headers_mut().insert(
@@ -231,6 +262,20 @@ pub(crate) async fn render(
         axum::http::HeaderValue::from_static("no-store, private"),
     );
     Ok(response.into_response())
+}
+
+/// How a found request's page is shown.
+pub(crate) struct Shown {
+    /// The receipt first (right after sending).
+    pub receipt: bool,
+    /// The tracking link to keep, when the page was reached by it.
+    pub link: Option<String>,
+    /// The receipt PDF.
+    pub pdf_link: String,
+    /// The message thread's form (its messages are read here).
+    pub thread: Thread,
+    /// The answer's status.
+    pub status: StatusCode,
 }
 
 /// The service a request was sent with, in the version it had, if it is stored.

@@ -18,6 +18,7 @@ use crate::kernel::AppError;
 use crate::services::citizen_photos::SentPhoto;
 use crate::store::citizen_requests::{self, NewRequest, OwedNotice, TrackedRequest};
 use crate::store::outbox::NewMail;
+use crate::store::request_messages::{self, OwedMessage};
 use crate::store::{BlobRow, CaseStore, blobs as store_blobs, documents, millis, templates};
 
 /// Whose name the server writes a citizen's request under, in the change log and on the
@@ -271,10 +272,15 @@ pub trait StatusNotice: Send + Sync {
     /// "in progress"). Personal data stays out: the status and the number, and where to
     /// look.
     fn mail(&self, notice: &OwedNotice) -> Option<(String, String, Option<String>)>;
+
+    /// Subject, text and HTML body of the notice that the office wrote about `notice`'s
+    /// request: the number and where to read it, never the message.
+    fn message(&self, notice: &OwedMessage) -> (String, String, Option<String>);
 }
 
-/// Queues the notices owed for new statuses of requests, each once (its history row is the
-/// event), and marks them; returns how many mails were queued. Blocking.
+/// Queues the notices owed for new statuses of requests and for the office's messages,
+/// each once (its history row or message is the event), and marks them; returns how many
+/// mails were queued. Blocking.
 ///
 /// # Errors
 /// Store failures.
@@ -302,6 +308,24 @@ pub fn queue_status_notices(
                 queued += usize::from(new);
             }
             citizen_requests::mark_noticed(tx, notice.id)?;
+        }
+        for notice in request_messages::owed_notices(&tx.reading(), 100)? {
+            if let Some(recipient) = &notice.recipient {
+                let (subject, body_text, body_html) = wording.message(&notice);
+                let new = crate::services::mail::queue(
+                    tx,
+                    &NewMail {
+                        tenant: notice.tenant.clone(),
+                        event_key: format!("message-to-citizen:{}", notice.id),
+                        recipient: recipient.clone(),
+                        subject,
+                        body_text,
+                        body_html,
+                    },
+                )?;
+                queued += usize::from(new);
+            }
+            request_messages::mark_noticed(tx, notice.id)?;
         }
         Ok(queued)
     })?;
@@ -650,6 +674,10 @@ mod tests {
                     None,
                 )
             })
+        }
+
+        fn message(&self, notice: &OwedMessage) -> (String, String, Option<String>) {
+            (format!("Nachricht {}", notice.number), String::new(), None)
         }
     }
 

@@ -15,6 +15,7 @@ pub mod doc_cache;
 mod error;
 pub mod mail;
 pub mod portal_look;
+pub mod request_messages;
 mod state;
 pub mod sync_bodies;
 pub mod sync_round;

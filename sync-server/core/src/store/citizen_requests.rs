@@ -288,6 +288,17 @@ pub fn by_number(
     find(tx, "number", number, tenant)
 }
 
+/// Whether case `case` began as a citizen's request.
+///
+/// # Errors
+/// Database failures.
+pub fn is_request(tx: &ReadTx<'_>, case: CaseId) -> StoreResult<bool> {
+    Ok(tx
+        .sql()
+        .prepare_cached("SELECT EXISTS(SELECT 1 FROM citizen_requests WHERE case_id = ?1)")?
+        .query_row([case.to_string()], |r| r.get(0))?)
+}
+
 /// A request's row: case id, number, link expiry, address for updates, arrival, account.
 type RequestRow = (String, String, i64, Option<String>, i64, Option<String>);
 

@@ -33,6 +33,7 @@ pub mod offered_services;
 pub mod outbox;
 pub mod portal_looks;
 pub mod projection;
+pub mod request_messages;
 pub mod sessions;
 mod sql;
 mod sqlite;

@@ -13,7 +13,7 @@
 mod form;
 mod mails;
 mod password;
-mod profile;
+pub(crate) mod profile;
 mod register;
 mod sign_in;
 pub mod timeline;
@@ -125,6 +125,6 @@ pub fn routes() -> Router<AppState> {
         .route("/{tenant}/mein-rathaus/{number}", get(timeline::request))
         .route(
             "/{tenant}/mein-rathaus/{number}/{file}",
-            get(timeline::receipt),
+            get(timeline::receipt).post(crate::messages::from_account),
         )
 }

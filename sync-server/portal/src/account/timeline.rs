@@ -4,9 +4,9 @@
 //! citizen's number is "not found", as no request would be (`access::citizen_may_see`).
 
 use askama::Template;
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::extract::{Path, Query, State};
 use axum::http::header::CACHE_CONTROL;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use server_core::access::Citizen;
 use server_core::kernel::{AppError, blocking};
@@ -15,9 +15,10 @@ use server_core::services::{citizen_accounts, citizen_requests};
 
 use super::profile::sign_in_first;
 use crate::frame::{Frame, render_with};
+use crate::messages::{MESSAGE_PATH, Thread};
 use crate::page_error::PageError;
 use crate::tenant::PortalTenant;
-use crate::tracking::{self, RECEIPT_PDF};
+use crate::tracking::{self, Fresh, RECEIPT_PDF, Shown};
 
 /// The most requests the timeline lists.
 const TIMELINE_LIMIT: usize = 200;
@@ -116,14 +117,30 @@ pub async fn request(
     State(state): State<AppState>,
     tenant: PortalTenant,
     Path((_, number)): Path<(String, String)>,
+    Query(fresh): Query<Fresh>,
+    headers: HeaderMap,
 ) -> Result<Response, PageError> {
     let path = format!("{}/mein-rathaus/{number}", tenant.base());
     let found = match own(&state, &tenant, &number, &path).await? {
         Ok(found) => found,
         Err(answer) => return Ok(answer),
     };
-    let pdf_link = format!("{path}/{RECEIPT_PDF}");
-    tracking::render(&state, &tenant, found, false, None, pdf_link)
+    let csrf = tenant.citizen.as_ref().map(|c| c.csrf.clone());
+    let shown = Shown {
+        receipt: false,
+        link: None,
+        pdf_link: format!("{path}/{RECEIPT_PDF}"),
+        thread: Thread {
+            messages: Vec::new(),
+            action: format!("{path}/{MESSAGE_PATH}"),
+            csrf,
+            typed: String::new(),
+            error: None,
+            sent: fresh.message_sent(),
+        },
+        status: StatusCode::OK,
+    };
+    tracking::render(&state, &tenant, found, shown, &headers)
         .await
         .map_err(|e| PageError::new(e, tenant.lang))
 }

@@ -34,6 +34,7 @@ const STEPS: &[Step<StoreError>] = &[
     Step::Sql(include_str!("migrations/v11_mail_outbox.sql")),
     Step::Sql(include_str!("migrations/v12_citizen_requests.sql")),
     Step::Sql(include_str!("migrations/v13_citizen_accounts.sql")),
+    Step::Sql(include_str!("migrations/v14_request_messages.sql")),
 ];
 
 /// What removes each version's additions again, by the version that made them (versions 1
@@ -71,6 +72,7 @@ const UNDO: &[(u32, &str)] = &[
         "DROP INDEX citizen_requests_by_account; ALTER TABLE citizen_requests DROP COLUMN account_id;
          DROP TABLE citizen_tokens; DROP TABLE citizen_sessions; DROP TABLE citizen_accounts;",
     ),
+    (14, "DROP TABLE request_messages;"),
 ];
 
 /// The layout version this build writes.
@@ -146,8 +148,8 @@ mod tests {
         let path = dir.path().join("db.sqlite3");
         drop(SqliteStore::open(&path).unwrap());
         let conn = Connection::open(&path).unwrap();
-        assert_eq!(user_version(&conn), 13);
-        assert_eq!(sqlite_migrations::latest(STEPS), 13);
+        assert_eq!(user_version(&conn), 14);
+        assert_eq!(sqlite_migrations::latest(STEPS), 14);
     }
 
     #[test]
@@ -157,12 +159,12 @@ mod tests {
         drop(SqliteStore::open(&path).unwrap());
         Connection::open(&path)
             .unwrap()
-            .pragma_update(None, "user_version", 14)
+            .pragma_update(None, "user_version", 15)
             .unwrap();
 
         let err = SqliteStore::open(&path).unwrap_err().to_string();
         assert!(err.contains("run a newer sync-server"), "{err}");
-        assert!(err.contains("14") && err.contains("13"), "{err}");
-        assert_eq!(user_version(&Connection::open(&path).unwrap()), 14);
+        assert!(err.contains("15") && err.contains("14"), "{err}");
+        assert_eq!(user_version(&Connection::open(&path).unwrap()), 15);
     }
 }
