@@ -471,6 +471,7 @@ fn run_admin(args: AdminArgs) -> Result<(), ServerError> {
                 privacy_url,
                 contact_email,
                 contact_phone,
+                logo_alt: None,
             },
         )?,
     };

@@ -6,38 +6,15 @@
 mod common;
 
 use common::browser::{BO_TEMPLATE, Browser, install_template, synced_case};
-use common::{PASSWORD, TestServer};
+use common::{PASSWORD, TestServer, add_admin};
 use reqwest::StatusCode;
 use schema::{CaseId, FieldValue, Role};
-use sync_server::identity::auth::hash_password;
-use sync_server::kernel::config::PasswordCost;
-use sync_server::store::NewUser;
 use sync_server::store::{accounts, sync_states};
 
 /// Adds an admin to tenant `a` (`admin`) and to tenant `b` (`b.admin`).
 async fn with_admins(server: &TestServer) {
-    let store = server.store();
-    tokio::task::spawn_blocking(move || {
-        for (tenant, username) in [("a", "admin"), ("b", "b.admin")] {
-            store
-                .write(|tx| {
-                    accounts::create_user(
-                        tx,
-                        &NewUser {
-                            tenant: tenant.into(),
-                            username: username.into(),
-                            display_name: format!("Name of {username}"),
-                            role: Role::Admin,
-                            password_hash: hash_password(PASSWORD, PasswordCost::InsecureFast)
-                                .unwrap(),
-                        },
-                    )
-                })
-                .unwrap();
-        }
-    })
-    .await
-    .unwrap();
+    add_admin(server, "a", "admin").await;
+    add_admin(server, "b", "b.admin").await;
 }
 
 async fn setup() -> TestServer {

@@ -479,6 +479,7 @@ async fn a_tenants_portal_wears_its_colour_and_links() {
         privacy_url: Some("https://stadt-a.example/datenschutz".into()),
         contact_email: Some("buergerbuero@stadt-a.example".into()),
         contact_phone: Some("+49 30 1234-0".into()),
+        logo_alt: None,
     })
     .await
     .unwrap();

@@ -257,6 +257,19 @@ async fn citizen(client: &Client, base: &str, smtp: &SmtpServer) -> (String, Str
         .await
         .unwrap();
     accessible(client, &script, "a page that does not exist").await;
+    // The guide, in two steps and to the people to ask.
+    for (path, what) in [
+        ("wegweiser", "the guide's first question"),
+        ("wegweiser/family", "the guide's services of a subject"),
+        ("wegweiser/kontakt", "the guide's people to ask"),
+    ] {
+        client
+            .goto(&format!("{base}/portal/tgh/{path}"))
+            .await
+            .unwrap();
+        wait_for(client, "h2").await;
+        accessible(client, &script, what).await;
+    }
     (number, link)
 }
 

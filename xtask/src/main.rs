@@ -185,6 +185,11 @@ fn bench() -> Result<(), String> {
         &root,
         &["bench", "-p", "naper-sync-server", "--bench", "backoffice"],
     )?;
+    step("cargo bench -p naper-sync-server --bench portal (portal pages, 50 citizens at once)");
+    cargo(
+        &root,
+        &["bench", "-p", "naper-sync-server", "--bench", "portal"],
+    )?;
     step("cargo bench -p naper-schema (case documents)");
     cargo(&root, &["bench", "-p", "naper-schema"])?;
     step("cargo bench -p naper-annotate (photo export and previews)");

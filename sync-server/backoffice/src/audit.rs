@@ -55,11 +55,13 @@ pub enum Action {
     ChangeGrants,
     /// Wrote to the citizen whose request a case is.
     MessageCitizen,
+    /// Changed the portal's look, logo or services; the detail says which.
+    ChangePortal,
 }
 
 impl Action {
     /// Every action.
-    pub const ALL: [Action; 21] = [
+    pub const ALL: [Action; 22] = [
         Action::Login,
         Action::Logout,
         Action::ViewCase,
@@ -81,6 +83,7 @@ impl Action {
         Action::ViewOriginal,
         Action::ChangeGrants,
         Action::MessageCitizen,
+        Action::ChangePortal,
     ];
 
     /// The action written as `text` in the log's column.
@@ -112,6 +115,7 @@ impl Action {
             Action::ViewOriginal => server_core::store::audit::VIEW_ORIGINAL,
             Action::ChangeGrants => "change_grants",
             Action::MessageCitizen => "message_citizen",
+            Action::ChangePortal => "change_portal",
         }
     }
 }

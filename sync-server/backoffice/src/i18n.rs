@@ -249,6 +249,47 @@ texts::texts! {
     action_view_original: "Originalfoto geöffnet", "Opened an original photo";
     action_change_grants: "Rollenrechte geändert", "Changed role permissions";
     action_message_citizen: "Bürger/in geschrieben", "Wrote to the citizen";
+    action_change_portal: "Bürgerportal geändert", "Changed the citizen portal";
+    nav_portal: "Bürgerportal", "Citizen portal";
+    portal_settings_title: "Bürgerportal einstellen", "Citizen portal settings";
+    portal_look: "Erscheinungsbild", "Look";
+    portal_look_hint: "So erkennen Bürgerinnen und Bürger das Portal als Angebot Ihrer Verwaltung. Leere Felder zeigen die Vorgaben von naper.",
+        "This is how citizens recognise the portal as your office's. Empty fields show naper's defaults.";
+    portal_accent: "Akzentfarbe (#rrggbb)", "Accent colour (#rrggbb)";
+    portal_accent_hint: "Für Kopfzeile und Links; sie muss mit Weiß mindestens 4,5 : 1 Kontrast haben (WCAG 2.1 AA).",
+        "For the header and links; it needs a contrast of at least 4.5 : 1 with white (WCAG 2.1 AA).";
+    portal_imprint: "Impressum", "Imprint";
+    portal_privacy: "Datenschutzerklärung", "Privacy policy";
+    portal_contact_email: "Kontakt-E-Mail", "Contact e-mail";
+    portal_contact_phone: "Kontakt-Telefon", "Contact phone";
+    portal_save: "Speichern", "Save";
+    portal_logo: "Wappen oder Logo", "Coat of arms or logo";
+    portal_logo_hint: "PNG oder JPEG, höchstens 2 MB. Es wird in der Kopfzeile 48 Pixel hoch gezeigt; Transparenz bleibt erhalten.",
+        "PNG or JPEG, at most 2 MB. It is shown 48 pixels high in the header; transparency is kept.";
+    portal_logo_file: "Datei", "File";
+    portal_logo_alt: "Beschreibung für Screenreader", "Description for screen readers";
+    portal_logo_alt_default: "Wappen", "Coat of arms";
+    portal_logo_current: "Derzeit gezeigt:", "Shown now:";
+    portal_logo_remove: "Wappen oder Logo entfernen", "Remove the coat of arms or logo";
+    portal_logo_upload: "Hochladen", "Upload";
+    portal_services: "Leistungen und Suchwörter", "Services and search words";
+    portal_services_hint: "Angebotene Leistungen erscheinen im Portal. Suchwörter (durch Kommas getrennt) sind die Wörter Ihrer Bürgerinnen und Bürger, z. B. „Sperrmüll, Müll am Waldrand“.",
+        "Offered services appear in the portal. Search words (separated by commas) are your citizens' words, e.g. “bulky waste, rubbish in the woods”.";
+    portal_offered: "angeboten", "offered";
+    portal_words: "Suchwörter", "Search words";
+    portal_saved_look: "Das Erscheinungsbild ist gespeichert.", "The look is saved.";
+    portal_saved_logo: "Wappen oder Logo ist gespeichert.", "The coat of arms or logo is saved.";
+    portal_saved_services: "Leistungen und Suchwörter sind gespeichert.", "Services and search words are saved.";
+    portal_problems: "Nicht gespeichert:", "Not saved:";
+    portal_error_colour: "„{colour}“ ist keine Farbe; geben Sie sie als #rrggbb an, z. B. #0b5394.", "“{colour}” is not a colour; give it as #rrggbb, e.g. #0b5394.";
+    portal_error_contrast: "„{colour}“ hat mit Weiß nur {ratio} : 1 Kontrast, weniger als 4,5 : 1. Bitte wählen Sie eine dunklere Farbe.", "“{colour}” has only {ratio} : 1 contrast with white, less than 4.5 : 1. Please choose a darker colour.";
+    portal_error_link: "Der Link „{link}“ ({url}) ist keine einfache https://-Adresse.", "The link “{link}” ({url}) is not a plain https:// address.";
+    portal_error_email: "„{address}“ ist keine E-Mail-Adresse.", "“{address}” is not an e-mail address.";
+    portal_error_phone: "„{phone}“ ist keine Telefonnummer; erlaubt sind Ziffern, Leerzeichen und + - / ( ).", "“{phone}” is not a phone number; use digits, spaces and + - / ( ).";
+    portal_error_logo_kind: "Die Datei ist kein PNG- oder JPEG-Bild.", "The file is not a PNG or JPEG image.";
+    portal_error_logo_large: "Die Datei ist größer als 2 MB.", "The file is larger than 2 MB.";
+    portal_error_logo_unreadable: "Das Bild lässt sich nicht lesen.", "The image cannot be read.";
+    portal_error_logo_missing: "Bitte wählen Sie eine Datei.", "Please choose a file.";
     messages_title: "Nachrichten mit der Bürgerin oder dem Bürger", "Messages with the citizen";
     messages_none: "Noch keine Nachrichten.", "No messages yet.";
     message_from_citizen: "Bürger/in", "Citizen";
@@ -297,6 +338,7 @@ impl Texts {
             Some(Action::ViewOriginal) => self.action_view_original,
             Some(Action::ChangeGrants) => self.action_change_grants,
             Some(Action::MessageCitizen) => self.action_message_citizen,
+            Some(Action::ChangePortal) => self.action_change_portal,
             None => action,
         }
     }

@@ -119,6 +119,15 @@ pub fn router() -> Router<AppState> {
         .route("/admin/users/{name}/delete", post(admin::delete))
         .route("/admin/roles", post(admin::change_grants))
         .route("/admin/devices", get(admin::devices_page))
+        .route("/admin/portal", get(admin::portal_page))
+        .route("/admin/portal/look", post(admin::save_look))
+        .route(
+            "/admin/portal/logo",
+            post(admin::save_logo).layer(axum::extract::DefaultBodyLimit::max(
+                server_core::services::portal_look::MAX_LOGO_BYTES + 64 * 1024,
+            )),
+        )
+        .route("/admin/portal/services", post(admin::save_services))
         .route("/admin/devices/{id}/revoke", post(admin::revoke))
         .route(
             "/admin/templates",

@@ -458,15 +458,18 @@ pub enum OfficeAction {
     ManageTemplates,
     /// Read the tenant's audit log.
     ReadAuditLog,
+    /// Set how the tenant's portal looks and which services it offers.
+    ManagePortal,
 }
 
 /// Whether the role of `staff` allows `action`: administration is for admins; the audit log
 /// is also for coordinators, who answer for their team's work.
 pub fn office_may(staff: &Staff, action: OfficeAction) -> bool {
     match action {
-        OfficeAction::ManageUsers | OfficeAction::ManageDevices | OfficeAction::ManageTemplates => {
-            staff.role == Role::Admin
-        }
+        OfficeAction::ManageUsers
+        | OfficeAction::ManageDevices
+        | OfficeAction::ManageTemplates
+        | OfficeAction::ManagePortal => staff.role == Role::Admin,
         OfficeAction::ReadAuditLog => matches!(staff.role, Role::Admin | Role::Coordinator),
     }
 }

@@ -24,6 +24,8 @@ pub struct Frame {
     pub home: Option<String>,
     /// Its stylesheet with its accent colour, when it chose one.
     pub theme: Option<String>,
+    /// Its coat of arms or logo: where it is, and what it shows in words.
+    pub logo: Option<(String, String)>,
     /// The colour a phone gives the browser's bar.
     pub theme_color: String,
     /// What its footer links to.
@@ -80,6 +82,11 @@ impl Frame {
                 .accent
                 .clone()
                 .unwrap_or_else(|| crate::pwa::DEFAULT_ACCENT.into()),
+            logo: tenant
+                .look
+                .logo_alt
+                .as_ref()
+                .map(|alt| (format!("{}/logo.png", tenant.base()), alt.clone())),
             footer: Footer {
                 imprint: tenant.look.imprint_url.clone(),
                 privacy: tenant.look.privacy_url.clone(),
@@ -148,6 +155,7 @@ pub fn error_page(status: StatusCode, message: &str, lang: Language) -> Response
             tenant: None,
             home: None,
             theme: None,
+            logo: None,
             theme_color: crate::pwa::DEFAULT_ACCENT.into(),
             footer: Footer::default(),
             account: None,

@@ -192,6 +192,22 @@ texts::texts! {
     error_back: "Zur Startseite", "To the start page";
     too_many: "Von Ihrem Anschluss kamen gerade sehr viele Anliegen. Bitte versuchen Sie es in einer Stunde noch einmal.",
         "Very many requests came from your connection just now. Please try again in an hour.";
+    // The guided path (Wegweiser).
+    guide_link: "Nicht sicher, was Sie brauchen? Der Wegweiser hilft in zwei Schritten.", "Not sure what you need? The guide helps in two steps.";
+    guide_title: "Wegweiser", "Guide";
+    guide_first: "Worum geht es?", "What is it about?";
+    guide_second: "Welche Leistung passt?", "Which service fits?";
+    guide_none: "Nichts davon – ich möchte jemanden fragen", "None of these — I would like to ask someone";
+    guide_contact_title: "Ansprechpersonen", "People to ask";
+    guide_contact: "Hier helfen Ihnen Menschen weiter:", "These people can help you:";
+    guide_back: "Zurück", "Back";
+    guide_street: "Etwas im öffentlichen Raum ist kaputt, verschmutzt oder liegt herum", "Something in a public place is broken, dirty or left lying around";
+    guide_traffic: "Ich brauche eine Erlaubnis für Straße oder Parken, z. B. für einen Umzug", "I need a permit for the street or parking, e.g. for a move";
+    guide_building: "Ich baue oder brauche eine Hausnummer", "I am building or need a house number";
+    guide_business: "Ich mache mich selbstständig oder ändere mein Gewerbe", "I am starting or changing a business";
+    guide_family: "Es geht um die Betreuung meiner Kinder", "It is about childcare";
+    guide_property: "Ich möchte ein Grundstück der Gemeinde kaufen", "I would like to buy a plot of the municipality";
+    guide_other: "Etwas anderes", "Something else";
     // Subjects of services.
     category_street: "Straße und öffentlicher Raum", "Streets and public spaces";
     category_building: "Bauen und Wohnen", "Building and housing";
@@ -208,6 +224,19 @@ texts::texts! {
 }
 
 impl Texts {
+    /// The guide's question for a subject, in everyday words.
+    pub fn guide_question(&self, subject: &str) -> &'static str {
+        match subject {
+            "street" => self.guide_street,
+            "traffic" => self.guide_traffic,
+            "building" => self.guide_building,
+            "business" => self.guide_business,
+            "family" => self.guide_family,
+            "property" => self.guide_property,
+            _ => self.guide_other,
+        }
+    }
+
     /// The name of a subject services are grouped by.
     pub fn category(&self, category: &str) -> &'static str {
         match category {

@@ -7,7 +7,8 @@
 //! 1. `tenant.rs`: the path names the tenant (`/portal/tgh/…`); an unknown one is a 404 page.
 //! 2. `services_page.rs`: the start page lists the services the tenant offers
 //!    (`server_core::services::citizen_services`) by subject and searches their names and
-//!    everyday words.
+//!    everyday words; `guide.rs`, the Wegweiser, leads there in two questions, or to the
+//!    people to ask.
 //! 3. `service_form.rs`: the form of one service, rendered from its template with
 //!    `web::form_input`'s inputs; the form carries a token the `naper_portal_form` cookie must
 //!    match (`form_guard.rs`, double-submit against cross-site posts) and a field people
@@ -36,7 +37,7 @@
 //!
 //! Routes (under [`BASE`]): `GET /static/portal.css`, `GET /static/register.js`,
 //! `GET /sw.js`, `GET /offline.html`, `GET /{tenant}/manifest.webmanifest`,
-//! `GET /{tenant}/icons/{192,512}.png`, `GET /{tenant}/`,
+//! `GET /{tenant}/icons/{192,512}.png`, `GET /{tenant}/logo.png`, `GET /{tenant}/`,
 //! `GET /{tenant}/leistungen/{service}`, `POST /{tenant}/leistungen/{service}`,
 //! `GET /{tenant}/anliegen/{tracking}`, `GET /{tenant}/anliegen/{tracking}/eingangsbestaetigung.pdf`,
 //! `POST /{tenant}/anliegen/{tracking}/nachricht`, and the account's pages (`account/`).
@@ -44,6 +45,7 @@
 mod account;
 mod form_guard;
 mod frame;
+mod guide;
 pub mod host;
 mod i18n;
 mod messages;
@@ -112,6 +114,35 @@ async fn theme(tenant: tenant::PortalTenant) -> Response {
         .into_response()
 }
 
+/// The tenant's coat of arms or logo (a PNG the server made of the upload), if it has one.
+async fn logo(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    tenant: tenant::PortalTenant,
+) -> Result<Response, PageError> {
+    let lang = tenant.lang;
+    let store = state.store.clone();
+    let id = tenant.id.clone();
+    let png = server_core::kernel::blocking(move || {
+        Ok::<_, AppError>(store.read(|tx| server_core::store::portal_looks::logo(tx, &id))?)
+    })
+    .await
+    .map_err(|e| PageError::new(e, lang))?;
+    match png {
+        Some(png) => Ok((
+            [
+                (CONTENT_TYPE, "image/png"),
+                (CACHE_CONTROL, "public, max-age=300"),
+            ],
+            png,
+        )
+            .into_response()),
+        None => Err(PageError::new(
+            AppError::NotFound(tenant.t().error_not_found.into()),
+            lang,
+        )),
+    }
+}
+
 async fn not_found(request: Request) -> Response {
     let lang = i18n::language_of(request.uri(), request.headers());
     PageError::new(
@@ -132,8 +163,11 @@ pub fn router(limit: SubmissionLimit, intake: PhotoIntake) -> Router<AppState> {
         .route("/{tenant}/manifest.webmanifest", get(pwa::manifest))
         .route("/{tenant}/icons/{file}", get(pwa::icon))
         .route("/{tenant}/theme.css", get(theme))
+        .route("/{tenant}/logo.png", get(logo))
         .route("/{tenant}", get(services_page::start))
         .route("/{tenant}/", get(services_page::start))
+        .route("/{tenant}/wegweiser", get(guide::start))
+        .route("/{tenant}/wegweiser/{subject}", get(guide::step))
         .route(
             "/{tenant}/leistungen/{service}",
             get(service_form::page)

@@ -48,6 +48,7 @@ struct StartPage {
     none_found: Option<String>,
     groups: Vec<Group>,
     empty: bool,
+    guide: String,
 }
 
 /// The start page's query.
@@ -129,6 +130,7 @@ pub async fn start(
         none_found,
         empty: offered.is_empty(),
         groups,
+        guide: format!("{}/wegweiser", tenant.base()),
     };
     render(&page).map_err(|e| PageError::new(e, lang))
 }

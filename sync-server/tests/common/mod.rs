@@ -72,6 +72,31 @@ pub fn seed(store: &dyn CaseStore) {
     }
 }
 
+/// Adds admin `username` to `tenant`, with the test password.
+pub async fn add_admin(server: &TestServer, tenant: &str, username: &str) {
+    let store = server.store();
+    let (tenant, username) = (tenant.to_string(), username.to_string());
+    tokio::task::spawn_blocking(move || {
+        store
+            .write(|tx| {
+                accounts::create_user(
+                    tx,
+                    &NewUser {
+                        tenant: tenant.clone(),
+                        display_name: format!("Name of {username}"),
+                        username: username.clone(),
+                        role: Role::Admin,
+                        password_hash: hash_password(PASSWORD, PasswordCost::InsecureFast)
+                            .unwrap(),
+                    },
+                )
+            })
+            .unwrap();
+    })
+    .await
+    .unwrap();
+}
+
 impl TestServer {
     pub async fn start() -> Self {
         Self::start_with(|_| {}).await

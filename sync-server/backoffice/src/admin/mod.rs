@@ -1,4 +1,5 @@
-//! The administration pages (admins only): users and roles, enrolled devices, form templates.
+//! The administration pages (admins only): users and roles, enrolled devices, form templates,
+//! the citizens' portal (its look, coat of arms, services and search words).
 //!
 //! Every handler first asks [`server_core::access`] ([`access::check_office`], and for a user or
 //! device named in the path [`access::check_user_target`] / [`access::check_device_target`],
@@ -7,11 +8,13 @@
 //! again after a redirect (post/redirect/get).
 
 mod devices;
+mod portal;
 mod templates;
 mod users;
 mod views;
 
 pub use devices::{page as devices_page, revoke};
+pub use portal::{page as portal_page, save_logo, save_look, save_services};
 pub use templates::{page as templates_page, upload};
 pub use users::{change_grants, change_role, create, delete, page as users_page, reset_password};
 

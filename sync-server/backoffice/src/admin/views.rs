@@ -105,3 +105,40 @@ pub struct TemplatesPage {
     /// What was stored by the last upload (`id v2`).
     pub saved: Option<String>,
 }
+
+/// A citizen service on the portal settings page.
+#[derive(Debug)]
+pub struct ServiceSetting {
+    /// Its id.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// Whether the tenant offers it.
+    pub offered: bool,
+    /// The words it is also found by, comma-separated.
+    pub words: String,
+}
+
+/// `GET /backoffice/admin/portal`.
+#[derive(Template)]
+#[template(path = "backoffice/admin_portal.html")]
+pub struct PortalPage {
+    /// Frame.
+    pub page: Frame,
+    /// The session's CSRF token.
+    pub csrf: String,
+    /// The tenant, whose portal serves the logo.
+    pub tenant: String,
+    /// The look as stored, or as typed when it was refused.
+    pub look: server_core::store::portal_looks::PortalLook,
+    /// Why the look was refused.
+    pub look_problems: Vec<String>,
+    /// Whether a logo is stored.
+    pub has_logo: bool,
+    /// Why the logo was refused.
+    pub logo_problem: Option<String>,
+    /// The installed citizen services.
+    pub services: Vec<ServiceSetting>,
+    /// What the last change saved.
+    pub saved: Option<String>,
+}

@@ -296,7 +296,8 @@ pub fn set_portal_look(
     merge(&mut look.contact_phone, &changes.contact_phone);
     let problems = crate::services::portal_look::problems(&look);
     if !problems.is_empty() {
-        return Err(ServerError::Invalid(problems.join("\n")));
+        let lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        return Err(ServerError::Invalid(lines.join("\n")));
     }
     store.write(|tx| portal_looks::set(tx, tenant, &look))?;
     let shown = |part: &Option<String>| part.clone().unwrap_or_else(|| "naper's default".into());

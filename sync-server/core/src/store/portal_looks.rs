@@ -1,6 +1,8 @@
 //! How a tenant's portal looks to its citizens (white label), an aggregate over the
 //! transaction primitives: the accent colour, the imprint and privacy-policy links, the
-//! contact details. What is allowed (contrast, link forms) is `services::portal_look`'s.
+//! contact details, and the coat of arms or logo (a PNG the server made, with its text for
+//! screen readers). What is allowed (contrast, link forms, images) is
+//! `services::portal_look`'s.
 
 use rusqlite::{OptionalExtension, params};
 
@@ -19,6 +21,8 @@ pub struct PortalLook {
     pub contact_email: Option<String>,
     /// Where citizens call, as it is dialled.
     pub contact_phone: Option<String>,
+    /// The text of the coat of arms or logo, when the tenant has one ([`logo`]).
+    pub logo_alt: Option<String>,
 }
 
 /// `tenant`'s look (naper's defaults when it set none).
@@ -29,8 +33,9 @@ pub fn get(tx: &ReadTx<'_>, tenant: &str) -> StoreResult<PortalLook> {
     Ok(tx
         .sql()
         .prepare_cached(
-            "SELECT accent, imprint_url, privacy_url, contact_email, contact_phone
-             FROM portal_looks WHERE tenant = ?1",
+            "SELECT l.accent, l.imprint_url, l.privacy_url, l.contact_email, l.contact_phone,
+                    (SELECT alt FROM portal_logos WHERE tenant = t.id)
+             FROM tenants t LEFT JOIN portal_looks l ON l.tenant = t.id WHERE t.id = ?1",
         )?
         .query_row([tenant], |r| {
             Ok(PortalLook {
@@ -39,10 +44,48 @@ pub fn get(tx: &ReadTx<'_>, tenant: &str) -> StoreResult<PortalLook> {
                 privacy_url: r.get(2)?,
                 contact_email: r.get(3)?,
                 contact_phone: r.get(4)?,
+                logo_alt: r.get(5)?,
             })
         })
         .optional()?
         .unwrap_or_default())
+}
+
+/// `tenant`'s coat of arms or logo as PNG, if it has one.
+///
+/// # Errors
+/// Database failures.
+pub fn logo(tx: &ReadTx<'_>, tenant: &str) -> StoreResult<Option<Vec<u8>>> {
+    Ok(tx
+        .sql()
+        .prepare_cached("SELECT png FROM portal_logos WHERE tenant = ?1")?
+        .query_row([tenant], |r| r.get(0))
+        .optional()?)
+}
+
+/// Stores `tenant`'s coat of arms or logo (`png`, made by `services::portal_look::logo_png`)
+/// with its text, or with `None` removes it.
+///
+/// # Errors
+/// Database failures (an unknown tenant among them).
+pub fn set_logo(tx: &WriteTx<'_>, tenant: &str, logo: Option<(&[u8], &str)>) -> StoreResult<()> {
+    match logo {
+        Some((png, alt)) => {
+            tx.sql()
+                .prepare_cached(
+                    "INSERT INTO portal_logos (tenant, png, alt, updated_at) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (tenant) DO UPDATE SET png = excluded.png, alt = excluded.alt,
+                         updated_at = excluded.updated_at",
+                )?
+                .execute(params![tenant, png, alt, now_ms()])?;
+        }
+        None => {
+            tx.sql()
+                .prepare_cached("DELETE FROM portal_logos WHERE tenant = ?1")?
+                .execute([tenant])?;
+        }
+    }
+    Ok(())
 }
 
 /// Stores `tenant`'s look as given (checked by the caller).

@@ -35,6 +35,7 @@ const STEPS: &[Step<StoreError>] = &[
     Step::Sql(include_str!("migrations/v12_citizen_requests.sql")),
     Step::Sql(include_str!("migrations/v13_citizen_accounts.sql")),
     Step::Sql(include_str!("migrations/v14_request_messages.sql")),
+    Step::Sql(include_str!("migrations/v15_portal_logos.sql")),
 ];
 
 /// What removes each version's additions again, by the version that made them (versions 1
@@ -73,6 +74,7 @@ const UNDO: &[(u32, &str)] = &[
          DROP TABLE citizen_tokens; DROP TABLE citizen_sessions; DROP TABLE citizen_accounts;",
     ),
     (14, "DROP TABLE request_messages;"),
+    (15, "DROP TABLE portal_logos;"),
 ];
 
 /// The layout version this build writes.
@@ -148,8 +150,8 @@ mod tests {
         let path = dir.path().join("db.sqlite3");
         drop(SqliteStore::open(&path).unwrap());
         let conn = Connection::open(&path).unwrap();
-        assert_eq!(user_version(&conn), 14);
-        assert_eq!(sqlite_migrations::latest(STEPS), 14);
+        assert_eq!(user_version(&conn), 15);
+        assert_eq!(sqlite_migrations::latest(STEPS), 15);
     }
 
     #[test]
@@ -159,12 +161,12 @@ mod tests {
         drop(SqliteStore::open(&path).unwrap());
         Connection::open(&path)
             .unwrap()
-            .pragma_update(None, "user_version", 15)
+            .pragma_update(None, "user_version", 16)
             .unwrap();
 
         let err = SqliteStore::open(&path).unwrap_err().to_string();
         assert!(err.contains("run a newer sync-server"), "{err}");
-        assert!(err.contains("15") && err.contains("14"), "{err}");
-        assert_eq!(user_version(&Connection::open(&path).unwrap()), 15);
+        assert!(err.contains("16") && err.contains("15"), "{err}");
+        assert_eq!(user_version(&Connection::open(&path).unwrap()), 16);
     }
 }
