@@ -6,9 +6,9 @@
 mod common;
 
 use common::browser::{BO_TEMPLATE, Browser, install_template, synced_case};
-use common::{PASSWORD, TestServer, add_admin};
+use common::{TestServer, add_admin};
 use reqwest::StatusCode;
-use schema::{CaseId, FieldValue, Role};
+use schema::{CaseId, FieldValue};
 use sync_server::store::{accounts, sync_states};
 
 /// Adds an admin to tenant `a` (`admin`) and to tenant `b` (`b.admin`).

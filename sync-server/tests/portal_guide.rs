@@ -37,7 +37,11 @@ async fn the_guide_leads_in_two_steps_to_a_service_or_to_the_people_to_ask() {
     .unwrap();
     let mut citizen = Browser::new(&server);
     let start = citizen.get("/portal/a/").await;
-    assert!(start.body.contains("href=\"/portal/a/wegweiser\""), "{}", start.body);
+    assert!(
+        start.body.contains("href=\"/portal/a/wegweiser\""),
+        "{}",
+        start.body
+    );
 
     let first = citizen.get("/portal/a/wegweiser").await;
     assert_eq!(first.status, StatusCode::OK);
@@ -52,10 +56,22 @@ async fn the_guide_leads_in_two_steps_to_a_service_or_to_the_people_to_ask() {
 
     let family = citizen.get("/portal/a/wegweiser/family").await;
     assert_eq!(family.status, StatusCode::OK);
-    assert!(family.body.contains("/portal/a/leistungen/kita-notbetreuung"));
-    assert!(family.body.contains("/portal/a/leistungen/kita-vertrag-kuendigen"));
+    assert!(
+        family
+            .body
+            .contains("/portal/a/leistungen/kita-notbetreuung")
+    );
+    assert!(
+        family
+            .body
+            .contains("/portal/a/leistungen/kita-vertrag-kuendigen")
+    );
     assert!(!family.body.contains("/leistungen/maengelmeldung"));
-    assert!(family.body.contains("Zuständig:"), "who answers: {}", family.body);
+    assert!(
+        family.body.contains("Zuständig:"),
+        "who answers: {}",
+        family.body
+    );
 
     let people = citizen.get("/portal/a/wegweiser/kontakt").await;
     assert_eq!(people.status, StatusCode::OK);
@@ -63,7 +79,10 @@ async fn the_guide_leads_in_two_steps_to_a_service_or_to_the_people_to_ask() {
     assert!(people.body.contains("tel:+49 30 1234-0"));
     assert!(people.body.contains("mailto:ordnungsamt@example.org"));
     assert_eq!(
-        people.body.matches("mailto:ordnungsamt@example.org").count(),
+        people
+            .body
+            .matches("mailto:ordnungsamt@example.org")
+            .count(),
         1,
         "an office once"
     );

@@ -451,6 +451,54 @@ async fn the_receipt_comes_as_a_pdf_by_the_tracking_link_alone() {
     );
 }
 
+/// The citizen downloads their own photos from the request's page, as the server keeps
+/// them; nobody else does.
+#[tokio::test]
+async fn the_citizen_downloads_their_own_photos_by_the_tracking_link() {
+    let server = server().await;
+    let mut citizen = Browser::new(&server);
+    let csrf = citizen.get(FORM).await.csrf();
+    let answer = send(
+        &mut citizen,
+        &report(&csrf, "Sofa am Waldweg"),
+        vec![photo("IMG_0001.jpg", phone_photo())],
+    )
+    .await;
+    let tracking = answer
+        .location
+        .unwrap()
+        .trim_end_matches("?neu=1")
+        .to_string();
+    let page = citizen.get(&tracking).await;
+    assert!(page.body.contains("Ihre Fotos"), "{}", page.body);
+    assert!(
+        page.body.contains(&format!("{tracking}/foto-1")),
+        "{}",
+        page.body
+    );
+    let case = newest_request(&server).await;
+    let sent = case.request_photos("photos").next().unwrap();
+    let (status, content_type, bytes) = citizen.get_bytes(&format!("{tracking}/foto-1")).await;
+    assert_eq!(
+        (status, content_type.as_str()),
+        (StatusCode::OK, "image/jpeg")
+    );
+    assert_eq!(
+        bytes,
+        stored_bytes(&server, &sent.sha256),
+        "as the server keeps it"
+    );
+    for missing in ["foto-2", "foto-0", "foto-x", "foto-18446744073709551616"] {
+        assert_eq!(
+            citizen.get(&format!("{tracking}/{missing}")).await.status,
+            StatusCode::NOT_FOUND,
+            "{missing}"
+        );
+    }
+    let other = format!("/portal/a/anliegen/{}/foto-1", "0".repeat(64));
+    assert_eq!(citizen.get(&other).await.status, StatusCode::NOT_FOUND);
+}
+
 #[tokio::test]
 async fn nobody_takes_a_citizens_photo_out_of_the_request() {
     let server = server().await;

@@ -69,23 +69,30 @@ pub async fn start(
     let services = offered(&state, &tenant).await?;
     // The subjects the tenant offers services in, in a fixed order.
     let subjects: BTreeSet<&str> = services.iter().map(|s| s.category.as_str()).collect();
-    let mut choices: Vec<Choice> = ["street", "traffic", "building", "business", "family", "property"]
-        .into_iter()
-        .filter(|subject| subjects.contains(subject))
-        .chain(
-            subjects
-                .iter()
-                .copied()
-                .filter(|s| !["street", "traffic", "building", "business", "family", "property"].contains(s))
-                .take(1)
-                .map(|_| "other"),
-        )
-        .map(|subject| Choice {
-            href: format!("{}/{subject}", base(&tenant)),
-            label: t.guide_question(subject).to_string(),
-            detail: None,
-        })
-        .collect();
+    let mut choices: Vec<Choice> = [
+        "street", "traffic", "building", "business", "family", "property",
+    ]
+    .into_iter()
+    .filter(|subject| subjects.contains(subject))
+    .chain(
+        subjects
+            .iter()
+            .copied()
+            .filter(|s| {
+                ![
+                    "street", "traffic", "building", "business", "family", "property",
+                ]
+                .contains(s)
+            })
+            .take(1)
+            .map(|_| "other"),
+    )
+    .map(|subject| Choice {
+        href: format!("{}/{subject}", base(&tenant)),
+        label: t.guide_question(subject).to_string(),
+        detail: None,
+    })
+    .collect();
     choices.push(Choice {
         href: format!("{}/{CONTACT}", base(&tenant)),
         label: t.guide_none.to_string(),
@@ -118,7 +125,9 @@ pub async fn step(
             phone: info.office.phone.clone(),
         })
     };
-    let known = ["street", "traffic", "building", "business", "family", "property"];
+    let known = [
+        "street", "traffic", "building", "business", "family", "property",
+    ];
     let page = if subject == CONTACT {
         let mut contacts: Vec<Contact> = services.iter().filter_map(|s| office_of(s)).collect();
         contacts.sort();
@@ -156,7 +165,10 @@ pub async fn step(
                 label: service.title.get(lang).to_string(),
                 detail: Some(
                     [
-                        service.description.as_ref().map(|d| d.get(lang).to_string()),
+                        service
+                            .description
+                            .as_ref()
+                            .map(|d| d.get(lang).to_string()),
                         office_of(service).map(|o| {
                             let mut line = format!("{}: {} · {}", t.responsible, o.name, o.email);
                             if let Some(phone) = o.phone {

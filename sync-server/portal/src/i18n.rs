@@ -97,6 +97,8 @@ texts::texts! {
     receipt_pdf_follow: "So verfolgen Sie Ihr Anliegen", "How to follow your request";
     receipt_pdf_page: "Seite", "Page";
     receipt_pdf_of: "von", "of";
+    own_photos: "Ihre Fotos", "Your photos";
+    own_photo: "Foto {n} herunterladen ({width} × {height} Pixel)", "Download photo {n} ({width} × {height} pixels)";
     messages_title: "Nachrichten", "Messages";
     messages_intro: "Hier schreiben Sie der Verwaltung zu diesem Anliegen, und hier lesen Sie ihre Antworten.", "Write to the office about this request here, and read its answers here.";
     messages_none: "Noch keine Nachrichten.", "No messages yet.";

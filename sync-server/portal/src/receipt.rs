@@ -16,7 +16,8 @@ use crate::page_error::PageError;
 use crate::tenant::PortalTenant;
 use crate::tracking::{self, Found};
 
-/// `GET /portal/{tenant}/anliegen/{tracking}/eingangsbestaetigung.pdf`.
+/// `GET /portal/{tenant}/anliegen/{tracking}/eingangsbestaetigung.pdf`, and the citizen's
+/// own photos beside it (`…/foto-N`).
 pub async fn download(
     State(state): State<AppState>,
     tenant: PortalTenant,
@@ -25,13 +26,20 @@ pub async fn download(
     let lang = tenant.lang;
     let t = tenant.t();
     let fail = |e| PageError::new(e, lang);
-    if file != tracking::RECEIPT_PDF {
-        return Err(fail(AppError::NotFound(t.error_not_found.into())));
-    }
     let found = match tracking::find(&state, &tenant, &secret).await? {
         Ok(found) => found,
         Err(not_tracked) => return Ok(not_tracked),
     };
+    if file != tracking::RECEIPT_PDF {
+        // The citizen's own photos live beside the receipt.
+        return match tracking::own_photo(&state, &found, &file)
+            .await
+            .map_err(fail)?
+        {
+            Some(photo) => Ok(photo),
+            None => Err(fail(AppError::NotFound(t.error_not_found.into()))),
+        };
+    }
     let link = format!(
         "{}{}/anliegen/{secret}",
         state.config.public_base(),

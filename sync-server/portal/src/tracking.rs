@@ -61,6 +61,65 @@ pub(crate) struct Answer {
 /// The receipt's file name under a tracking link.
 pub(crate) const RECEIPT_PDF: &str = "eingangsbestaetigung.pdf";
 
+/// What the citizen's own photos are called under a request's path (`foto-1`, `foto-2`).
+pub(crate) const PHOTO_PREFIX: &str = "foto-";
+
+/// The photos the citizen sent with the request, in the order they came.
+pub(crate) fn own_photos(case: &InspectionCase) -> Vec<&schema::Photo> {
+    case.photos.iter().filter(|p| p.is_from_request()).collect()
+}
+
+/// The citizen's own photo `file` (`foto-N`) of a found request, as the server keeps it (made
+/// fit: pixels only), for download; `None` for another name or number.
+pub(crate) async fn own_photo(
+    state: &AppState,
+    found: &Found,
+    file: &str,
+) -> Result<Option<Response>, AppError> {
+    let Some(n) = file
+        .strip_prefix(PHOTO_PREFIX)
+        .and_then(|n| n.parse::<usize>().ok())
+    else {
+        return Ok(None);
+    };
+    let photos = own_photos(&found.case);
+    let Some(photo) = n.checked_sub(1).and_then(|i| photos.get(i)) else {
+        return Ok(None);
+    };
+    let Ok(sha) = photo.sha256.parse::<schema::Sha256>() else {
+        return Ok(None);
+    };
+    let blobs = state.blobs.clone();
+    let bytes = blocking(move || Ok::<_, AppError>(blobs.read(&sha)?)).await?;
+    let extension = if photo.mime_type == "image/png" {
+        "png"
+    } else {
+        "jpg"
+    };
+    let mut response = (
+        [(axum::http::header::CONTENT_TYPE, photo.mime_type.clone())],
+        bytes,
+    )
+        .into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store, private"),
+    );
+    if let Ok(value) = axum::http::HeaderValue::from_str(&format!(
+        "attachment; filename=\"Foto-{}-{n}.{extension}\"",
+        found
+            .request
+            .number
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect::<String>()
+    )) {
+        headers.insert(axum::http::header::CONTENT_DISPOSITION, value);
+    }
+    Ok(Some(response))
+}
+
 #[derive(askama::Template)]
 #[template(path = "portal/tracking.html")]
 struct TrackingPage {
@@ -77,6 +136,8 @@ struct TrackingPage {
     mail_notice: Option<String>,
     thread: Thread,
     thread_csrf: String,
+    /// The citizen's own photos to download: where, and what.
+    own_photos: Vec<(String, String)>,
 }
 
 #[derive(askama::Template)]
@@ -232,6 +293,7 @@ pub(crate) async fn render(
     let (form_token, cookie) =
         crate::form_guard::token(headers, state.config.backoffice.secure_cookies)?;
     let thread_csrf = shown.thread.csrf.clone().unwrap_or(form_token);
+    let photo_base = shown.pdf_link.trim_end_matches(RECEIPT_PDF).to_string();
     let page = TrackingPage {
         page: Frame::of(
             tenant,
@@ -252,6 +314,20 @@ pub(crate) async fn render(
             .map(|address| t.receipt_mail.replace("{address}", &address)),
         thread: shown.thread,
         thread_csrf,
+        own_photos: own_photos(&case)
+            .iter()
+            .enumerate()
+            .map(|(i, photo)| {
+                let n = i + 1;
+                (
+                    format!("{photo_base}{PHOTO_PREFIX}{n}"),
+                    t.own_photo
+                        .replace("{n}", &n.to_string())
+                        .replace("{width}", &photo.width.to_string())
+                        .replace("{height}", &photo.height.to_string()),
+                )
+            })
+            .collect(),
     };
     let mut response = render_with(shown.status, &page)?;
     crate::form_guard::set(response.headers_mut(), cookie);

@@ -86,8 +86,7 @@ pub async fn add_admin(server: &TestServer, tenant: &str, username: &str) {
                         display_name: format!("Name of {username}"),
                         username: username.clone(),
                         role: Role::Admin,
-                        password_hash: hash_password(PASSWORD, PasswordCost::InsecureFast)
-                            .unwrap(),
+                        password_hash: hash_password(PASSWORD, PasswordCost::InsecureFast).unwrap(),
                     },
                 )
             })

@@ -146,10 +146,12 @@ fn given(text: &str) -> Option<String> {
 fn look_problem(problem: &LookProblem, t: &Texts) -> String {
     match problem {
         LookProblem::NotAColour(colour) => t.portal_error_colour.replace("{colour}", colour),
-        LookProblem::TooLittleContrast { colour, ratio } => t
-            .portal_error_contrast
-            .replace("{colour}", colour)
-            .replace("{ratio}", &texts::number::decimal((ratio * 100.0).round() / 100.0, t.lang)),
+        LookProblem::TooLittleContrast { colour, ratio } => {
+            t.portal_error_contrast.replace("{colour}", colour).replace(
+                "{ratio}",
+                &texts::number::decimal((ratio * 100.0).round() / 100.0, t.lang),
+            )
+        }
         LookProblem::NotALink { kind, url } => t
             .portal_error_link
             .replace(
@@ -285,11 +287,19 @@ pub async fn save_logo(
             alt.chars().take(200).collect()
         };
         let store = state.store.clone();
-        let detail = if logo.is_some() { "logo" } else { "logo removed" };
+        let detail = if logo.is_some() {
+            "logo"
+        } else {
+            "logo removed"
+        };
         let entry = audit::entry(&session.staff, Action::ChangePortal, None, detail);
         blocking(move || {
             store.write(|tx| {
-                portal_looks::set_logo(tx, &tenant, logo.as_deref().map(|png| (png, alt.as_str())))?;
+                portal_looks::set_logo(
+                    tx,
+                    &tenant,
+                    logo.as_deref().map(|png| (png, alt.as_str())),
+                )?;
                 server_core::store::audit::append(tx, &entry)
             })
         })
@@ -337,8 +347,9 @@ pub async fn save_services(
                         .into_iter()
                         .map(|row| row.id)
                         .collect();
-                let enabled: BTreeSet<String> =
-                    offered_services::enabled(&tx.reading(), &tenant)?.into_iter().collect();
+                let enabled: BTreeSet<String> = offered_services::enabled(&tx.reading(), &tenant)?
+                    .into_iter()
+                    .collect();
                 let current = offered_services::synonyms(&tx.reading(), &tenant)?;
                 for service in &installed {
                     match (offered.contains(service), enabled.contains(service)) {

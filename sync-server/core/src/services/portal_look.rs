@@ -211,7 +211,10 @@ mod tests {
         assert!(problems(&look("#0b5394")).is_empty(), "naper's own blue");
         assert!(problems(&look("#1E7B34")).is_empty(), "upper case digits");
         let pale = problems(&look("#ffcc00"));
-        assert!(pale[0].to_string().contains("less than the 4.5 : 1"), "{pale:?}");
+        assert!(
+            pale[0].to_string().contains("less than the 4.5 : 1"),
+            "{pale:?}"
+        );
         assert!(
             problems(&look("#777777"))[0].to_string().contains("4.48"),
             "just under"
@@ -260,7 +263,10 @@ mod tests {
         assert_eq!(read.width(), 80, "proportions kept");
         assert_eq!(read.get_pixel(0, 0)[3], 0, "transparent corners stay so");
         assert_eq!(logo_png(b"GIF89a...."), Err(LogoProblem::NotAnImage));
-        assert_eq!(logo_png(b"<svg onload=alert(1)>"), Err(LogoProblem::NotAnImage));
+        assert_eq!(
+            logo_png(b"<svg onload=alert(1)>"),
+            Err(LogoProblem::NotAnImage)
+        );
         assert_eq!(
             logo_png(&vec![0x89; MAX_LOGO_BYTES + 1]),
             Err(LogoProblem::TooLarge)

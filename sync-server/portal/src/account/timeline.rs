@@ -145,7 +145,8 @@ pub async fn request(
         .map_err(|e| PageError::new(e, tenant.lang))
 }
 
-/// `GET /portal/{tenant}/mein-rathaus/{number}/eingangsbestaetigung.pdf`.
+/// `GET /portal/{tenant}/mein-rathaus/{number}/eingangsbestaetigung.pdf`, and the citizen's
+/// own photos beside it (`…/foto-N`).
 pub async fn receipt(
     State(state): State<AppState>,
     tenant: PortalTenant,
@@ -153,17 +154,24 @@ pub async fn receipt(
 ) -> Result<Response, PageError> {
     let lang = tenant.lang;
     let t = tenant.t();
-    if file != RECEIPT_PDF {
-        return Err(PageError::new(
-            AppError::NotFound(t.error_not_found.into()),
-            lang,
-        ));
-    }
     let path = format!("{}/mein-rathaus/{number}", tenant.base());
     let found = match own(&state, &tenant, &number, &path).await? {
         Ok(found) => found,
         Err(answer) => return Ok(answer),
     };
+    if file != RECEIPT_PDF {
+        // The citizen's own photos live beside the receipt.
+        return match tracking::own_photo(&state, &found, &file)
+            .await
+            .map_err(|e| PageError::new(e, lang))?
+        {
+            Some(photo) => Ok(photo),
+            None => Err(PageError::new(
+                AppError::NotFound(t.error_not_found.into()),
+                lang,
+            )),
+        };
+    }
     let link = format!("{}{path}", state.config.public_base());
     crate::receipt::pdf(&state, &tenant, found, t.receipt_account_link, link)
         .await
