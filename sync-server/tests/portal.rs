@@ -7,49 +7,33 @@ mod common;
 
 use common::TestServer;
 use common::browser::{Browser, Page};
+use common::portal::{REPORT, offering, offering_with, report_fields};
 use reqwest::StatusCode;
 use schema::{FieldValue, Status};
-use sync_server::store::{cases, offered_services, outbox};
+use sync_server::store::{cases, outbox};
 
-/// A server whose tenants offer the problem report (both) and the trade registration (`a`).
+/// The problem report (both tenants) and the trade registration (`a`).
+const OFFERED: &[(&str, &str)] = &[
+    ("a", "maengelmeldung"),
+    ("a", "gewerbeanmeldung"),
+    ("b", "maengelmeldung"),
+];
+
 async fn server_with(
     configure: impl FnOnce(&mut sync_server::kernel::config::Config),
 ) -> TestServer {
-    let server = TestServer::start_with(configure).await;
-    let store = server.store();
-    tokio::task::spawn_blocking(move || {
-        store
-            .write(|tx| {
-                offered_services::enable(tx, "a", "maengelmeldung")?;
-                offered_services::enable(tx, "a", "gewerbeanmeldung")?;
-                offered_services::enable(tx, "b", "maengelmeldung")
-            })
-            .unwrap();
-    })
-    .await
-    .unwrap();
-    server
+    offering_with(OFFERED, configure).await
 }
 
 async fn server() -> TestServer {
-    server_with(|_| {}).await
+    offering(OFFERED).await
 }
 
-const FORM: &str = "/portal/a/leistungen/maengelmeldung";
+const FORM: &str = REPORT;
 
 /// A complete problem report, with the form's token.
 fn report<'a>(csrf: &'a str, description: &'a str) -> Vec<(&'a str, &'a str)> {
-    vec![
-        ("csrf", csrf),
-        ("problem_type", "illegal_dumping"),
-        ("location_address.street", "Hauptstraße"),
-        ("location_address.house_number", "12"),
-        ("location_address.postal_code", "12345"),
-        ("location_address.city", "Tegelhausen"),
-        ("description", description),
-        ("notify_email", ""),
-        ("website", ""),
-    ]
+    report_fields(csrf, description, "")
 }
 
 async fn requests(server: &TestServer) -> Vec<sync_server::store::CaseRow> {

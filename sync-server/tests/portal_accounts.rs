@@ -9,56 +9,18 @@ mod common;
 
 use common::TestServer;
 use common::browser::{Browser, Page};
+use common::portal::{link, new_mails, number_of, offering, send_report};
 use reqwest::StatusCode;
-use sync_server::store::offered_services;
-use sync_server::store::outbox::{self, NewMail};
 
 const PASSWORD: &str = "ein langer Satz zum Merken";
-const REPORT: &str = "/portal/a/leistungen/maengelmeldung";
 
 async fn server() -> TestServer {
-    let server = TestServer::start().await;
-    let store = server.store();
-    tokio::task::spawn_blocking(move || {
-        store
-            .write(|tx| {
-                offered_services::enable(tx, "a", "maengelmeldung")?;
-                offered_services::enable(tx, "a", "hausnummer-zuteilung")?;
-                offered_services::enable(tx, "b", "maengelmeldung")
-            })
-            .unwrap();
-    })
+    offering(&[
+        ("a", "maengelmeldung"),
+        ("a", "hausnummer-zuteilung"),
+        ("b", "maengelmeldung"),
+    ])
     .await
-    .unwrap();
-    server
-}
-
-/// The mails queued since the last call.
-async fn new_mails(server: &TestServer) -> Vec<NewMail> {
-    let store = server.store();
-    tokio::task::spawn_blocking(move || {
-        store
-            .write(|tx| {
-                let now = sync_server::store::now_ms() + 10_000_000;
-                let claimed = outbox::claim_due(tx, now, 1_000_000_000, 100)?;
-                for mail in &claimed {
-                    outbox::mark_sent(tx, mail.id, now)?;
-                }
-                Ok(claimed.into_iter().map(|m| m.mail).collect())
-            })
-            .unwrap()
-    })
-    .await
-    .unwrap()
-}
-
-/// The path of the link in `mail` that starts with `prefix`, with its 64-digit secret.
-fn link(mail: &NewMail, prefix: &str) -> String {
-    let start = mail
-        .body_text
-        .find(prefix)
-        .unwrap_or_else(|| panic!("no {prefix} in: {}", mail.body_text));
-    mail.body_text[start..start + prefix.len() + 64].to_string()
 }
 
 async fn register(citizen: &mut Browser, email: &str, password: &str) -> Page {
@@ -108,29 +70,8 @@ async fn citizen(server: &TestServer, email: &str) -> Browser {
 
 /// Sends a problem report; its number.
 async fn report(citizen: &mut Browser, description: &str) -> String {
-    let csrf = citizen.get(REPORT).await.csrf();
-    let sent = citizen
-        .post(
-            REPORT,
-            &[
-                ("csrf", &csrf),
-                ("problem_type", "illegal_dumping"),
-                ("location_address.street", "Hauptstraße"),
-                ("location_address.house_number", "12"),
-                ("location_address.postal_code", "12345"),
-                ("location_address.city", "Tegelhausen"),
-                ("description", description),
-                ("notify_email", ""),
-                ("website", ""),
-            ],
-        )
-        .await;
-    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
-    let receipt = citizen.get(sent.location.as_deref().unwrap()).await;
-    let marker = "class=\"number\">";
-    let start = receipt.body.find(marker).unwrap() + marker.len();
-    let end = receipt.body[start..].find('<').unwrap() + start;
-    receipt.body[start..end].to_string()
+    let tracking = send_report(citizen, description, "").await;
+    number_of(citizen, &tracking).await
 }
 
 fn value_of(body: &str, id: &str) -> String {

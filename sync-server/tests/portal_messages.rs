@@ -11,43 +11,14 @@ use std::time::{Duration, Instant};
 
 use common::TestServer;
 use common::browser::{Browser, Page};
+use common::portal::{new_mails, number_of, offering, send_report};
 use reqwest::StatusCode;
-use sync_server::store::offered_services;
-use sync_server::store::outbox::{self, NewMail};
+use sync_server::store::outbox::NewMail;
 
-const REPORT: &str = "/portal/a/leistungen/maengelmeldung";
 const PASSWORD: &str = "ein langer Satz zum Merken";
 
 async fn server() -> TestServer {
-    let server = TestServer::start().await;
-    let store = server.store();
-    tokio::task::spawn_blocking(move || {
-        store
-            .write(|tx| offered_services::enable(tx, "a", "maengelmeldung"))
-            .unwrap();
-    })
-    .await
-    .unwrap();
-    server
-}
-
-/// The mails queued since the last call.
-async fn new_mails(server: &TestServer) -> Vec<NewMail> {
-    let store = server.store();
-    tokio::task::spawn_blocking(move || {
-        store
-            .write(|tx| {
-                let now = sync_server::store::now_ms() + 10_000_000;
-                let claimed = outbox::claim_due(tx, now, 1_000_000_000, 100)?;
-                for mail in &claimed {
-                    outbox::mark_sent(tx, mail.id, now)?;
-                }
-                Ok(claimed.into_iter().map(|m| m.mail).collect())
-            })
-            .unwrap()
-    })
-    .await
-    .unwrap()
+    offering(&[("a", "maengelmeldung")]).await
 }
 
 /// Waits for a mail whose event key starts with `event` (the notice task runs every 2 s).
@@ -105,28 +76,7 @@ async fn signed_up(server: &TestServer, email: &str) -> Browser {
 
 /// Sends a problem report; its tracking page's path.
 async fn report(citizen: &mut Browser, notify: &str) -> String {
-    let csrf = citizen.get(REPORT).await.csrf();
-    let sent = citizen
-        .post(
-            REPORT,
-            &[
-                ("csrf", &csrf),
-                ("problem_type", "illegal_dumping"),
-                ("location_address.street", "Hauptstraße"),
-                ("location_address.house_number", "12"),
-                ("location_address.postal_code", "12345"),
-                ("location_address.city", "Tegelhausen"),
-                ("description", "Sofa am Waldweg"),
-                ("notify_email", notify),
-                ("website", ""),
-            ],
-        )
-        .await;
-    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
-    sent.location
-        .unwrap()
-        .trim_end_matches("?neu=1")
-        .to_string()
+    send_report(citizen, "Sofa am Waldweg", notify).await
 }
 
 fn case_id(page: &Page, number: &str) -> String {
@@ -146,20 +96,12 @@ fn case_id(page: &Page, number: &str) -> String {
         .unwrap_or_else(|| panic!("{number} not in the queue:\n{}", page.body))
 }
 
-fn number_on(page: &Page) -> String {
-    let marker = "class=\"number\">";
-    let start = page.body.find(marker).unwrap() + marker.len();
-    let end = page.body[start..].find('<').unwrap() + start;
-    page.body[start..end].to_string()
-}
-
 #[tokio::test]
 async fn a_citizen_and_the_office_write_to_each_other_and_hear_only_that_they_did() {
     let server = server().await;
     let mut anna = Browser::new(&server);
     let tracking = report(&mut anna, "anna@example.org").await;
-    let receipt = anna.get(&format!("{tracking}?neu=1")).await;
-    let number = number_on(&receipt);
+    let number = number_of(&mut anna, &tracking).await;
     new_mails(&server).await; // the confirmation
 
     // The citizen writes from the tracking page.
@@ -245,7 +187,7 @@ async fn a_citizen_with_an_account_writes_from_mein_rathaus_and_is_told_where_to
     let server = server().await;
     let mut bert = signed_up(&server, "bert@example.org").await;
     let tracking = report(&mut bert, "bert@example.org").await;
-    let number = number_on(&bert.get(&format!("{tracking}?neu=1")).await);
+    let number = number_of(&mut bert, &tracking).await;
     new_mails(&server).await;
     let own = format!("/portal/a/mein-rathaus/{number}");
     let page = bert.get(&own).await;
@@ -346,7 +288,7 @@ async fn nobody_writes_into_anothers_thread_and_bad_messages_come_back() {
     assert!(!page.body.contains("<img src=x"), "{}", page.body);
     assert!(!page.body.contains("Untergeschoben"));
     let mut office = Browser::signed_in(&server, "coordinator").await;
-    let number = number_on(&anna.get(&format!("{tracking}?neu=1")).await);
+    let number = number_of(&mut anna, &tracking).await;
     let queue = office.get("/backoffice/cases?officer=buergerin").await;
     let id = case_id(&queue, &number);
     let case_page = office.get(&format!("/backoffice/cases/{id}")).await;

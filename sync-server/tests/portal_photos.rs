@@ -9,23 +9,15 @@ mod common;
 
 use common::TestServer;
 use common::browser::{Browser, Page};
+use common::portal::{REPORT, offering, report_fields};
 use reqwest::StatusCode;
 use schema::{CaseId, InspectionCase};
-use sync_server::store::{cases, offered_services};
+use sync_server::store::cases;
 
-const FORM: &str = "/portal/a/leistungen/maengelmeldung";
+const FORM: &str = REPORT;
 
 async fn server() -> TestServer {
-    let server = TestServer::start().await;
-    let store = server.store();
-    tokio::task::spawn_blocking(move || {
-        store
-            .write(|tx| offered_services::enable(tx, "a", "maengelmeldung"))
-            .unwrap();
-    })
-    .await
-    .unwrap();
-    server
+    offering(&[("a", "maengelmeldung")]).await
 }
 
 /// The committed phone photo: stored 32×48, turned by EXIF orientation 6 to 48×32, taken in
@@ -39,17 +31,7 @@ fn phone_photo() -> Vec<u8> {
 
 /// A complete problem report's text fields, with the form's token.
 fn report<'a>(csrf: &'a str, description: &'a str) -> Vec<(&'a str, &'a str)> {
-    vec![
-        ("csrf", csrf),
-        ("problem_type", "illegal_dumping"),
-        ("location_address.street", "Hauptstraße"),
-        ("location_address.house_number", "12"),
-        ("location_address.postal_code", "12345"),
-        ("location_address.city", "Tegelhausen"),
-        ("description", description),
-        ("notify_email", ""),
-        ("website", ""),
-    ]
+    report_fields(csrf, description, "")
 }
 
 fn photo(name: &str, bytes: Vec<u8>) -> (&'static str, String, Vec<u8>) {

@@ -6,6 +6,7 @@
 
 pub mod browser;
 pub mod photos;
+pub mod portal;
 
 use std::sync::Arc;
 
