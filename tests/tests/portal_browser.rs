@@ -236,6 +236,12 @@ async fn citizen(client: &Client, base: &str, smtp: &SmtpServer) -> (String, Str
         unfolded.contains(&link),
         "the mail has the receipt's link:\n{mail}"
     );
+    // As text and as HTML, the link a link in the HTML.
+    assert!(
+        unfolded.contains("multipart/alternative") && unfolded.contains("text/html"),
+        "{mail}"
+    );
+    assert!(unfolded.contains("<html lang=3D\"de\">"), "{mail}");
     client.goto(&link).await.unwrap();
     assert_eq!(text_of(client, ".status").await, "Eingegangen");
     accessible(client, &script, "the tracking page").await;

@@ -506,7 +506,11 @@ impl Confirmation for ConfirmationMail {
             t.service_of,
             self.tenant,
         );
-        (subject, text, None)
+        let html = server_core::services::mail::html_alternative(
+            &text,
+            crate::account::language_code(self.lang),
+        );
+        (subject, text, Some(html))
     }
 }
 

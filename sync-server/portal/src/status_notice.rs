@@ -6,6 +6,7 @@
 
 use schema::{Language, Status};
 use server_core::services::citizen_requests::StatusNotice;
+use server_core::services::mail::html_alternative;
 use server_core::store::citizen_requests::OwedNotice;
 use server_core::store::request_messages::OwedMessage;
 
@@ -40,12 +41,15 @@ impl StatusNotice for StatusNotices {
         if notice.previous.as_deref().map(words).as_ref() == Some(&status) {
             return None;
         }
+        let body = t
+            .notice_body
+            .replace("{number}", &notice.number)
+            .replace("{status}", &status);
+        let html = html_alternative(&body, &notice.language);
         Some((
             t.notice_subject.replace("{number}", &notice.number),
-            t.notice_body
-                .replace("{number}", &notice.number)
-                .replace("{status}", &status),
-            None,
+            body,
+            Some(html),
         ))
     }
 
@@ -65,12 +69,15 @@ impl StatusNotice for StatusNotices {
         } else {
             t.message_notice_receipt.to_string()
         };
+        let body = t
+            .message_notice_body
+            .replace("{number}", &notice.number)
+            .replace("{place}", &place);
+        let html = html_alternative(&body, &notice.language);
         (
             t.message_notice_subject.replace("{number}", &notice.number),
-            t.message_notice_body
-                .replace("{number}", &notice.number)
-                .replace("{place}", &place),
-            None,
+            body,
+            Some(html),
         )
     }
 }

@@ -85,13 +85,15 @@ pub struct Registration {
     pub now: i64,
 }
 
+/// Queues a mail of the account in `language`, as text and HTML.
 fn queue(
     tx: &crate::store::WriteTx<'_>,
-    tenant: &str,
+    (tenant, language): (&str, &str),
     event_key: String,
     recipient: &str,
     (subject, body_text): (String, String),
 ) -> Result<(), StoreError> {
+    let body_html = Some(mail::html_alternative(&body_text, language));
     mail::queue(
         tx,
         &NewMail {
@@ -100,7 +102,7 @@ fn queue(
             recipient: recipient.to_string(),
             subject,
             body_text,
-            body_html: None,
+            body_html,
         },
     )?;
     Ok(())
@@ -136,7 +138,7 @@ pub fn register(
             Some(account) if account.verified_at.is_some() => {
                 return queue(
                     tx,
-                    tenant,
+                    (tenant, &account.language),
                     format!("account-exists:{}:{now}", account.id),
                     &email,
                     mails.already_registered(),
@@ -171,7 +173,7 @@ pub fn register(
         )?;
         queue(
             tx,
-            tenant,
+            (tenant, &registration.language),
             format!("account-confirm:{hash}"),
             &email,
             mails.confirm(&secret),
@@ -310,7 +312,7 @@ pub fn request_reset(
         )?;
         queue(
             tx,
-            tenant,
+            (tenant, &account.language),
             format!("account-reset:{hash}"),
             &account.email,
             mails.reset(&secret),

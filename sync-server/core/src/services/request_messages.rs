@@ -85,7 +85,8 @@ pub fn from_citizen(
                     recipient: notice.recipient.clone(),
                     subject: notice.subject.clone(),
                     body_text: notice.body_text.clone(),
-                    body_html: None,
+                    // The office reads German.
+                    body_html: Some(mail::html_alternative(&notice.body_text, "de")),
                 },
             )?;
         }

@@ -7,6 +7,7 @@
 //! one event in normal operation (see [`crate::store::outbox`] for the one exception, a
 //! crash in mid-send).
 
+mod html;
 pub mod message;
 pub mod retry;
 pub mod sender;
@@ -20,6 +21,8 @@ use crate::kernel::config::Mail;
 use crate::store::outbox::{self, NewMail};
 use crate::store::{CaseStore, StoreError, StoreResult, WriteTx, now_ms};
 use sender::{MailSender, Smtp};
+
+pub use html::html_alternative;
 
 /// What surfaces hold of the outbox: the bell that wakes the sender after a mail was queued.
 #[derive(Debug, Clone, Default)]
