@@ -306,9 +306,10 @@ fn check_request_photos(before: &[Photo], after: &[Photo]) -> Result<(), RuleBro
         }
     }
     let earlier: BTreeMap<_, &Photo> = before.iter().map(|p| (p.id, p)).collect();
+    // Neither a new photo nor one of the office's becomes the citizen's.
     if after
         .iter()
-        .any(|p| p.is_from_request() && !earlier.contains_key(&p.id))
+        .any(|p| p.is_from_request() && earlier.get(&p.id).is_none_or(|old| !old.is_from_request()))
     {
         return Err(RuleBroken(
             "only the citizen's request itself brings photos of the request".into(),

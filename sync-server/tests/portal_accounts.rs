@@ -9,7 +9,7 @@ mod common;
 
 use common::TestServer;
 use common::browser::{Browser, Page};
-use common::portal::{link, new_mails, number_of, offering, send_report};
+use common::portal::{confirm_address, link, new_mails, number_of, offering, send_report};
 use reqwest::StatusCode;
 
 const PASSWORD: &str = "ein langer Satz zum Merken";
@@ -57,14 +57,15 @@ async fn citizen(server: &TestServer, email: &str) -> Browser {
     );
     let mails = new_mails(server).await;
     let confirm = link(&mails[0], "/portal/a/konto/bestaetigen/");
-    assert_eq!(citizen.get(&confirm).await.status, StatusCode::OK);
-    let signed_in = sign_in(&mut citizen, email, PASSWORD).await;
+    // Confirming with the password signs in.
+    let confirmed = confirm_address(&mut citizen, &confirm, PASSWORD).await;
     assert_eq!(
-        signed_in.status,
+        confirmed.status,
         StatusCode::SEE_OTHER,
         "{}",
-        signed_in.body
+        confirmed.body
     );
+    assert!(citizen.cookies.contains_key("naper_citizen"));
     citizen
 }
 
@@ -118,18 +119,42 @@ async fn a_citizen_registers_confirms_signs_in_and_finds_their_requests() {
         "{}",
         early.body
     );
-    let confirmed = anna.get(&confirm).await;
-    assert_eq!(confirmed.status, StatusCode::OK);
-    assert!(
-        confirmed.body.contains("ist bestätigt"),
+    // Opening the link confirms nothing (a mail scanner may open it): the password does.
+    let asked = anna.get(&confirm).await;
+    assert_eq!(asked.status, StatusCode::OK);
+    assert_eq!(
+        sign_in(&mut anna, "anna@example.org", PASSWORD)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let csrf = asked.csrf();
+    let wrong = anna
+        .post(
+            &confirm,
+            &[("csrf", &csrf), ("password", "ein falscher Satz dazu")],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    let confirmed = confirm_address(&mut anna, &confirm, PASSWORD).await;
+    assert_eq!(
+        confirmed.status,
+        StatusCode::SEE_OTHER,
         "{}",
         confirmed.body
+    );
+    assert_eq!(
+        confirmed.location.as_deref(),
+        Some("/portal/a/mein-rathaus"),
+        "signed in at once"
     );
     assert_eq!(
         anna.get(&confirm).await.status,
         StatusCode::GONE,
         "a link works once"
     );
+    // Signed out again, to sign in by hand.
+    anna.cookies.remove("naper_citizen");
 
     let wrong = sign_in(
         &mut anna,
@@ -511,8 +536,13 @@ async fn forged_forms_guessed_passwords_and_ways_out_are_refused() {
     let mut bert = Browser::new(&server);
     let _ = register(&mut bert, "bert@example.org", PASSWORD).await;
     let mails = new_mails(&server).await;
-    bert.get(&link(&mails[0], "/portal/a/konto/bestaetigen/"))
-        .await;
+    confirm_address(
+        &mut bert,
+        &link(&mails[0], "/portal/a/konto/bestaetigen/"),
+        PASSWORD,
+    )
+    .await;
+    bert.cookies.remove("naper_citizen");
     let csrf = bert
         .get("/portal/a/konto/anmelden?weiter=https%3A%2F%2Fevil.example%2F")
         .await
@@ -544,5 +574,43 @@ async fn forged_forms_guessed_passwords_and_ways_out_are_refused() {
         page.body.contains("alert(1)"),
         "shown as text: {}",
         page.body
+    );
+}
+
+/// Somebody who registers another's address first gets no way in: the owner's own
+/// registration replaces the password, and a confirmation needs the password.
+#[tokio::test]
+async fn registering_anothers_address_first_gives_no_way_in() {
+    let server = server().await;
+    let mut mallory = Browser::new(&server);
+    register(&mut mallory, "anna@example.org", "das Passwort von Mallory").await;
+    let planted = link(&new_mails(&server).await[0], "/portal/a/konto/bestaetigen/");
+    // Anna registers herself; Mallory's link and password are gone.
+    let mut anna = Browser::new(&server);
+    register(&mut anna, "anna@example.org", PASSWORD).await;
+    let own = link(&new_mails(&server).await[0], "/portal/a/konto/bestaetigen/");
+    assert_eq!(mallory.get(&planted).await.status, StatusCode::GONE);
+    // A mail scanner opens Anna's link: nothing is confirmed.
+    assert_eq!(Browser::new(&server).get(&own).await.status, StatusCode::OK);
+    let csrf = mallory.get(&own).await.csrf();
+    let tried = mallory
+        .post(
+            &own,
+            &[("csrf", &csrf), ("password", "das Passwort von Mallory")],
+        )
+        .await;
+    assert_eq!(tried.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        sign_in(&mut mallory, "anna@example.org", "das Passwort von Mallory")
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    // On another tenant's portal the link is nothing.
+    let elsewhere = own.replace("/portal/a/", "/portal/b/");
+    assert_eq!(anna.get(&elsewhere).await.status, StatusCode::GONE);
+    assert_eq!(
+        confirm_address(&mut anna, &own, PASSWORD).await.status,
+        StatusCode::SEE_OTHER
     );
 }

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use common::TestServer;
 use common::browser::{Browser, Page};
-use common::portal::{new_mails, number_of, offering, send_report};
+use common::portal::{confirm_address, new_mails, number_of, offering, send_report};
 use reqwest::StatusCode;
 use sync_server::store::outbox::NewMail;
 
@@ -55,21 +55,17 @@ async fn signed_up(server: &TestServer, email: &str) -> Browser {
     let confirm = mail_for(server, "account-confirm:").await.body_text;
     let prefix = "/portal/a/konto/bestaetigen/";
     let start = confirm.find(prefix).unwrap();
-    citizen
-        .get(&confirm[start..start + prefix.len() + 64])
-        .await;
-    let csrf = citizen.get("/portal/a/konto/anmelden").await.csrf();
-    let signed_in = citizen
-        .post(
-            "/portal/a/konto/anmelden",
-            &[("csrf", &csrf), ("email", email), ("password", PASSWORD)],
-        )
-        .await;
+    let confirmed = confirm_address(
+        &mut citizen,
+        &confirm[start..start + prefix.len() + 64],
+        PASSWORD,
+    )
+    .await;
     assert_eq!(
-        signed_in.status,
+        confirmed.status,
         StatusCode::SEE_OTHER,
         "{}",
-        signed_in.body
+        confirmed.body
     );
     citizen
 }

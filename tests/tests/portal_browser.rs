@@ -581,10 +581,18 @@ async fn account_pages(client: &Client, base: &str, smtp: &SmtpServer) {
     // The mailed link confirms the address.
     let confirm = mailed_link(smtp, 1, "/portal/tgh/konto/bestaetigen/");
     client.goto(&format!("{base}{confirm}")).await.unwrap();
-    assert!(text_of(client, "p.notice").await.contains("bestätigt"));
+    wait_for(client, "#f-password").await;
     accessible(client, &script, "the confirmation page").await;
+    tab_to(client, "f-password").await;
+    keys(client, &format!("{password}{ENTER}")).await;
+    // Confirmed with the password, and signed in.
+    wait_for(client, "ol.own-requests, p.lead").await;
+    assert_eq!(text_of(client, "h1").await, "Mein Rathaus");
+    accessible(client, &script, "an empty timeline").await;
 
-    // Signing in, with the keyboard.
+    // Signing out and in again, with the keyboard.
+    click(client, "nav.account button").await;
+    wait_for(client, "nav.account a[href$='/konto/anmelden']").await;
     client
         .goto(&format!("{portal}/konto/anmelden"))
         .await
@@ -593,7 +601,6 @@ async fn account_pages(client: &Client, base: &str, smtp: &SmtpServer) {
     keys(client, &format!("carla@example.org{TAB}{password}{ENTER}")).await;
     wait_for(client, "ol.own-requests, p.lead").await;
     assert_eq!(text_of(client, "h1").await, "Mein Rathaus");
-    accessible(client, &script, "an empty timeline").await;
 
     // The profile, then a form it fills.
     client.goto(&format!("{portal}/konto")).await.unwrap();

@@ -312,6 +312,15 @@ fn a_citizens_photos_stay_as_they_came_but_may_be_drawn_on() {
         added.to_string().contains("only the citizen's request"),
         "{added}"
     );
+    // The office's own photo does not become the citizen's (which the tracking link shows).
+    let relabelled =
+        change(&|c| c.photos[0].field = crate::request_photo_field("fotos")).unwrap_err();
+    assert!(
+        relabelled
+            .to_string()
+            .contains("only the citizen's request"),
+        "{relabelled}"
+    );
     // A tablet cannot make a case up as a citizen's request.
     let mut forged = with_request_photo(Status::Draft);
     forged.comments.retain(|c| c.written.by == "o1");

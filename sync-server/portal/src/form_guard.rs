@@ -48,13 +48,23 @@ pub fn set(headers: &mut HeaderMap, cookie: Option<HeaderValue>) {
     }
 }
 
-/// Whether a post with form token `sent` comes from this portal's own form in this browser.
-pub fn genuine(headers: &HeaderMap, sent: &str) -> bool {
-    let cross_site = headers
+/// Whether a post can come from this portal's own form in this browser at all — it carries
+/// a form cookie and the browser does not say it came from another site — before its body
+/// is read (the token itself is in the body). Photos of a post that cannot are not taken in.
+pub fn may_be_genuine(headers: &HeaderMap) -> bool {
+    !cross_site(headers) && cookies::get(headers, FORM_COOKIE).is_some_and(|t| well_formed(&t))
+}
+
+fn cross_site(headers: &HeaderMap) -> bool {
+    headers
         .get("sec-fetch-site")
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|site| site != "same-origin" && site != "none");
-    if cross_site {
+        .is_some_and(|site| site != "same-origin" && site != "none")
+}
+
+/// Whether a post with form token `sent` comes from this portal's own form in this browser.
+pub fn genuine(headers: &HeaderMap, sent: &str) -> bool {
+    if cross_site(headers) {
         return false;
     }
     let Some(cookie) = cookies::get(headers, FORM_COOKIE).filter(|t| well_formed(t)) else {

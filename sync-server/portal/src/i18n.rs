@@ -60,6 +60,7 @@ texts::texts! {
     error_photo_pixels: "„{file}“ hat zu viele Bildpunkte ({width} × {height}). Bitte wählen Sie eine kleinere Aufnahme.", "“{file}” has too many pixels ({width} × {height}). Please choose a smaller picture.";
     error_photo_unreadable: "„{file}“ lässt sich nicht lesen, vielleicht ist die Datei unvollständig. Bitte wählen Sie sie erneut aus.", "“{file}” cannot be read; the file may be incomplete. Please choose it again.";
     error_photo_too_many: "Mit einem Anliegen können höchstens {max} Fotos gesendet werden; „{file}“ wurde nicht übernommen.", "One request can bring at most {max} photos; “{file}” was not taken.";
+    error_photos_too_many: "Ein Anliegen kann höchstens {max} Fotos bringen. Bitte entfernen Sie das Häkchen bei einigen.", "One request can bring at most {max} photos. Please untick some.";
     error_photos_gone: "Die zuvor gewählten Fotos liegen nicht mehr bereit. Bitte wählen Sie sie erneut aus.", "The photos chosen before are no longer held. Please choose them again.";
     choose: "Bitte wählen", "Please choose";
     notify_legend: "Benachrichtigung (freiwillig)", "Updates (optional)";
@@ -135,7 +136,10 @@ texts::texts! {
         "With an account you see all your requests in one place, and your details are filled into forms. Sending requests without an account remains possible at any time.";
     account_register_sent: "Fast geschafft: Wir haben eine E-Mail an {address} geschickt. Bitte öffnen Sie den Link darin, um Ihre Adresse zu bestätigen. Der Link gilt 48 Stunden.",
         "Almost done: we sent an e-mail to {address}. Please open the link in it to confirm your address. The link works for 48 hours.";
-    account_confirmed: "Ihre E-Mail-Adresse ist bestätigt. Sie können sich jetzt anmelden.", "Your e-mail address is confirmed. You can sign in now.";
+    account_confirm: "E-Mail-Adresse bestätigen", "Confirm your e-mail address";
+    account_confirm_intro: "Geben Sie zur Bestätigung das Passwort ein, das Sie beim Anlegen des Kontos gewählt haben. Haben Sie kein Konto angelegt, schließen Sie diese Seite einfach.",
+        "To confirm, enter the password you chose when you created the account. If you did not create an account, simply close this page.";
+    account_wrong_password: "Das Passwort stimmt nicht.", "The password is wrong.";
     account_link_spent: "Dieser Link gilt nicht mehr: Er wurde schon benutzt oder ist abgelaufen.", "This link no longer works: it was used already or has expired.";
     account_wrong: "E-Mail-Adresse oder Passwort stimmen nicht.", "The e-mail address or the password is wrong.";
     account_unconfirmed: "Bitte bestätigen Sie zuerst Ihre E-Mail-Adresse mit dem Link, den wir Ihnen geschickt haben. Kein Link angekommen? Legen Sie das Konto einfach noch einmal an, dann schicken wir ihn erneut.",

@@ -84,7 +84,9 @@ impl SentForm {
     }
 }
 
-/// Reads `request`'s form, taking in the photos of `photo_fields` with `intake`.
+/// Reads `request`'s form, taking in the photos of `photo_fields` with `intake` — unless
+/// `take_photos` is false (a post that cannot be the portal's own form), whose files are
+/// read past and dropped.
 ///
 /// # Errors
 /// [`AppError::UnsupportedMediaType`] for a body of another type, [`AppError::BadRequest`]
@@ -95,6 +97,7 @@ pub async fn read(
     blobs: &Arc<BlobStore>,
     intake: &PhotoIntake,
     photo_fields: &BTreeSet<String>,
+    take_photos: bool,
 ) -> Result<SentForm, AppError> {
     let content_type = request
         .headers()
@@ -146,7 +149,7 @@ pub async fn read(
             .strip_suffix(PHOTO_INPUT)
             .unwrap_or_default()
             .to_string();
-        if !photo_fields.contains(&field) {
+        if !take_photos || !photo_fields.contains(&field) {
             drain(&mut part).await?;
             continue;
         }

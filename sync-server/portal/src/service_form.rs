@@ -534,7 +534,8 @@ pub async fn submit(
         .filter(|f| matches!(f.kind, FieldKind::Photos { .. }))
         .map(|f| f.key.clone())
         .collect();
-    let sent = sent_form::read(request, &state.blobs, &intake, &photo_fields)
+    let take_photos = form_guard::may_be_genuine(&headers);
+    let sent = sent_form::read(request, &state.blobs, &intake, &photo_fields, take_photos)
         .await
         .map_err(|e| PageError::new(e, lang))?;
     let csrf = sent.value("csrf").to_string();
@@ -564,6 +565,16 @@ pub async fn submit(
     filled
         .photos
         .retain(|p| seen.insert((p.sent.field.clone(), p.sent.sha256.clone())));
+    // At most so many in all, kept ones and new ones together.
+    if filled.photos.len() > MAX_PHOTOS_PER_REQUEST
+        && let Some(field) = filled.photos.first().map(|p| p.sent.field.clone())
+    {
+        filled.errors.insert(
+            field,
+            t.error_photos_too_many
+                .replace("{max}", &MAX_PHOTOS_PER_REQUEST.to_string()),
+        );
+    }
     for file in &sent.refused {
         let message = file_problem(file, t);
         filled
@@ -675,7 +686,7 @@ fn kept_photos_sent(
     let mut kept = Vec::new();
     for reference in sent.values("kept_photo") {
         match intake.referenced(csrf, reference) {
-            Some(photo) if state.blobs.is_held(&photo.sent.sha256) => kept.push(photo),
+            Some(photo) if state.blobs.is_held_or_stored(&photo.sent.sha256) => kept.push(photo),
             Some(photo) => {
                 errors.insert(photo.sent.field.clone(), t.error_photos_gone.into());
             }

@@ -109,3 +109,17 @@ pub fn link(mail: &NewMail, prefix: &str) -> String {
         .unwrap_or_else(|| panic!("no {prefix} in: {}", mail.body_text));
     mail.body_text[start..start + prefix.len() + 64].to_string()
 }
+
+/// Opens the mailed confirmation link `path` and confirms it with `password`.
+pub async fn confirm_address(
+    citizen: &mut Browser,
+    path: &str,
+    password: &str,
+) -> super::browser::Page {
+    let page = citizen.get(path).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let csrf = page.csrf();
+    citizen
+        .post(path, &[("csrf", &csrf), ("password", password)])
+        .await
+}

@@ -31,10 +31,21 @@ impl BlobStore {
     /// File access errors.
     pub fn hold(&self, sha256: &Sha256, bytes: &[u8]) -> std::io::Result<()> {
         let target = self.held_path(sha256);
-        if target.is_file() || self.has_blob(sha256) {
+        if self.has_blob(sha256) {
             return Ok(());
         }
-        let temp = target.with_extension("tmp");
+        if target.is_file() {
+            // Chosen again: the day it is held for starts anew.
+            return std::fs::File::options()
+                .append(true)
+                .open(&target)?
+                .set_modified(std::time::SystemTime::now());
+        }
+        // A name of its own per writer: two forms holding the same photo at once do not
+        // write into one file.
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let temp = target.with_extension(format!("{}-{n}.tmp", std::process::id()));
         let mut file = std::fs::File::create(&temp)?;
         file.write_all(bytes)?;
         file.sync_all()?;
@@ -72,7 +83,16 @@ impl BlobStore {
                 _ => Ok(()),
             };
         }
-        move_into_place(&held, &self.blob_path(sha256))
+        match move_into_place(&held, &self.blob_path(sha256)) {
+            // Another request moved it a moment ago: it is among the originals all the same.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && self.has_blob(sha256) => Ok(()),
+            other => other,
+        }
+    }
+
+    /// Whether `sha256` is held or stored already (a photo sent once more).
+    pub fn is_held_or_stored(&self, sha256: &Sha256) -> bool {
+        self.is_held(sha256) || self.has_blob(sha256)
     }
 
     /// Deletes the held photos chosen before `cutoff`; returns how many. Blocking.

@@ -144,7 +144,12 @@ pub fn register(
                     mails.already_registered(),
                 );
             }
-            Some(account) => account.id,
+            Some(account) => {
+                // The newest registration's password counts: whoever registered the address
+                // before (perhaps not its owner) has no way in.
+                citizen_accounts::renew_unconfirmed(tx, &account.id, &password_hash)?;
+                account.id
+            }
             None => {
                 let id = uuid::Uuid::now_v7().to_string();
                 citizen_accounts::create(
@@ -182,8 +187,36 @@ pub fn register(
     Ok(Ok(()))
 }
 
-/// Confirms the address of the account whose link carries `secret`; the account, or `None`
-/// for a link that is unknown, used or expired.
+/// What became of a confirmation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Confirmed {
+    /// The address is confirmed.
+    Done(Box<AccountRow>),
+    /// The password is not the account's; the link still works.
+    WrongPassword,
+    /// The link is unknown, used, expired or another tenant's.
+    LinkSpent,
+}
+
+/// Whether the confirmation link carrying `secret` works on `tenant`'s portal at `now`.
+///
+/// # Errors
+/// Store failures.
+pub fn confirm_link_works(
+    store: &dyn CaseStore,
+    tenant: &str,
+    secret: &str,
+    now: i64,
+) -> Result<bool, AppError> {
+    let hash = token_hash(secret);
+    Ok(store
+        .read(|tx| citizen_accounts::token_account(tx, &hash, TokenPurpose::Verify, tenant, now))?
+        .is_some())
+}
+
+/// Confirms the address of the account whose link carries `secret`, when `password` is the
+/// account's: the link alone (which a mail scanner may open) confirms nothing, so an
+/// account registered by somebody else with another's address stays unconfirmed.
 ///
 /// # Errors
 /// Store failures.
@@ -191,15 +224,28 @@ pub fn confirm(
     store: &dyn CaseStore,
     tenant: &str,
     secret: &str,
+    password: &str,
     now: i64,
-) -> Result<Option<AccountRow>, AppError> {
+) -> Result<Confirmed, AppError> {
     let hash = token_hash(secret);
+    let Some(account) = store
+        .read(|tx| citizen_accounts::token_account(tx, &hash, TokenPurpose::Verify, tenant, now))?
+    else {
+        return Ok(Confirmed::LinkSpent);
+    };
+    if password.len() > MAX_PASSWORD_BYTES || !verify_password(password, &account.password_hash) {
+        return Ok(Confirmed::WrongPassword);
+    }
     Ok(store.write(|tx| {
-        let Some(id) = citizen_accounts::use_token(tx, &hash, TokenPurpose::Verify, now)? else {
-            return Ok(None);
+        let Some(id) = citizen_accounts::use_token(tx, &hash, TokenPurpose::Verify, tenant, now)?
+        else {
+            return Ok(Confirmed::LinkSpent);
         };
         citizen_accounts::mark_verified(tx, &id, now)?;
-        Ok(citizen_accounts::by_id(&tx.reading(), &id)?.filter(|a| a.tenant == tenant))
+        Ok(match citizen_accounts::by_id(&tx.reading(), &id)? {
+            Some(account) => Confirmed::Done(Box::new(account)),
+            None => Confirmed::LinkSpent,
+        })
     })?)
 }
 
@@ -223,6 +269,11 @@ pub fn check_sign_in(
     email: &str,
     password: &str,
 ) -> Result<Result<AccountRow, SignInRefused>, AppError> {
+    if password.len() > MAX_PASSWORD_BYTES {
+        // The same time as any other refusal.
+        verify_nobody(password);
+        return Ok(Err(SignInRefused::WrongCredentials));
+    }
     let account = store.read(|tx| citizen_accounts::by_email(tx, tenant, email))?;
     let Some(account) = account else {
         verify_nobody(password);
@@ -321,13 +372,20 @@ pub fn request_reset(
     Ok(())
 }
 
-/// Whether the link to a new password carrying `secret` works at `now`.
+/// Whether the link to a new password carrying `secret` works on `tenant`'s portal at `now`.
 ///
 /// # Errors
 /// Store failures.
-pub fn reset_link_works(store: &dyn CaseStore, secret: &str, now: i64) -> Result<bool, AppError> {
+pub fn reset_link_works(
+    store: &dyn CaseStore,
+    tenant: &str,
+    secret: &str,
+    now: i64,
+) -> Result<bool, AppError> {
     let hash = token_hash(secret);
-    Ok(store.read(|tx| citizen_accounts::token_works(tx, &hash, TokenPurpose::Reset, now))?)
+    Ok(store
+        .read(|tx| citizen_accounts::token_account(tx, &hash, TokenPurpose::Reset, tenant, now))?
+        .is_some())
 }
 
 /// What became of a new password.
@@ -348,6 +406,7 @@ pub enum Reset {
 /// Store, randomness and hashing failures.
 pub fn reset_password(
     store: &dyn CaseStore,
+    tenant: &str,
     secret: &str,
     password: &str,
     cost: PasswordCost,
@@ -359,7 +418,8 @@ pub fn reset_password(
     let password_hash = hash_password(password, cost)?;
     let hash = token_hash(secret);
     Ok(store.write(|tx| {
-        let Some(id) = citizen_accounts::use_token(tx, &hash, TokenPurpose::Reset, now)? else {
+        let Some(id) = citizen_accounts::use_token(tx, &hash, TokenPurpose::Reset, tenant, now)?
+        else {
             return Ok(Reset::LinkSpent);
         };
         citizen_accounts::set_password(tx, &id, &password_hash)?;

@@ -132,6 +132,12 @@ pub fn submit(
                 .is_some_and(|field| schema::is_visible(field, &answered, service))
         })
         .collect();
+    if request.photos.len() > crate::services::citizen_photos::MAX_PHOTOS_PER_REQUEST {
+        return Err(AppError::BadRequest(format!(
+            "a request brings at most {} photos",
+            crate::services::citizen_photos::MAX_PHOTOS_PER_REQUEST
+        )));
+    }
     if let Some(stray) = request
         .photos
         .iter()

@@ -200,8 +200,9 @@ pub fn add_token(
     Ok(())
 }
 
-/// Uses the one-time link with `hash` for `purpose` at `now`: marks it used and returns its
-/// account, or `None` when it is unknown, used, expired or for another purpose.
+/// Uses the one-time link with `hash` for `purpose` at `now` on `tenant`'s portal: marks it
+/// used and returns its account, or `None` when it is unknown, used, expired, for another
+/// purpose or another tenant's.
 ///
 /// # Errors
 /// Database failures.
@@ -209,6 +210,7 @@ pub fn use_token(
     tx: &WriteTx<'_>,
     hash: &str,
     purpose: TokenPurpose,
+    tenant: &str,
     now: i64,
 ) -> StoreResult<Option<String>> {
     Ok(tx
@@ -216,30 +218,55 @@ pub fn use_token(
         .prepare_cached(
             "UPDATE citizen_tokens SET used_at = ?3
              WHERE hash = ?1 AND purpose = ?2 AND used_at IS NULL AND expires_at > ?3
+               AND account_id IN (SELECT id FROM citizen_accounts WHERE tenant = ?4)
              RETURNING account_id",
         )?
-        .query_row(params![hash, purpose.as_str(), now], |r| r.get(0))
+        .query_row(params![hash, purpose.as_str(), now, tenant], |r| r.get(0))
         .optional()?)
 }
 
-/// Whether the link with `hash` would work for `purpose` at `now` (the page that asks for
-/// the new password, before it is used).
+/// The account of the link with `hash` if it would work for `purpose` at `now` on
+/// `tenant`'s portal (the page that asks for a password, before the link is used).
 ///
 /// # Errors
 /// Database failures.
-pub fn token_works(
+pub fn token_account(
     tx: &ReadTx<'_>,
     hash: &str,
     purpose: TokenPurpose,
+    tenant: &str,
     now: i64,
-) -> StoreResult<bool> {
-    Ok(tx
+) -> StoreResult<Option<AccountRow>> {
+    let id: Option<String> = tx
         .sql()
         .prepare_cached(
-            "SELECT EXISTS(SELECT 1 FROM citizen_tokens
-             WHERE hash = ?1 AND purpose = ?2 AND used_at IS NULL AND expires_at > ?3)",
+            "SELECT t.account_id FROM citizen_tokens t
+             JOIN citizen_accounts a ON a.id = t.account_id
+             WHERE t.hash = ?1 AND t.purpose = ?2 AND t.used_at IS NULL AND t.expires_at > ?3
+               AND a.tenant = ?4",
         )?
-        .query_row(params![hash, purpose.as_str(), now], |r| r.get(0))?)
+        .query_row(params![hash, purpose.as_str(), now, tenant], |r| r.get(0))
+        .optional()?;
+    match id {
+        Some(id) => by_id(tx, &id),
+        None => Ok(None),
+    }
+}
+
+/// Gives an unconfirmed account the password of its newest registration and forgets its
+/// earlier confirmation links: whoever registered the address before has no way in.
+///
+/// # Errors
+/// Database failures.
+pub fn renew_unconfirmed(tx: &WriteTx<'_>, id: &str, password_hash: &str) -> StoreResult<()> {
+    let sql = tx.sql();
+    sql.prepare_cached(
+        "UPDATE citizen_accounts SET password_hash = ?2 WHERE id = ?1 AND verified_at IS NULL",
+    )?
+    .execute(params![id, password_hash])?;
+    sql.prepare_cached("DELETE FROM citizen_tokens WHERE account_id = ?1 AND purpose = 'verify'")?
+        .execute([id])?;
+    Ok(())
 }
 
 /// Marks the account's address confirmed at `now` (kept if it was before).

@@ -104,7 +104,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             "/{tenant}/konto/bestaetigen/{secret}",
-            get(register::confirm),
+            get(register::confirm).post(register::confirm_with_password),
         )
         .route(
             "/{tenant}/konto/anmelden",

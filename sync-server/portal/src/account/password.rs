@@ -136,8 +136,8 @@ pub async fn reset_page(
     let lang = tenant.lang;
     let secure = state.config.backoffice.secure_cookies;
     let works = crate::form_guard::well_formed(&secret) && {
-        let (store, key) = (state.store.clone(), secret.clone());
-        blocking(move || citizen_accounts::reset_link_works(store.as_ref(), &key, now_ms()))
+        let (store, id, key) = (state.store.clone(), tenant.id.clone(), secret.clone());
+        blocking(move || citizen_accounts::reset_link_works(store.as_ref(), &id, &key, now_ms()))
             .await
             .map_err(|e| PageError::new(e, lang))?
     };
@@ -178,10 +178,10 @@ pub async fn reset(
     }
     let store = state.store.clone();
     let cost = state.config.password_cost;
-    let key = secret.clone();
+    let (id, key) = (tenant.id.clone(), secret.clone());
     let _slot = password_checks().slot().await;
     let reset = blocking(move || {
-        citizen_accounts::reset_password(store.as_ref(), &key, &password, cost, now_ms())
+        citizen_accounts::reset_password(store.as_ref(), &id, &key, &password, cost, now_ms())
     })
     .await
     .map_err(|e| PageError::new(e, lang))?;

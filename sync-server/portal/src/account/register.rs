@@ -12,7 +12,7 @@ use server_core::identity::auth::password_checks;
 use server_core::kernel::blocking;
 use server_core::kernel::client_addr::ClientAddr;
 use server_core::services::AppState;
-use server_core::services::citizen_accounts::{self, AccountProblem, Registration};
+use server_core::services::citizen_accounts::{self, AccountProblem, Confirmed, Registration};
 use server_core::store::now_ms;
 
 use super::form::{AccountLimit, AccountPage, Form, Input};
@@ -165,8 +165,41 @@ pub async fn submit(
     }
 }
 
-/// `GET /portal/{tenant}/konto/bestaetigen/{secret}`: confirms the address. A GET, since it
-/// is a link in a mail; it signs nobody in (a mail scanner opening it gains nothing).
+fn confirm_form(tenant: &PortalTenant, secret: &str, error: Option<String>) -> AccountPage {
+    let t = tenant.t();
+    let form = Form::new(
+        format!("{}/konto/bestaetigen/{secret}", tenant.base()),
+        t.account_confirm,
+        vec![
+            Input::new(
+                t.account_password,
+                "password",
+                "password",
+                "current-password",
+            )
+            .error(error),
+        ],
+    );
+    let mut page = AccountPage::new(tenant, t.account_confirm, vec![form]);
+    page.intro = Some(t.account_confirm_intro.to_string());
+    page
+}
+
+fn link_spent(tenant: &PortalTenant) -> AccountPage {
+    let t = tenant.t();
+    let mut page = AccountPage::new(tenant, t.account_confirm, Vec::new());
+    page.notice = Some(t.account_link_spent.to_string());
+    page.links = vec![(
+        format!("{}/konto/anmelden", tenant.base()),
+        t.account_sign_in.to_string(),
+    )];
+    page
+}
+
+/// `GET /portal/{tenant}/konto/bestaetigen/{secret}`: the mailed link asks for the
+/// account's password. Opening it confirms nothing — a mail scanner that opens it gains
+/// nothing, and an account somebody else registered with another's address stays
+/// unconfirmed.
 pub async fn confirm(
     State(state): State<AppState>,
     tenant: PortalTenant,
@@ -174,33 +207,66 @@ pub async fn confirm(
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
     let lang = tenant.lang;
-    let t = tenant.t();
-    let plausible = crate::form_guard::well_formed(&secret);
-    let confirmed = if plausible {
-        let store = state.store.clone();
-        let id = tenant.id.clone();
-        blocking(move || citizen_accounts::confirm(store.as_ref(), &id, &secret, now_ms()))
+    let secure = state.config.backoffice.secure_cookies;
+    let works = crate::form_guard::well_formed(&secret) && {
+        let (store, id, key) = (state.store.clone(), tenant.id.clone(), secret.clone());
+        blocking(move || citizen_accounts::confirm_link_works(store.as_ref(), &id, &key, now_ms()))
             .await
             .map_err(|e| PageError::new(e, lang))?
-    } else {
-        None
     };
-    let mut page = AccountPage::new(&tenant, t.account_sign_in, Vec::new());
-    page.links = vec![(
-        format!("{}/konto/anmelden", tenant.base()),
-        t.account_sign_in.to_string(),
-    )];
-    let status = if confirmed.is_some() {
-        page.notice = Some(t.account_confirmed.to_string());
-        StatusCode::OK
-    } else {
-        page.notice = Some(t.account_link_spent.to_string());
-        StatusCode::GONE
-    };
-    page.answer(
-        lang,
-        &headers,
-        state.config.backoffice.secure_cookies,
-        status,
-    )
+    if !works {
+        return link_spent(&tenant).answer(lang, &headers, secure, StatusCode::GONE);
+    }
+    confirm_form(&tenant, &secret, None).answer(lang, &headers, secure, StatusCode::OK)
+}
+
+/// `POST /portal/{tenant}/konto/bestaetigen/{secret}`: with the account's password the
+/// address is confirmed and the citizen signed in.
+pub async fn confirm_with_password(
+    State(state): State<AppState>,
+    tenant: PortalTenant,
+    Path((_, secret)): Path<(String, String)>,
+    headers: HeaderMap,
+    axum::Form(form): axum::Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let lang = tenant.lang;
+    let t = tenant.t();
+    let secure = state.config.backoffice.secure_cookies;
+    if !crate::form_guard::well_formed(&secret) {
+        return link_spent(&tenant).answer(lang, &headers, secure, StatusCode::GONE);
+    }
+    if !crate::form_guard::genuine(&headers, super::value(&form, "csrf")) {
+        let mut page = confirm_form(&tenant, &secret, None);
+        page.notice = Some(t.error_form_expired.to_string());
+        return page.answer(lang, &headers, secure, StatusCode::FORBIDDEN);
+    }
+    let password = super::value(&form, "password").to_string();
+    let (store, id, key) = (state.store.clone(), tenant.id.clone(), secret.clone());
+    let _slot = password_checks().slot().await;
+    let confirmed = blocking(move || {
+        let confirmed = citizen_accounts::confirm(store.as_ref(), &id, &key, &password, now_ms())?;
+        let session = match &confirmed {
+            Confirmed::Done(account) => {
+                Some(citizen_accounts::start_session(store.as_ref(), &account.id, now_ms())?.0)
+            }
+            _ => None,
+        };
+        Ok::<_, server_core::kernel::AppError>((confirmed, session))
+    })
+    .await
+    .map_err(|e| PageError::new(e, lang))?;
+    match confirmed {
+        (Confirmed::Done(_), Some(session)) => {
+            let mut response = see_other(&format!("{}/mein-rathaus", tenant.base()));
+            super::set_session_cookie(&mut response, &tenant.base(), Some(&session), secure);
+            Ok(response)
+        }
+        (Confirmed::WrongPassword, _) => confirm_form(
+            &tenant,
+            &secret,
+            Some(t.account_wrong_password.to_string()),
+        )
+        .answer(lang, &headers, secure, StatusCode::UNAUTHORIZED),
+        _ => link_spent(&tenant).answer(lang, &headers, secure, StatusCode::GONE),
+    }
 }
