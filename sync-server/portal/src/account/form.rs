@@ -160,6 +160,15 @@ pub struct AccountPage {
 }
 
 impl AccountPage {
+    /// The page of a mailed link that no longer works (used, expired, another portal's),
+    /// titled `title`, pointing on to `next` (path under the tenant's portal, label).
+    pub fn link_spent(tenant: &PortalTenant, title: &str, next: (&str, &str)) -> Self {
+        let mut page = Self::new(tenant, title, Vec::new());
+        page.notice = Some(tenant.t().account_link_spent.to_string());
+        page.links = vec![(format!("{}{}", tenant.base(), next.0), next.1.to_string())];
+        page
+    }
+
     /// A page of `tenant` titled `title` with `forms`.
     pub fn new(tenant: &PortalTenant, title: &str, forms: Vec<Form>) -> Self {
         let problems = forms

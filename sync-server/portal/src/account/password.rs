@@ -116,13 +116,11 @@ fn reset_form(
 
 fn link_spent(tenant: &PortalTenant) -> AccountPage {
     let t = tenant.t();
-    let mut page = AccountPage::new(tenant, t.account_new_password, Vec::new());
-    page.notice = Some(t.account_link_spent.to_string());
-    page.links = vec![(
-        format!("{}/konto/passwort-vergessen", tenant.base()),
-        t.account_forgot.to_string(),
-    )];
-    page
+    AccountPage::link_spent(
+        tenant,
+        t.account_new_password,
+        ("/konto/passwort-vergessen", t.account_forgot),
+    )
 }
 
 /// `GET /portal/{tenant}/konto/neues-passwort/{secret}`: the form, while the link works

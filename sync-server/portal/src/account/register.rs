@@ -187,13 +187,11 @@ fn confirm_form(tenant: &PortalTenant, secret: &str, error: Option<String>) -> A
 
 fn link_spent(tenant: &PortalTenant) -> AccountPage {
     let t = tenant.t();
-    let mut page = AccountPage::new(tenant, t.account_confirm, Vec::new());
-    page.notice = Some(t.account_link_spent.to_string());
-    page.links = vec![(
-        format!("{}/konto/anmelden", tenant.base()),
-        t.account_sign_in.to_string(),
-    )];
-    page
+    AccountPage::link_spent(
+        tenant,
+        t.account_confirm,
+        ("/konto/anmelden", t.account_sign_in),
+    )
 }
 
 /// `GET /portal/{tenant}/konto/bestaetigen/{secret}`: the mailed link asks for the
