@@ -22,6 +22,9 @@
 #[allow(dead_code)]
 mod typical;
 
+#[path = "shared/http.rs"]
+mod http;
+
 #[path = "shared/seed.rs"]
 mod seed;
 
@@ -36,6 +39,7 @@ use sync_server::kernel::config::Config;
 use sync_server::store::{blobs, documents};
 use tokio::runtime::Runtime;
 
+use http::{cookie_pair, csrf_of};
 use seed::{PASSWORD, STAFF, TENANT, bench_data_dir, full_size, officer, queue_data, seed_users};
 
 /// A signed-in back-office session over loopback HTTP.
@@ -57,7 +61,8 @@ impl Staff {
             .send()
             .await
             .unwrap();
-        let login_cookie = cookie_pair(&form, "naper_login");
+        let login_cookie =
+            cookie_pair(&form, "naper_login").unwrap_or_else(|| panic!("no naper_login cookie"));
         let body = form.text().await.unwrap();
         let csrf = csrf_of(&body);
         let done = http
@@ -81,7 +86,8 @@ impl Staff {
             reqwest::StatusCode::SEE_OTHER,
             "login failed"
         );
-        let cookie = cookie_pair(&done, "naper_session");
+        let cookie = cookie_pair(&done, "naper_session")
+            .unwrap_or_else(|| panic!("no naper_session cookie"));
         Self { base, http, cookie }
     }
 
@@ -109,25 +115,6 @@ impl Staff {
             .await
             .unwrap()
     }
-}
-
-fn cookie_pair(response: &reqwest::Response, name: &str) -> String {
-    response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .filter_map(|v| v.split(';').next())
-        .find(|pair| pair.starts_with(&format!("{name}=")))
-        .unwrap_or_else(|| panic!("no {name} cookie"))
-        .to_string()
-}
-
-fn csrf_of(body: &str) -> String {
-    let marker = "name=\"csrf\" value=\"";
-    let start = body.find(marker).unwrap() + marker.len();
-    let end = body[start..].find('"').unwrap() + start;
-    body[start..end].to_string()
 }
 
 fn total_of(page: &str) -> u64 {

@@ -23,6 +23,9 @@
 #[allow(dead_code)]
 mod typical;
 
+#[path = "shared/http.rs"]
+mod http;
+
 #[path = "shared/seed.rs"]
 #[allow(dead_code)]
 mod seed;
@@ -38,6 +41,7 @@ use sync_server::services::citizen_services;
 use sync_server::store::{citizen_accounts as accounts_store, offered_services};
 use tokio::runtime::Runtime;
 
+use http::{cookie_pair, csrf_of};
 use seed::{TENANT, bench_data_dir, full_size, queue_data};
 
 const EMAIL: &str = "anna@example.org";
@@ -198,24 +202,6 @@ fn phone_photo(seed: u32) -> Vec<u8> {
         }
     }
     panic!("no photo of at most 3.3 MB")
-}
-
-fn cookie_pair(response: &reqwest::Response, name: &str) -> Option<String> {
-    response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .filter_map(|v| v.split(';').next())
-        .find(|pair| pair.starts_with(&format!("{name}=")))
-        .map(str::to_string)
-}
-
-fn csrf_of(body: &str) -> String {
-    let marker = "name=\"csrf\" value=\"";
-    let start = body.find(marker).unwrap() + marker.len();
-    let end = body[start..].find('"').unwrap() + start;
-    body[start..end].to_string()
 }
 
 /// p50 and p95 of `samples`.

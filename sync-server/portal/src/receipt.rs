@@ -32,13 +32,9 @@ pub async fn download(
     };
     if file != tracking::RECEIPT_PDF {
         // The citizen's own photos live beside the receipt.
-        return match tracking::own_photo(&state, &found, &file)
+        return tracking::own_photo(&state, &tenant, &found, &file)
             .await
-            .map_err(fail)?
-        {
-            Some(photo) => Ok(photo),
-            None => Err(fail(AppError::NotFound(t.error_not_found.into()))),
-        };
+            .map_err(fail);
     }
     let link = format!(
         "{}{}/anliegen/{secret}",

@@ -70,24 +70,26 @@ pub(crate) fn own_photos(case: &InspectionCase) -> Vec<&schema::Photo> {
 }
 
 /// The citizen's own photo `file` (`foto-N`) of a found request, as the server keeps it (made
-/// fit: pixels only), for download; `None` for another name or number.
+/// fit: pixels only), for download; "not found" for another name or number.
 pub(crate) async fn own_photo(
     state: &AppState,
+    tenant: &PortalTenant,
     found: &Found,
     file: &str,
-) -> Result<Option<Response>, AppError> {
+) -> Result<Response, AppError> {
+    let not_found = || AppError::NotFound(tenant.t().error_not_found.into());
     let Some(n) = file
         .strip_prefix(PHOTO_PREFIX)
         .and_then(|n| n.parse::<usize>().ok())
     else {
-        return Ok(None);
+        return Err(not_found());
     };
     let photos = own_photos(&found.case);
     let Some(photo) = n.checked_sub(1).and_then(|i| photos.get(i)) else {
-        return Ok(None);
+        return Err(not_found());
     };
     let Ok(sha) = photo.sha256.parse::<schema::Sha256>() else {
-        return Ok(None);
+        return Err(not_found());
     };
     let blobs = state.blobs.clone();
     let bytes = blocking(move || Ok::<_, AppError>(blobs.read(&sha)?)).await?;
@@ -117,7 +119,7 @@ pub(crate) async fn own_photo(
     )) {
         headers.insert(axum::http::header::CONTENT_DISPOSITION, value);
     }
-    Ok(Some(response))
+    Ok(response)
 }
 
 #[derive(askama::Template)]

@@ -52,19 +52,6 @@ impl BlobStore {
         move_into_place(&temp, &target)
     }
 
-    /// The bytes of a held photo, or `None` when it is not held (sent already, or swept).
-    /// Blocking.
-    ///
-    /// # Errors
-    /// File access errors other than "not found".
-    pub fn held(&self, sha256: &Sha256) -> std::io::Result<Option<Vec<u8>>> {
-        match std::fs::read(self.held_path(sha256)) {
-            Ok(bytes) => Ok(Some(bytes)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(e),
-        }
-    }
-
     /// Whether `sha256` is held (not yet sent, not yet swept).
     pub fn is_held(&self, sha256: &Sha256) -> bool {
         self.held_path(sha256).is_file()
@@ -126,6 +113,17 @@ mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::*;
+
+    impl BlobStore {
+        /// The bytes of a held photo, if it is held.
+        fn held(&self, sha256: &Sha256) -> std::io::Result<Option<Vec<u8>>> {
+            match std::fs::read(self.held_path(sha256)) {
+                Ok(bytes) => Ok(Some(bytes)),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                Err(e) => Err(e),
+            }
+        }
+    }
 
     #[test]
     fn a_held_photo_is_adopted_once_or_swept() {

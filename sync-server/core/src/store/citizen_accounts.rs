@@ -435,16 +435,3 @@ pub fn requests(tx: &ReadTx<'_>, account_id: &str, limit: usize) -> StoreResult<
         })
         .collect()
 }
-
-/// The account a request was sent from, if any.
-///
-/// # Errors
-/// Database failures.
-pub fn account_of_request(tx: &ReadTx<'_>, case_id: CaseId) -> StoreResult<Option<String>> {
-    Ok(tx
-        .sql()
-        .prepare_cached("SELECT account_id FROM citizen_requests WHERE case_id = ?1")?
-        .query_row([case_id.to_string()], |r| r.get::<_, Option<String>>(0))
-        .optional()?
-        .flatten())
-}

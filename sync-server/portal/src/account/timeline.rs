@@ -9,7 +9,7 @@ use axum::http::header::CACHE_CONTROL;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use server_core::access::Citizen;
-use server_core::kernel::{AppError, blocking};
+use server_core::kernel::blocking;
 use server_core::services::AppState;
 use server_core::services::{citizen_accounts, citizen_requests};
 
@@ -161,16 +161,9 @@ pub async fn receipt(
     };
     if file != RECEIPT_PDF {
         // The citizen's own photos live beside the receipt.
-        return match tracking::own_photo(&state, &found, &file)
+        return tracking::own_photo(&state, &tenant, &found, &file)
             .await
-            .map_err(|e| PageError::new(e, lang))?
-        {
-            Some(photo) => Ok(photo),
-            None => Err(PageError::new(
-                AppError::NotFound(t.error_not_found.into()),
-                lang,
-            )),
-        };
+            .map_err(|e| PageError::new(e, lang));
     }
     let link = format!("{}{path}", state.config.public_base());
     crate::receipt::pdf(&state, &tenant, found, t.receipt_account_link, link)
